@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Embedded database and index snapshot live here. */
+  dataDir: string;
+  /** PostgreSQL server URL; null means the embedded PGlite database in dataDir. */
+  databaseUrl: string | null;
+  modelsDir: string;
+  /** Folder name under modelsDir. */
+  model: string;
+  embeddingBatchSize: number;
+  /** Below this many mentors the exact scan answers queries instead of HNSW. */
+  exactScanBelow: number;
+  hnsw: { m: number; efConstruction: number; efSearch: number };
+  /** Seed this many demo mentors into an empty database at start; 0 disables seeding. */
+  seedDemoMentors: number;
+  bodyLimitBytes: number;
+  logLevel: string;
+  /** Built dashboard to serve at `/`; null serves the API only. */
+  dashboardDir: string | null;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Reads and validates configuration once; the only place that reads process.env. */
+export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig> = {}): Readonly<AppConfig> {
+  const dashboardDefault = path.join(repoRoot, 'dashboard/build');
+  const config: AppConfig = {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR || path.join(repoRoot, '.data')),
+    databaseUrl: env.DATABASE_URL || null,
+    modelsDir: path.resolve(env.MODELS_DIR || path.join(repoRoot, 'models')),
+    model: env.EMBEDDING_MODEL || 'use-lite',
+    embeddingBatchSize: int(env, 'EMBEDDING_BATCH_SIZE', 32, 1, 1024),
+    exactScanBelow: int(env, 'EXACT_SCAN_BELOW', 2000, 0, 10_000_000),
+    hnsw: {
+      m: int(env, 'HNSW_M', 16, 4, 128),
+      efConstruction: int(env, 'HNSW_EF_CONSTRUCTION', 200, 10, 2000),
+      efSearch: int(env, 'HNSW_EF_SEARCH', 100, 10, 5000),
+    },
+    seedDemoMentors: int(env, 'SEED_DEMO_MENTORS', 0, 0, 10_000_000),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL || 'info',
+    dashboardDir: env.DASHBOARD_DIR === '' ? null : path.resolve(env.DASHBOARD_DIR || dashboardDefault),
+    ...overrides,
+  };
+  if (config.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  if (!/^[\w.-]+$/.test(config.model)) throw new ConfigError(`EMBEDDING_MODEL must be a folder name under ${config.modelsDir}`);
+  return Object.freeze({ ...config, hnsw: Object.freeze({ ...config.hnsw }) });
+}

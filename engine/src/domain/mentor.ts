@@ -1,0 +1,28 @@
+/** A mentor as coordinators and importers describe them; `externalId` is the stable public id. */
+export interface MentorInput {
+  externalId: string;
+  name: string;
+  headline: string;
+  bio: string;
+  skills: string[];
+  /** ISO 639-1 codes, lower case ("en", "es"). */
+  languages: string[];
+  /** IANA time zone name ("Europe/Berlin"). */
+  timezone: string;
+  location: string | null;
+  yearsExperience: number;
+  capacityPerMonth: number;
+  active: boolean;
+}
+
+export interface Mentor extends MentorInput {
+  /** Internal numeric id; also the label of the mentor's vector in the index. */
+  rowId: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The text that is embedded for a mentor; its hash decides whether a re-embed is needed. */
+export function mentorEmbeddingText(m: Pick<MentorInput, 'headline' | 'bio' | 'skills'>): string {
+  return `${m.headline}. ${m.bio}${m.skills.length ? ` Skills: ${m.skills.join(', ')}.` : ''}`;
+}

@@ -1,0 +1,42 @@
+/**
+ * The one registry of error codes. Domain code throws `AppError`s by code; the error handler in
+ * app.ts is the only place that turns them (and Fastify's own errors) into HTTP responses.
+ * Codes are part of the public API: never rename one, add a new one instead.
+ */
+export const errorRegistry = {
+  VALIDATION_FAILED: { status: 400, message: 'Request is invalid: {detail}' },
+  MALFORMED_JSON: { status: 400, message: 'Body is not valid JSON: {detail}' },
+  BODY_TOO_LARGE: { status: 413, message: 'Body is larger than the limit of {limit} bytes' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content type {contentType} is not supported here; expected one of {expected}' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No route {method} {url}' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method {method} is not allowed on {url}' },
+  MENTOR_NOT_FOUND: { status: 404, message: 'No mentor with id {id}' },
+  MENTOR_ALREADY_EXISTS: { status: 409, message: 'A mentor with id {id} already exists' },
+  IMPORT_EMPTY: { status: 400, message: 'The import file holds no rows' },
+  IMPORT_BAD_ENCODING: { status: 400, message: 'The import file is not valid UTF-8 (first bad byte at offset {offset})' },
+  IMPORT_BAD_FORMAT: { status: 400, message: 'The import file could not be read as {format}: {detail}' },
+  CONFIG_NOT_FOUND: { status: 404, message: 'No weight configuration version {version}' },
+  CONFIG_INVALID: { status: 422, message: 'Weight configuration is invalid: {detail}' },
+  CONFIG_NOT_DRAFT: { status: 409, message: 'Version {version} is {status}; only drafts can be edited' },
+  DATASET_NOT_FOUND: { status: 404, message: 'No dataset {name}' },
+  EVALUATION_NOT_FOUND: { status: 404, message: 'No evaluation run {id}' },
+  NOT_READY: { status: 503, message: 'The engine is not ready yet: {detail}' },
+  MODEL_UNAVAILABLE: { status: 500, message: 'Embedding model {model} cannot be loaded from {path}: {detail}' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorRegistry;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    params: Record<string, string | number> = {},
+    readonly details?: unknown,
+  ) {
+    const entry = errorRegistry[code];
+    super(entry.message.replace(/\{(\w+)\}/g, (_, key: string) => String(params[key] ?? `{${key}}`)));
+    this.name = 'AppError';
+    this.status = entry.status;
+  }
+}
