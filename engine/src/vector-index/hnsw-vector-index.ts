@@ -1,0 +1,201 @@
+import hnswlib from 'hnswlib-node';
+import type { VectorHit, VectorIndex } from './vector-index.js';
+import { checkLabel, checkVector } from './vector-math.js';
+
+export interface HnswParams {
+  /** Graph degree: more links, better recall, more memory and slower inserts. */
+  m: number;
+  /** Candidate list size while inserting: graph quality vs build time. */
+  efConstruction: number;
+  /** Candidate list size while searching (raised to k when k is larger): recall vs latency. */
+  efSearch: number;
+}
+
+export interface HnswOptions extends HnswParams {
+  /** Slots allocated up front; the index doubles when full. */
+  initialCapacity?: number;
+  /** Level generator seed, so builds from the same inserts give the same graph. */
+  randomSeed?: number;
+}
+
+const FREE_SLOT = -1;
+
+/**
+ * Approximate cosine index on hnswlib. hnswlib labels are our own dense slot numbers, not row ids:
+ * the binding truncates labels to uint32 while mentor ids are bigserial, and a slot table is what a
+ * snapshot needs to restore row ids anyway. Removed slots stay in the graph marked deleted and are
+ * handed to the next new row, which hnswlib treats as an in-place update (its own replace-deleted
+ * mechanism), so churn does not grow the index.
+ */
+export class HnswVectorIndex implements VectorIndex {
+  readonly kind = 'hnsw';
+  private readonly buildParams: Pick<HnswParams, 'm' | 'efConstruction'>;
+  private efSearch: number;
+  private readonly slotOf = new Map<number, number>();
+  private readonly freeSlots: number[] = [];
+  /** Slots ever handed to hnswlib; equals its element count. */
+  private usedSlots = 0;
+
+  private constructor(
+    readonly dimensions: number,
+    params: HnswParams,
+    private readonly graph: hnswlib.HierarchicalNSW,
+    /** slot → row id, FREE_SLOT for removed rows; as long as the graph's capacity. */
+    private slotLabels: Float64Array,
+  ) {
+    this.buildParams = { m: params.m, efConstruction: params.efConstruction };
+    this.efSearch = params.efSearch;
+    graph.setEf(params.efSearch);
+  }
+
+  get params(): HnswParams {
+    return { ...this.buildParams, efSearch: this.efSearch };
+  }
+
+  /** Search-time only, so it can change on a built or loaded index (benchmarks sweep it). */
+  setEfSearch(ef: number): void {
+    if (!Number.isInteger(ef) || ef < 1) throw new RangeError(`efSearch must be a positive integer, got ${ef}`);
+    this.efSearch = ef;
+    this.graph.setEf(ef);
+  }
+
+  static create(dimensions: number, options: HnswOptions): HnswVectorIndex {
+    if (!Number.isInteger(dimensions) || dimensions < 1) throw new RangeError(`dimensions must be a positive integer, got ${dimensions}`);
+    const graph = newGraph(dimensions);
+    const capacity = Math.max(16, options.initialCapacity ?? 1024);
+    graph.initIndex({
+      maxElements: capacity,
+      m: options.m,
+      efConstruction: options.efConstruction,
+      randomSeed: options.randomSeed ?? 100,
+    });
+    return new HnswVectorIndex(dimensions, options, graph, new Float64Array(capacity).fill(FREE_SLOT));
+  }
+
+  /**
+   * Restores an index written by `writeGraph`; `slotLabels` is the matching `slotTable()`.
+   * Throws if the two disagree, so a mismatched pair is never served. The file must be intact
+   * (hnswlib trusts its contents), which the snapshot's checksum establishes first.
+   */
+  static readGraph(path: string, dimensions: number, params: HnswParams, slotLabels: Float64Array): HnswVectorIndex {
+    // A fresh, uninitialised graph: readIndexSync frees an existing one and would leave it dangling on failure.
+    const graph = newGraph(dimensions);
+    graph.readIndexSync(path);
+    if (graph.getNumDimensions() !== dimensions) {
+      throw new RangeError(`Graph has ${graph.getNumDimensions()} dimensions, expected ${dimensions}`);
+    }
+    const used = graph.getCurrentCount();
+    if (used !== slotLabels.length) throw new RangeError(`Graph holds ${used} slots, label table ${slotLabels.length}`);
+    const labels = new Float64Array(graph.getMaxElements()).fill(FREE_SLOT);
+    labels.set(slotLabels);
+    const index = new HnswVectorIndex(dimensions, params, graph, labels);
+    index.usedSlots = used;
+    for (let slot = 0; slot < used; slot++) {
+      const label = slotLabels[slot]!;
+      if (label === FREE_SLOT) {
+        index.freeSlots.push(slot);
+        continue;
+      }
+      checkLabel(label);
+      if (index.slotOf.has(label)) throw new RangeError(`Duplicate label ${label}`);
+      index.slotOf.set(label, slot);
+    }
+    return index;
+  }
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  get capacity(): number {
+    return this.graph.getMaxElements();
+  }
+
+  has(label: number): boolean {
+    return this.slotOf.has(label);
+  }
+
+  upsert(label: number, vector: Float32Array): void {
+    checkLabel(label);
+    checkVector(vector, this.dimensions);
+    const point = Array.from(vector);
+    const existing = this.slotOf.get(label);
+    if (existing !== undefined) {
+      // Same label on a live element: hnswlib moves the point and repairs its neighbourhood.
+      this.graph.addPoint(point, existing);
+      return;
+    }
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      if (this.usedSlots === this.graph.getMaxElements()) this.grow();
+      slot = this.usedSlots++;
+    }
+    // On a deleted slot hnswlib unmarks it and updates it in place.
+    this.graph.addPoint(point, slot);
+    this.slotLabels[slot] = label;
+    this.slotOf.set(label, slot);
+  }
+
+  remove(label: number): void {
+    const slot = this.slotOf.get(label);
+    if (slot === undefined) return;
+    this.graph.markDelete(slot);
+    this.slotOf.delete(label);
+    this.slotLabels[slot] = FREE_SLOT;
+    this.freeSlots.push(slot);
+  }
+
+  search(query: Float32Array, k: number, filter?: (label: number) => boolean): VectorHit[] {
+    checkVector(query, this.dimensions);
+    const limit = Math.min(Math.floor(k), this.slotOf.size);
+    if (!(limit > 0)) return [];
+    const point = Array.from(query);
+    const labels = this.slotLabels;
+    const slotFilter = filter ? (slot: number) => filter(labels[slot]!) : undefined;
+    // Deleted slots and filtered-out labels are walked but never fill the candidate list, so a search
+    // can come back short. Widen ef until it has k hits or has walked every slot (then it is exhaustive
+    // over the graph and a short answer means fewer than k labels pass the filter).
+    let ef = Math.max(this.efSearch, limit);
+    let result = this.searchWithEf(point, limit, ef, slotFilter);
+    while (result.neighbors.length < limit && ef < this.usedSlots) {
+      ef = Math.min(ef * 4, this.usedSlots);
+      result = this.searchWithEf(point, limit, ef, slotFilter);
+    }
+    return result.neighbors.map((slot, i) => ({ label: labels[slot]!, similarity: 1 - result.distances[i]! }));
+  }
+
+  /** Writes the graph (vectors included) to `path`; pair it with `slotTable()` taken at the same time. */
+  writeGraph(path: string): void {
+    this.graph.writeIndexSync(path);
+  }
+
+  /** Row id per hnswlib slot (-1 for removed), a copy. */
+  slotTable(): Float64Array {
+    return this.slotLabels.slice(0, this.usedSlots);
+  }
+
+  private searchWithEf(point: number[], k: number, ef: number, filter?: (slot: number) => boolean): hnswlib.SearchResult {
+    if (ef === this.efSearch) return this.graph.searchKnn(point, k, filter);
+    this.graph.setEf(ef);
+    try {
+      return this.graph.searchKnn(point, k, filter);
+    } finally {
+      this.graph.setEf(this.efSearch);
+    }
+  }
+
+  private grow(): void {
+    const capacity = this.graph.getMaxElements() * 2;
+    this.graph.resizeIndex(capacity);
+    const labels = new Float64Array(capacity).fill(FREE_SLOT);
+    labels.set(this.slotLabels);
+    this.slotLabels = labels;
+  }
+}
+
+// 'cosine' is hnswlib's inner-product space plus normalising every vector and query on the way in.
+// Vectors arrive normalised already, so that costs one pass over the floats, and it guarantees that
+// 1 - distance really is cosine similarity even for a slightly off-norm vector.
+function newGraph(dimensions: number): hnswlib.HierarchicalNSW {
+  return new hnswlib.HierarchicalNSW('cosine', dimensions);
+}
