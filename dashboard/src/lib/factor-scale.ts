@@ -1,0 +1,57 @@
+export interface FactorContribution {
+  name: string;
+  contribution: number;
+}
+
+export interface FactorBar {
+  name: string;
+  label: string;
+  contribution: number;
+  /** Bar width in percent of the shared scale, 0 to 100. */
+  width: number;
+  /** Share of the mentor's score in percent (of the positive contributions). */
+  share: number;
+  negative: boolean;
+}
+
+const labels: Record<string, string> = {
+  semantic: 'Meaning',
+  lexical: 'Exact terms',
+  skills: 'Skills',
+  practical: 'Practical fit',
+  practicalFit: 'Practical fit',
+  language: 'Language',
+  timezone: 'Time zone',
+  capacity: 'Capacity',
+  experience: 'Experience gap',
+  experienceGap: 'Experience gap',
+  fairness: 'Fairness',
+};
+
+/** Human label for a factor name; unknown factors still read well ("someNewFactor" → "Some new factor"). */
+export function factorLabel(name: string): string {
+  const known = labels[name];
+  if (known) return known;
+  const words = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * Bar geometry for a mentor's factor contributions. `scale` is shared by all cards on a page (the
+ * best score) so bars compare across mentors; without it the mentor's own positive total is used.
+ * Negative contributions (penalties) get a bar by magnitude and are flagged.
+ */
+export function factorBars(factors: readonly FactorContribution[], scale?: number): FactorBar[] {
+  const clean = factors.map((f) => ({ ...f, contribution: Number.isFinite(f.contribution) ? f.contribution : 0 }));
+  const positive = clean.reduce((sum, f) => sum + Math.max(0, f.contribution), 0);
+  const largest = clean.reduce((max, f) => Math.max(max, Math.abs(f.contribution)), 0);
+  const denominator = Math.max(scale && scale > 0 ? scale : positive, largest);
+  return clean.map((f) => ({
+    name: f.name,
+    label: factorLabel(f.name),
+    contribution: f.contribution,
+    width: denominator > 0 ? Math.min(100, (Math.abs(f.contribution) / denominator) * 100) : 0,
+    share: positive > 0 && f.contribution > 0 ? (f.contribution / positive) * 100 : 0,
+    negative: f.contribution < 0,
+  }));
+}
