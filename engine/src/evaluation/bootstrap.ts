@@ -1,0 +1,61 @@
+/** Seeded PRNG (mulberry32): small, fast and identical on every platform, so a seed pins a CI exactly. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Linear-interpolation quantile (R type 7, numpy's default) of values sorted ascending. */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, q));
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+export function quantile(values: readonly number[], q: number): number {
+  return quantileSorted([...values].sort((a, b) => a - b), q);
+}
+
+export interface BootstrapOptions {
+  seed?: number;
+  /** Number of resamples; 1000 is enough for a stable 95% percentile interval. */
+  samples?: number;
+  /** Coverage of the interval, 0.95 gives the 2.5th and 97.5th percentiles. */
+  level?: number;
+}
+
+export interface Estimate {
+  value: number;
+  ci: [number, number];
+}
+
+/**
+ * Percentile bootstrap: resamples `units` with replacement and recomputes `stat` on each resample.
+ * Units are whatever is independent in the data (queries for ranking metrics, experts for the
+ * pairwise loss), and `stat` aggregates them, so ratio statistics are recomputed as ratios of sums.
+ * Resamples on which `stat` is not finite (no eligible unit drawn) are skipped.
+ */
+export function bootstrapCI<T>(units: readonly T[], stat: (sample: readonly T[]) => number, options: BootstrapOptions = {}): Estimate {
+  const { seed = 42, samples = 1000, level = 0.95 } = options;
+  const value = stat(units);
+  if (units.length === 0 || samples <= 0) return { value, ci: [value, value] };
+  const random = seededRandom(seed);
+  const stats: number[] = [];
+  const sample: T[] = new Array<T>(units.length);
+  for (let s = 0; s < samples; s++) {
+    for (let i = 0; i < units.length; i++) sample[i] = units[Math.floor(random() * units.length)]!;
+    const v = stat(sample);
+    if (Number.isFinite(v)) stats.push(v);
+  }
+  if (stats.length === 0) return { value, ci: [value, value] };
+  stats.sort((a, b) => a - b);
+  const alpha = (1 - level) / 2;
+  return { value, ci: [quantileSorted(stats, alpha), quantileSorted(stats, 1 - alpha)] };
+}

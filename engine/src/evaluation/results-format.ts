@@ -1,0 +1,62 @@
+import type { ScoreMatrix } from './metrics.js';
+import type { EvaluationResult } from './run-evaluation.js';
+
+/**
+ * The gold standard's prediction shape, `{"<expert_id>": {"<paper_id>": score}}`: every mentor
+ * (outer) with a score for every query (inner), so an external scorer can recompute our numbers.
+ */
+export function predictionsExport(scores: ScoreMatrix): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [queryId, row] of scores) {
+    for (const [mentorId, score] of row) (out[mentorId] ??= {})[queryId] = score;
+  }
+  return out;
+}
+
+const fmt = (v: number) => v.toFixed(3);
+
+/** Fixed-width text table: one row per configuration, "value [lo, hi]" per metric, then exposure. */
+export function formatResultsTable(result: EvaluationResult): string {
+  const names = [...new Set(result.configs.flatMap((c) => c.metrics.map((m) => m.name)))];
+  const header = ['config', ...names, `gini@${result.settings.exposureK}`, 'never_shown'];
+  const rows = result.configs.map((c) => [
+    c.name,
+    ...names.map((n) => {
+      const m = c.metrics.find((x) => x.name === n);
+      return m ? `${fmt(m.value)} [${fmt(m.ci[0])}, ${fmt(m.ci[1])}]` : '-';
+    }),
+    `${fmt(c.exposure.gini)} [${fmt(c.exposure.giniCi[0])}, ${fmt(c.exposure.giniCi[1])}]`,
+    fmt(c.exposure.neverShown),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const level = Math.round(result.settings.level * 100);
+  return [
+    `${result.dataset} (sha256 ${result.checksum.slice(0, 12)}): ${result.counts.mentors} mentors, ${result.counts.queries} queries, ` +
+      `${result.counts.judgments} judgments; ${level}% bootstrap CIs, ${result.settings.bootstrapSamples} resamples, seed ${result.settings.seed}`,
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+const csvCell = (v: string | number) => {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** Long format, one row per configuration and metric, exposure included. */
+export function resultsToCsv(result: EvaluationResult): string {
+  const lines = [['dataset', 'checksum', 'config', 'metric', 'value', 'ci_low', 'ci_high', 'n'].join(',')];
+  for (const c of result.configs) {
+    const rows: [string, number, number, number, number][] = [
+      ...c.metrics.map((m) => [m.name, m.value, m.ci[0], m.ci[1], m.n] as [string, number, number, number, number]),
+      [`gini@${c.exposure.k}`, c.exposure.gini, c.exposure.giniCi[0], c.exposure.giniCi[1], result.counts.queries],
+      [`never_shown@${c.exposure.k}`, c.exposure.neverShown, c.exposure.neverShownCi[0], c.exposure.neverShownCi[1], result.counts.queries],
+    ];
+    for (const [metric, value, lo, hi, n] of rows) {
+      lines.push([result.dataset, result.checksum, c.name, metric, value, lo, hi, n].map(csvCell).join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
