@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { ExactVectorIndex } from './exact-vector-index.js';
+import { type HnswParams, HnswVectorIndex } from './hnsw-vector-index.js';
+import type { VectorIndexKind } from './create-vector-index.js';
+
+/**
+ * On-disk snapshot of a vector index. Each save writes a new generation of data files under unique
+ * names, then atomically replaces `index-meta.json`, which names them. A crash at any point leaves
+ * either the previous snapshot intact or no readable meta, never a meta pointing at half-written
+ * data; sizes and CRC-32s in the meta catch files damaged afterwards, before hnswlib (which trusts
+ * its input) reads them.
+ */
+export const SNAPSHOT_META_FILE = 'index-meta.json';
+const FORMAT = 1;
+
+export interface SnapshotFile {
+  name: string;
+  bytes: number;
+  crc32: number;
+}
+
+export interface SnapshotMeta {
+  format: number;
+  kind: VectorIndexKind;
+  modelId: string;
+  dimensions: number;
+  count: number;
+  /** Caller's fingerprint of the database rows the index was built from. */
+  checksum: string;
+  /** HNSW build and search parameters; null for the exact index. */
+  params: HnswParams | null;
+  createdAt: string;
+  files: { data: SnapshotFile; labels: SnapshotFile };
+}
+
+export interface SnapshotExpectation {
+  modelId: string;
+  dimensions: number;
+  count: number;
+  checksum: string;
+  /** When given, a snapshot of the other kind is stale. */
+  kind?: VectorIndexKind;
+  /** When given, a graph built with another m or efConstruction is stale; efSearch is applied to the loaded index. */
+  hnsw?: HnswParams;
+}
+
+export type SnapshotLoadResult =
+  | { ok: true; index: ExactVectorIndex | HnswVectorIndex; meta: SnapshotMeta }
+  | { ok: false; status: 'missing' | 'stale' | 'corrupt'; reason: string };
+
+export async function saveSnapshot(
+  dir: string,
+  index: ExactVectorIndex | HnswVectorIndex,
+  info: { modelId: string; checksum: string },
+): Promise<SnapshotMeta> {
+  await fs.mkdir(dir, { recursive: true });
+  const createdAt = new Date();
+  const generation = `${createdAt.getTime().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const dataName = `index-${generation}.${index.kind}`;
+  const labelsName = `index-${generation}.labels`;
+  // Everything that reads the index happens before the first await, so concurrent writes cannot
+  // slip between the data file and the label table.
+  const count = index.size;
+  let labels: Float64Array;
+  let params: HnswParams | null = null;
+  if (index instanceof HnswVectorIndex) {
+    index.writeGraph(path.join(dir, `${dataName}.tmp`));
+    labels = index.slotTable();
+    params = index.params;
+  } else {
+    const rows = index.rows();
+    labels = rows.labels.slice();
+    const vectors = rows.vectors.slice();
+    await fs.writeFile(path.join(dir, `${dataName}.tmp`), typedBytes(vectors));
+  }
+  await fs.writeFile(path.join(dir, `${labelsName}.tmp`), typedBytes(labels));
+  const data = await commitFile(dir, dataName);
+  const labelsFile = await commitFile(dir, labelsName);
+  const meta: SnapshotMeta = {
+    format: FORMAT,
+    kind: index.kind,
+    modelId: info.modelId,
+    dimensions: index.dimensions,
+    count,
+    checksum: info.checksum,
+    params,
+    createdAt: createdAt.toISOString(),
+    files: { data, labels: labelsFile },
+  };
+  await fs.writeFile(path.join(dir, `${SNAPSHOT_META_FILE}.tmp`), `${JSON.stringify(meta, null, 2)}\n`);
+  await fsyncFile(path.join(dir, `${SNAPSHOT_META_FILE}.tmp`));
+  await fs.rename(path.join(dir, `${SNAPSHOT_META_FILE}.tmp`), path.join(dir, SNAPSHOT_META_FILE));
+  await fsyncDir(dir);
+  await removeOtherGenerations(dir, new Set([dataName, labelsName]));
+  return meta;
+}
+
+/** Loads the snapshot in `dir` if it was built from exactly what `expected` describes; never throws for bad files. */
+export async function loadSnapshot(dir: string, expected: SnapshotExpectation): Promise<SnapshotLoadResult> {
+  let raw: string;
+  try {
+    raw = await fs.readFile(path.join(dir, SNAPSHOT_META_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, status: 'missing', reason: `no ${SNAPSHOT_META_FILE} in ${dir}` };
+    return { ok: false, status: 'corrupt', reason: `cannot read ${SNAPSHOT_META_FILE}: ${(error as Error).message}` };
+  }
+  let meta: SnapshotMeta;
+  try {
+    meta = parseMeta(JSON.parse(raw));
+  } catch (error) {
+    return { ok: false, status: 'corrupt', reason: `${SNAPSHOT_META_FILE} is invalid: ${(error as Error).message}` };
+  }
+  const staleness = staleReason(meta, expected);
+  if (staleness) return { ok: false, status: 'stale', reason: staleness };
+  try {
+    for (const file of [meta.files.data, meta.files.labels]) {
+      const problem = await verifyFile(dir, file);
+      if (problem) return { ok: false, status: 'corrupt', reason: problem };
+    }
+    const labels = bytesToFloat64(await fs.readFile(path.join(dir, meta.files.labels.name)));
+    let index: ExactVectorIndex | HnswVectorIndex;
+    if (meta.kind === 'exact') {
+      const vectors = bytesToFloat32(await fs.readFile(path.join(dir, meta.files.data.name)));
+      index = ExactVectorIndex.fromRows(meta.dimensions, labels, vectors);
+    } else {
+      const params = { ...meta.params!, efSearch: expected.hnsw?.efSearch ?? meta.params!.efSearch };
+      index = HnswVectorIndex.readGraph(path.join(dir, meta.files.data.name), meta.dimensions, params, labels);
+    }
+    if (index.size !== meta.count) {
+      return { ok: false, status: 'corrupt', reason: `snapshot holds ${index.size} vectors, its meta says ${meta.count}` };
+    }
+    return { ok: true, index, meta };
+  } catch (error) {
+    return { ok: false, status: 'corrupt', reason: `cannot load snapshot: ${(error as Error).message}` };
+  }
+}
+
+function staleReason(meta: SnapshotMeta, expected: SnapshotExpectation): string | null {
+  if (meta.modelId !== expected.modelId) return `built with model "${meta.modelId}", expected "${expected.modelId}"`;
+  if (meta.dimensions !== expected.dimensions) return `has ${meta.dimensions} dimensions, expected ${expected.dimensions}`;
+  if (meta.count !== expected.count) return `holds ${meta.count} vectors, the database has ${expected.count}`;
+  if (meta.checksum !== expected.checksum) return `checksum ${meta.checksum} does not match the database's ${expected.checksum}`;
+  if (expected.kind && meta.kind !== expected.kind) return `is a ${meta.kind} index, expected ${expected.kind}`;
+  if (expected.hnsw && meta.params) {
+    const { m, efConstruction } = meta.params;
+    if (m !== expected.hnsw.m || efConstruction !== expected.hnsw.efConstruction) {
+      return `graph built with m=${m} efConstruction=${efConstruction}, expected m=${expected.hnsw.m} efConstruction=${expected.hnsw.efConstruction}`;
+    }
+  }
+  return null;
+}
+
+function parseMeta(value: unknown): SnapshotMeta {
+  const m = value as Partial<SnapshotMeta> | null;
+  if (typeof m !== 'object' || m === null) throw new Error('not an object');
+  if (m.format !== FORMAT) throw new Error(`unsupported format ${String(m.format)}`);
+  if (m.kind !== 'hnsw' && m.kind !== 'exact') throw new Error(`unknown kind ${String(m.kind)}`);
+  if (typeof m.modelId !== 'string' || typeof m.checksum !== 'string' || typeof m.createdAt !== 'string') {
+    throw new Error('modelId, checksum and createdAt must be strings');
+  }
+  if (!isCount(m.dimensions) || m.dimensions === 0 || !isCount(m.count)) throw new Error('dimensions and count must be integers');
+  if (m.kind === 'hnsw') {
+    const p = m.params;
+    if (!p || !isCount(p.m) || !isCount(p.efConstruction) || !isCount(p.efSearch) || p.efSearch === 0) {
+      throw new Error('hnsw params are missing');
+    }
+  }
+  for (const file of [m.files?.data, m.files?.labels]) {
+    if (!file || typeof file.name !== 'string' || path.basename(file.name) !== file.name || !file.name.startsWith('index-')) {
+      throw new Error('file names are missing or not plain names');
+    }
+    if (!isCount(file.bytes) || !isCount(file.crc32)) throw new Error(`size or CRC of ${file.name} is missing`);
+  }
+  return m as SnapshotMeta;
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+async function verifyFile(dir: string, file: SnapshotFile): Promise<string | null> {
+  const filePath = path.join(dir, file.name);
+  let bytes: number;
+  try {
+    bytes = (await fs.stat(filePath)).size;
+  } catch {
+    return `${file.name} is missing`;
+  }
+  if (bytes !== file.bytes) return `${file.name} has ${bytes} bytes, expected ${file.bytes} (truncated or overwritten)`;
+  const crc = await fileCrc32(filePath);
+  if (crc !== file.crc32) return `${file.name} fails its CRC-32 check`;
+  return null;
+}
+
+/** Flushes `<name>.tmp`, renames it to `name` and describes it. */
+async function commitFile(dir: string, name: string): Promise<SnapshotFile> {
+  const tmp = path.join(dir, `${name}.tmp`);
+  await fsyncFile(tmp);
+  const [stat, crc] = await Promise.all([fs.stat(tmp), fileCrc32(tmp)]);
+  await fs.rename(tmp, path.join(dir, name));
+  return { name, bytes: stat.size, crc32: crc };
+}
+
+async function fileCrc32(filePath: string): Promise<number> {
+  let crc = 0;
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) crc = crc32(chunk as Buffer, crc);
+  return crc;
+}
+
+async function fsyncFile(filePath: string): Promise<void> {
+  const handle = await fs.open(filePath, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes the renames durable; some platforms cannot open a directory, which only weakens durability. */
+async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const handle = await fs.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Durability of the rename is best effort here; the meta still never points at partial data.
+  }
+}
+
+/** Removes data files of earlier snapshots and temp files of interrupted saves. */
+async function removeOtherGenerations(dir: string, keep: Set<string>): Promise<void> {
+  for (const name of await fs.readdir(dir)) {
+    if (keep.has(name) || !name.startsWith('index-')) continue;
+    if (!/\.(hnsw|exact|labels)(\.tmp)?$/.test(name)) continue;
+    await fs.rm(path.join(dir, name), { force: true });
+  }
+}
+
+function typedBytes(array: Float32Array | Float64Array): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function bytesToFloat64(bytes: Buffer): Float64Array {
+  if (bytes.byteLength % 8 !== 0) throw new Error('label table is not a whole number of float64 values');
+  const out = new Float64Array(bytes.byteLength / 8);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+function bytesToFloat32(bytes: Buffer): Float32Array {
+  if (bytes.byteLength % 4 !== 0) throw new Error('vector file is not a whole number of float32 values');
+  const out = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
