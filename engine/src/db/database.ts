@@ -1,0 +1,97 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { AppConfig } from '../config.js';
+import { migrationProvider } from './migration-provider.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: 'pglite' | 'postgres';
+  /** Whether the `vector` extension is installed in this database (never required). */
+  hasPgvector: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the configured database and brings its schema up to date: PGlite in `<dataDir>/pglite`
+ * unless `databaseUrl` names a PostgreSQL server.
+ */
+export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<DatabaseHandle> {
+  const handle = config.databaseUrl === null ? await openPglite(config.dataDir) : await openPostgres(config.databaseUrl);
+  try {
+    await migrate(handle.db);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
+}
+
+/** Runs every pending migration; throws the first failure (kysely rolls that migration back). */
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const directory = path.join(dataDir, 'pglite');
+  await mkdir(directory, { recursive: true });
+  const pglite = await PGlite.create(directory, {
+    extensions: { vector },
+    // Row ids are bigserial; every id this engine creates fits a double exactly.
+    parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },
+  });
+  try {
+    await pglite.exec('create extension if not exists vector');
+  } catch (error) {
+    await pglite.close();
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { db, kind: 'pglite', hasPgvector: true, close: () => db.destroy() };
+}
+
+async function openPostgres(connectionString: string): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    // A per-pool parser, so that other pg users in the same process keep the library's defaults.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its server must not crash the process; the next query reports the failure.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    const hasPgvector = await enablePgvector(db);
+    return { db, kind: 'postgres', hasPgvector, close: () => db.destroy() };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+async function enablePgvector(db: Kysely<Database>): Promise<boolean> {
+  const available = await sql<{ available: boolean }>`
+    select exists (select 1 from pg_available_extensions where name = 'vector') as available`.execute(db);
+  if (available.rows[0]?.available) {
+    try {
+      await sql`create extension if not exists vector`.execute(db);
+    } catch {
+      // Installing an extension needs privileges a deployment may withhold; pgvector stays optional.
+    }
+  }
+  const installed = await sql<{ installed: boolean }>`
+    select exists (select 1 from pg_extension where extname = 'vector') as installed`.execute(db);
+  return installed.rows[0]?.installed ?? false;
+}

@@ -1,0 +1,146 @@
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { Database } from './schema.js';
+import { decodeVectors, encodeVectors } from './vector-codec.js';
+
+export interface StoredEmbedding {
+  mentorId: number;
+  /** Hash of the embedded text; a different hash means the stored vectors are stale. */
+  contentHash: string;
+  vector: Float32Array;
+  /** One vector per passage of the bio, in the same order as `passageSpans`. */
+  passageVectors: Float32Array[];
+  /** [start, end) character offsets of each passage in the mentor's bio. */
+  passageSpans: Array<[number, number]>;
+}
+
+export interface EmbeddingChecksum {
+  checksum: string;
+  count: number;
+}
+
+// Vectors dominate the parameter payload; a few hundred rows keep one statement a few MB.
+const upsertChunkSize = 200;
+
+export class EmbeddingRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Stores or replaces the embeddings of these mentors for `modelId`. */
+  async upsertMany(modelId: string, embeddings: readonly StoredEmbedding[]): Promise<void> {
+    for (const e of embeddings) {
+      if (e.passageVectors.length !== e.passageSpans.length) {
+        throw new Error(`Mentor ${e.mentorId}: ${e.passageVectors.length} passage vectors but ${e.passageSpans.length} spans`);
+      }
+    }
+    for (let i = 0; i < embeddings.length; i += upsertChunkSize) {
+      const chunk = embeddings.slice(i, i + upsertChunkSize);
+      await this.db
+        .insertInto('mentor_embeddings')
+        .values(
+          chunk.map((e) => ({
+            mentor_id: e.mentorId,
+            model_id: modelId,
+            content_hash: e.contentHash,
+            vector: encodeVectors([e.vector]),
+            passage_vectors: encodeVectors(e.passageVectors),
+            passage_spans: e.passageSpans.flat(),
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['mentor_id', 'model_id']).doUpdateSet((eb) => ({
+            content_hash: eb.ref('excluded.content_hash'),
+            vector: eb.ref('excluded.vector'),
+            passage_vectors: eb.ref('excluded.passage_vectors'),
+            passage_spans: eb.ref('excluded.passage_spans'),
+            created_at: sql<Date>`now()`,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** Content hashes stored for `modelId`, by mentor row id; mentors without one are absent. */
+  async getHashes(modelId: string, mentorIds: readonly number[]): Promise<Map<number, string>> {
+    const hashes = new Map<number, string>();
+    for (let i = 0; i < mentorIds.length; i += 5000) {
+      const rows = await this.db
+        .selectFrom('mentor_embeddings')
+        .select(['mentor_id', 'content_hash'])
+        .where('model_id', '=', modelId)
+        .where(sql<SqlBool>`mentor_id = any(${sql.val(mentorIds.slice(i, i + 5000))}::bigint[])`)
+        .execute();
+      for (const row of rows) hashes.set(row.mentor_id, row.content_hash);
+    }
+    return hashes;
+  }
+
+  /** Every embedding for `modelId` in mentor-id order, read `batchSize` rows at a time. */
+  async *streamForModel(modelId: string, batchSize = 1000): AsyncGenerator<StoredEmbedding> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('mentor_embeddings')
+        .select(['mentor_id', 'content_hash', 'vector', 'passage_vectors', 'passage_spans'])
+        .where('model_id', '=', modelId)
+        .where('mentor_id', '>', after)
+        .orderBy('mentor_id')
+        .limit(batchSize)
+        .execute();
+      for (const row of rows) {
+        const spans: Array<[number, number]> = [];
+        for (let i = 0; i + 1 < row.passage_spans.length; i += 2) spans.push([row.passage_spans[i]!, row.passage_spans[i + 1]!]);
+        yield {
+          mentorId: row.mentor_id,
+          contentHash: row.content_hash,
+          vector: decodeVectors(row.vector, 1)[0]!,
+          passageVectors: decodeVectors(row.passage_vectors, spans.length),
+          passageSpans: spans,
+        };
+      }
+      if (rows.length < batchSize) return;
+      after = rows[rows.length - 1]!.mentor_id;
+    }
+  }
+
+  /** Row ids of mentors with no embedding at all for `modelId`, ascending. */
+  async missingForModel(modelId: string): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('mentors')
+      .select('id')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('mentor_embeddings as e')
+              .select(sql`1`.as('one'))
+              .whereRef('e.mentor_id', '=', 'mentors.id')
+              .where('e.model_id', '=', modelId),
+          ),
+        ),
+      )
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Drops embeddings made by any other model; returns how many were dropped. */
+  async deleteOtherModels(modelId: string): Promise<number> {
+    const result = await this.db.deleteFrom('mentor_embeddings').where('model_id', '<>', modelId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /**
+   * md5 over "mentorId:contentHash" of every embedding for `modelId`, in mentor-id order, and their
+   * number: cheap to compare with what an index snapshot was built from. `embeddingChecksum` in
+   * vector-codec.ts computes the same value in JS.
+   */
+  async checksum(modelId: string): Promise<EmbeddingChecksum> {
+    const row = await this.db
+      .selectFrom('mentor_embeddings')
+      .select([
+        sql<string>`coalesce(md5(string_agg(mentor_id::text || ':' || content_hash, ',' order by mentor_id)), md5(''))`.as('checksum'),
+        (eb) => eb.fn.countAll<number>().as('count'),
+      ])
+      .where('model_id', '=', modelId)
+      .executeTakeFirstOrThrow();
+    return { checksum: row.checksum, count: Number(row.count) };
+  }
+}

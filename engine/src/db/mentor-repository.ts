@@ -1,0 +1,251 @@
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import type { Mentor, MentorInput } from '../domain/mentor.js';
+import { AppError } from '../errors.js';
+import type { Database, MentorsTable } from './schema.js';
+
+export interface MentorListQuery {
+  offset?: number;
+  limit?: number;
+  /** Case-insensitive substring of name, headline or bio. */
+  q?: string;
+  /** A skill the mentor lists, compared case-insensitively. */
+  skill?: string;
+  /** An ISO 639-1 code the mentor speaks. */
+  language?: string;
+  active?: boolean;
+}
+
+export type MentorPatch = Partial<Omit<MentorInput, 'externalId'>>;
+
+export type UpsertStatus = 'created' | 'updated' | 'unchanged';
+
+export interface UpsertResult {
+  externalId: string;
+  rowId: number;
+  status: UpsertStatus;
+}
+
+// 12 parameters a row keeps a chunk far below Postgres's 65,535 bind parameters.
+const upsertChunkSize = 500;
+
+// Compared on upsert to tell an update from a no-op; every column an importer can set.
+const contentColumns = [
+  'name',
+  'headline',
+  'bio',
+  'skills',
+  'languages',
+  'timezone',
+  'location',
+  'years_experience',
+  'capacity_per_month',
+  'active',
+] as const satisfies readonly (keyof MentorsTable)[];
+
+export class MentorRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Throws MENTOR_ALREADY_EXISTS when the external id is taken. */
+  async create(input: MentorInput): Promise<Mentor> {
+    const row = await this.db
+      .insertInto('mentors')
+      .values(toRow(input))
+      .onConflict((oc) => oc.column('external_id').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new AppError('MENTOR_ALREADY_EXISTS', { id: input.externalId });
+    return toMentor(row);
+  }
+
+  async getByExternalId(externalId: string): Promise<Mentor | null> {
+    const row = await this.db.selectFrom('mentors').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+    return row ? toMentor(row) : null;
+  }
+
+  /** Mentors by row id; ids with no mentor are absent from the map. */
+  async getByRowIds(rowIds: readonly number[]): Promise<Map<number, Mentor>> {
+    const found = new Map<number, Mentor>();
+    const unique = [...new Set(rowIds)];
+    for (let i = 0; i < unique.length; i += 5000) {
+      const chunk = unique.slice(i, i + 5000);
+      const rows = await this.db
+        .selectFrom('mentors')
+        .selectAll()
+        .where(sql<SqlBool>`id = any(${sql.val(chunk)}::bigint[])`)
+        .execute();
+      for (const row of rows) found.set(row.id, toMentor(row));
+    }
+    return found;
+  }
+
+  /** One page in row-id order, and how many mentors match the filters in all. */
+  async list(query: MentorListQuery = {}): Promise<{ items: Mentor[]; total: number }> {
+    const filtered = this.db.selectFrom('mentors').where((eb) => {
+      const conditions: Expression<SqlBool>[] = [];
+      if (query.q !== undefined && query.q !== '') {
+        const pattern = `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
+        conditions.push(eb.or([eb('name', 'ilike', pattern), eb('headline', 'ilike', pattern), eb('bio', 'ilike', pattern)]));
+      }
+      if (query.skill !== undefined && query.skill !== '') {
+        conditions.push(sql<SqlBool>`exists (select 1 from unnest(skills) as s(skill) where lower(s.skill) = lower(${query.skill}))`);
+      }
+      if (query.language !== undefined && query.language !== '') {
+        // `@>` rather than `= any` so that the GIN index on languages applies.
+        conditions.push(sql<SqlBool>`languages @> array[${query.language}]::text[]`);
+      }
+      if (query.active !== undefined) conditions.push(eb('active', '=', query.active));
+      return eb.and(conditions);
+    });
+    const [rows, counted] = await Promise.all([
+      filtered
+        .selectAll()
+        .orderBy('id')
+        .offset(query.offset ?? 0)
+        .limit(query.limit ?? 50)
+        .execute(),
+      filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toMentor), total: Number(counted.total) };
+  }
+
+  /** Returns null when no mentor has the external id. */
+  async update(externalId: string, patch: MentorPatch): Promise<Mentor | null> {
+    const changes = toRowPatch(patch);
+    const row = await this.db
+      .updateTable('mentors')
+      .set({ ...changes, updated_at: sql<Date>`now()` })
+      .where('external_id', '=', externalId)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toMentor(row) : null;
+  }
+
+  /** Returns the deleted mentor's row id (its label in the index), or null when there was none. */
+  async delete(externalId: string): Promise<number | null> {
+    const row = await this.db.deleteFrom('mentors').where('external_id', '=', externalId).returning('id').executeTakeFirst();
+    return row ? row.id : null;
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('mentors')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
+  }
+
+  /**
+   * Inserts new mentors and updates changed ones by external id; rows equal to what is stored are
+   * left untouched (their `updated_at` too). Results are in input order. External ids must be
+   * unique within one call: Postgres cannot upsert the same row twice in one statement.
+   */
+  async upsertMany(inputs: readonly MentorInput[]): Promise<UpsertResult[]> {
+    const seen = new Set<string>();
+    for (const input of inputs) {
+      if (seen.has(input.externalId)) throw new Error(`upsertMany got external id "${input.externalId}" twice in one call`);
+      seen.add(input.externalId);
+    }
+    const byExternalId = new Map<string, { rowId: number; status: UpsertStatus }>();
+    for (let i = 0; i < inputs.length; i += upsertChunkSize) {
+      const chunk = inputs.slice(i, i + upsertChunkSize);
+      const written = await this.db
+        .insertInto('mentors')
+        .values(chunk.map(toRow))
+        .onConflict((oc) =>
+          oc
+            .column('external_id')
+            .doUpdateSet((eb) => ({
+              ...Object.fromEntries(contentColumns.map((c) => [c, eb.ref(`excluded.${c}`)])),
+              updated_at: sql<Date>`now()`,
+            }))
+            .where(
+              sql<SqlBool>`(${sql.join(contentColumns.map((c) => sql.ref(`mentors.${c}`)))}) is distinct from (${sql.join(
+                contentColumns.map((c) => sql.ref(`excluded.${c}`)),
+              )})`,
+            ),
+        )
+        // xmax is 0 only on a freshly inserted row version.
+        .returning(['id', 'external_id', sql<boolean>`xmax = 0`.as('inserted')])
+        .execute();
+      for (const row of written) byExternalId.set(row.external_id, { rowId: row.id, status: row.inserted ? 'created' : 'updated' });
+      const untouched = chunk.map((m) => m.externalId).filter((id) => !byExternalId.has(id));
+      if (untouched.length > 0) {
+        const rows = await this.db
+          .selectFrom('mentors')
+          .select(['id', 'external_id'])
+          .where(sql<SqlBool>`external_id = any(${sql.val(untouched)}::text[])`)
+          .execute();
+        for (const row of rows) byExternalId.set(row.external_id, { rowId: row.id, status: 'unchanged' });
+      }
+    }
+    return inputs.map((input) => {
+      const result = byExternalId.get(input.externalId);
+      if (!result) throw new Error(`Mentor ${input.externalId} vanished during upsert`);
+      return { externalId: input.externalId, ...result };
+    });
+  }
+
+  /**
+   * Every mentor in row-id order, read `batchSize` rows at a time. No connection is held between
+   * batches, so the consumer may write to the database while iterating.
+   */
+  async *streamAll(batchSize = 1000): AsyncGenerator<Mentor> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.db.selectFrom('mentors').selectAll().where('id', '>', after).orderBy('id').limit(batchSize).execute();
+      for (const row of rows) yield toMentor(row);
+      if (rows.length < batchSize) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+}
+
+function toRow(input: MentorInput) {
+  return {
+    external_id: input.externalId,
+    name: input.name,
+    headline: input.headline,
+    bio: input.bio,
+    skills: input.skills,
+    languages: input.languages,
+    timezone: input.timezone,
+    location: input.location,
+    years_experience: input.yearsExperience,
+    capacity_per_month: input.capacityPerMonth,
+    active: input.active,
+  };
+}
+
+function toRowPatch(patch: MentorPatch) {
+  const row: Partial<ReturnType<typeof toRow>> = {};
+  if (patch.name !== undefined) row.name = patch.name;
+  if (patch.headline !== undefined) row.headline = patch.headline;
+  if (patch.bio !== undefined) row.bio = patch.bio;
+  if (patch.skills !== undefined) row.skills = patch.skills;
+  if (patch.languages !== undefined) row.languages = patch.languages;
+  if (patch.timezone !== undefined) row.timezone = patch.timezone;
+  if (patch.location !== undefined) row.location = patch.location;
+  if (patch.yearsExperience !== undefined) row.years_experience = patch.yearsExperience;
+  if (patch.capacityPerMonth !== undefined) row.capacity_per_month = patch.capacityPerMonth;
+  if (patch.active !== undefined) row.active = patch.active;
+  return row;
+}
+
+function toMentor(row: Selectable<MentorsTable>): Mentor {
+  return {
+    rowId: row.id,
+    externalId: row.external_id,
+    name: row.name,
+    headline: row.headline,
+    bio: row.bio,
+    skills: row.skills,
+    languages: row.languages,
+    timezone: row.timezone,
+    location: row.location,
+    yearsExperience: row.years_experience,
+    capacityPerMonth: row.capacity_per_month,
+    active: row.active,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,121 @@
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { Database } from './schema.js';
+import { withTransaction } from './transaction.js';
+
+export interface ServedMatch {
+  mentorRowId: number;
+  /** 1-based position in the answer. */
+  rank: number;
+  score: number;
+  breakdown: Record<string, unknown>;
+}
+
+export interface RecordedRequest {
+  id: number;
+  text: string;
+  filters: Record<string, unknown>;
+  configVersion: number | null;
+  createdAt: Date;
+  /** By rank. */
+  matches: ServedMatch[];
+}
+
+export interface ExposureCounts {
+  /** How many requests served each mentor in the window; mentors never served are absent. */
+  counts: Map<number, number>;
+  totalRequests: number;
+}
+
+const insertChunkSize = 1000;
+
+export class RequestRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Stores a mentee request and what it was served, together; returns the request id. */
+  async recordMenteeRequest(
+    text: string,
+    filters: Record<string, unknown>,
+    configVersion: number | null,
+    matches: readonly ServedMatch[],
+  ): Promise<number> {
+    return withTransaction(this.db, async (trx) => {
+      const { id } = await trx
+        .insertInto('mentee_requests')
+        .values({ text, filters: JSON.stringify(filters), config_version: configVersion })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      for (let i = 0; i < matches.length; i += insertChunkSize) {
+        await trx
+          .insertInto('served_matches')
+          .values(
+            matches.slice(i, i + insertChunkSize).map((m) => ({
+              request_id: id,
+              mentor_id: m.mentorRowId,
+              rank: m.rank,
+              score: m.score,
+              breakdown: JSON.stringify(m.breakdown),
+              config_version: configVersion,
+            })),
+          )
+          .execute();
+      }
+      return id;
+    });
+  }
+
+  /** The latest requests, newest first, each with its matches. */
+  async recentRequests(limit: number): Promise<RecordedRequest[]> {
+    const requests = await this.db.selectFrom('mentee_requests').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    if (requests.length === 0) return [];
+    const matches = await this.db
+      .selectFrom('served_matches')
+      .select(['request_id', 'mentor_id', 'rank', 'score', 'breakdown'])
+      .where(sql<SqlBool>`request_id = any(${sql.val(requests.map((r) => r.id))}::bigint[])`)
+      .orderBy('request_id')
+      .orderBy('rank')
+      .execute();
+    const byRequest = new Map<number, ServedMatch[]>();
+    for (const m of matches) {
+      const list = byRequest.get(m.request_id) ?? [];
+      list.push({ mentorRowId: m.mentor_id, rank: m.rank, score: m.score, breakdown: m.breakdown });
+      byRequest.set(m.request_id, list);
+    }
+    return requests.map((r) => ({
+      id: r.id,
+      text: r.text,
+      filters: r.filters,
+      configVersion: r.config_version,
+      createdAt: r.created_at,
+      matches: byRequest.get(r.id) ?? [],
+    }));
+  }
+
+  /** Records that a mentee asked a mentor for a session; returns its id. */
+  async recordSessionRequest(requestId: number | null, mentorRowId: number, note: string | null): Promise<number> {
+    const { id } = await this.db
+      .insertInto('session_requests')
+      .values({ request_id: requestId, mentor_id: mentorRowId, note })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  /** How often each mentor was served by requests made at or after `since`. */
+  async exposureCounts(since: Date): Promise<ExposureCounts> {
+    const [served, total] = await Promise.all([
+      this.db
+        .selectFrom('served_matches as s')
+        .innerJoin('mentee_requests as r', 'r.id', 's.request_id')
+        .where('r.created_at', '>=', since)
+        .select(['s.mentor_id', (eb) => eb.fn.countAll<number>().as('served')])
+        .groupBy('s.mentor_id')
+        .execute(),
+      this.db
+        .selectFrom('mentee_requests')
+        .where('created_at', '>=', since)
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { counts: new Map(served.map((s) => [s.mentor_id, Number(s.served)])), totalRequests: Number(total.total) };
+  }
+}
