@@ -19,6 +19,7 @@ export const errorRegistry = {
   CONFIG_INVALID: { status: 422, message: 'Weight configuration is invalid: {detail}' },
   CONFIG_NOT_DRAFT: { status: 409, message: 'Version {version} is {status}; only drafts can be edited' },
   DATASET_NOT_FOUND: { status: 404, message: 'No dataset {name}' },
+  JOB_NOT_FOUND: { status: 404, message: 'No job {id}' },
   EVALUATION_NOT_FOUND: { status: 404, message: 'No evaluation run {id}' },
   NOT_READY: { status: 503, message: 'The engine is not ready yet: {detail}' },
   MODEL_UNAVAILABLE: { status: 500, message: 'Embedding model {model} cannot be loaded from {path}: {detail}' },

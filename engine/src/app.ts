@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { loadConfig, type AppConfig } from './config.js';
+import { AppError } from './errors.js';
+import { makeErrorHandler, errorBody } from './error-handler.js';
+import { sharedSchemas } from './routes/schemas.js';
+import { makeValidatorCompiler } from './validator-compiler.js';
+import { createEngine, type Engine } from './services/engine.js';
+import type { EmbeddingProvider } from './embedding/embedding-provider.js';
+import healthRoutes from './routes/health-routes.js';
+import mentorRoutes from './routes/mentor-routes.js';
+import matchRoutes from './routes/match-routes.js';
+import configRoutes from './routes/config-routes.js';
+import jobRoutes from './routes/job-routes.js';
+import evaluationRoutes from './routes/evaluation-routes.js';
+
+export interface AppOptions {
+  config: Readonly<AppConfig>;
+  /** Replaces the configured model; tests pass a fast fake. */
+  embedder?: EmbeddingProvider;
+  /** Registers routes and schemas only (no database, no model): for generating the OpenAPI document. */
+  openApiOnly?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The wired engine; throws NOT_READY in openApiOnly mode. */
+    engine: () => Engine;
+  }
+}
+
+/** Composition root: wires adapters into services and services into routes. */
+const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
+  const { config } = opts;
+  for (const schema of sharedSchemas) app.addSchema(schema);
+  app.setValidatorCompiler(makeValidatorCompiler(sharedSchemas));
+  app.setErrorHandler(makeErrorHandler(config.bodyLimitBytes));
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'mentormatch engine', version: '0.1.0', description: 'Micromentoring matching engine' },
+      servers: [{ url: '/' }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  let engine: Engine | null = null;
+  if (!opts.openApiOnly) {
+    engine = await createEngine(config, { embedder: opts.embedder, log: app.log });
+    app.addHook('onClose', async () => engine?.close());
+  }
+  app.decorate('engine', () => {
+    if (!engine) throw new AppError('NOT_READY', { detail: 'the engine was built without services' });
+    return engine;
+  });
+
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      await api.register(healthRoutes);
+      await api.register(mentorRoutes);
+      await api.register(matchRoutes);
+      await api.register(configRoutes);
+      await api.register(jobRoutes);
+      await api.register(evaluationRoutes);
+    },
+    { prefix: '/api' },
+  );
+
+  const dashboard = config.dashboardDir;
+  const hasDashboard = dashboard !== null && fs.existsSync(path.join(dashboard, 'index.html'));
+  if (hasDashboard) {
+    await app.register(fastifyStatic, { root: dashboard, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0] ?? '/';
+    if (hasDashboard && request.method === 'GET' && !url.startsWith('/api/')) {
+      // Client-side routes of the single-page dashboard all load its shell.
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send(errorBody('ROUTE_NOT_FOUND', { method: request.method, url }));
+  });
+};
+
+export const mentormatchPlugin = fp(mentormatch, { name: 'mentormatch', fastify: '5.x' });
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.config.logLevel === 'silent' ? false : { level: opts.config.logLevel },
+    bodyLimit: opts.config.bodyLimitBytes,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(mentormatchPlugin, opts);
+  return app;
+}
+
+/** The engine's OpenAPI document, built without a database or model; the dashboard's client is generated from it. */
+export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
+  const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', DASHBOARD_DIR: '' }), openApiOnly: true });
+  await app.ready();
+  const doc = app.swagger() as unknown as Record<string, unknown>;
+  await app.close();
+  return doc;
+}

@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, errorRegistry, type ErrorCode } from './errors.js';
+import { STATUS_CODES } from 'node:http';
+
+interface ErrorBody {
+  statusCode: number;
+  code: string;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+function body(err: AppError): ErrorBody {
+  const out: ErrorBody = { statusCode: err.status, code: err.code, error: STATUS_CODES[err.status] ?? 'Error', message: err.message };
+  if (err.details !== undefined) out.details = err.details;
+  return out;
+}
+
+/** Translates Fastify's own errors (parsing, validation, limits) into registry codes. */
+function fromFastify(err: FastifyError, request: FastifyRequest, bodyLimit: number): AppError | null {
+  if (err.validation) {
+    const problems = err.validation.map((v) => {
+      const where = `${err.validationContext ?? 'body'}${v.instancePath ? v.instancePath.replaceAll('/', '.') : ''}`;
+      const param = v.params as Record<string, unknown>;
+      if (v.keyword === 'additionalProperties') return `${where} has unknown property "${String(param.additionalProperty)}"`;
+      if (v.keyword === 'required') return `${where} must have property "${String(param.missingProperty)}"`;
+      return `${where} ${v.message ?? 'is invalid'}`;
+    });
+    return new AppError('VALIDATION_FAILED', { detail: problems.join('; ') }, { problems });
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('MALFORMED_JSON', { detail: err.message });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('MALFORMED_JSON', { detail: 'the body is empty but the content type says JSON' });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('BODY_TOO_LARGE', { limit: bodyLimit });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: request.headers['content-type'] ?? 'none', expected: 'application/json' });
+  }
+  if (err instanceof SyntaxError) return new AppError('MALFORMED_JSON', { detail: err.message });
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new AppError('VALIDATION_FAILED', { detail: err.message });
+  }
+  return null;
+}
+
+export function makeErrorHandler(bodyLimit: number) {
+  return function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+    const appError = err instanceof AppError ? err : fromFastify(err, request, bodyLimit);
+    if (!appError || appError.status >= 500) request.log.error({ err }, 'request failed');
+    const e = appError ?? new AppError('INTERNAL');
+    return reply.status(e.status).type('application/json').send(body(e));
+  };
+}
+
+export function errorBody(code: ErrorCode, params: Record<string, string | number> = {}): ErrorBody {
+  return body(new AppError(code, params));
+}
+
+export { errorRegistry };

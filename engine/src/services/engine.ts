@@ -1,0 +1,89 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppConfig } from '../config.js';
+import { openDatabase, type DatabaseHandle } from '../db/database.js';
+import { MentorRepository } from '../db/mentor-repository.js';
+import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
+import { createEmbeddingProvider } from '../embedding/create-embedding-provider.js';
+import { SearchIndex } from './search-index.js';
+import { MentorService } from './mentor-service.js';
+import { ImportService } from './import-service.js';
+import { JobService, type JobProgress } from './job-service.js';
+import { ConfigService } from './config-service.js';
+import { MatchService } from './match-service.js';
+import { EvaluationService } from './evaluation-service.js';
+
+export interface EngineStatus {
+  ready: boolean;
+  model: { id: string; dimensions: number };
+  database: { kind: string };
+  mentors: { total: number; active: number; indexed: number };
+  index: { kind: string; state: string; size: number; progress: JobProgress | null; loadedFrom: string | null };
+}
+
+export interface Engine {
+  readonly config: Readonly<AppConfig>;
+  readonly database: DatabaseHandle;
+  readonly embedder: EmbeddingProvider;
+  readonly search: SearchIndex;
+  readonly mentors: MentorService;
+  readonly imports: ImportService;
+  readonly jobs: JobService;
+  readonly configs: ConfigService;
+  readonly matcher: MatchService;
+  readonly evaluation: EvaluationService;
+  status(): Promise<EngineStatus>;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  embedder?: EmbeddingProvider | undefined;
+  log: FastifyBaseLogger;
+  onIndexProgress?: (p: JobProgress) => void;
+}
+
+/**
+ * Opens the database and the model, then loads the search index in the background so that the
+ * server can answer /health (and say "not ready") while a large index is rebuilt.
+ */
+export async function createEngine(config: Readonly<AppConfig>, opts: EngineOptions): Promise<Engine> {
+  const embedder = opts.embedder ?? (await createEmbeddingProvider(config));
+  const database = await openDatabase(config);
+  const search = new SearchIndex(database.db, embedder, config, opts.log);
+  const mentors = new MentorService(database.db, embedder, search);
+  const jobs = new JobService();
+  const configs = new ConfigService(database.db);
+  await configs.ensureActive();
+  const matcher = new MatchService(database.db, embedder, search, configs);
+  const evaluation = new EvaluationService(config, embedder, matcher, configs, jobs);
+  const loading = search.load(opts.onIndexProgress).catch((err: unknown) => opts.log.error({ err }, 'index load failed'));
+
+  return {
+    config,
+    database,
+    embedder,
+    search,
+    mentors,
+    imports: new ImportService(mentors, config.bodyLimitBytes),
+    jobs,
+    configs,
+    matcher,
+    evaluation,
+    async status() {
+      const counts = await new MentorRepository(database.db).counts();
+      const index = search.status();
+      return {
+        ready: index.state === 'ready',
+        model: { id: embedder.id, dimensions: embedder.dimensions },
+        database: { kind: database.kind },
+        mentors: { total: counts.total, active: counts.active, indexed: index.size },
+        index,
+      };
+    },
+    async close() {
+      await loading;
+      await search.close();
+      await embedder.close?.();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,237 @@
+import { Readable } from 'node:stream';
+import { parse as parseCsv } from 'csv-parse';
+import { AppError } from '../errors.js';
+import type { MentorInput } from '../domain/mentor.js';
+import { parseMentorInput } from '../domain/mentor-validation.js';
+import type { MentorService } from './mentor-service.js';
+import type { ProgressReporter } from './job-service.js';
+
+export type ImportFormat = 'csv' | 'jsonl' | 'json';
+
+export interface ImportRowError {
+  row: number;
+  id?: string;
+  code: string;
+  message: string;
+}
+
+export interface ImportResult {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  errors: ImportRowError[];
+}
+
+interface RawRow {
+  row: number;
+  value: unknown;
+  error?: string;
+}
+
+// Small enough that one failed batch costs little to redo, large enough to batch embedding well.
+const BATCH_SIZE = 64;
+// A file of nothing but bad rows should not produce a multi-megabyte response.
+const MAX_REPORTED_ERRORS = 1000;
+
+function toChunks(body: unknown): AsyncIterable<Uint8Array> {
+  if (body instanceof Readable) return body;
+  if (body instanceof Uint8Array) return Readable.from([body]);
+  if (typeof body === 'string') return Readable.from([Buffer.from(body)]);
+  throw new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: 'this body', expected: 'text/csv, application/x-ndjson or application/json' });
+}
+
+/** Decodes strictly as UTF-8: a file in another encoding is refused before it can write garbled names. */
+async function* decodeUtf8(chunks: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  for await (const chunk of chunks) {
+    if (offset === 0 && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+      throw new AppError('IMPORT_BAD_ENCODING', { offset: 0 }, { hint: 'the file is UTF-16; save it as UTF-8' });
+    }
+    try {
+      yield decoder.decode(chunk, { stream: true });
+    } catch {
+      throw new AppError('IMPORT_BAD_ENCODING', { offset: offset + firstBadUtf8Byte(chunk) });
+    }
+    offset += chunk.length;
+    if (offset > limit) throw new AppError('BODY_TOO_LARGE', { limit });
+  }
+  try {
+    yield decoder.decode();
+  } catch {
+    throw new AppError('IMPORT_BAD_ENCODING', { offset });
+  }
+}
+
+function firstBadUtf8Byte(chunk: Uint8Array): number {
+  for (let i = 1; i <= chunk.length; i++) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(chunk.subarray(0, i), { stream: true });
+    } catch {
+      return i - 1;
+    }
+  }
+  return chunk.length;
+}
+
+async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
+  let buffer = '';
+  let row = 0;
+  const emit = (line: string): RawRow | null => {
+    row++;
+    if (!line.trim()) return null;
+    try {
+      return { row, value: JSON.parse(line) };
+    } catch (err) {
+      return { row, value: null, error: `not valid JSON: ${(err as Error).message}` };
+    }
+  };
+  for await (const piece of text) {
+    buffer += piece;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const r = emit(buffer.slice(0, nl).replace(/^\uFEFF/, ''));
+      buffer = buffer.slice(nl + 1);
+      if (r) yield r;
+    }
+  }
+  const last = emit(buffer);
+  if (last) yield last;
+}
+
+async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
+  const parser = parseCsv({ columns: (h: string[]) => h.map((c) => c.trim()), bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: false });
+  const feeding = (async () => {
+    try {
+      for await (const piece of text) if (!parser.write(piece)) await new Promise((r) => parser.once('drain', r));
+      parser.end();
+    } catch (err) {
+      parser.destroy(err as Error);
+    }
+  })();
+  let row = 0;
+  try {
+    for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { invalid_field_length: number } }>) {
+      row++;
+      yield record.info.invalid_field_length > 0
+        ? { row, value: null, error: 'has a different number of columns than the header' }
+        : { row, value: record.record };
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('IMPORT_BAD_FORMAT', { format: 'CSV', detail: (err as Error).message });
+  }
+  await feeding;
+}
+
+async function* jsonArray(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
+  let all = '';
+  for await (const piece of text) all += piece;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(all);
+  } catch (err) {
+    throw new AppError('IMPORT_BAD_FORMAT', { format: 'a JSON array', detail: (err as Error).message });
+  }
+  yield* arrayRows(parsed);
+}
+
+function* arrayRows(parsed: unknown): Generator<RawRow> {
+  const items = Array.isArray(parsed) ? parsed : (parsed as { mentors?: unknown })?.mentors;
+  if (!Array.isArray(items)) throw new AppError('IMPORT_BAD_FORMAT', { format: 'JSON', detail: 'expected an array of mentors or { "mentors": [...] }' });
+  for (let i = 0; i < items.length; i++) yield { row: i + 1, value: items[i] };
+}
+
+/**
+ * Streams a file of mentors into the store batch by batch. Each row is validated on its own; a bad
+ * row is reported and skipped, a failed batch is rolled back whole and reported row by row, and
+ * rerunning the same file is idempotent (by id).
+ */
+export class ImportService {
+  constructor(
+    private readonly mentors: MentorService,
+    private readonly bodyLimit: number,
+  ) {}
+
+  async readBody(body: unknown): Promise<Buffer | unknown[]> {
+    if (Array.isArray(body) || (typeof body === 'object' && body !== null && !(body instanceof Readable))) return body as unknown[];
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of toChunks(body)) {
+      size += chunk.length;
+      if (size > this.bodyLimit) throw new AppError('BODY_TOO_LARGE', { limit: this.bodyLimit });
+      parts.push(chunk);
+    }
+    return Buffer.concat(parts);
+  }
+
+  importBuffer(data: Buffer | unknown[], format: ImportFormat, report?: ProgressReporter): Promise<ImportResult> {
+    const total = Buffer.isBuffer(data) ? estimateRows(data, format) : data.length;
+    return this.importStream(Buffer.isBuffer(data) ? data : data, format, report, total);
+  }
+
+  async importStream(body: unknown, format: ImportFormat, report?: ProgressReporter, totalHint: number | null = null): Promise<ImportResult> {
+    const rows: AsyncIterable<RawRow> | Iterable<RawRow> =
+      Array.isArray(body) || (typeof body === 'object' && body !== null && !(body instanceof Readable) && !(body instanceof Uint8Array))
+        ? arrayRows(body)
+        : (format === 'csv' ? csvRows : format === 'json' ? jsonArray : jsonLines)(decodeUtf8(toChunks(body), this.bodyLimit));
+
+    const result: ImportResult = { rows: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [] };
+    const fail = (e: ImportRowError) => {
+      result.failed++;
+      if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(e);
+    };
+    const seen = new Map<string, number>();
+    let batch: { row: number; input: MentorInput }[] = [];
+
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const current = batch;
+      batch = [];
+      try {
+        const outcomes = await this.mentors.upsertBatch(current.map((b) => b.input));
+        for (const o of outcomes) result[o.status]++;
+      } catch (err) {
+        const message = err instanceof AppError ? err.message : 'the batch could not be written and was rolled back';
+        for (const b of current) fail({ row: b.row, id: b.input.externalId, code: 'BATCH_FAILED', message });
+      }
+      report?.({ done: result.rows, total: totalHint, stage: 'importing' });
+    };
+
+    for await (const raw of rows) {
+      result.rows++;
+      if (raw.error) {
+        fail({ row: raw.row, code: 'ROW_UNREADABLE', message: `row ${raw.row} ${raw.error}` });
+        continue;
+      }
+      const parsed = parseMentorInput(raw.value);
+      const rawId = (raw.value as { id?: unknown } | null)?.id;
+      if (!parsed.ok) {
+        fail({ row: raw.row, ...(typeof rawId === 'string' ? { id: rawId } : {}), code: 'ROW_INVALID', message: parsed.errors.join('; ') });
+        continue;
+      }
+      const firstRow = seen.get(parsed.value.externalId);
+      if (firstRow !== undefined) {
+        fail({ row: raw.row, id: parsed.value.externalId, code: 'DUPLICATE_ID', message: `id ${parsed.value.externalId} already appeared in row ${firstRow} of this file` });
+        continue;
+      }
+      seen.set(parsed.value.externalId, raw.row);
+      batch.push({ row: raw.row, input: parsed.value });
+      if (batch.length >= BATCH_SIZE) await flush();
+    }
+    await flush();
+    if (result.rows === 0) throw new AppError('IMPORT_EMPTY');
+    report?.({ done: result.rows, total: result.rows, stage: 'done' });
+    return result;
+  }
+}
+
+function estimateRows(data: Buffer, format: ImportFormat): number | null {
+  if (format === 'json') return null;
+  let lines = 0;
+  for (const byte of data) if (byte === 0x0a) lines++;
+  if (data.length > 0 && data[data.length - 1] !== 0x0a) lines++;
+  return Math.max(0, format === 'csv' ? lines - 1 : lines);
+}

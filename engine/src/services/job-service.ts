@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors.js';
+
+export interface JobProgress {
+  done: number;
+  total: number | null;
+  stage: string;
+}
+
+export type ProgressReporter = (progress: JobProgress) => void;
+
+export interface JobView {
+  id: string;
+  kind: string;
+  state: 'running' | 'done' | 'failed';
+  progress: JobProgress;
+  result?: unknown;
+  error?: { statusCode: number; code: string; error: string; message: string; details?: unknown };
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/**
+ * Long work (imports, evaluations) runs as in-process jobs that the dashboard polls for progress.
+ * Jobs are not persisted: their effects are (an import's rows), their progress need not survive a restart.
+ */
+export class JobService {
+  private readonly jobs = new Map<string, JobView>();
+  private readonly keep: number;
+
+  constructor(keep = 100) {
+    this.keep = keep;
+  }
+
+  start(kind: string, work: (report: ProgressReporter) => Promise<unknown>): JobView {
+    const job: JobView = {
+      id: randomUUID(),
+      kind,
+      state: 'running',
+      progress: { done: 0, total: null, stage: 'starting' },
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+    };
+    this.jobs.set(job.id, job);
+    this.evictOld();
+    void work((p) => {
+      job.progress = { ...p };
+    }).then(
+      (result) => {
+        job.state = 'done';
+        job.result = result;
+        job.finishedAt = new Date().toISOString();
+      },
+      (err: unknown) => {
+        const e = err instanceof AppError ? err : new AppError('INTERNAL');
+        job.state = 'failed';
+        job.error = { statusCode: e.status, code: e.code, error: 'Job failed', message: e.message, details: e.details };
+        job.finishedAt = new Date().toISOString();
+      },
+    );
+    return job;
+  }
+
+  get(id: string): JobView {
+    const job = this.jobs.get(id);
+    if (!job) throw new AppError('JOB_NOT_FOUND', { id });
+    return job;
+  }
+
+  private evictOld(): void {
+    for (const [id, job] of this.jobs) {
+      if (this.jobs.size <= this.keep) break;
+      if (job.state !== 'running') this.jobs.delete(id);
+    }
+  }
+}

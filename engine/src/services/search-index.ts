@@ -1,0 +1,212 @@
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { AppConfig } from '../config.js';
+import type { Mentor } from '../domain/mentor.js';
+import type { Database } from '../db/schema.js';
+import { MentorRepository } from '../db/mentor-repository.js';
+import { EmbeddingRepository, type StoredEmbedding } from '../db/embedding-repository.js';
+import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
+import type { ExactVectorIndex } from '../vector-index/exact-vector-index.js';
+import type { HnswVectorIndex } from '../vector-index/hnsw-vector-index.js';
+import { createVectorIndex, type VectorIndexKind } from '../vector-index/create-vector-index.js';
+import { loadSnapshot, saveSnapshot } from '../vector-index/index-snapshot.js';
+import { Bm25Index } from '../matching/bm25.js';
+import { SkillsVocabulary } from '../matching/skills-vocabulary.js';
+import type { JobProgress } from './job-service.js';
+import { embedMentors } from './mentor-embedding.js';
+
+export interface PassageStore {
+  spans: Array<[number, number]>;
+  vectors: Float32Array[];
+}
+
+export type IndexState = 'loading' | 'rebuilding' | 'ready' | 'failed';
+
+export interface SearchIndexStatus {
+  kind: VectorIndexKind;
+  state: IndexState;
+  size: number;
+  progress: JobProgress | null;
+  loadedFrom: 'snapshot' | 'rebuild' | null;
+}
+
+/**
+ * Everything a query searches, held in memory and derived from the database (the source of truth):
+ * the vector index, BM25 over mentor text, passage vectors for evidence, the mentors themselves and
+ * the skills vocabulary. Loaded at start from a snapshot when it matches the database, else rebuilt.
+ */
+export class SearchIndex {
+  vectors: ExactVectorIndex | HnswVectorIndex;
+  readonly bm25 = new Bm25Index();
+  readonly mentors = new Map<number, Mentor>();
+  readonly passages = new Map<number, PassageStore>();
+  private skillsVocabulary: SkillsVocabulary | null = null;
+  private state: IndexState = 'loading';
+  private progress: JobProgress | null = null;
+  private loadedFrom: 'snapshot' | 'rebuild' | null = null;
+  private kind: VectorIndexKind;
+  private readonly ready: Promise<void>;
+  private markReady!: () => void;
+  private failReady!: (err: unknown) => void;
+  private dirty = false;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private readonly snapshotDir: string;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly embedder: EmbeddingProvider,
+    private readonly config: Readonly<AppConfig>,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.kind = 'exact';
+    this.vectors = createVectorIndex('exact', embedder.dimensions, config.hnsw);
+    this.snapshotDir = path.join(config.dataDir, 'index', embedder.id);
+    this.ready = new Promise((resolve, reject) => {
+      this.markReady = resolve;
+      this.failReady = reject;
+    });
+    // A load failure is reported through whenReady() and status(); it must not crash the process.
+    this.ready.catch(() => undefined);
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  status(): SearchIndexStatus {
+    return { kind: this.kind, state: this.state, size: this.vectors.size, progress: this.progress, loadedFrom: this.loadedFrom };
+  }
+
+  /**
+   * Brings the in-memory state in line with the database: embeds mentors that lack an embedding for
+   * the current model (new model, or rows written before a crash), then loads or rebuilds the index.
+   */
+  async load(onProgress?: (p: JobProgress) => void): Promise<void> {
+    const report = (p: JobProgress) => {
+      this.progress = p;
+      onProgress?.(p);
+    };
+    try {
+      await this.embedMissing(report);
+      const embeddings = new EmbeddingRepository(this.db);
+      const { checksum, count } = await embeddings.checksum(this.embedder.id);
+      this.kind = count < this.config.exactScanBelow ? 'exact' : 'hnsw';
+
+      const snapshot =
+        this.kind === 'hnsw'
+          ? await loadSnapshot(this.snapshotDir, {
+              modelId: this.embedder.id,
+              dimensions: this.embedder.dimensions,
+              count,
+              checksum,
+              kind: 'hnsw',
+              hnsw: this.config.hnsw,
+            })
+          : null;
+      const fromSnapshot = snapshot?.ok ? snapshot.index : null;
+      if (snapshot && !snapshot.ok) this.log.info({ reason: snapshot.reason }, 'index snapshot not used; rebuilding');
+      this.state = fromSnapshot ? 'loading' : 'rebuilding';
+      this.vectors = fromSnapshot ?? createVectorIndex(this.kind, this.embedder.dimensions, this.config.hnsw);
+
+      const mentorsById = new Map<number, Mentor>();
+      for await (const m of new MentorRepository(this.db).streamAll(2000)) mentorsById.set(m.rowId, m);
+      let done = 0;
+      for await (const e of embeddings.streamForModel(this.embedder.id, 1000)) {
+        const mentor = mentorsById.get(e.mentorId);
+        if (mentor) this.put(mentor, e, !fromSnapshot);
+        if (++done % 500 === 0) report({ done, total: count, stage: fromSnapshot ? 'loading index' : 'building index' });
+      }
+      this.loadedFrom = fromSnapshot ? 'snapshot' : 'rebuild';
+      if (!fromSnapshot && this.kind === 'hnsw') await this.saveSnapshot();
+      await embeddings.deleteOtherModels(this.embedder.id);
+      report({ done: count, total: count, stage: 'ready' });
+      this.state = 'ready';
+      this.markReady();
+    } catch (err) {
+      this.state = 'failed';
+      this.failReady(err);
+      throw err;
+    }
+  }
+
+  private async embedMissing(report: (p: JobProgress) => void): Promise<void> {
+    const embeddings = new EmbeddingRepository(this.db);
+    const missing = await embeddings.missingForModel(this.embedder.id);
+    if (missing.length === 0) return;
+    this.state = 'rebuilding';
+    const mentors = new MentorRepository(this.db);
+    const batch = 64;
+    for (let i = 0; i < missing.length; i += batch) {
+      const rows = await mentors.getByRowIds(missing.slice(i, i + batch));
+      const fresh = await embedMentors(this.embedder, [...rows.values()].map((m) => ({ rowId: m.rowId, input: m })));
+      await embeddings.upsertMany(this.embedder.id, fresh);
+      report({ done: Math.min(i + batch, missing.length), total: missing.length, stage: `embedding mentors with ${this.embedder.id}` });
+    }
+  }
+
+  private put(mentor: Mentor, e: StoredEmbedding, addVector: boolean): void {
+    if (addVector) this.vectors.upsert(mentor.rowId, e.vector);
+    this.mentors.set(mentor.rowId, mentor);
+    this.passages.set(mentor.rowId, { spans: e.passageSpans, vectors: e.passageVectors });
+    this.bm25.upsert(mentor.rowId, mentor);
+  }
+
+  /** Applies committed writes; embeddings are given only for mentors whose text changed. */
+  apply(mentors: readonly Mentor[], embeddings: readonly StoredEmbedding[]): void {
+    const byId = new Map(embeddings.map((e) => [e.mentorId, e]));
+    for (const mentor of mentors) {
+      const e = byId.get(mentor.rowId);
+      if (e) this.put(mentor, e, true);
+      else {
+        this.mentors.set(mentor.rowId, mentor);
+        this.bm25.upsert(mentor.rowId, mentor);
+      }
+    }
+    this.skillsVocabulary = null;
+    this.markDirty();
+  }
+
+  /** Built from the mentors' own skills plus synonyms; rebuilt lazily after writes. */
+  get skills(): SkillsVocabulary {
+    this.skillsVocabulary ??= SkillsVocabulary.fromMentors([...this.mentors.values()].map((m) => m.skills));
+    return this.skillsVocabulary;
+  }
+
+  remove(rowId: number): void {
+    this.vectors.remove(rowId);
+    this.bm25.remove(rowId);
+    this.mentors.delete(rowId);
+    this.passages.delete(rowId);
+    this.markDirty();
+  }
+
+  private markDirty(): void {
+    if (this.kind !== 'hnsw') return;
+    this.dirty = true;
+    // Saving the graph after every write would dominate import time; a quiet period batches them.
+    if (!this.saveTimer) {
+      this.saveTimer = setTimeout(() => {
+        this.saveTimer = null;
+        void this.saveSnapshot().catch((err) => this.log.warn({ err }, 'index snapshot save failed'));
+      }, 30_000);
+      this.saveTimer.unref();
+    }
+  }
+
+  async saveSnapshot(): Promise<void> {
+    if (this.kind !== 'hnsw') return;
+    const { checksum } = await new EmbeddingRepository(this.db).checksum(this.embedder.id);
+    await saveSnapshot(this.snapshotDir, this.vectors, { modelId: this.embedder.id, checksum });
+    this.dirty = false;
+  }
+
+  async close(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    if (this.dirty && this.state === 'ready') await this.saveSnapshot();
+  }
+}
