@@ -1,0 +1,238 @@
+import { indexTerms } from './text-analysis.js';
+
+export interface Bm25Hit {
+  /** The mentor's rowId. */
+  id: number;
+  score: number;
+}
+
+export interface Bm25Document {
+  headline: string;
+  bio: string;
+  skills: readonly string[];
+}
+
+export interface Bm25Options {
+  k1?: number;
+  b?: number;
+}
+
+interface Postings {
+  slots: number[];
+  tfs: number[];
+}
+
+/** The text a mentor is found by lexically: the same fields that are embedded. */
+export function bm25Text(doc: Bm25Document): string {
+  return `${doc.headline}\n${doc.bio}\n${doc.skills.join('\n')}`;
+}
+
+/**
+ * In-memory Okapi BM25 over mentor text with postings lists, so a query only touches the documents that
+ * share a term with it. Documents are keyed by mentor rowId and can be added, replaced and removed.
+ * Query terms are deduplicated: a question repeating a word does not weigh it twice.
+ */
+export class Bm25Index {
+  readonly k1: number;
+  readonly b: number;
+  private readonly termIds = new Map<string, number>();
+  private readonly postings: Postings[] = [];
+  private readonly idToSlot = new Map<number, number>();
+  private readonly slotIds: number[] = [];
+  private readonly slotLengths: number[] = [];
+  /** Per slot: sorted term ids and their frequencies; null for a free slot. */
+  private readonly slotTerms: (Uint32Array | null)[] = [];
+  private readonly slotTfs: (Uint32Array | null)[] = [];
+  private readonly freeSlots: number[] = [];
+  private totalLength = 0;
+  private scratch = new Float64Array(0);
+
+  constructor(options: Bm25Options = {}) {
+    this.k1 = options.k1 ?? 1.2;
+    this.b = options.b ?? 0.75;
+  }
+
+  get size(): number {
+    return this.idToSlot.size;
+  }
+
+  has(id: number): boolean {
+    return this.idToSlot.has(id);
+  }
+
+  upsert(id: number, doc: Bm25Document | string): void {
+    this.remove(id);
+    const terms = indexTerms(typeof doc === 'string' ? doc : bm25Text(doc));
+    const counts = new Map<number, number>();
+    for (const term of terms) {
+      let termId = this.termIds.get(term);
+      if (termId === undefined) {
+        termId = this.postings.length;
+        this.termIds.set(term, termId);
+        this.postings.push({ slots: [], tfs: [] });
+      }
+      counts.set(termId, (counts.get(termId) ?? 0) + 1);
+    }
+    const slot = this.freeSlots.pop() ?? this.slotIds.length;
+    const ids = Uint32Array.from(counts.keys()).sort();
+    const tfs = Uint32Array.from(ids, (t) => counts.get(t)!);
+    this.slotIds[slot] = id;
+    this.slotLengths[slot] = terms.length;
+    this.slotTerms[slot] = ids;
+    this.slotTfs[slot] = tfs;
+    for (let i = 0; i < ids.length; i++) {
+      const p = this.postings[ids[i]!]!;
+      p.slots.push(slot);
+      p.tfs.push(tfs[i]!);
+    }
+    this.idToSlot.set(id, slot);
+    this.totalLength += terms.length;
+  }
+
+  remove(id: number): boolean {
+    const slot = this.idToSlot.get(id);
+    if (slot === undefined) return false;
+    for (const termId of this.slotTerms[slot]!) {
+      const p = this.postings[termId]!;
+      const at = p.slots.indexOf(slot);
+      // Order within a postings list does not matter: swap with the last entry and pop.
+      p.slots[at] = p.slots[p.slots.length - 1]!;
+      p.tfs[at] = p.tfs[p.tfs.length - 1]!;
+      p.slots.pop();
+      p.tfs.pop();
+    }
+    this.totalLength -= this.slotLengths[slot]!;
+    this.slotTerms[slot] = null;
+    this.slotTfs[slot] = null;
+    this.idToSlot.delete(id);
+    this.freeSlots.push(slot);
+    return true;
+  }
+
+  private queryTermIds(query: string): number[] {
+    const ids = new Set<number>();
+    for (const term of indexTerms(query)) {
+      const id = this.termIds.get(term);
+      if (id !== undefined && this.postings[id]!.slots.length > 0) ids.add(id);
+    }
+    return [...ids];
+  }
+
+  /** Lucene's non-negative idf. */
+  private idf(termId: number): number {
+    const n = this.postings[termId]!.slots.length;
+    return Math.log(1 + (this.size - n + 0.5) / (n + 0.5));
+  }
+
+  private termScore(idf: number, tf: number, length: number, avgLength: number): number {
+    return (idf * tf * (this.k1 + 1)) / (tf + this.k1 * (1 - this.b + (this.b * length) / avgLength));
+  }
+
+  /** Top `k` documents by BM25, best first; ties broken by id ascending. */
+  search(query: string, k: number, filter?: (id: number) => boolean): Bm25Hit[] {
+    if (k <= 0 || this.size === 0) return [];
+    const termIds = this.queryTermIds(query);
+    if (termIds.length === 0) return [];
+    if (this.scratch.length < this.slotIds.length) this.scratch = new Float64Array(this.slotIds.length * 2);
+    const scores = this.scratch;
+    const touched: number[] = [];
+    const avgLength = this.totalLength / this.size;
+    for (const termId of termIds) {
+      const idf = this.idf(termId);
+      const { slots, tfs } = this.postings[termId]!;
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i]!;
+        if (scores[slot] === 0) touched.push(slot);
+        scores[slot]! += this.termScore(idf, tfs[i]!, this.slotLengths[slot]!, avgLength);
+      }
+    }
+    // Bounded insertion into a sorted top list: most documents fail the threshold check.
+    const top: Bm25Hit[] = [];
+    for (const slot of touched) {
+      const score = scores[slot]!;
+      scores[slot] = 0;
+      const id = this.slotIds[slot]!;
+      if (top.length === k) {
+        const worst = top[k - 1]!;
+        if (score < worst.score || (score === worst.score && id > worst.id)) continue;
+      }
+      if (filter && !filter(id)) continue;
+      let at = top.length;
+      while (at > 0 && (top[at - 1]!.score < score || (top[at - 1]!.score === score && top[at - 1]!.id > id))) at--;
+      top.splice(at, 0, { id, score });
+      if (top.length > k) top.pop();
+    }
+    return top;
+  }
+
+  /** BM25 of each given document (0 when it shares no term or is unknown). */
+  scoreDocuments(query: string, ids: Iterable<number>): Map<number, number> {
+    const result = new Map<number, number>();
+    const termIds = this.queryTermIds(query);
+    const idfs = termIds.map((t) => this.idf(t));
+    const avgLength = this.size ? this.totalLength / this.size : 1;
+    for (const id of ids) {
+      const slot = this.idToSlot.get(id);
+      let score = 0;
+      if (slot !== undefined) {
+        const terms = this.slotTerms[slot]!;
+        const tfs = this.slotTfs[slot]!;
+        for (let q = 0; q < termIds.length; q++) {
+          const at = binarySearch(terms, termIds[q]!);
+          if (at >= 0) score += this.termScore(idfs[q]!, tfs[at]!, this.slotLengths[slot]!, avgLength);
+        }
+      }
+      result.set(id, score);
+    }
+    return result;
+  }
+
+  /**
+   * The score a document would get matching every query term with saturated frequency; BM25 can approach
+   * but not reach it. Used to tell a weak best match from a strong one when normalising.
+   */
+  idealScore(query: string): number {
+    let total = 0;
+    for (const termId of this.queryTermIds(query)) total += this.idf(termId) * (this.k1 + 1);
+    return total;
+  }
+
+  /** Stemmed query terms that occur in the document. */
+  matchedTerms(query: string, id: number): string[] {
+    const slot = this.idToSlot.get(id);
+    if (slot === undefined) return [];
+    const terms = this.slotTerms[slot]!;
+    const matched: string[] = [];
+    const seen = new Set<string>();
+    for (const term of indexTerms(query)) {
+      if (seen.has(term)) continue;
+      seen.add(term);
+      const termId = this.termIds.get(term);
+      if (termId !== undefined && binarySearch(terms, termId) >= 0) matched.push(term);
+    }
+    return matched;
+  }
+}
+
+function binarySearch(sorted: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid]!;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * BM25 mapped to [0, 1] for one query: divided by the best score among the query's candidates, but never by
+ * less than 30% of the query's ideal score, so the best of a set of weak matches is not promoted to 1.
+ */
+export function normaliseBm25(score: number, maxInSet: number, idealScore: number): number {
+  if (!(score > 0)) return 0;
+  const denominator = Math.max(maxInSet, 0.3 * idealScore, score);
+  return Math.min(1, score / denominator);
+}

@@ -1,0 +1,240 @@
+import type { ScoredCandidate } from './ranker.js';
+import type { SkillMatch, SkillsVocabulary } from './skills-vocabulary.js';
+import { tokenize, type Token } from './text-analysis.js';
+import type { FactorName } from './weights.js';
+
+export interface ExplanationFactor {
+  name: FactorName;
+  value: number;
+  weight: number;
+  contribution: number;
+}
+
+/** A bio passage close to the question: `text === mentor.bio.slice(start, end)`. */
+export interface PassageEvidence {
+  kind: 'passage';
+  text: string;
+  start: number;
+  end: number;
+  /** Cosine between the question and the passage. */
+  similarity: number;
+}
+
+/**
+ * A question word found in the mentor's text. Offsets index the question and the field; for `skills` they
+ * index `mentor.skills[skillIndex]`.
+ */
+export interface TermEvidence {
+  term: string;
+  questionStart: number;
+  questionEnd: number;
+  field: 'bio' | 'headline' | 'skills';
+  skillIndex?: number;
+  mentorStart: number;
+  mentorEnd: number;
+}
+
+/** A skill named in the question that the mentor lists, as `mentor.skills[skillIndex]`. */
+export interface SkillEvidence {
+  skill: string;
+  key: string;
+  questionStart: number;
+  questionEnd: number;
+  skillIndex: number;
+  mentorSkill: string;
+}
+
+export interface Explanation {
+  factors: ExplanationFactor[];
+  evidence: PassageEvidence[];
+  terms: TermEvidence[];
+  skills: SkillEvidence[];
+  /** One or two sentences built only from the evidence and factors above. */
+  reasons: string[];
+  /** The factors the reasons speak of; each has a positive contribution. */
+  reasonFactors: FactorName[];
+}
+
+export interface ExplanationOptions {
+  maxPassages?: number;
+  maxTermOccurrences?: number;
+  /** Questions are written in this locale for language names ("Spanish"). */
+  locale?: string;
+}
+
+const QUOTE_MAX = 160;
+const QUOTE_CUT = 140;
+
+const languageNames = new Map<string, Intl.DisplayNames>();
+
+function languageName(code: string, locale: string): string {
+  let names = languageNames.get(locale);
+  if (!names) {
+    names = new Intl.DisplayNames([locale], { type: 'language' });
+    languageNames.set(locale, names);
+  }
+  try {
+    return names.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+function list(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function formatHours(hours: number): string {
+  const rounded = Math.round(hours * 2) / 2;
+  return rounded === 0 ? `${Math.round(hours * 60)} minutes` : plural(rounded, 'hour', 'hours');
+}
+
+/** The passage, or its first words up to a word boundary: either way a verbatim piece of the bio. */
+export function quotePassage(text: string): { quote: string; abbreviated: boolean } {
+  if (text.length <= QUOTE_MAX) return { quote: text, abbreviated: false };
+  const cut = text.lastIndexOf(' ', QUOTE_CUT);
+  const quote = text.slice(0, cut > QUOTE_CUT / 2 ? cut : QUOTE_CUT).replace(/[\s,;:—–-]+$/, '');
+  return { quote, abbreviated: true };
+}
+
+function passageEvidence(scored: ScoredCandidate, max: number): PassageEvidence[] {
+  const { bio } = scored.candidate.mentor;
+  // Spans come from storage: a span that no longer fits the bio is dropped, never reported.
+  return scored.candidate.passageSimilarities
+    .filter((p) => Number.isInteger(p.start) && Number.isInteger(p.end) && p.start >= 0 && p.end <= bio.length && p.start < p.end && Number.isFinite(p.similarity))
+    .slice()
+    .sort((a, b) => b.similarity - a.similarity || a.start - b.start)
+    .slice(0, max)
+    .map((p) => ({ kind: 'passage', text: bio.slice(p.start, p.end), start: p.start, end: p.end, similarity: p.similarity }));
+}
+
+function termEvidence(questionTokens: readonly Token[], scored: ScoredCandidate, maxPerTerm: number): TermEvidence[] {
+  const { mentor } = scored.candidate;
+  const fields: { field: TermEvidence['field']; skillIndex?: number; tokens: Token[] }[] = [
+    { field: 'bio', tokens: tokenize(mentor.bio) },
+    { field: 'headline', tokens: tokenize(mentor.headline) },
+    ...mentor.skills.map((skill, skillIndex) => ({ field: 'skills' as const, skillIndex, tokens: tokenize(skill) })),
+  ];
+  const terms: TermEvidence[] = [];
+  const seen = new Set<string>();
+  for (const q of questionTokens) {
+    if (q.stop || seen.has(q.term)) continue;
+    seen.add(q.term);
+    let found = 0;
+    for (const { field, skillIndex, tokens } of fields) {
+      for (const t of tokens) {
+        if (t.term !== q.term || found >= maxPerTerm) continue;
+        found++;
+        terms.push({
+          term: q.surface,
+          questionStart: q.start,
+          questionEnd: q.end,
+          field,
+          ...(skillIndex === undefined ? {} : { skillIndex }),
+          mentorStart: t.start,
+          mentorEnd: t.end,
+        });
+      }
+    }
+  }
+  return terms;
+}
+
+function skillEvidence(questionSkills: readonly SkillMatch[], scored: ScoredCandidate, vocabulary: SkillsVocabulary): SkillEvidence[] {
+  const matched = new Set(scored.details.matchedSkills);
+  const mentorKeys = scored.candidate.mentor.skills.map((s) => vocabulary.keyOf(s));
+  const out: SkillEvidence[] = [];
+  const seen = new Set<string>();
+  for (const s of questionSkills) {
+    if (!matched.has(s.key) || seen.has(s.key)) continue;
+    seen.add(s.key);
+    const skillIndex = mentorKeys.indexOf(s.key);
+    if (skillIndex < 0) continue;
+    out.push({ skill: s.skill, key: s.key, questionStart: s.start, questionEnd: s.end, skillIndex, mentorSkill: scored.candidate.mentor.skills[skillIndex]! });
+  }
+  return out;
+}
+
+function fieldText(scored: ScoredCandidate, t: TermEvidence): string {
+  const m = scored.candidate.mentor;
+  const text = t.field === 'bio' ? m.bio : t.field === 'headline' ? m.headline : m.skills[t.skillIndex!]!;
+  return text.slice(t.mentorStart, t.mentorEnd);
+}
+
+function capitalise(text: string): string {
+  return text ? text[0]!.toUpperCase() + text.slice(1) : text;
+}
+
+/**
+ * Evidence and reasons for one ranked candidate. Reasons mention a factor only when its contribution is
+ * positive, and quote only verbatim text from the evidence.
+ */
+export function explainMatch(
+  scored: ScoredCandidate,
+  question: { text: string; tokens: readonly Token[]; skills: readonly SkillMatch[] },
+  vocabulary: SkillsVocabulary,
+  options: ExplanationOptions = {},
+): Explanation {
+  const { mentor } = scored.candidate;
+  const factors: ExplanationFactor[] = scored.factors.map((f) => ({ name: f.name, value: f.value, weight: f.weight, contribution: f.contribution }));
+  const positive = new Set(factors.filter((f) => f.contribution > 0).map((f) => f.name));
+  const evidence = passageEvidence(scored, options.maxPassages ?? 3);
+  const terms = termEvidence(question.tokens, scored, options.maxTermOccurrences ?? 3);
+  const skills = skillEvidence(question.skills, scored, vocabulary);
+  const locale = options.locale ?? 'en';
+  const mentioned: FactorName[] = [];
+
+  const topic: string[] = [];
+  const top = evidence[0];
+  if (positive.has('semantic') && top) {
+    const { quote, abbreviated } = quotePassage(top.text);
+    topic.push(`their bio says "${quote}${abbreviated ? '…' : ''}"`);
+    mentioned.push('semantic');
+  }
+  if (positive.has('skills') && skills.length) {
+    topic.push(`lists ${list(skills.map((s) => s.mentorSkill))} among their skills`);
+    mentioned.push('skills');
+  }
+  if (positive.has('lexical') && !mentioned.length) {
+    // Longer words first: a rough stand-in for the rarer, more telling terms.
+    const words: string[] = [];
+    for (const t of [...terms].sort((a, b) => b.term.length - a.term.length || a.questionStart - b.questionStart)) {
+      const surface = fieldText(scored, t);
+      if (!words.some((w) => w.toLowerCase() === surface.toLowerCase())) words.push(surface);
+      if (words.length === 3) break;
+    }
+    if (words.length) {
+      topic.push(`mentions ${list(words.map((w) => `"${w}"`))}`);
+      mentioned.push('lexical');
+    }
+  }
+
+  const practical: string[] = [];
+  if (positive.has('language') && scored.details.sharedLanguages.length) {
+    practical.push(`speaks ${list(scored.details.sharedLanguages.map((l) => languageName(l, locale)))}`);
+    mentioned.push('language');
+  }
+  if (positive.has('timezone') && scored.details.overlapHours) {
+    practical.push(`working hours overlap yours by ${formatHours(scored.details.overlapHours)}`);
+    mentioned.push('timezone');
+  }
+  if (positive.has('capacity') && scored.details.remaining > 0) {
+    practical.push(`has ${plural(scored.details.remaining, 'free slot', 'free slots')} this month`);
+    mentioned.push('capacity');
+  }
+  if (positive.has('experience') && mentor.yearsExperience > 0) {
+    const gap = scored.details.menteeYears === null ? null : mentor.yearsExperience - scored.details.menteeYears;
+    const relative = gap === null || gap === 0 ? '' : ` (${plural(Math.abs(gap), 'year', 'years')} ${gap > 0 ? 'more' : 'fewer'} than you)`;
+    practical.push(`${plural(mentor.yearsExperience, 'year', 'years')} of experience${relative}`);
+    mentioned.push('experience');
+  }
+
+  const reasons = [topic, practical].filter((parts) => parts.length).map((parts) => `${capitalise(parts.join('; '))}.`);
+  if (!reasons.length) reasons.push('No single signal stands out; ranked on the combined score.');
+  return { factors, evidence, terms, skills, reasons, reasonFactors: mentioned };
+}

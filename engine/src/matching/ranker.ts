@@ -1,0 +1,177 @@
+import { normaliseBm25 } from './bm25.js';
+import { hardRuleContext, hardRuleViolation, type HardRule } from './rules.js';
+import {
+  capacitySignal,
+  experienceSignal,
+  fairnessSignal,
+  languageSignal,
+  semanticSignal,
+  skillsSignal,
+  timezoneSignal,
+  utcOffsetMinutes,
+  type DailyWindow,
+} from './signals.js';
+import type { SkillMatch, SkillsVocabulary } from './skills-vocabulary.js';
+import type { CandidateInput, ExposureContext, MatchRequestFilters } from './types.js';
+import { FACTOR_NAMES, type FactorName, type MatchRules, type Weights } from './weights.js';
+
+export interface RankInput {
+  question: string;
+  /** Unique by mentor rowId; later duplicates are ignored. */
+  candidates: readonly CandidateInput[];
+  weights: Weights;
+  rules: MatchRules;
+  request?: MatchRequestFilters;
+  vocabulary: SkillsVocabulary;
+  /** Bm25Index.idealScore(question); 0 normalises BM25 by the candidates' best score alone. */
+  bm25Ideal?: number;
+  exposure?: ExposureContext;
+  /** Fixes UTC offsets (daylight saving) so a ranking is reproducible. */
+  now: Date;
+}
+
+export interface FactorContribution {
+  name: FactorName;
+  /** The signal, in [0, 1]. */
+  value: number;
+  /** The configured weight. */
+  weight: number;
+  /** value × weight / (sum of weights); the contributions add up to the score. */
+  contribution: number;
+}
+
+/** Facts behind the signals, kept for explanations. */
+export interface SignalDetails {
+  sharedLanguages: string[];
+  overlapHours: number | null;
+  remaining: number;
+  /** Canonical keys of the question's skills the mentor has. */
+  matchedSkills: string[];
+  menteeYears: number | null;
+  fairnessRatio: number;
+}
+
+export interface ScoredCandidate {
+  candidate: CandidateInput;
+  score: number;
+  factors: FactorContribution[];
+  details: SignalDetails;
+}
+
+export interface ExcludedCandidate {
+  rowId: number;
+  externalId: string;
+  rule: HardRule;
+}
+
+export interface RankOutput {
+  /** Eligible candidates, best first. */
+  ranked: ScoredCandidate[];
+  excluded: ExcludedCandidate[];
+  questionSkills: SkillMatch[];
+}
+
+function menteeWindow(request: MatchRequestFilters, now: Date): DailyWindow | null {
+  const a = request.availability;
+  if (!a) return null;
+  const offset = a.utcOffsetMinutes ?? (a.timezone ? utcOffsetMinutes(a.timezone, now) : null) ?? 0;
+  return { startHour: a.startHour, endHour: a.endHour, utcOffsetMinutes: offset };
+}
+
+/** Score desc, then semantic value desc, then external id asc (code-unit order, locale-independent). */
+export function compareScored(a: ScoredCandidate, b: ScoredCandidate): number {
+  if (a.score !== b.score) return b.score - a.score;
+  const sa = a.factors[0]!.value;
+  const sb = b.factors[0]!.value;
+  if (sa !== sb) return sb - sa;
+  const ia = a.candidate.mentor.externalId;
+  const ib = b.candidate.mentor.externalId;
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+/**
+ * Applies the hard rules, computes every signal and the weighted sum. Score = Σ value × weight / Σ weights,
+ * so it lies in [0, 1]; it is computed as the sum of the reported contributions, in factor order, so the two
+ * agree exactly. A signal whose input is missing (no languages given, no window) is 0 for every candidate:
+ * it lowers all scores alike and leaves the order alone.
+ */
+export function rankCandidates(input: RankInput): RankOutput {
+  const { rules, weights, vocabulary, now } = input;
+  const request = input.request ?? {};
+  const ctx = hardRuleContext(rules, request);
+  const questionSkills = vocabulary.findSkills(input.question);
+  const questionKeys = new Set(questionSkills.map((s) => s.key));
+  const window = menteeWindow(request, now);
+  const menteeLanguages = request.languages ?? [];
+  const menteeYears = request.menteeYearsExperience ?? null;
+  const totalWeight = FACTOR_NAMES.reduce((sum, name) => sum + weights[name], 0);
+  const exposure = input.exposure ?? { totalShown: 0, totalCapacity: 0 };
+
+  const seen = new Set<number>();
+  const eligible: CandidateInput[] = [];
+  const timezones = new Map<CandidateInput, { value: number; overlapHours: number } | null>();
+  const excluded: ExcludedCandidate[] = [];
+  for (const candidate of input.candidates) {
+    const { mentor } = candidate;
+    if (seen.has(mentor.rowId)) continue;
+    seen.add(mentor.rowId);
+    const remaining = Math.max(0, mentor.capacityPerMonth - candidate.servedThisMonth);
+    let timezone: { value: number; overlapHours: number } | null = null;
+    if (window) {
+      const offset = candidate.utcOffsetMinutes ?? utcOffsetMinutes(mentor.timezone, now);
+      const hours = rules.mentorWorkingHours;
+      if (offset !== null) timezone = timezoneSignal(window, { startHour: hours.start, endHour: hours.end, utcOffsetMinutes: offset });
+    }
+    const facts = { remaining, overlapHours: timezone?.overlapHours ?? null, hasWindow: window !== null };
+    const rule = hardRuleViolation(mentor, facts, ctx);
+    if (rule) excluded.push({ rowId: mentor.rowId, externalId: mentor.externalId, rule });
+    else {
+      eligible.push(candidate);
+      timezones.set(candidate, timezone);
+    }
+  }
+
+  const maxBm25 = eligible.reduce((max, c) => Math.max(max, c.bm25), 0);
+  const ranked = eligible.map((candidate): ScoredCandidate => {
+    const { mentor } = candidate;
+    const skills = skillsSignal(questionKeys, new Set(mentor.skills.map((s) => vocabulary.keyOf(s))));
+    const language = languageSignal(menteeLanguages, mentor.languages);
+    const capacity = capacitySignal(mentor.capacityPerMonth, candidate.servedThisMonth, rules.capacitySaturation);
+    const timezone = timezones.get(candidate) ?? null;
+    const share = exposure.totalCapacity > 0 ? mentor.capacityPerMonth / exposure.totalCapacity : 0;
+    const fairness = fairnessSignal(candidate.shownRecently, exposure.totalShown, share, rules.fairnessTolerance);
+    const values: Record<FactorName, number> = {
+      semantic: semanticSignal(candidate.wholeSimilarity, candidate.passageSimilarities.map((p) => p.similarity)),
+      lexical: normaliseBm25(candidate.bm25, maxBm25, input.bm25Ideal ?? 0),
+      skills: skills.value,
+      language: language.value,
+      timezone: timezone?.value ?? 0,
+      capacity: capacity.value,
+      experience: experienceSignal(mentor.yearsExperience, menteeYears, rules.preferredGapYears),
+      fairness: fairness.value,
+    };
+    const factors = FACTOR_NAMES.map((name): FactorContribution => {
+      const weight = weights[name];
+      const value = values[name];
+      return { name, value, weight, contribution: totalWeight > 0 ? (value * weight) / totalWeight : 0 };
+    });
+    let score = 0;
+    for (const f of factors) score += f.contribution;
+    return {
+      candidate,
+      score,
+      factors,
+      details: {
+        sharedLanguages: language.shared,
+        overlapHours: timezone?.overlapHours ?? null,
+        remaining: capacity.remaining,
+        matchedSkills: skills.matched,
+        menteeYears,
+        fairnessRatio: fairness.ratio,
+      },
+    };
+  });
+  ranked.sort(compareScored);
+  return { ranked, excluded, questionSkills };
+}
+
