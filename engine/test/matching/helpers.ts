@@ -1,0 +1,45 @@
+import type { CandidateInput, MatchMentor } from '../../src/matching/types.js';
+
+let nextRowId = 1;
+
+export function mentor(overrides: Partial<MatchMentor> = {}): MatchMentor {
+  const rowId = overrides.rowId ?? nextRowId++;
+  return {
+    rowId,
+    externalId: `m-${String(rowId).padStart(4, '0')}`,
+    name: `Mentor ${rowId}`,
+    headline: 'Engineering manager',
+    bio: 'I have managed engineering teams for ten years. I enjoy coaching new managers through their first year.',
+    skills: ['Leadership'],
+    languages: ['en'],
+    timezone: 'UTC',
+    yearsExperience: 10,
+    capacityPerMonth: 4,
+    active: true,
+    ...overrides,
+  };
+}
+
+export function candidate(m: MatchMentor, overrides: Partial<CandidateInput> = {}): CandidateInput {
+  return {
+    mentor: m,
+    wholeSimilarity: 0.4,
+    passageSimilarities: [],
+    bm25: 0,
+    servedThisMonth: 0,
+    shownRecently: 0,
+    ...overrides,
+  };
+}
+
+/** mulberry32: small, fast, good enough to generate test data reproducibly. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

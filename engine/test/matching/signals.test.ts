@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import {
+  aggregateSimilarity,
+  calibrateCosine,
+  capacitySignal,
+  experienceSignal,
+  fairnessSignal,
+  languageSignal,
+  overlapHours,
+  semanticSignal,
+  skillsSignal,
+  timezoneSignal,
+  utcOffsetMinutes,
+} from '../../src/matching/signals.js';
+
+describe('semantic', () => {
+  it('calibrates cosine linearly between floor and ceiling, clamped to [0, 1]', () => {
+    expect(calibrateCosine(0.05)).toBe(0);
+    expect(calibrateCosine(-0.3)).toBe(0);
+    expect(calibrateCosine(0.4)).toBeCloseTo(0.5, 12);
+    expect(calibrateCosine(0.9)).toBe(1);
+    expect(calibrateCosine(Number.NaN)).toBe(0);
+  });
+
+  it('aggregates 0.5 × max + 0.3 × mean(top 3) + 0.2 × whole', () => {
+    expect(aggregateSimilarity(0.2, [0.1, 0.6, 0.5, 0.4])).toBeCloseTo(0.5 * 0.6 + 0.3 * 0.5 + 0.2 * 0.2, 12);
+  });
+
+  it('renormalises when passages or the whole vector are missing', () => {
+    expect(aggregateSimilarity(0.3, [])).toBeCloseTo(0.3, 12);
+    expect(aggregateSimilarity(null, [0.6])).toBeCloseTo(0.6, 12);
+    expect(aggregateSimilarity(null, [])).toBeNull();
+    expect(semanticSignal(null, [])).toBe(0);
+  });
+
+  it('one passage right on topic beats a uniformly lukewarm bio', () => {
+    expect(semanticSignal(0.35, [0.7, 0.2, 0.15])).toBeGreaterThan(semanticSignal(0.4, [0.35, 0.35, 0.35]));
+  });
+});
+
+describe('skills', () => {
+  it('is the share of the question skills the mentor has', () => {
+    expect(skillsSignal(new Set(['a', 'b']), new Set(['b', 'c']))).toEqual({ value: 0.5, matched: ['b'] });
+    expect(skillsSignal(new Set(), new Set(['b'])).value).toBe(0);
+  });
+});
+
+describe('language', () => {
+  it('is 1 with any shared language, case-insensitively', () => {
+    expect(languageSignal(['es', 'EN'], ['en', 'de'])).toEqual({ value: 1, shared: ['en'] });
+    expect(languageSignal(['es'], ['en'])).toEqual({ value: 0, shared: [] });
+    expect(languageSignal([], ['en']).value).toBe(0);
+  });
+});
+
+describe('timezone', () => {
+  const winter = new Date('2026-01-15T12:00:00Z');
+  const summer = new Date('2026-07-15T12:00:00Z');
+
+  it('reads UTC offsets, daylight saving included, and rejects unknown zones', () => {
+    expect(utcOffsetMinutes('Europe/Berlin', winter)).toBe(60);
+    expect(utcOffsetMinutes('Europe/Berlin', summer)).toBe(120);
+    expect(utcOffsetMinutes('Asia/Kolkata', winter)).toBe(330);
+    expect(utcOffsetMinutes('America/New_York', winter)).toBe(-300);
+    expect(utcOffsetMinutes('UTC', winter)).toBe(0);
+    expect(utcOffsetMinutes('Mars/Olympus', winter)).toBeNull();
+  });
+
+  it('computes window overlap across offsets and midnight', () => {
+    const berlin = { startHour: 9, endHour: 18, utcOffsetMinutes: 60 }; // 08–17 UTC
+    const newYork = { startHour: 9, endHour: 18, utcOffsetMinutes: -300 }; // 14–23 UTC
+    expect(overlapHours(berlin, newYork)).toBe(3);
+    const nightOwl = { startHour: 22, endHour: 2, utcOffsetMinutes: 0 }; // 22–02 UTC
+    expect(overlapHours(nightOwl, newYork)).toBe(1);
+    const tokyo = { startHour: 9, endHour: 18, utcOffsetMinutes: 540 }; // 00–09 UTC
+    expect(overlapHours(tokyo, newYork)).toBe(0);
+    expect(overlapHours(nightOwl, tokyo)).toBe(2);
+  });
+
+  it('scores overlap as a share of the shorter window', () => {
+    const mentee = { startHour: 17, endHour: 19, utcOffsetMinutes: 0 };
+    const mentor = { startHour: 9, endHour: 18, utcOffsetMinutes: 0 };
+    expect(timezoneSignal(mentee, mentor)).toEqual({ value: 0.5, overlapHours: 1 });
+    expect(timezoneSignal({ ...mentee, startHour: 10, endHour: 12 }, mentor).value).toBe(1);
+  });
+});
+
+describe('capacity', () => {
+  it('mixes the share of own capacity left with saturating free slots', () => {
+    expect(capacitySignal(4, 4, 3)).toEqual({ value: 0, remaining: 0 });
+    expect(capacitySignal(4, 6, 3)).toEqual({ value: 0, remaining: 0 });
+    expect(capacitySignal(8, 0, 3)).toEqual({ value: 1, remaining: 8 });
+    expect(capacitySignal(2, 1, 3).value).toBeCloseTo(0.5 * 0.5 + 0.5 * (1 / 3), 12);
+    expect(capacitySignal(8, 3, 3).value).toBeGreaterThan(capacitySignal(1, 0, 3).value);
+  });
+});
+
+describe('experience', () => {
+  it('without mentee years, prefers more experience, saturating below 1', () => {
+    expect(experienceSignal(0, null, 5)).toBe(0);
+    expect(experienceSignal(10, null, 5)).toBeGreaterThan(experienceSignal(5, null, 5));
+    expect(experienceSignal(40, null, 5)).toBeLessThan(1);
+  });
+
+  it('with mentee years, peaks at the preferred gap and forgives excess more than shortfall', () => {
+    expect(experienceSignal(8, 3, 5)).toBe(1);
+    expect(experienceSignal(12, 3, 5)).toBeGreaterThan(experienceSignal(4, 3, 5));
+    expect(experienceSignal(3, 3, 5)).toBeLessThan(experienceSignal(8, 3, 5));
+    // Cross-generational preference: a 25-year gap.
+    expect(experienceSignal(30, 5, 25)).toBe(1);
+    expect(experienceSignal(30, 5, 25)).toBeGreaterThan(experienceSignal(12, 5, 25));
+    // Reverse mentoring: the mentor is junior.
+    expect(experienceSignal(2, 20, -15)).toBeGreaterThan(experienceSignal(25, 20, -15));
+  });
+});
+
+describe('fairness', () => {
+  it('does not penalise a mentor within tolerance of their capacity share', () => {
+    // 1000 impressions, 2% of capacity → fair share 20 (+1).
+    expect(fairnessSignal(25, 1000, 0.02, 1.5).value).toBe(1);
+    expect(fairnessSignal(0, 0, 0, 1.5).value).toBe(1);
+  });
+
+  it('penalises over-exposure in proportion to the excess', () => {
+    const over = fairnessSignal(63, 1000, 0.02, 1.5); // 3 × share
+    expect(over.ratio).toBeCloseTo(3, 12);
+    expect(over.value).toBeCloseTo(0.5, 12);
+    expect(fairnessSignal(126, 1000, 0.02, 1.5).value).toBeLessThan(over.value);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { indexTerms, stem, tokenize } from '../../src/matching/text-analysis.js';
+
+describe('stem', () => {
+  it('brings plural, -ing and -ed forms together', () => {
+    expect(stem('negotiations')).toBe(stem('negotiation'));
+    expect(stem('negotiating')).toBe(stem('negotiated'));
+    expect(stem('managing')).toBe(stem('manage'));
+    expect(stem('companies')).toBe(stem('company'));
+    expect(stem('running')).toBe('run');
+    expect(stem('offers')).toBe('offer');
+  });
+
+  it('leaves short words, words with digits and -ss/-is endings alone', () => {
+    expect(stem('led')).toBe('led');
+    expect(stem('k8s')).toBe('k8s');
+    expect(stem('analysis')).toBe('analysis');
+    expect(stem('business')).toBe('business');
+    expect(stem('staffing')).toBe('staff');
+  });
+
+  it("drops a possessive 's", () => {
+    expect(stem("Google's")).toBe(stem('Google'));
+    expect(stem("Google's")).not.toContain("'");
+  });
+});
+
+describe('tokenize', () => {
+  it('keeps offsets into the original text, including non-ASCII letters', () => {
+    const text = 'Führung in Zürich — C++ and C# at 3.5 years';
+    const tokens = tokenize(text);
+    for (const t of tokens) expect(text.slice(t.start, t.end).toLowerCase()).toBe(t.surface);
+    expect(tokens.map((t) => t.surface)).toEqual(['führung', 'in', 'zürich', 'c++', 'and', 'c#', 'at', '3', '5', 'years']);
+  });
+
+  it('marks stop words but keeps them', () => {
+    const tokens = tokenize('How do I negotiate my salary?');
+    expect(tokens.filter((t) => t.stop).map((t) => t.surface)).toEqual(['how', 'do', 'i', 'my']);
+    expect(indexTerms('How do I negotiate my salary?')).toEqual(['negotiat', 'salary']);
+  });
+});
