@@ -32,7 +32,7 @@ export interface EvalDataset {
 export function evalMentorText(m: Pick<MentorInput, 'headline' | 'bio' | 'skills'>): string {
   const parts = [m.headline.trim(), m.bio.trim()].filter(Boolean);
   if (m.skills.length) parts.push(`Skills: ${m.skills.join(', ')}.`);
-  return parts.join('. ');
+  return parts.map((p, i) => (i < parts.length - 1 && !/[.!?]$/.test(p) ? `${p}.` : p)).join(' ');
 }
 
 export function judgmentCount(judgments: Judgments): number {
