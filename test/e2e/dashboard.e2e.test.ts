@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium, type LaunchedBrowser } from './browser.js';
+import { startEngine, type RunningEngine } from './engine-harness.js';
+
+const screenshots = path.resolve('test-results/e2e');
+
+let engine: RunningEngine;
+let chromium: LaunchedBrowser;
+let page: Page;
+
+async function shoot(name: string): Promise<void> {
+  fs.mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${engine.url}${url}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+beforeAll(async () => {
+  engine = await startEngine();
+  chromium = await launchChromium();
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await engine?.close();
+});
+
+beforeEach(async () => {
+  page = await chromium.context.newPage();
+  page.setDefaultTimeout(30_000);
+});
+
+afterEach(async () => {
+  await page.close();
+});
+
+describe('dashboard against the real engine', () => {
+  it('asks a question and shows ranked mentors with highlighted evidence', async () => {
+    await page.goto(`${engine.url}/`);
+    await page.getByTestId('ask-input').fill('I want to negotiate the salary of my first job offer');
+    await page.getByTestId('ask-submit').click();
+    await page.getByTestId('mentor-card').first().waitFor();
+
+    const cards = page.getByTestId('mentor-card');
+    expect(await cards.count()).toBeGreaterThan(1);
+    const ranks = await cards.locator('.rank').allTextContents();
+    expect(ranks.map(Number)).toEqual(ranks.map((_, i) => i + 1));
+    expect(await cards.first().getByTestId('factor-bar').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('evidence').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="evidence"] mark').count()).toBeGreaterThan(0);
+    await shoot('ask');
+  });
+
+  it('moves a weight and sees the draft preview change', async () => {
+    await page.goto(`${engine.url}/weights`);
+    await page.getByTestId('sample-input').fill('Kubernetes cluster upgrades and on-call for a platform team');
+    const draftRows = page.getByTestId('draft-row');
+    await draftRows.first().waitFor();
+    const before = await draftRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-mentor-id')).join(','));
+    const scoresBefore = await page.getByTestId('draft-score').allTextContents();
+
+    // Drop meaning to zero and push exact terms up: the ranking under the draft must move.
+    await setSlider(page, 'semantic', 0);
+    await setSlider(page, 'lexical', 1);
+    await page.waitForFunction(
+      ([order, scores]) => {
+        const rows = [...document.querySelectorAll('[data-testid="draft-row"]')];
+        const now = rows.map((r) => r.getAttribute('data-mentor-id')).join(',');
+        const nowScores = [...document.querySelectorAll('[data-testid="draft-score"]')].map((s) => s.textContent).join(',');
+        return rows.length > 0 && (now !== order || nowScores !== scores);
+      },
+      [before, scoresBefore.join(',')],
+    );
+    expect(await page.getByTestId('movement').count()).toBeGreaterThan(0);
+    await shoot('weights-preview');
+  });
+
+  it('saves and activates a configuration, and /api/match uses it', async () => {
+    const { configVersion: activeBefore } = await api<{ configVersion: number }>('POST', '/api/match', { text: 'career change into data science', k: 3 });
+
+    await page.goto(`${engine.url}/weights`);
+    await page.getByTestId('weight-slider').first().waitFor();
+    await setSlider(page, 'skills', 0.5);
+    await page.getByTestId('config-name').fill('e2e skills heavy');
+    await page.getByTestId('save-config').click();
+    const saved = page.getByTestId('saved-version');
+    await saved.waitFor();
+    const version = Number(await saved.getAttribute('data-version'));
+    expect(version).toBeGreaterThan(activeBefore);
+
+    await page.getByTestId('activate-config').click();
+    await page.locator(`[data-testid="config-row"][data-version="${version}"][data-status="active"]`).waitFor();
+
+    const { configVersion } = await api<{ configVersion: number }>('POST', '/api/match', { text: 'career change into data science', k: 3 });
+    expect(configVersion).toBe(version);
+
+    await page.goto(`${engine.url}/`);
+    await page.getByTestId('ask-input').fill('career change into data science');
+    await page.getByTestId('ask-submit').click();
+    await expect.poll(() => page.getByTestId('match-meta').getAttribute('data-config-version')).toBe(String(version));
+    await shoot('config-activated');
+  });
+
+  it('imports a CSV with one bad row: the count grows and the bad row is reported', async () => {
+    await page.goto(`${engine.url}/mentors`);
+    const total = page.getByTestId('mentors-total');
+    await total.waitFor();
+    const before = Number(await total.getAttribute('data-total'));
+
+    const csv = [
+      'id,name,headline,bio,skills,languages,timezone,yearsExperience,capacityPerMonth,active',
+      'e2e-1,Greta Lind,Payroll lead,Ran payroll for 3 countries and trained new accountants.,payroll;accounting,en;sv,Europe/Stockholm,14,2,true',
+      'e2e-2,Tomás Ruiz,Mobile engineer,Ships Android apps and mentors juniors on Kotlin.,android;kotlin,es;en,Europe/Madrid,8,3,true',
+      'e2e-3,Bad Row,Nobody,This row has an impossible time zone.,testing,en,Mars/Olympus,5,1,true',
+    ].join('\n');
+    await page.getByTestId('import-toggle').click();
+    await page.getByTestId('import-file').setInputFiles({ name: 'mentors.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-result').waitFor();
+
+    expect(await page.getByTestId('import-created').textContent()).toBe('2');
+    expect(await page.getByTestId('import-failed').textContent()).toBe('1');
+    const errors = page.getByTestId('import-error-row');
+    expect(await errors.count()).toBe(1);
+    expect(await errors.first().textContent()).toContain('timezone');
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(before + 2);
+    await shoot('import');
+  });
+
+  it('runs an evaluation and shows the metrics table and a chart', async () => {
+    await page.goto(`${engine.url}/evaluation`);
+    await page.getByTestId('dataset-select').locator('option').nth(1).waitFor({ state: 'attached' });
+    await page.getByTestId('run-evaluation').click();
+    const table = page.getByTestId('metrics-table');
+    await table.waitFor({ timeout: 300_000 });
+    expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="metric-chart"] rect').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="lorenz-chart"] path').count()).toBeGreaterThan(0);
+    await shoot('evaluation');
+  }, 330_000);
+});
+
+/** Range inputs take keyboard steps in a browser; setting the value and firing input is what a drag does. */
+async function setSlider(page: Page, factor: string, value: number): Promise<void> {
+  await page.locator(`[data-testid="weight-slider"][data-factor="${factor}"]`).evaluate((el, v) => {
+    const input = el as HTMLInputElement;
+    input.value = String(v);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}
