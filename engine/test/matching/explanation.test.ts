@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { quotePassage } from '../../src/matching/explanation.js';
+import { matchMentors, type MatchInput } from '../../src/matching/match-mentors.js';
+import { splitPassages } from '../../src/matching/passages.js';
+import { SkillsVocabulary } from '../../src/matching/skills-vocabulary.js';
+import { DEFAULT_RULES, DEFAULT_WEIGHTS, FACTOR_NAMES, type Weights } from '../../src/matching/weights.js';
+import { candidate, mentor } from './helpers.js';
+
+const recruiter = mentor({
+  externalId: 'recruiter',
+  headline: 'Recruiting lead turned HR business partner',
+  bio: 'Led salary negotiations for 40 offers as a recruiting lead. Later built the compensation bands for a 300-person company. Outside work I run a neighbourhood book club in Madrid.',
+  skills: ['Negotiation', 'HR'],
+  languages: ['en', 'es'],
+  capacityPerMonth: 5,
+  yearsExperience: 14,
+});
+const vocabulary = SkillsVocabulary.fromMentors([recruiter.skills]);
+const spans = splitPassages(recruiter.bio);
+const question = 'How should I negotiate salary for my first offer? I speak Spanish.';
+
+function run(overrides: Partial<MatchInput> = {}) {
+  return matchMentors({
+    question,
+    candidates: [
+      candidate(recruiter, {
+        wholeSimilarity: 0.45,
+        passageSimilarities: spans.map((s, i) => ({ ...s, similarity: [0.71, 0.4, 0.05][i]! })),
+        bm25: 6,
+        servedThisMonth: 2,
+      }),
+    ],
+    weights: { ...DEFAULT_WEIGHTS },
+    rules: { ...DEFAULT_RULES },
+    request: { languages: ['es'] },
+    vocabulary,
+    bm25Ideal: 10,
+    now: new Date('2026-03-02T12:00:00Z'),
+    k: 5,
+    ...overrides,
+  });
+}
+
+describe('explanations', () => {
+  it('reports passages with verbatim text and offsets, best first', () => {
+    const { evidence } = run().matches[0]!.explanation;
+    expect(spans).toHaveLength(3);
+    expect(evidence.map((e) => e.similarity)).toEqual([0.71, 0.4, 0.05]);
+    for (const e of evidence) expect(recruiter.bio.slice(e.start, e.end)).toBe(e.text);
+    expect(evidence[0]!.text).toBe('Led salary negotiations for 40 offers as a recruiting lead.');
+  });
+
+  it('reports matched terms and skills with offsets in both texts', () => {
+    const { terms, skills } = run().matches[0]!.explanation;
+    const salary = terms.filter((t) => t.term === 'salary');
+    expect(salary.map((t) => [t.field, recruiter.bio.slice(t.mentorStart, t.mentorEnd)])).toEqual([['bio', 'salary']]);
+    expect(question.slice(salary[0]!.questionStart, salary[0]!.questionEnd)).toBe('salary');
+    const offer = terms.find((t) => t.term === 'offer')!;
+    expect(recruiter.bio.slice(offer.mentorStart, offer.mentorEnd)).toBe('offers');
+    expect(skills.map((s) => [s.skill, question.slice(s.questionStart, s.questionEnd), s.mentorSkill])).toEqual([['Negotiation', 'negotiate', 'Negotiation']]);
+  });
+
+  it('writes reasons from the data: quote, skills, language, free slots', () => {
+    const { reasons, reasonFactors } = run().matches[0]!.explanation;
+    expect(reasons).toEqual([
+      'Their bio says "Led salary negotiations for 40 offers as a recruiting lead."; lists Negotiation among their skills.',
+      'Speaks Spanish; has 3 free slots this month; 14 years of experience.',
+    ]);
+    expect(reasonFactors).toEqual(['semantic', 'skills', 'language', 'capacity', 'experience']);
+  });
+
+  it('never mentions a factor that contributes nothing', () => {
+    const weights = Object.fromEntries(FACTOR_NAMES.map((n) => [n, n === 'lexical' ? 1 : 0])) as Weights;
+    const { reasons, reasonFactors, factors } = run({ weights }).matches[0]!.explanation;
+    expect(factors.filter((f) => f.contribution > 0).map((f) => f.name)).toEqual(['lexical']);
+    expect(reasonFactors).toEqual(['lexical']);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/^Mentions "/);
+    expect(reasons[0]).not.toMatch(/speaks|free slot|experience|bio says/);
+  });
+
+  it('falls back to a neutral sentence when nothing contributes', () => {
+    const weights = Object.fromEntries(FACTOR_NAMES.map((n) => [n, n === 'timezone' ? 1 : 0])) as Weights;
+    const { reasons, reasonFactors } = run({ weights }).matches[0]!.explanation;
+    expect(reasonFactors).toEqual([]);
+    expect(reasons).toEqual(['No single signal stands out; ranked on the combined score.']);
+  });
+
+  it('mentions timezone overlap and the experience gap when the request gives them', () => {
+    const { reasons } = run({ request: { availability: { startHour: 16, endHour: 20, utcOffsetMinutes: 0 }, menteeYearsExperience: 4 } }).matches[0]!.explanation;
+    expect(reasons[1]).toBe('Working hours overlap yours by 2 hours; has 3 free slots this month; 14 years of experience (10 years more than you).');
+  });
+
+  it('drops stored spans that no longer fit the bio', () => {
+    const out = matchMentors({
+      question,
+      candidates: [candidate(recruiter, { passageSimilarities: [{ start: 0, end: 5000, similarity: 0.9 }, { start: 4, end: 2, similarity: 0.8 }] })],
+      weights: { ...DEFAULT_WEIGHTS },
+      rules: { ...DEFAULT_RULES },
+      vocabulary,
+      now: new Date(),
+      k: 1,
+    });
+    expect(out.matches[0]!.explanation.evidence).toEqual([]);
+    expect(out.matches[0]!.explanation.reasonFactors).not.toContain('semantic');
+  });
+});
+
+describe('quotePassage', () => {
+  it('keeps short passages whole and cuts long ones at a word boundary, verbatim', () => {
+    expect(quotePassage('Short passage.')).toEqual({ quote: 'Short passage.', abbreviated: false });
+    const long = `${'Coached engineers through promotions, '.repeat(6)}and more.`;
+    const { quote, abbreviated } = quotePassage(long);
+    expect(abbreviated).toBe(true);
+    expect(long.startsWith(quote)).toBe(true);
+    expect(quote.length).toBeLessThanOrEqual(140);
+    expect(quote).toMatch(/\w$/);
+  });
+});
