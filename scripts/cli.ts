@@ -84,8 +84,8 @@ async function main(argv: string[]): Promise<void> {
     case 'export': {
       await withEngine(async (engine) => {
         const out = values.out ? createWriteStream(values.out) : process.stdout;
-        for await (const line of engine.mentors.exportJsonLines()) if (!out.write(line)) await new Promise((r) => out.once('drain', r));
-        if (values.out) await new Promise((r) => (out as NodeJS.WritableStream).end(r));
+        for await (const line of engine.mentors.exportJsonLines()) if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
+        if (values.out) await new Promise<void>((r) => out.end(() => r()));
       });
       return;
     }

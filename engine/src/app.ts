@@ -13,6 +13,7 @@ import { sharedSchemas } from './routes/schemas.js';
 import { makeValidatorCompiler } from './validator-compiler.js';
 import { createEngine, type Engine } from './services/engine.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
+import type { MentorGenerator } from './evaluation/generic-dataset.js';
 import healthRoutes from './routes/health-routes.js';
 import mentorRoutes from './routes/mentor-routes.js';
 import matchRoutes from './routes/match-routes.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
   config: Readonly<AppConfig>;
   /** Replaces the configured model; tests pass a fast fake. */
   embedder?: EmbeddingProvider;
+  /** Mentor generators generic evaluation datasets may name ("demo"). */
+  generators?: Readonly<Record<string, MentorGenerator>>;
   /** Registers routes and schemas only (no database, no model): for generating the OpenAPI document. */
   openApiOnly?: boolean;
 }
@@ -53,7 +56,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
 
   let engine: Engine | null = null;
   if (!opts.openApiOnly) {
-    engine = await createEngine(config, { embedder: opts.embedder, log: app.log });
+    engine = await createEngine(config, { embedder: opts.embedder, log: app.log, generators: opts.generators });
     app.addHook('onClose', async () => engine?.close());
   }
   app.decorate('engine', () => {
@@ -95,6 +98,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.config.logLevel === 'silent' ? false : { level: opts.config.logLevel },
     bodyLimit: opts.config.bodyLimitBytes,
+    // Opening PGlite and loading the model take seconds on a cold start.
+    pluginTimeout: 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(mentormatchPlugin, opts);
   return app;

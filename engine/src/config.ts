@@ -23,6 +23,10 @@ export interface AppConfig {
   logLevel: string;
   /** Built dashboard to serve at `/`; null serves the API only. */
   dashboardDir: string | null;
+  /** Labelled demo questions (generic dataset format). */
+  demoEvalDir: string;
+  /** The reviewer-expertise gold standard, read at run time (never copied into the repository). */
+  reviewerExpertiseDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +64,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
     dashboardDir: env.DASHBOARD_DIR === '' ? null : path.resolve(env.DASHBOARD_DIR || dashboardDefault),
+    demoEvalDir: path.resolve(env.DEMO_EVAL_DIR || path.join(repoRoot, 'test/fixtures/demo-eval')),
+    reviewerExpertiseDir: path.resolve(env.REVIEWER_EXPERTISE_DIR || path.join(repoRoot, '../shared/data/reviewer-expertise-goldstandard')),
     ...overrides,
   };
   if (config.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {

@@ -134,6 +134,25 @@ export class MentorRepository {
     return Number(row.total);
   }
 
+  async counts(): Promise<{ total: number; active: number }> {
+    const row = await this.db
+      .selectFrom('mentors')
+      .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.countAll<number>().filterWhere('active', '=', true).as('active')])
+      .executeTakeFirstOrThrow();
+    return { total: Number(row.total), active: Number(row.active) };
+  }
+
+  /** Row ids of those external ids that exist. */
+  async getRowIdsByExternalIds(externalIds: readonly string[]): Promise<Map<string, number>> {
+    if (externalIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('mentors')
+      .select(['id', 'external_id'])
+      .where(sql<SqlBool>`external_id = any(${sql.val(externalIds)}::text[])`)
+      .execute();
+    return new Map(rows.map((r) => [r.external_id, r.id]));
+  }
+
   /**
    * Inserts new mentors and updates changed ones by external id; rows equal to what is stored are
    * left untouched (their `updated_at` too). Results are in input order. External ids must be

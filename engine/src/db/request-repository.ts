@@ -118,4 +118,15 @@ export class RequestRepository {
     ]);
     return { counts: new Map(served.map((s) => [s.mentor_id, Number(s.served)])), totalRequests: Number(total.total) };
   }
+
+  /** Sessions requested with each mentor at or after `since` (what their monthly capacity is spent on). */
+  async sessionCountsSince(since: Date): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom('session_requests')
+      .where('created_at', '>=', since)
+      .select(['mentor_id', (eb) => eb.fn.countAll<number>().as('sessions')])
+      .groupBy('mentor_id')
+      .execute();
+    return new Map(rows.map((r) => [r.mentor_id, Number(r.sessions)]));
+  }
 }

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ImportQuery, MentorCreate, MentorIdParams, MentorPatch, errorResponses } from './schemas.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { ImportFormat } from '../services/import-service.js';
@@ -93,7 +93,7 @@ const mentorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await app.engine().mentors.delete(request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -120,12 +120,12 @@ const mentorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['mentors'],
         summary: 'Export all mentors as JSON Lines (the import format)',
-        response: { 200: Type.String({ description: 'application/x-ndjson' }) },
+        response: { 200: Type.Unknown({ description: 'application/x-ndjson stream' }) },
       },
     },
     async (_request, reply) => {
       reply.type('application/x-ndjson');
-      return reply.send(app.engine().mentors.exportJsonLines());
+      return reply.send(Readable.from(app.engine().mentors.exportJsonLines()));
     },
   );
 

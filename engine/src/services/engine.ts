@@ -11,6 +11,7 @@ import { JobService, type JobProgress } from './job-service.js';
 import { ConfigService } from './config-service.js';
 import { MatchService } from './match-service.js';
 import { EvaluationService } from './evaluation-service.js';
+import type { MentorGenerator } from '../evaluation/generic-dataset.js';
 
 export interface EngineStatus {
   ready: boolean;
@@ -39,6 +40,8 @@ export interface EngineOptions {
   embedder?: EmbeddingProvider | undefined;
   log: FastifyBaseLogger;
   onIndexProgress?: (p: JobProgress) => void;
+  /** Mentor generators that generic datasets may name (the demo data generator lives in scripts/). */
+  generators?: Readonly<Record<string, MentorGenerator>> | undefined;
 }
 
 /**
@@ -54,7 +57,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const configs = new ConfigService(database.db);
   await configs.ensureActive();
   const matcher = new MatchService(database.db, embedder, search, configs);
-  const evaluation = new EvaluationService(config, embedder, matcher, configs, jobs);
+  const evaluation = new EvaluationService(config, embedder, configs, jobs, opts.generators);
   const loading = search.load(opts.onIndexProgress).catch((err: unknown) => opts.log.error({ err }, 'index load failed'));
 
   return {

@@ -17,6 +17,8 @@ import type { JobProgress } from './job-service.js';
 import { embedMentors } from './mentor-embedding.js';
 
 export interface PassageStore {
+  /** The whole-text vector, for candidates that only the lexical list found. */
+  vector: Float32Array;
   spans: Array<[number, number]>;
   vectors: Float32Array[];
 }
@@ -152,7 +154,7 @@ export class SearchIndex {
   private put(mentor: Mentor, e: StoredEmbedding, addVector: boolean): void {
     if (addVector) this.vectors.upsert(mentor.rowId, e.vector);
     this.mentors.set(mentor.rowId, mentor);
-    this.passages.set(mentor.rowId, { spans: e.passageSpans, vectors: e.passageVectors });
+    this.passages.set(mentor.rowId, { vector: e.vector, spans: e.passageSpans, vectors: e.passageVectors });
     this.bm25.upsert(mentor.rowId, mentor);
   }
 

@@ -1,0 +1,158 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { FACTOR_NAMES } from '../matching/weights.js';
+import { errorResponses } from './schemas.js';
+import type { WeightConfig } from '../db/weight-config-repository.js';
+
+const Weights = Type.Record(Type.String(), Type.Number(), { description: `Factor name to weight >= 0; factors: ${FACTOR_NAMES.join(', ')}` });
+const Rules = Type.Record(Type.String(), Type.Unknown(), { description: 'Hard rules and signal parameters (see GET /api/configs/active for the full set)' });
+
+const ConfigEvent = Type.Object({ id: Type.Integer(), action: Type.String(), actor: Type.String(), detail: Type.Unknown(), at: Type.String({ format: 'date-time' }) });
+
+const WeightConfigDto = Type.Object(
+  {
+    version: Type.Integer(),
+    name: Type.String(),
+    status: Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')]),
+    weights: Weights,
+    rules: Rules,
+    basedOn: Type.Union([Type.Integer(), Type.Null()]),
+    note: Type.Union([Type.String(), Type.Null()]),
+    createdBy: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedBy: Type.String(),
+    updatedAt: Type.String({ format: 'date-time' }),
+    activatedBy: Type.Union([Type.String(), Type.Null()]),
+    activatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    events: Type.Optional(Type.Array(ConfigEvent)),
+  },
+  { $id: 'WeightConfig', title: 'WeightConfig' },
+);
+
+const VersionParams = Type.Object({ version: Type.Integer({ minimum: 1 }) });
+const Actor = Type.String({ minLength: 1, maxLength: 100, description: 'Who makes the change (recorded in the history)' });
+const name = Type.String({ minLength: 1, maxLength: 100 });
+const note = Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]);
+
+function dto(c: WeightConfig & { events?: Array<{ id: number; action: string; actor: string; detail: unknown; at: Date }> }) {
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return {
+    ...c,
+    createdAt: new Date(c.createdAt).toISOString(),
+    updatedAt: new Date(c.updatedAt).toISOString(),
+    activatedAt: iso(c.activatedAt),
+    ...(c.events ? { events: c.events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) } : {}),
+  };
+}
+
+const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(WeightConfigDto);
+  const configs = () => app.engine().configs;
+
+  app.get(
+    '/configs',
+    { schema: { tags: ['configs'], summary: 'All weight configuration versions with their history', response: { 200: Type.Array(Type.Ref('WeightConfig')), ...errorResponses() } } },
+    async () => (await configs().list()).map(dto),
+  );
+
+  app.get(
+    '/configs/active',
+    {
+      schema: {
+        tags: ['configs'],
+        summary: 'The active configuration, complete (every factor and rule)',
+        response: { 200: Type.Object({ version: Type.Integer(), name: Type.String(), weights: Weights, rules: Rules, factors: Type.Array(Type.String()) }), ...errorResponses() },
+      },
+    },
+    async () => {
+      const a = await configs().getActive();
+      return { version: a.version, name: a.name, weights: a.weights, rules: { ...a.rules }, factors: [...FACTOR_NAMES] };
+    },
+  );
+
+  app.get(
+    '/configs/:version',
+    { schema: { tags: ['configs'], summary: 'One configuration version', params: VersionParams, response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404) } } },
+    async (request) => dto(await configs().get(request.params.version)),
+  );
+
+  app.post(
+    '/configs',
+    {
+      schema: {
+        tags: ['configs'],
+        summary: 'Create a draft configuration (validated: weights >= 0, at least one positive, known factors only)',
+        body: Type.Object(
+          { name, weights: Weights, rules: Type.Optional(Rules), basedOn: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])), note: Type.Optional(note), actor: Actor },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('WeightConfig'), ...errorResponses(404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { actor, ...input } = request.body;
+      return reply.status(201).send(dto(await configs().createDraft(input, actor)));
+    },
+  );
+
+  app.post(
+    '/configs/validate',
+    {
+      schema: {
+        tags: ['configs'],
+        summary: 'Validate a configuration without storing it; answers the completed configuration',
+        body: Type.Object({ weights: Weights, rules: Type.Optional(Rules) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ weights: Weights, rules: Rules }), ...errorResponses(422) },
+      },
+    },
+    async (request) => {
+      const c = configs().validate(request.body);
+      return { weights: c.weights, rules: { ...c.rules } };
+    },
+  );
+
+  app.patch(
+    '/configs/:version',
+    {
+      schema: {
+        tags: ['configs'],
+        summary: 'Edit a draft',
+        params: VersionParams,
+        body: Type.Object(
+          { name: Type.Optional(name), weights: Type.Optional(Weights), rules: Type.Optional(Rules), note: Type.Optional(note), actor: Actor },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const { actor, ...patch } = request.body;
+      return dto(await configs().updateDraft(request.params.version, patch, actor));
+    },
+  );
+
+  const actorBody = Type.Object({ actor: Actor }, { additionalProperties: false });
+  app.post(
+    '/configs/:version/activate',
+    {
+      schema: { tags: ['configs'], summary: 'Make this version the active one', params: VersionParams, body: actorBody, response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404, 422) } },
+    },
+    async (request) => dto(await configs().activate(request.params.version, request.body.actor)),
+  );
+
+  app.post(
+    '/configs/:version/rollback',
+    {
+      schema: {
+        tags: ['configs'],
+        summary: 'Roll back to this earlier version: a new version copying it becomes active',
+        params: VersionParams,
+        body: actorBody,
+        response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404) },
+      },
+    },
+    async (request) => dto(await configs().rollback(request.params.version, request.body.actor)),
+  );
+};
+
+export default configRoutes;

@@ -1,0 +1,82 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorResponses } from './schemas.js';
+import { predictionsExport, resultsToCsv } from '../evaluation/results-format.js';
+
+const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/evaluation/datasets',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'Labelled datasets the engine can evaluate on',
+        response: {
+          200: Type.Array(Type.Object({ name: Type.String(), kind: Type.String(), available: Type.Boolean() })),
+          ...errorResponses(),
+        },
+      },
+    },
+    async () => app.engine().evaluation.datasets().map(({ name, kind, available }) => ({ name, kind, available })),
+  );
+
+  app.post(
+    '/evaluation/runs',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'Start an evaluation run as a job; poll /api/jobs/{id}; the finished job holds the result and its runId',
+        body: Type.Object(
+          {
+            dataset: Type.String({ minLength: 1, maxLength: 100 }),
+            configs: Type.Array(Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('active')]), { minItems: 1, maxItems: 10 }),
+            baselines: Type.Optional(Type.Boolean({ default: true })),
+            seed: Type.Optional(Type.Integer({ minimum: 0 })),
+            bootstrapSamples: Type.Optional(Type.Integer({ minimum: 10, maximum: 10_000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 202: Type.Object({ jobId: Type.String() }), ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const evaluation = app.engine().evaluation;
+      // Unknown datasets and configurations are refused now, not as a failed job later.
+      await evaluation.scorers(request.body.configs, false);
+      const info = evaluation.datasets().find((d) => d.name === request.body.dataset);
+      if (!info?.available) await evaluation.loadDataset(request.body.dataset);
+      const job = evaluation.start(request.body);
+      return reply.status(202).send({ jobId: job.id });
+    },
+  );
+
+  app.get(
+    '/evaluation/runs/:id/export',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'Download a finished run: metrics as JSON or CSV, or the per-mentor score export (predictions)',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+        querystring: Type.Object(
+          { format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('predictions')], { default: 'json' }), config: Type.Optional(Type.String()) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Unknown(), ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const run = app.engine().evaluation.get(request.params.id);
+      const { format, config } = request.query;
+      if (format === 'csv') {
+        return reply.type('text/csv').header('content-disposition', `attachment; filename="evaluation-${request.params.id}.csv"`).send(resultsToCsv(run.result));
+      }
+      reply.header('content-disposition', `attachment; filename="${format === 'predictions' ? 'predictions' : 'evaluation'}-${request.params.id}.json"`);
+      if (format === 'predictions') {
+        const scores = run.scores.get(config ?? run.result.configs[0]!.name) ?? [...run.scores.values()][0]!;
+        return predictionsExport(scores);
+      }
+      return run.result;
+    },
+  );
+};
+
+export default evaluationRoutes;

@@ -1,0 +1,218 @@
+import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { FACTOR_NAMES } from '../matching/weights.js';
+import { errorResponses } from './schemas.js';
+import { toMentorDto } from './mentor-dto.js';
+import type { MatchRequest, MatchResult } from '../services/match-service.js';
+
+const language = Type.String({ pattern: '^[a-z]{2,3}$' });
+const hour = Type.Number({ minimum: 0, maximum: 24 });
+
+const MatchFilters = Type.Object(
+  {
+    languages: Type.Optional(Type.Array(language, { maxItems: 20, description: 'Languages the mentee speaks; mentors must share one' })),
+    requiredLanguages: Type.Optional(Type.Array(language, { maxItems: 20, description: 'Languages the mentor must speak, every one' })),
+    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "The mentee's IANA time zone" })),
+    availability: Type.Optional(
+      Type.Object({ startHour: hour, endHour: hour, required: Type.Optional(Type.Boolean()) }, { additionalProperties: false, description: "The mentee's free hours, local time" }),
+    ),
+    minCapacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Minimum free sessions left this month' })),
+  },
+  { additionalProperties: false },
+);
+
+const MatchBody = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 5000, description: "The mentee's problem in free text" }),
+    k: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+    filters: Type.Optional(MatchFilters),
+    menteeYearsExperience: Type.Optional(Type.Integer({ minimum: 0, maximum: 70 })),
+    exclude: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200, description: 'Mentor ids never to propose' })),
+  },
+  { additionalProperties: false },
+);
+
+const Factor = Type.Object({
+  name: Type.Union(FACTOR_NAMES.map((n) => Type.Literal(n))),
+  value: Type.Number({ description: 'The signal in [0, 1]' }),
+  weight: Type.Number(),
+  contribution: Type.Number({ description: 'value × weight / sum of weights; contributions add up to the score' }),
+});
+
+const Explanation = Type.Object(
+  {
+    factors: Type.Array(Factor),
+    evidence: Type.Array(
+      Type.Object({
+        kind: Type.Literal('passage'),
+        text: Type.String({ description: 'Exactly mentor.bio.slice(start, end)' }),
+        start: Type.Integer(),
+        end: Type.Integer(),
+        similarity: Type.Number(),
+      }),
+    ),
+    terms: Type.Array(
+      Type.Object({
+        term: Type.String(),
+        questionStart: Type.Integer(),
+        questionEnd: Type.Integer(),
+        field: Type.Union([Type.Literal('bio'), Type.Literal('headline'), Type.Literal('skills')]),
+        skillIndex: Type.Optional(Type.Integer()),
+        mentorStart: Type.Integer(),
+        mentorEnd: Type.Integer(),
+      }),
+    ),
+    skills: Type.Array(
+      Type.Object({ skill: Type.String(), key: Type.String(), questionStart: Type.Integer(), questionEnd: Type.Integer(), skillIndex: Type.Integer(), mentorSkill: Type.String() }),
+    ),
+    reasons: Type.Array(Type.String()),
+  },
+  { $id: 'Explanation', title: 'Explanation' },
+);
+
+const Match = Type.Object(
+  { rank: Type.Integer(), mentor: Type.Ref('Mentor'), score: Type.Number({ description: 'Weighted score in [0, 1]' }), explanation: Type.Ref('Explanation') },
+  { $id: 'Match', title: 'Match' },
+);
+
+const MatchResponse = Type.Object({
+  requestId: Type.Union([Type.Integer(), Type.Null()]),
+  configVersion: Type.Union([Type.Integer(), Type.Null()]),
+  candidates: Type.Integer({ description: 'Mentors retrieved before ranking' }),
+  eligible: Type.Integer({ description: 'Candidates that passed the hard rules' }),
+  matches: Type.Array(Type.Ref('Match')),
+  timings: Type.Object({ embedMs: Type.Number(), retrieveMs: Type.Number(), rankMs: Type.Number(), totalMs: Type.Number() }),
+});
+
+const RankedBrief = Type.Object({
+  configVersion: Type.Union([Type.Integer(), Type.Null()]),
+  matches: Type.Array(Type.Ref('Match')),
+});
+
+const PreviewBody = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 5000 }),
+    k: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+    filters: Type.Optional(MatchFilters),
+    draft: Type.Optional(Type.Object({ weights: Type.Record(Type.String(), Type.Number()), rules: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false })),
+    draftVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+const DiffEntry = Type.Object({
+  externalId: Type.String(),
+  activeRank: Type.Union([Type.Integer(), Type.Null()]),
+  draftRank: Type.Union([Type.Integer(), Type.Null()]),
+  activeScore: Type.Union([Type.Number(), Type.Null()]),
+  draftScore: Type.Union([Type.Number(), Type.Null()]),
+  change: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('new'), Type.Literal('dropped'), Type.Literal('unchanged')]),
+  moved: Type.Integer(),
+});
+
+function toMatchDto(r: MatchResult) {
+  return r.matches.map((m) => {
+    const { reasonFactors: _unused, ...explanation } = m.explanation;
+    return { rank: m.rank, mentor: toMentorDto(m.mentor), score: m.score, explanation };
+  });
+}
+
+function toRequest(body: Static<typeof MatchBody> | Static<typeof PreviewBody>): MatchRequest {
+  return { ...body } as MatchRequest;
+}
+
+const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(Explanation);
+  app.addSchema(Match);
+
+  app.post(
+    '/match',
+    {
+      schema: {
+        tags: ['match'],
+        summary: 'Ranked mentors for a free-text problem, each with a per-factor score breakdown, evidence and reasons',
+        body: MatchBody,
+        response: { 200: MatchResponse, ...errorResponses(413, 415, 503) },
+      },
+    },
+    async (request) => {
+      const result = await app.engine().matcher.match(toRequest(request.body));
+      return { ...result, matches: toMatchDto(result) };
+    },
+  );
+
+  app.post(
+    '/match/preview',
+    {
+      schema: {
+        tags: ['match', 'configs'],
+        summary: 'The same request under the active configuration and a draft, side by side, with the diff',
+        description: 'Give the draft inline (`draft`) or as a stored version (`draftVersion`). Nothing is recorded.',
+        body: PreviewBody,
+        response: {
+          200: Type.Object({
+            active: RankedBrief,
+            draft: RankedBrief,
+            diff: Type.Object({ entries: Type.Array(DiffEntry), summary: Type.Record(Type.String(), Type.Integer()) }),
+          }),
+          ...errorResponses(404, 413, 415, 422, 503),
+        },
+      },
+    },
+    async (request) => {
+      const engine = app.engine();
+      const { draft, draftVersion, ...rest } = request.body;
+      const config = draftVersion !== undefined ? await engine.configs.resolve(draftVersion) : { version: null, ...engine.configs.validate(draft ?? { weights: {} }) };
+      const result = await engine.matcher.preview(toRequest(rest), config);
+      return {
+        active: { configVersion: result.active.configVersion, matches: toMatchDto(result.active) },
+        draft: { configVersion: result.draft.configVersion, matches: toMatchDto(result.draft) },
+        diff: result.diff,
+      };
+    },
+  );
+
+  app.post(
+    '/session-requests',
+    {
+      schema: {
+        tags: ['match'],
+        summary: 'A mentee asks a proposed mentor for a session',
+        body: Type.Object(
+          { mentorId: Type.String({ minLength: 1, maxLength: 128 }), requestId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])), note: Type.Optional(Type.String({ maxLength: 2000 })) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ id: Type.Integer() }), ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const { mentorId, requestId, note } = request.body;
+      const id = await app.engine().matcher.requestSession(mentorId, requestId ?? null, note ?? null);
+      return reply.status(201).send({ id });
+    },
+  );
+
+  app.get(
+    '/requests/recent',
+    {
+      schema: {
+        tags: ['match'],
+        summary: 'Recent mentee questions (samples for the weights lab)',
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Array(Type.Object({ id: Type.Integer(), text: Type.String(), configVersion: Type.Union([Type.Integer(), Type.Null()]), createdAt: Type.String({ format: 'date-time' }) })),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) =>
+      (await app.engine().matcher.recentRequests(request.query.limit)).map((r) => ({
+        id: r.id,
+        text: r.text,
+        configVersion: r.configVersion,
+        createdAt: new Date(r.createdAt).toISOString(),
+      })),
+  );
+};
+
+export default matchRoutes;

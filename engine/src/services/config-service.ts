@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+import { AppError } from '../errors.js';
+import type { Database } from '../db/schema.js';
+import { WeightConfigRepository, type WeightConfig as StoredConfig, type WeightConfigPatch } from '../db/weight-config-repository.js';
+import { DEFAULT_RULES, DEFAULT_WEIGHTS, validateWeightConfig, type WeightConfig } from '../matching/weights.js';
+
+export interface ActiveConfig extends WeightConfig {
+  version: number;
+  name: string;
+}
+
+/** Validates every configuration before it is stored, and serves the active one to the matcher. */
+export class ConfigService {
+  private readonly repo: WeightConfigRepository;
+  private active: ActiveConfig | null = null;
+
+  constructor(db: Kysely<Database>) {
+    this.repo = new WeightConfigRepository(db);
+  }
+
+  /** A fresh database gets the built-in defaults as version 1, so served matches always name a version. */
+  async ensureActive(): Promise<void> {
+    if (await this.repo.getActive()) return;
+    const draft = await this.repo.createDraft({ name: 'default', weights: { ...DEFAULT_WEIGHTS }, rules: { ...DEFAULT_RULES }, note: 'built-in defaults' }, 'system');
+    await this.repo.activate(draft.version, 'system');
+  }
+
+  validate(input: unknown): WeightConfig {
+    const result = validateWeightConfig(input);
+    if (!result.ok) throw new AppError('CONFIG_INVALID', { detail: result.errors.join('; ') }, { problems: result.errors });
+    return result.config;
+  }
+
+  async getActive(): Promise<ActiveConfig> {
+    if (this.active) return this.active;
+    const stored = await this.repo.getActive();
+    if (!stored) throw new AppError('NOT_READY', { detail: 'no active weight configuration' });
+    this.active = { version: stored.version, name: stored.name, ...this.validate({ weights: stored.weights, rules: stored.rules }) };
+    return this.active;
+  }
+
+  async get(version: number): Promise<StoredConfig> {
+    const stored = await this.repo.get(version);
+    if (!stored) throw new AppError('CONFIG_NOT_FOUND', { version });
+    return stored;
+  }
+
+  /** A stored version as a usable configuration (for previews and evaluations of drafts and old versions). */
+  async resolve(version: number): Promise<ActiveConfig> {
+    const stored = await this.get(version);
+    return { version: stored.version, name: stored.name, ...this.validate({ weights: stored.weights, rules: stored.rules }) };
+  }
+
+  list() {
+    return this.repo.list();
+  }
+
+  async createDraft(input: { name: string; weights: unknown; rules?: unknown; basedOn?: number | null; note?: string | null }, actor: string) {
+    const config = this.validate({ weights: input.weights, ...(input.rules !== undefined ? { rules: input.rules } : {}) });
+    if (input.basedOn != null) await this.get(input.basedOn);
+    return this.repo.createDraft(
+      { name: input.name, weights: config.weights, rules: { ...config.rules }, basedOn: input.basedOn ?? null, note: input.note ?? null },
+      actor,
+    );
+  }
+
+  async updateDraft(version: number, patch: { name?: string; weights?: unknown; rules?: unknown; note?: string | null }, actor: string) {
+    const current = await this.get(version);
+    if (current.status !== 'draft') throw new AppError('CONFIG_NOT_DRAFT', { version, status: current.status });
+    const config = this.validate({ weights: patch.weights ?? current.weights, rules: patch.rules ?? current.rules });
+    const change: WeightConfigPatch = { weights: config.weights, rules: { ...config.rules } };
+    if (patch.name !== undefined) change.name = patch.name;
+    if (patch.note !== undefined) change.note = patch.note;
+    return this.repo.updateDraft(version, change, actor);
+  }
+
+  async activate(version: number, actor: string) {
+    const stored = await this.get(version);
+    this.validate({ weights: stored.weights, rules: stored.rules });
+    const result = await this.repo.activate(version, actor);
+    this.active = null;
+    return result;
+  }
+
+  async rollback(version: number, actor: string) {
+    await this.get(version);
+    const result = await this.repo.rollback(version, actor);
+    this.active = null;
+    return result;
+  }
+}

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from '../config.js';
+import { AppError } from '../errors.js';
+import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
+import type { EvalDataset } from '../evaluation/eval-dataset.js';
+import { loadGenericDataset, type MentorGenerator } from '../evaluation/generic-dataset.js';
+import { loadReviewerExpertiseDataset } from '../evaluation/reviewer-expertise-dataset.js';
+import { bm25Scorer, tfidfScorer } from '../evaluation/lexical-scorers.js';
+import { embeddingScorer } from '../evaluation/embedding-scorer.js';
+import { runEvaluation, type EvaluationResult } from '../evaluation/run-evaluation.js';
+import type { ScoreMatrix } from '../evaluation/metrics.js';
+import type { NamedScorer } from '../evaluation/scoring.js';
+import type { ConfigService } from './config-service.js';
+import type { JobService, ProgressReporter } from './job-service.js';
+import { hybridScorer } from './hybrid-scorer.js';
+
+export interface DatasetInfo {
+  name: string;
+  kind: 'generic' | 'reviewer-expertise';
+  path: string;
+  available: boolean;
+}
+
+export interface EvaluationRequest {
+  dataset: string;
+  /** Configuration versions to evaluate; "active" is the active one. */
+  configs: Array<number | 'active'>;
+  /** Also run the lexical (BM25, TF-IDF) and embedding-only baselines. */
+  baselines?: boolean;
+  seed?: number;
+  bootstrapSamples?: number;
+}
+
+export interface EvaluationRun {
+  result: EvaluationResult;
+  scores: Map<string, ScoreMatrix>;
+}
+
+/** Runs the research evaluation harness against the engine's model and stored configurations. */
+export class EvaluationService {
+  private readonly runs = new Map<string, EvaluationRun>();
+  private readonly embeddingCache = new Map<string, Float32Array>();
+
+  constructor(
+    private readonly config: Readonly<AppConfig>,
+    private readonly embedder: EmbeddingProvider,
+    private readonly configs: ConfigService,
+    private readonly jobs: JobService,
+    private readonly generators: Readonly<Record<string, MentorGenerator>> = {},
+  ) {}
+
+  datasets(): DatasetInfo[] {
+    return [
+      { name: 'demo', kind: 'generic' as const, path: this.config.demoEvalDir },
+      { name: 'reviewer-expertise', kind: 'reviewer-expertise' as const, path: this.config.reviewerExpertiseDir },
+    ].map((d) => ({ ...d, available: existsSync(path.join(d.path, d.kind === 'generic' ? 'queries.jsonl' : 'experts.jsonl')) }));
+  }
+
+  async loadDataset(name: string, dir?: string): Promise<EvalDataset> {
+    const info = this.datasets().find((d) => d.name === name);
+    if (!info) throw new AppError('DATASET_NOT_FOUND', { name });
+    const where = dir ?? info.path;
+    if (!existsSync(where)) throw new AppError('DATASET_NOT_FOUND', { name: `${name} at ${where}` });
+    return info.kind === 'generic' ? loadGenericDataset(where, { generators: this.generators }) : loadReviewerExpertiseDataset(where);
+  }
+
+  async scorers(versions: Array<number | 'active'>, baselines: boolean): Promise<NamedScorer[]> {
+    const out: NamedScorer[] = [];
+    for (const v of versions) {
+      const c = v === 'active' ? await this.configs.getActive() : await this.configs.resolve(v);
+      out.push({ name: `hybrid v${c.version}${v === 'active' ? ' (active)' : ''}`, score: hybridScorer(this.embedder, c, this.embeddingCache) });
+    }
+    if (baselines) {
+      const embed = (texts: readonly string[]) => this.embedder.embed(texts);
+      out.push(
+        { name: 'embedding only', score: embeddingScorer(embed, { aggregate: 'whole' }) },
+        { name: 'BM25', score: bm25Scorer() },
+        { name: 'TF-IDF', score: tfidfScorer() },
+      );
+    }
+    return out;
+  }
+
+  async run(request: EvaluationRequest, report?: ProgressReporter, dir?: string): Promise<EvaluationRun & { id: string }> {
+    const dataset = await this.loadDataset(request.dataset, dir);
+    const scorers = await this.scorers(request.configs, request.baselines ?? true);
+    const scores = new Map<string, ScoreMatrix>();
+    const active = await this.configs.getActive();
+    const result = await runEvaluation(dataset, scorers, {
+      seed: request.seed ?? 42,
+      bootstrapSamples: request.bootstrapSamples ?? 1000,
+      meta: { model: this.embedder.id, activeConfigVersion: active.version, configs: request.configs.join(',') },
+      onProgress: (p) => report?.({ done: p.done, total: p.total, stage: `${p.stage} ${p.config}` }),
+      onScores: (name, s) => scores.set(name, s),
+    });
+    const id = `${Date.now().toString(36)}-${this.runs.size + 1}`;
+    this.runs.set(id, { result, scores });
+    return { id, result, scores };
+  }
+
+  start(request: EvaluationRequest) {
+    return this.jobs.start('evaluation', async (report) => {
+      const { id, result } = await this.run(request, report);
+      return { runId: id, ...result };
+    });
+  }
+
+  get(id: string): EvaluationRun {
+    const run = this.runs.get(id);
+    if (!run) throw new AppError('EVALUATION_NOT_FOUND', { id });
+    return run;
+  }
+}

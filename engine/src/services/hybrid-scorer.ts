@@ -1,0 +1,68 @@
+import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
+import type { EvalDataset } from '../evaluation/eval-dataset.js';
+import { evalMentorText } from '../evaluation/eval-dataset.js';
+import type { ScoreMatrix } from '../evaluation/metrics.js';
+import type { Scorer } from '../evaluation/scoring.js';
+import { Bm25Index } from '../matching/bm25.js';
+import { rankCandidates } from '../matching/ranker.js';
+import { SkillsVocabulary } from '../matching/skills-vocabulary.js';
+import type { CandidateInput, MatchMentor } from '../matching/types.js';
+import type { WeightConfig } from '../matching/weights.js';
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/**
+ * Scores every mentor of a dataset for every query with the production ranker under `config`, over
+ * an in-memory copy of the dataset (embedded whole and per passage, BM25 over the same text), so
+ * an evaluation measures exactly what /match would rank, without touching the live index.
+ */
+export function hybridScorer(embedder: EmbeddingProvider, config: WeightConfig, cache: Map<string, Float32Array>): Scorer {
+  const embedCached = async (texts: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> => {
+    const missing = [...new Set(texts.filter((t) => !cache.has(t)))];
+    for (let i = 0; i < missing.length; i += 64) {
+      const chunk = missing.slice(i, i + 64);
+      const vectors = await embedder.embed(chunk);
+      chunk.forEach((t, j) => cache.set(t, vectors[j]!));
+      onProgress?.(Math.min(i + 64, missing.length), missing.length);
+    }
+    return texts.map((t) => cache.get(t)!);
+  };
+
+  return async (dataset: EvalDataset, onProgress): Promise<ScoreMatrix> => {
+    const wholeTexts = dataset.mentors.map((m) => evalMentorText(m));
+    const passageTexts = dataset.mentors.flatMap((m) => m.passages);
+    await embedCached([...wholeTexts, ...passageTexts, ...dataset.queries.map((q) => q.text)], onProgress);
+    const bm25 = new Bm25Index();
+    const mentors: MatchMentor[] = dataset.mentors.map((m, i) => ({ ...m, rowId: i + 1 }));
+    mentors.forEach((m) => bm25.upsert(m.rowId, m));
+    const vocabulary = SkillsVocabulary.fromMentors(mentors.map((m) => m.skills));
+    const whole = wholeTexts.map((t) => cache.get(t)!);
+    const passages = dataset.mentors.map((m) => m.passages.map((p) => cache.get(p)!));
+    const now = new Date(0);
+
+    const matrix = new Map<string, Map<string, number>>();
+    for (const query of dataset.queries) {
+      const qv = cache.get(query.text)!;
+      const lexical = bm25.scoreDocuments(query.text, mentors.map((m) => m.rowId));
+      const candidates: CandidateInput[] = mentors.map((mentor, i) => ({
+        mentor,
+        wholeSimilarity: dot(qv, whole[i]!),
+        passageSimilarities: passages[i]!.map((v) => ({ start: 0, end: 0, similarity: dot(qv, v) })),
+        bm25: lexical.get(mentor.rowId) ?? 0,
+        servedThisMonth: 0,
+        shownRecently: 0,
+      }));
+      // Hard rules that depend on live state (capacity, activity) do not apply to a labelled dataset.
+      const rules = { ...config.rules, requireCapacity: false, activeOnly: false };
+      const { ranked } = rankCandidates({ question: query.text, candidates, weights: config.weights, rules, vocabulary, bm25Ideal: bm25.idealScore(query.text), now });
+      const scores = new Map<string, number>(mentors.map((m) => [m.externalId, 0]));
+      for (const r of ranked) scores.set(r.candidate.mentor.externalId, r.score);
+      matrix.set(query.id, scores);
+    }
+    return matrix;
+  };
+}

@@ -1,0 +1,205 @@
+import type { Kysely } from 'kysely';
+import { AppError } from '../errors.js';
+import type { Mentor } from '../domain/mentor.js';
+import { isValidTimezone } from '../domain/mentor-validation.js';
+import type { Database } from '../db/schema.js';
+import { RequestRepository } from '../db/request-repository.js';
+import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
+import { mergeCandidates } from '../matching/candidates.js';
+import { matchMentors, type MentorMatch } from '../matching/match-mentors.js';
+import { diffRankings, type RankDiff } from '../matching/preview-diff.js';
+import type { CandidateInput, MatchRequestFilters } from '../matching/types.js';
+import type { WeightConfig } from '../matching/weights.js';
+import type { ActiveConfig, ConfigService } from './config-service.js';
+import { ExposureTracker } from './exposure-tracker.js';
+import type { SearchIndex } from './search-index.js';
+
+export interface MatchRequest {
+  text: string;
+  k: number;
+  filters?: {
+    /** Languages the mentee speaks: the mentor must share one (hard rule), and more shared is better. */
+    languages?: string[];
+    /** Languages the mentor must speak, every one. */
+    requiredLanguages?: string[];
+    /** The mentee's IANA time zone, for the availability window. */
+    timezone?: string;
+    /** The mentee's availability in local hours; `required` makes overlap a hard rule. */
+    availability?: { startHour: number; endHour: number; required?: boolean };
+    /** Only mentors with at least this many free sessions left this month. */
+    minCapacity?: number;
+  };
+  menteeYearsExperience?: number;
+  /** Mentor ids never to propose (same team, manager relation, ...). */
+  exclude?: string[];
+}
+
+export interface MatchResult {
+  requestId: number | null;
+  configVersion: number | null;
+  candidates: number;
+  eligible: number;
+  matches: Array<MentorMatch & { mentor: Mentor }>;
+  timings: { embedMs: number; retrieveMs: number; rankMs: number; totalMs: number };
+}
+
+export type RetrievalMode = 'hybrid' | 'semantic' | 'lexical';
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/**
+ * Answers a mentee's question: embeds it, retrieves candidates from the vector index and BM25, gathers
+ * signals, and hands them to the pure matcher, which ranks and explains.
+ */
+export class MatchService {
+  private readonly requests: RequestRepository;
+  readonly exposure: ExposureTracker;
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly embedder: EmbeddingProvider,
+    private readonly search: SearchIndex,
+    private readonly configs: ConfigService,
+  ) {
+    this.requests = new RequestRepository(db);
+    this.exposure = new ExposureTracker(this.requests);
+  }
+
+  /** Ranks under the active configuration (or `config`) and records what was served unless told not to. */
+  async match(
+    req: MatchRequest,
+    opts: { config?: ActiveConfig | (WeightConfig & { version: null }); record?: boolean; mode?: RetrievalMode; queryVector?: Float32Array; now?: Date } = {},
+  ): Promise<MatchResult> {
+    if (!this.search.isReady) throw new AppError('NOT_READY', { detail: `the index is ${this.search.status().state}` });
+    if (req.filters?.timezone && !isValidTimezone(req.filters.timezone)) {
+      throw new AppError('VALIDATION_FAILED', { detail: `filters.timezone must be an IANA time zone such as "Europe/Berlin", got "${req.filters.timezone}"` });
+    }
+    const t0 = performance.now();
+    const config = opts.config ?? (await this.configs.getActive());
+    const now = opts.now ?? new Date();
+    const queryVector = opts.queryVector ?? (await this.embedder.embed([req.text]))[0]!;
+    const t1 = performance.now();
+
+    const exposure = await this.exposure.current(config.rules.exposureWindowDays, now);
+    const minCapacity = req.filters?.minCapacity ?? 0;
+    const menteeLanguages = req.filters?.languages ?? [];
+    const excluded = new Set(req.exclude ?? []);
+    // Cheap hard rules apply during retrieval so that filtered mentors never take a candidate slot.
+    const admissible = (rowId: number): boolean => {
+      const m = this.search.mentors.get(rowId);
+      if (!m) return false;
+      if (config.rules.activeOnly && !m.active) return false;
+      if (excluded.has(m.externalId)) return false;
+      if (menteeLanguages.length > 0 && !m.languages.some((l) => menteeLanguages.includes(l))) return false;
+      if (minCapacity > 0 && m.capacityPerMonth - (exposure.sessionsThisMonth.get(rowId) ?? 0) < minCapacity) return false;
+      return true;
+    };
+    const pool = Math.max(100, req.k * 10);
+    const mode = opts.mode ?? 'hybrid';
+    const vectorHits = mode === 'lexical' ? [] : this.search.vectors.search(queryVector, pool, admissible);
+    const lexicalHits = mode === 'semantic' ? [] : this.search.bm25.search(req.text, pool, admissible);
+    const merged = mergeCandidates(vectorHits, lexicalHits);
+    const bm25 = mode === 'semantic' ? new Map<number, number>() : this.search.bm25.scoreDocuments(req.text, merged.map((c) => c.id));
+
+    const candidates: CandidateInput[] = [];
+    let totalCapacity = 0;
+    for (const c of merged) {
+      const mentor = this.search.mentors.get(c.id);
+      const stored = this.search.passages.get(c.id);
+      if (!mentor || !stored) continue;
+      const passageSimilarities =
+        mode === 'lexical' ? [] : stored.spans.map(([start, end], i) => ({ start, end, similarity: dot(queryVector, stored.vectors[i]!) }));
+      candidates.push({
+        mentor,
+        wholeSimilarity: mode === 'lexical' ? null : (c.similarity ?? dot(queryVector, stored.vector)),
+        passageSimilarities,
+        bm25: bm25.get(c.id) ?? 0,
+        servedThisMonth: exposure.sessionsThisMonth.get(c.id) ?? 0,
+        shownRecently: exposure.shown.get(c.id) ?? 0,
+      });
+    }
+    for (const m of this.search.mentors.values()) if (m.active) totalCapacity += m.capacityPerMonth;
+    const t2 = performance.now();
+
+    const request: MatchRequestFilters = {
+      languages: menteeLanguages,
+      ...(req.filters?.requiredLanguages ? { requiredLanguages: req.filters.requiredLanguages } : {}),
+      ...(req.exclude ? { excludeExternalIds: req.exclude } : {}),
+      ...(req.filters?.availability || req.filters?.timezone
+        ? {
+            availability: {
+              startHour: req.filters?.availability?.startHour ?? 9,
+              endHour: req.filters?.availability?.endHour ?? 17,
+              ...(req.filters?.timezone ? { timezone: req.filters.timezone } : {}),
+              ...(req.filters?.availability?.required ? { required: true } : {}),
+            },
+          }
+        : {}),
+      ...(req.menteeYearsExperience !== undefined ? { menteeYearsExperience: req.menteeYearsExperience } : {}),
+    };
+    const output = matchMentors({
+      question: req.text,
+      candidates,
+      weights: config.weights,
+      rules: config.rules,
+      request,
+      vocabulary: this.search.skills,
+      bm25Ideal: mode === 'semantic' ? 0 : this.search.bm25.idealScore(req.text),
+      exposure: { totalShown: exposure.totalShown, totalCapacity },
+      now,
+      k: req.k,
+    });
+    const t3 = performance.now();
+
+    const matches = output.matches.map((m) => ({ ...m, mentor: this.search.mentors.get(m.rowId)! }));
+    let requestId: number | null = null;
+    if (opts.record !== false) {
+      requestId = await this.requests.recordMenteeRequest(
+        req.text,
+        { ...(req.filters ?? {}), ...(req.exclude ? { exclude: req.exclude } : {}), k: req.k },
+        config.version,
+        matches.map((m) => ({
+          mentorRowId: m.rowId,
+          rank: m.rank,
+          score: m.score,
+          breakdown: { factors: m.explanation.factors },
+        })),
+      );
+      this.exposure.recordShown(matches.map((m) => m.rowId));
+    }
+    return {
+      requestId,
+      configVersion: config.version,
+      candidates: merged.length,
+      eligible: output.eligible,
+      matches,
+      timings: { embedMs: t1 - t0, retrieveMs: t2 - t1, rankMs: t3 - t2, totalMs: performance.now() - t0 },
+    };
+  }
+
+  /** The same request under the active configuration and a draft, side by side, with the difference. */
+  async preview(req: MatchRequest, draft: WeightConfig & { version: number | null }): Promise<{ active: MatchResult; draft: MatchResult; diff: RankDiff }> {
+    const queryVector = (await this.embedder.embed([req.text]))[0]!;
+    const now = new Date();
+    const active = await this.match(req, { record: false, queryVector, now });
+    const drafted = await this.match(req, { record: false, queryVector, now, config: draft as ActiveConfig });
+    const entries = (r: MatchResult) => r.matches.map((m) => ({ externalId: m.externalId, score: m.score }));
+    return { active, draft: drafted, diff: diffRankings(entries(active), entries(drafted)) };
+  }
+
+  recentRequests(limit: number) {
+    return this.requests.recentRequests(limit);
+  }
+
+  async requestSession(mentorExternalId: string, requestId: number | null, note: string | null): Promise<number> {
+    const mentor = [...this.search.mentors.values()].find((m) => m.externalId === mentorExternalId);
+    if (!mentor) throw new AppError('MENTOR_NOT_FOUND', { id: mentorExternalId });
+    const id = await this.requests.recordSessionRequest(requestId, mentor.rowId, note);
+    this.exposure.recordSession(mentor.rowId);
+    return id;
+  }
+}
