@@ -74,6 +74,12 @@ export interface ExposureResult {
 export interface ConfigResult {
   name: string;
   metrics: MetricResult[];
+  /**
+   * This configuration minus the first one, metric by metric, with paired bootstrap intervals (the
+   * same resampled experts or queries for both): an interval excluding 0 is a difference the data
+   * supports, which two overlapping per-configuration intervals cannot show.
+   */
+  versusBaseline?: { baseline: string; deltas: MetricResult[] };
   exposure: ExposureResult;
 }
 
@@ -116,29 +122,40 @@ interface QueryRecord {
   ndcg: number;
 }
 
-const mean = (values: readonly number[]): number => {
-  const finite = values.filter(Number.isFinite);
-  return finite.length ? finite.reduce((s, v) => s + v, 0) / finite.length : Number.NaN;
-};
+const mean = (values: readonly number[]): number => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : Number.NaN);
 
-function metric(name: string, units: readonly number[], boot: BootstrapOptions): MetricResult | null {
-  const finite = units.filter(Number.isFinite);
-  if (finite.length === 0) return null;
-  const { value, ci } = bootstrapCI(finite, mean, boot);
-  return { name, value, ci, n: finite.length };
+/**
+ * A metric as a statistic over resampling units, addressed by index so that two configurations can
+ * be resampled with the same draws (a paired bootstrap). Units are the same across configurations:
+ * which experts have pairs and which queries are eligible depends on the judgments only.
+ */
+interface MetricSeries {
+  name: string;
+  size: number;
+  stat: (indices: readonly number[]) => number;
 }
 
-function pairwiseMetric(name: string, tallies: readonly PairwiseTally[], stat: (t: PairwiseTally) => number, boot: BootstrapOptions): MetricResult | null {
-  const value = stat(sumTallies(tallies));
-  if (!Number.isFinite(value)) return null;
-  const { ci } = bootstrapCI(tallies, (sample) => stat(sumTallies(sample)), boot);
-  return { name, value, ci, n: tallies.length };
+function pairwiseSeries(name: string, tallies: readonly PairwiseTally[], ratio: (t: PairwiseTally) => number): MetricSeries {
+  return { name, size: tallies.length, stat: (idx) => ratio(sumTallies(idx.map((i) => tallies[i]!))) };
+}
+
+/** Per-query values; NaN marks a query the metric does not apply to (no relevant mentor). */
+function meanSeries(name: string, values: readonly number[]): MetricSeries {
+  const eligible = values.filter(Number.isFinite);
+  return { name, size: eligible.length, stat: (idx) => mean(idx.map((i) => eligible[i]!)) };
+}
+
+function estimate(name: string, size: number, stat: (indices: readonly number[]) => number, boot: BootstrapOptions): MetricResult | null {
+  const indices = Array.from({ length: size }, (_, i) => i);
+  const { value, ci } = bootstrapCI(indices, stat, boot);
+  return Number.isFinite(value) ? { name, value, ci, n: size } : null;
 }
 
 /**
  * Scores the dataset with every configuration and computes, for each, the gold standard's pairwise
  * loss and accuracies (bootstrapped over rating mentors), ranking metrics over judged queries
- * (bootstrapped over queries) and top-k exposure over all queries. Same seed, same numbers.
+ * (bootstrapped over queries) and top-k exposure over all queries; every configuration after the
+ * first is also compared with the first. Same seed, same numbers.
  */
 export async function runEvaluation(dataset: EvalDataset, scorers: readonly NamedScorer[], options: EvaluationOptions = {}): Promise<EvaluationResult> {
   const {
@@ -161,6 +178,7 @@ export async function runEvaluation(dataset: EvalDataset, scorers: readonly Name
   const configs: ConfigResult[] = [];
   let pairCount = 0;
   let ratingExperts = 0;
+  let baseline: { name: string; series: MetricSeries[] } | undefined;
 
   for (const [i, { name, score }] of scorers.entries()) {
     onProgress?.({ done: 2 * i, total, stage: 'scoring', config: name });
@@ -187,15 +205,24 @@ export async function runEvaluation(dataset: EvalDataset, scorers: readonly Name
         ndcg: ndcgAtK(ranking, relevance, ndcgK),
       };
     });
-    const metrics = [
-      pairwiseMetric('pairwise_loss', tallies, pairwiseLoss, boot),
-      pairwiseMetric('easy_accuracy', tallies, easyAccuracy, boot),
-      pairwiseMetric('hard_accuracy', tallies, hardAccuracy, boot),
-      metric('mrr', records.map((r) => r.rr), boot),
-      ...ks.map((k, ki) => metric(`recall@${k}`, records.map((r) => r.recall[ki]!), boot)),
-      metric(`ndcg@${ndcgK}`, records.map((r) => r.ndcg), boot),
-      ...ks.map((k, ki) => metric(`p@${k}`, records.map((r) => r.precision[ki]!), boot)),
-    ].filter((m): m is MetricResult => m !== null);
+    const series = [
+      pairwiseSeries('pairwise_loss', tallies, pairwiseLoss),
+      pairwiseSeries('easy_accuracy', tallies, easyAccuracy),
+      pairwiseSeries('hard_accuracy', tallies, hardAccuracy),
+      meanSeries('mrr', records.map((r) => r.rr)),
+      ...ks.map((k, ki) => meanSeries(`recall@${k}`, records.map((r) => r.recall[ki]!))),
+      meanSeries(`ndcg@${ndcgK}`, records.map((r) => r.ndcg)),
+      ...ks.map((k, ki) => meanSeries(`p@${k}`, records.map((r) => r.precision[ki]!))),
+    ];
+    const metrics = series.map((m) => estimate(m.name, m.size, m.stat, boot)).filter((m): m is MetricResult => m !== null);
+    const base = baseline;
+    const versusBaseline = base && {
+      baseline: base.name,
+      deltas: series
+        .map((m, mi) => estimate(m.name, m.size, (idx) => m.stat(idx) - base.series[mi]!.stat(idx), boot))
+        .filter((m): m is MetricResult => m !== null),
+    };
+    baseline ??= { name, series };
 
     const topLists = dataset.queries.map((q) => rankMentors(scores.get(q.id)!).slice(0, exposureK));
     const counts = exposureCounts(topLists, mentorIds, exposureK);
@@ -204,6 +231,7 @@ export async function runEvaluation(dataset: EvalDataset, scorers: readonly Name
     configs.push({
       name,
       metrics,
+      ...(versusBaseline ? { versusBaseline } : {}),
       exposure: {
         k: exposureK,
         gini: giniEstimate.value,

@@ -55,6 +55,12 @@ describe('runEvaluation', () => {
     expect(value(result, 'oracle', 'ndcg@10')).toBeCloseTo(1, 12);
     // No pair of the same mentor has both ratings >= 4, so hard accuracy is absent rather than NaN.
     expect(value(result, 'oracle', 'hard_accuracy')).toBeUndefined();
+    // Paired differences from the first configuration: every resample sees the same experts and queries.
+    expect(result.configs[0]!.versusBaseline).toBeUndefined();
+    const deltas = result.configs[1]!.versusBaseline!;
+    expect(deltas.baseline).toBe('constant');
+    expect(deltas.deltas.find((m) => m.name === 'pairwise_loss')).toEqual({ name: 'pairwise_loss', value: -0.5, ci: [-0.5, -0.5], n: 2 });
+    expect(deltas.deltas.find((m) => m.name === 'mrr')!.value).toBeCloseTo(2 / 3, 12);
     const mrr = result.configs[0]!.metrics.find((m) => m.name === 'mrr')!;
     expect(mrr.n).toBe(2);
     // The constant scorer's ties fall to m1 on every query (by id): one mentor holds all exposure.
@@ -161,7 +167,9 @@ describe('result formats', () => {
     const csv = resultsToCsv(result).trim().split('\n');
     expect(csv[0]).toBe('dataset,checksum,config,metric,value,ci_low,ci_high,n');
     const perConfig = result.configs[0]!.metrics.length + 2;
-    expect(csv).toHaveLength(1 + 2 * perConfig);
+    expect(csv).toHaveLength(1 + 2 * perConfig + result.configs[1]!.versusBaseline!.deltas.length);
+    expect(csv.some((l) => l.includes(',oracle,delta:mrr,'))).toBe(true);
+    expect(table).toContain('difference from tfidf (paired bootstrap)');
     expect(csv.find((l) => l.includes(',oracle,mrr,'))).toBe(`tiny,${'c'.repeat(64)},oracle,mrr,1,1,1,2`);
   });
 });
