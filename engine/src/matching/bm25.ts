@@ -46,6 +46,8 @@ export class Bm25Index {
   private readonly freeSlots: number[] = [];
   private totalLength = 0;
   private scratch = new Float64Array(0);
+  /** Per-term counts while one document is being added; all zero between calls. */
+  private termCounts = new Uint32Array(0);
 
   constructor(options: Bm25Options = {}) {
     this.k1 = options.k1 ?? 1.2;
@@ -63,7 +65,7 @@ export class Bm25Index {
   upsert(id: number, doc: Bm25Document | string): void {
     this.remove(id);
     const terms = indexTerms(typeof doc === 'string' ? doc : bm25Text(doc));
-    const counts = new Map<number, number>();
+    const distinct: number[] = [];
     for (const term of terms) {
       let termId = this.termIds.get(term);
       if (termId === undefined) {
@@ -71,20 +73,29 @@ export class Bm25Index {
         this.termIds.set(term, termId);
         this.postings.push({ slots: [], tfs: [] });
       }
-      counts.set(termId, (counts.get(termId) ?? 0) + 1);
+      if (termId >= this.termCounts.length) {
+        const grown = new Uint32Array(Math.max(1024, this.postings.length * 2));
+        grown.set(this.termCounts);
+        this.termCounts = grown;
+      }
+      if (this.termCounts[termId] === 0) distinct.push(termId);
+      this.termCounts[termId]! += 1;
     }
     const slot = this.freeSlots.pop() ?? this.slotIds.length;
-    const ids = Uint32Array.from(counts.keys()).sort();
-    const tfs = Uint32Array.from(ids, (t) => counts.get(t)!);
+    const ids = Uint32Array.from(distinct).sort();
+    const tfs = new Uint32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const termId = ids[i]!;
+      tfs[i] = this.termCounts[termId]!;
+      this.termCounts[termId] = 0;
+      const p = this.postings[termId]!;
+      p.slots.push(slot);
+      p.tfs.push(tfs[i]!);
+    }
     this.slotIds[slot] = id;
     this.slotLengths[slot] = terms.length;
     this.slotTerms[slot] = ids;
     this.slotTfs[slot] = tfs;
-    for (let i = 0; i < ids.length; i++) {
-      const p = this.postings[ids[i]!]!;
-      p.slots.push(slot);
-      p.tfs.push(tfs[i]!);
-    }
     this.idToSlot.set(id, slot);
     this.totalLength += terms.length;
   }

@@ -78,11 +78,13 @@ function menteeWindow(request: MatchRequestFilters, now: Date): DailyWindow | nu
   return { startHour: a.startHour, endHour: a.endHour, utcOffsetMinutes: offset };
 }
 
+const SEMANTIC = FACTOR_NAMES.indexOf('semantic');
+
 /** Score desc, then semantic value desc, then external id asc (code-unit order, locale-independent). */
 export function compareScored(a: ScoredCandidate, b: ScoredCandidate): number {
   if (a.score !== b.score) return b.score - a.score;
-  const sa = a.factors[0]!.value;
-  const sb = b.factors[0]!.value;
+  const sa = a.factors[SEMANTIC]!.value;
+  const sb = b.factors[SEMANTIC]!.value;
   if (sa !== sb) return sb - sa;
   const ia = a.candidate.mentor.externalId;
   const ib = b.candidate.mentor.externalId;

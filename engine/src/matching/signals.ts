@@ -58,9 +58,22 @@ export function languageSignal(menteeLanguages: readonly string[], mentorLanguag
 }
 
 const offsetFormats = new Map<string, Intl.DateTimeFormat | null>();
+const offsets = new Map<string, number | null>();
+// Zones change offset on quarter-hour boundaries at the finest, so one lookup per zone and quarter hour is exact.
+const QUARTER_HOUR = 15 * 60 * 1000;
 
 /** UTC offset of an IANA zone at an instant, in minutes east of UTC; null for an unknown zone. */
 export function utcOffsetMinutes(timeZone: string, at: Date): number | null {
+  const key = `${timeZone}|${Math.floor(at.getTime() / QUARTER_HOUR)}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  if (offsets.size >= 10_000) offsets.clear();
+  const offset = computeOffset(timeZone, at);
+  offsets.set(key, offset);
+  return offset;
+}
+
+function computeOffset(timeZone: string, at: Date): number | null {
   let format = offsetFormats.get(timeZone);
   if (format === undefined) {
     try {

@@ -68,6 +68,8 @@ export class SkillsVocabulary {
   private readonly root: TrieNode = { next: new Map() };
   private readonly aliasToKey = new Map<string, string>();
   private readonly displayByKey = new Map<string, string>();
+  /** Mentors' skill strings repeat across every query. */
+  private readonly keyCache = new Map<string, string>();
 
   private constructor() {}
 
@@ -129,8 +131,14 @@ export class SkillsVocabulary {
 
   /** The canonical key of any skill phrase; unknown phrases are their own key. */
   keyOf(skill: string): string {
-    const own = phraseKey(phraseTokens(skill));
-    return this.aliasToKey.get(own) ?? own;
+    let key = this.keyCache.get(skill);
+    if (key === undefined) {
+      const own = phraseKey(phraseTokens(skill));
+      key = this.aliasToKey.get(own) ?? own;
+      if (this.keyCache.size >= 100_000) this.keyCache.clear();
+      this.keyCache.set(skill, key);
+    }
+    return key;
   }
 
   display(key: string): string {

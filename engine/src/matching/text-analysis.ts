@@ -36,6 +36,19 @@ const KEEP_DOUBLE = new Set(['l', 's', 'z', 'f']);
  * Deliberately conservative: words with digits ("k8s") and short words are left alone.
  */
 export function stem(word: string): string {
+  const cached = stemCache.get(word);
+  if (cached !== undefined) return cached;
+  // Bounded: a flood of unique words (ids, typos) must not grow memory without limit.
+  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+  const stemmed = stemUncached(word);
+  stemCache.set(word, stemmed);
+  return stemmed;
+}
+
+const STEM_CACHE_LIMIT = 200_000;
+const stemCache = new Map<string, string>();
+
+function stemUncached(word: string): string {
   let w = word.toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '');
   if (w.length <= 3 || /\d|\+|#/.test(w)) return w;
   if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
@@ -71,6 +84,11 @@ export function tokenize(text: string): Token[] {
 /** Stemmed terms without stop words, in text order (duplicates kept). */
 export function indexTerms(text: string): string[] {
   const terms: string[] = [];
-  for (const t of tokenize(text)) if (!t.stop) terms.push(t.term);
+  // The indexing hot path: no Token objects, since offsets are not needed here.
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
+    const surface = m[0].toLowerCase();
+    if (!STOP_WORDS.has(surface.replace(/’/g, "'"))) terms.push(stem(surface));
+  }
   return terms;
 }

@@ -39,3 +39,12 @@ describe('tokenize', () => {
     expect(indexTerms('How do I negotiate my salary?')).toEqual(['negotiat', 'salary']);
   });
 });
+
+describe('indexTerms', () => {
+  it('equals the non-stop tokens of tokenize on mixed text', () => {
+    const text = "Don't panic: I've led GDPR audits at Google's Zürich office, managed K8s & C++ teams; 3.5 years’ worth.";
+    expect(indexTerms(text)).toEqual(tokenize(text).filter((t) => !t.stop).map((t) => t.term));
+    expect(indexTerms(text)).toContain('gdpr');
+    expect(indexTerms(text)).not.toContain("don't");
+  });
+});
