@@ -133,7 +133,7 @@ export function rankCandidates(input: RankInput): RankOutput {
     }
   }
 
-  const maxBm25 = eligible.reduce((max, c) => Math.max(max, c.bm25), 0);
+  const maxBm25 = eligible.reduce((max, c) => (c.bm25 > max ? c.bm25 : max), 0);
   const ranked = eligible.map((candidate): ScoredCandidate => {
     const { mentor } = candidate;
     const skills = skillsSignal(questionKeys, new Set(mentor.skills.map((s) => vocabulary.keyOf(s))));
