@@ -1,33 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FACTOR_NAMES } from '../matching/weights.js';
-import { errorResponses } from './schemas.js';
+import { Rules, Weights, errorResponses } from './schemas.js';
 import type { WeightConfig } from '../db/weight-config-repository.js';
-
-const Weights = Type.Record(Type.String(), Type.Number(), { description: `Factor name to weight >= 0; factors: ${FACTOR_NAMES.join(', ')}` });
-const Rules = Type.Record(Type.String(), Type.Unknown(), { description: 'Hard rules and signal parameters (see GET /api/configs/active for the full set)' });
-
-const ConfigEvent = Type.Object({ id: Type.Integer(), action: Type.String(), actor: Type.String(), detail: Type.Unknown(), at: Type.String({ format: 'date-time' }) });
-
-const WeightConfigDto = Type.Object(
-  {
-    version: Type.Integer(),
-    name: Type.String(),
-    status: Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')]),
-    weights: Weights,
-    rules: Rules,
-    basedOn: Type.Union([Type.Integer(), Type.Null()]),
-    note: Type.Union([Type.String(), Type.Null()]),
-    createdBy: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedBy: Type.String(),
-    updatedAt: Type.String({ format: 'date-time' }),
-    activatedBy: Type.Union([Type.String(), Type.Null()]),
-    activatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    events: Type.Optional(Type.Array(ConfigEvent)),
-  },
-  { $id: 'WeightConfig', title: 'WeightConfig' },
-);
 
 const VersionParams = Type.Object({ version: Type.Integer({ minimum: 1 }) });
 const Actor = Type.String({ minLength: 1, maxLength: 100, description: 'Who makes the change (recorded in the history)' });
@@ -46,7 +21,6 @@ function dto(c: WeightConfig & { events?: Array<{ id: number; action: string; ac
 }
 
 const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addSchema(WeightConfigDto);
   const configs = () => app.engine().configs;
 
   app.get(

@@ -1,6 +1,5 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { FACTOR_NAMES } from '../matching/weights.js';
 import { errorResponses } from './schemas.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { MatchRequest, MatchResult } from '../services/match-service.js';
@@ -30,49 +29,6 @@ const MatchBody = Type.Object(
     exclude: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200, description: 'Mentor ids never to propose' })),
   },
   { additionalProperties: false },
-);
-
-const Factor = Type.Object({
-  name: Type.Union(FACTOR_NAMES.map((n) => Type.Literal(n))),
-  value: Type.Number({ description: 'The signal in [0, 1]' }),
-  weight: Type.Number(),
-  contribution: Type.Number({ description: 'value × weight / sum of weights; contributions add up to the score' }),
-});
-
-const Explanation = Type.Object(
-  {
-    factors: Type.Array(Factor),
-    evidence: Type.Array(
-      Type.Object({
-        kind: Type.Literal('passage'),
-        text: Type.String({ description: 'Exactly mentor.bio.slice(start, end)' }),
-        start: Type.Integer(),
-        end: Type.Integer(),
-        similarity: Type.Number(),
-      }),
-    ),
-    terms: Type.Array(
-      Type.Object({
-        term: Type.String(),
-        questionStart: Type.Integer(),
-        questionEnd: Type.Integer(),
-        field: Type.Union([Type.Literal('bio'), Type.Literal('headline'), Type.Literal('skills')]),
-        skillIndex: Type.Optional(Type.Integer()),
-        mentorStart: Type.Integer(),
-        mentorEnd: Type.Integer(),
-      }),
-    ),
-    skills: Type.Array(
-      Type.Object({ skill: Type.String(), key: Type.String(), questionStart: Type.Integer(), questionEnd: Type.Integer(), skillIndex: Type.Integer(), mentorSkill: Type.String() }),
-    ),
-    reasons: Type.Array(Type.String()),
-  },
-  { $id: 'Explanation', title: 'Explanation' },
-);
-
-const Match = Type.Object(
-  { rank: Type.Integer(), mentor: Type.Ref('Mentor'), score: Type.Number({ description: 'Weighted score in [0, 1]' }), explanation: Type.Ref('Explanation') },
-  { $id: 'Match', title: 'Match' },
 );
 
 const MatchResponse = Type.Object({
@@ -122,9 +78,6 @@ function toRequest(body: Static<typeof MatchBody> | Static<typeof PreviewBody>):
 }
 
 const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addSchema(Explanation);
-  app.addSchema(Match);
-
   app.post(
     '/match',
     {

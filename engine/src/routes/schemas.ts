@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { MENTOR_LIMITS } from '../domain/mentor-validation.js';
+import { FACTOR_NAMES } from '../matching/weights.js';
 
 export const ErrorResponse = Type.Object(
   {
@@ -131,4 +132,75 @@ export const Job = Type.Object(
   { $id: 'Job', title: 'Job' },
 );
 
-export const sharedSchemas = [ErrorResponse, Mentor, MentorCreate, MentorPatch, ImportRowError, ImportResult, Job];
+const Factor = Type.Object({
+  name: Type.Union(FACTOR_NAMES.map((n) => Type.Literal(n))),
+  value: Type.Number({ description: 'The signal in [0, 1]' }),
+  weight: Type.Number(),
+  contribution: Type.Number({ description: 'value × weight / sum of weights; contributions add up to the score' }),
+});
+
+export const Explanation = Type.Object(
+  {
+    factors: Type.Array(Factor),
+    evidence: Type.Array(
+      Type.Object({
+        kind: Type.Literal('passage'),
+        text: Type.String({ description: 'Exactly mentor.bio.slice(start, end)' }),
+        start: Type.Integer(),
+        end: Type.Integer(),
+        similarity: Type.Number(),
+      }),
+    ),
+    terms: Type.Array(
+      Type.Object({
+        term: Type.String(),
+        questionStart: Type.Integer(),
+        questionEnd: Type.Integer(),
+        field: Type.Union([Type.Literal('bio'), Type.Literal('headline'), Type.Literal('skills')]),
+        skillIndex: Type.Optional(Type.Integer()),
+        mentorStart: Type.Integer(),
+        mentorEnd: Type.Integer(),
+      }),
+    ),
+    skills: Type.Array(
+      Type.Object({ skill: Type.String(), key: Type.String(), questionStart: Type.Integer(), questionEnd: Type.Integer(), skillIndex: Type.Integer(), mentorSkill: Type.String() }),
+    ),
+    reasons: Type.Array(Type.String()),
+  },
+  { $id: 'Explanation', title: 'Explanation' },
+);
+
+export const Match = Type.Object(
+  { rank: Type.Integer(), mentor: Type.Ref('Mentor'), score: Type.Number({ description: 'Weighted score in [0, 1]' }), explanation: Type.Ref('Explanation') },
+  { $id: 'Match', title: 'Match' },
+);
+
+export const Weights = Type.Record(Type.String(), Type.Number(), { description: `Factor name to weight >= 0; factors: ${FACTOR_NAMES.join(', ')}` });
+export const Rules = Type.Record(Type.String(), Type.Unknown(), { description: 'Hard rules and signal parameters (see GET /api/configs/active for the full set)' });
+
+const ConfigEvent = Type.Object({ id: Type.Integer(), action: Type.String(), actor: Type.String(), detail: Type.Unknown(), at: Type.String({ format: 'date-time' }) });
+
+export const WeightConfigDto = Type.Object(
+  {
+    version: Type.Integer(),
+    name: Type.String(),
+    status: Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')]),
+    weights: Weights,
+    rules: Rules,
+    basedOn: Type.Union([Type.Integer(), Type.Null()]),
+    note: Type.Union([Type.String(), Type.Null()]),
+    createdBy: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedBy: Type.String(),
+    updatedAt: Type.String({ format: 'date-time' }),
+    activatedBy: Type.Union([Type.String(), Type.Null()]),
+    activatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    events: Type.Optional(Type.Array(ConfigEvent)),
+  },
+  { $id: 'WeightConfig', title: 'WeightConfig' },
+);
+
+// Every schema that a route references by $id lives here and is added once at the root: a route plugin
+// that called addSchema itself would get Fastify's default validator (coercing types, silently dropping
+// unknown properties) instead of the strict one from validator-compiler.ts.
+export const sharedSchemas = [ErrorResponse, Mentor, MentorCreate, MentorPatch, ImportRowError, ImportResult, Job, Explanation, Match, WeightConfigDto];

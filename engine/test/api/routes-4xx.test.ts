@@ -1,0 +1,332 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
+
+let harness: TestApp;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  harness = await startTestApp();
+  app = harness.app;
+  const res = await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('m1') });
+  expect(res.statusCode).toBe(201);
+});
+afterAll(() => harness?.close());
+
+async function expectError(opts: InjectOptions, status: number, code: string, message?: RegExp) {
+  const res = await app.inject(opts);
+  expect(res.statusCode, res.body).toBe(status);
+  const body = res.json();
+  expect(body.code).toBe(code);
+  expect(body.statusCode).toBe(status);
+  if (message) expect(body.message).toMatch(message);
+  return body;
+}
+
+const json = { 'content-type': 'application/json' };
+
+describe('malformed JSON', () => {
+  for (const [method, url] of [
+    ['POST', '/api/match'],
+    ['POST', '/api/mentors'],
+    ['PATCH', '/api/mentors/m1'],
+    ['POST', '/api/configs'],
+    ['POST', '/api/session-requests'],
+    ['POST', '/api/match/preview'],
+  ] as const) {
+    it(`${method} ${url} answers 400 MALFORMED_JSON`, async () => {
+      await expectError({ method, url, headers: json, payload: '{"text": "hi",' }, 400, 'MALFORMED_JSON', /not valid JSON/);
+    });
+  }
+
+  it('an empty body with a JSON content type is MALFORMED_JSON', async () => {
+    await expectError({ method: 'POST', url: '/api/match', headers: json, payload: '' }, 400, 'MALFORMED_JSON', /empty/);
+  });
+});
+
+describe('wrong types are refused, not coerced', () => {
+  it('k as a string in the match body', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: 'salary', k: '5' } }, 400, 'VALIDATION_FAILED', /body\.k must be integer/);
+  });
+
+  it('text as a number', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: 42 } }, 400, 'VALIDATION_FAILED', /body\.text must be string/);
+  });
+
+  it('yearsExperience as a string when creating a mentor', async () => {
+    await expectError(
+      { method: 'POST', url: '/api/mentors', payload: { ...mentor('m-types'), yearsExperience: '10' } },
+      400,
+      'VALIDATION_FAILED',
+      /yearsExperience must be integer/,
+    );
+  });
+
+  it('active as a string when patching', async () => {
+    await expectError({ method: 'PATCH', url: '/api/mentors/m1', payload: { active: 'no' } }, 400, 'VALIDATION_FAILED', /active must be boolean/);
+  });
+
+  it('a query string that is not a number', async () => {
+    await expectError({ method: 'GET', url: '/api/mentors?limit=lots' }, 400, 'VALIDATION_FAILED', /limit must be integer/);
+  });
+
+  it('k out of range and a missing text', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: 'x', k: 51 } }, 400, 'VALIDATION_FAILED', /k must be <= 50/);
+    await expectError({ method: 'POST', url: '/api/match', payload: { k: 3 } }, 400, 'VALIDATION_FAILED', /must have property "text"/);
+  });
+
+  it('a body that is a JSON array instead of an object', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: '[1,2]', headers: json }, 400, 'VALIDATION_FAILED', /must be object/);
+  });
+});
+
+describe('text length', () => {
+  it('5000 characters are accepted, 5001 are not', async () => {
+    const ok = await app.inject({ method: 'POST', url: '/api/match', payload: { text: 'a'.repeat(5000), k: 1 } });
+    expect(ok.statusCode).toBe(200);
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: 'a'.repeat(5001) } }, 400, 'VALIDATION_FAILED', /5000 characters/);
+  });
+
+  it('empty text is refused', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: '' } }, 400, 'VALIDATION_FAILED', /fewer than 1 characters/);
+  });
+
+  it('a mentor bio above the limit is refused', async () => {
+    await expectError({ method: 'POST', url: '/api/mentors', payload: mentor('m-long', { bio: 'b'.repeat(10_001) }) }, 400, 'VALIDATION_FAILED', /bio/);
+  });
+});
+
+describe('unknown fields', () => {
+  it('in the match body', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: 'x', limit: 3 } }, 400, 'VALIDATION_FAILED', /unknown property "limit"/);
+  });
+
+  it('in match filters', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: 'x', filters: { country: 'de' } } }, 400, 'VALIDATION_FAILED', /filters has unknown property "country"/);
+  });
+
+  it('in a new mentor', async () => {
+    await expectError({ method: 'POST', url: '/api/mentors', payload: { ...mentor('m-unk'), email: 'a@b.c' } }, 400, 'VALIDATION_FAILED', /unknown property "email"/);
+  });
+
+  it('in a patch, and an empty patch', async () => {
+    await expectError({ method: 'PATCH', url: '/api/mentors/m1', payload: { nickname: 'x' } }, 400, 'VALIDATION_FAILED', /unknown property "nickname"/);
+    await expectError({ method: 'PATCH', url: '/api/mentors/m1', payload: {} }, 400, 'VALIDATION_FAILED');
+  });
+
+  it('in the list query', async () => {
+    await expectError({ method: 'GET', url: '/api/mentors?sort=name' }, 400, 'VALIDATION_FAILED', /unknown property "sort"/);
+  });
+
+  it('in a config draft', async () => {
+    await expectError({ method: 'POST', url: '/api/configs', payload: { name: 'x', weights: { semantic: 1 }, actor: 'a', extra: 1 } }, 400, 'VALIDATION_FAILED', /unknown property "extra"/);
+  });
+});
+
+describe('unknown ids', () => {
+  it('mentors: GET, PATCH and DELETE answer MENTOR_NOT_FOUND', async () => {
+    await expectError({ method: 'GET', url: '/api/mentors/nobody' }, 404, 'MENTOR_NOT_FOUND', /nobody/);
+    await expectError({ method: 'PATCH', url: '/api/mentors/nobody', payload: { name: 'X' } }, 404, 'MENTOR_NOT_FOUND', /nobody/);
+    await expectError({ method: 'DELETE', url: '/api/mentors/nobody' }, 404, 'MENTOR_NOT_FOUND', /nobody/);
+  });
+
+  it('a mentor id that is not a valid id is a 400', async () => {
+    await expectError({ method: 'GET', url: '/api/mentors/%20bad%20id' }, 400, 'VALIDATION_FAILED', /params\.id/);
+  });
+
+  it('a session request for an unknown mentor', async () => {
+    await expectError({ method: 'POST', url: '/api/session-requests', payload: { mentorId: 'nobody' } }, 404, 'MENTOR_NOT_FOUND');
+  });
+
+  it('configs: get, patch, activate, rollback and preview of an unknown version', async () => {
+    await expectError({ method: 'GET', url: '/api/configs/9999' }, 404, 'CONFIG_NOT_FOUND', /9999/);
+    await expectError({ method: 'PATCH', url: '/api/configs/9999', payload: { name: 'x', actor: 'a' } }, 404, 'CONFIG_NOT_FOUND');
+    await expectError({ method: 'POST', url: '/api/configs/9999/activate', payload: { actor: 'a' } }, 404, 'CONFIG_NOT_FOUND');
+    await expectError({ method: 'POST', url: '/api/configs/9999/rollback', payload: { actor: 'a' } }, 404, 'CONFIG_NOT_FOUND');
+    await expectError({ method: 'POST', url: '/api/match/preview', payload: { text: 'x', draftVersion: 9999 } }, 404, 'CONFIG_NOT_FOUND');
+  });
+
+  it('a config version that is not an integer', async () => {
+    await expectError({ method: 'GET', url: '/api/configs/latest' }, 400, 'VALIDATION_FAILED', /version must be integer/);
+  });
+
+  it('jobs: an unknown uuid is JOB_NOT_FOUND, a non-uuid is a 400', async () => {
+    await expectError({ method: 'GET', url: '/api/jobs/00000000-0000-4000-8000-000000000000' }, 404, 'JOB_NOT_FOUND', /00000000/);
+    await expectError({ method: 'GET', url: '/api/jobs/42' }, 400, 'VALIDATION_FAILED', /uuid/);
+  });
+
+  it('creating a mentor twice is a 409', async () => {
+    await expectError({ method: 'POST', url: '/api/mentors', payload: mentor('m1') }, 409, 'MENTOR_ALREADY_EXISTS', /m1/);
+  });
+});
+
+describe('media types', () => {
+  it('a JSON route refuses text/xml with 415', async () => {
+    const body = await expectError(
+      { method: 'POST', url: '/api/match', headers: { 'content-type': 'text/xml' }, payload: '<text>x</text>' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      /application\/json/,
+    );
+    expect(body.message).toMatch(/text\/xml/);
+  });
+
+  it('the import route refuses an unknown content type', async () => {
+    await expectError({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'image/png' }, payload: 'x' }, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('an unknown import format in the query is a 400', async () => {
+    await expectError(
+      { method: 'POST', url: '/api/mentors/import?format=xlsx', headers: { 'content-type': 'text/csv' }, payload: 'id\n1\n' },
+      400,
+      'VALIDATION_FAILED',
+      /format/,
+    );
+  });
+});
+
+describe('match filters', () => {
+  it('an invalid time zone is a 400 that names the expected form', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: 'x', filters: { timezone: 'Mars/Olympus' } } }, 400, 'VALIDATION_FAILED', /IANA time zone.*Mars\/Olympus/);
+    await expectError({ method: 'POST', url: '/api/match/preview', payload: { text: 'x', draftVersion: 1, filters: { timezone: 'Not/AZone' } } }, 400, 'VALIDATION_FAILED', /IANA/);
+  });
+
+  it('a language code of the wrong form and an hour above 24', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: 'x', filters: { languages: ['English'] } } }, 400, 'VALIDATION_FAILED', /languages\.0 must match pattern/);
+    await expectError(
+      { method: 'POST', url: '/api/match', payload: { text: 'x', filters: { availability: { startHour: 9, endHour: 25 } } } },
+      400,
+      'VALIDATION_FAILED',
+      /endHour must be <= 24/,
+    );
+  });
+
+  it('a mentor with an invalid time zone is refused', async () => {
+    await expectError({ method: 'POST', url: '/api/mentors', payload: mentor('m-tz', { timezone: 'Mars/Olympus' }) }, 400, 'VALIDATION_FAILED', /timezone/);
+  });
+});
+
+describe('weight configurations', () => {
+  it('a negative weight, all-zero weights and an unknown factor are CONFIG_INVALID', async () => {
+    const create = (weights: Record<string, number>) => ({ method: 'POST' as const, url: '/api/configs', payload: { name: 'bad', weights, actor: 'tester' } });
+    await expectError(create({ semantic: -1 }), 422, 'CONFIG_INVALID', /semantic/);
+    const zero = await expectError(create({ semantic: 0, lexical: 0 }), 422, 'CONFIG_INVALID');
+    expect(zero.message).toMatch(/positive|zero|at least one/i);
+    await expectError(create({ astrology: 1 }), 422, 'CONFIG_INVALID', /astrology/);
+    await expectError({ method: 'POST', url: '/api/configs/validate', payload: { weights: { semantic: -0.5 } } }, 422, 'CONFIG_INVALID');
+    await expectError({ method: 'POST', url: '/api/match/preview', payload: { text: 'x', draft: { weights: { nope: 1 } } } }, 422, 'CONFIG_INVALID', /nope/);
+  });
+
+  it('editing the active version is CONFIG_NOT_DRAFT', async () => {
+    const active = (await app.inject({ method: 'GET', url: '/api/configs/active' })).json();
+    const body = await expectError(
+      { method: 'PATCH', url: `/api/configs/${active.version}`, payload: { name: 'renamed', actor: 'tester' } },
+      409,
+      'CONFIG_NOT_DRAFT',
+      /active; only drafts can be edited/,
+    );
+    expect(body.message).toContain(String(active.version));
+  });
+
+  it('a missing actor is a 400', async () => {
+    await expectError({ method: 'POST', url: '/api/configs', payload: { name: 'x', weights: { semantic: 1 } } }, 400, 'VALIDATION_FAILED', /actor/);
+  });
+});
+
+describe('routes and methods', () => {
+  it('an unknown route is ROUTE_NOT_FOUND', async () => {
+    await expectError({ method: 'GET', url: '/api/nothing-here' }, 404, 'ROUTE_NOT_FOUND', /GET \/api\/nothing-here/);
+    await expectError({ method: 'PUT', url: '/api/mentors/m1', payload: {} }, 404, 'ROUTE_NOT_FOUND', /PUT/);
+  });
+});
+
+describe('oversized bodies', () => {
+  let small: TestApp;
+  beforeAll(async () => {
+    small = await startTestApp({ env: { BODY_LIMIT_BYTES: '2048' } });
+  });
+  afterAll(() => small?.close());
+
+  it('a JSON body over the limit is 413 BODY_TOO_LARGE', async () => {
+    const res = await small.app.inject({ method: 'POST', url: '/api/match', payload: { text: 'a'.repeat(3000) } });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ code: 'BODY_TOO_LARGE' });
+    expect(res.json().message).toContain('2048');
+  });
+
+  it('the streamed import route stops at the limit too', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => JSON.stringify(mentor(`big-${i}`))).join('\n');
+    const res = await small.app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: rows });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ code: 'BODY_TOO_LARGE' });
+  });
+
+  it('the import job route stops at the limit too', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => JSON.stringify(mentor(`big-${i}`))).join('\n');
+    const res = await small.app.inject({ method: 'POST', url: '/api/jobs/import', headers: { 'content-type': 'application/x-ndjson' }, payload: rows });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ code: 'BODY_TOO_LARGE' });
+  });
+});
+
+describe('random bodies never cause a 5xx', () => {
+  // A small deterministic generator so that a failure can be reproduced from the seed.
+  function rng(seed: number) {
+    let s = seed >>> 0;
+    return () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+  }
+
+  function randomValue(r: () => number, depth = 0): unknown {
+    const pick = Math.floor(r() * (depth > 2 ? 7 : 9));
+    switch (pick) {
+      case 0:
+        return null;
+      case 1:
+        return r() < 0.5;
+      case 2:
+        return Math.floor(r() * 200) - 100;
+      case 3:
+        return r() * 1e6;
+      case 4:
+        return '';
+      case 5:
+        return ['salary', 'Europe/Berlin', 'en', 'Mars/Olympus', '\u0000', '💥'.repeat(3), 'x'.repeat(Math.floor(r() * 6000))][Math.floor(r() * 7)];
+      case 6:
+        return 'mentor-' + Math.floor(r() * 5);
+      case 7:
+        return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
+      default: {
+        const keys = ['text', 'k', 'filters', 'languages', 'timezone', 'availability', 'startHour', 'endHour', 'minCapacity', 'exclude', 'id', 'name', 'bio', 'skills', 'yearsExperience', 'active', 'foo'];
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < Math.floor(r() * 6); i++) out[keys[Math.floor(r() * keys.length)]!] = randomValue(r, depth + 1);
+        return out;
+      }
+    }
+  }
+
+  it('POST /api/match and POST /api/mentors with 150 random bodies each', async () => {
+    const r = rng(20240611);
+    const statuses = new Set<number>();
+    for (let i = 0; i < 150; i++) {
+      const value = randomValue(r);
+      // Bias toward plausible shapes so that the deeper validation paths are reached too.
+      const matchBody = r() < 0.5 && typeof value === 'object' && value && !Array.isArray(value) ? { text: 'negotiate salary', ...value } : value;
+      const mentorBody = r() < 0.5 && typeof value === 'object' && value && !Array.isArray(value) ? { ...mentor(`fz-${i}`), ...value } : value;
+      for (const [url, body] of [
+        ['/api/match', matchBody],
+        ['/api/mentors', mentorBody],
+      ] as const) {
+        const res = await app.inject({ method: 'POST', url, headers: json, payload: JSON.stringify(body) ?? 'undefined' });
+        statuses.add(res.statusCode);
+        expect(res.statusCode, `seed 20240611 #${i} ${url} ${JSON.stringify(body)?.slice(0, 300)} -> ${res.body.slice(0, 300)}`).toBeLessThan(500);
+        if (res.statusCode >= 400) expect(typeof res.json().code).toBe('string');
+      }
+    }
+    // The loop must have hit both accepted and refused bodies to mean anything.
+    expect([...statuses].some((s) => s < 300)).toBe(true);
+    expect([...statuses].some((s) => s >= 400)).toBe(true);
+  });
+});
