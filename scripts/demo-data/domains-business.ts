@@ -158,7 +158,7 @@ export const BUSINESS_DOMAINS: Domain[] = [
       {
         focus: ['Tax for freelancers', 'Small business tax'],
         skills: ['Self-assessment', 'VAT', 'Small business accounting'],
-        stories: ['has done the tax returns of {#200-900} freelancers and sole traders', 'ran a small practice advising {#80-300} small businesses on VAT and tax'],
+        stories: ['did the tax returns of {#200-900} freelancers and sole traders', 'ran a small practice advising {#80-300} small businesses on VAT and tax'],
         offers: ['tax and bookkeeping for freelancers', 'VAT for small businesses'],
       },
     ],
@@ -194,7 +194,7 @@ export const BUSINESS_DOMAINS: Domain[] = [
       {
         focus: ['Independent consulting', 'Solo consulting'],
         skills: ['Business development', 'Proposals', 'Pricing'],
-        stories: ['went independent after {#10-18} years at a big firm and built a {#4-9}-client practice', 'runs a one-person consultancy with {#60-90}% repeat clients'],
+        stories: ['went independent after {#10-18} years at a big firm and built a {#4-9}-client practice', 'built a one-person consultancy with {#60-90}% repeat clients'],
         offers: ['going independent as a consultant', 'winning the first consulting clients'],
       },
       {
@@ -330,7 +330,7 @@ export const BUSINESS_DOMAINS: Domain[] = [
     achievements: [
       'worked with {#40-150} clients across {#5-15} countries',
       'built a client base entirely from referrals',
-      'runs a community of {#300-3000} freelancers',
+      'built a community of {#300-3000} freelancers',
       'survived a year when {my} biggest client disappeared overnight',
     ],
     offers: ['going freelance', 'finding clients', 'freelance contracts and late payments'],
@@ -374,7 +374,7 @@ export const BUSINESS_DOMAINS: Domain[] = [
       {
         focus: ['Salary negotiation', 'Offer negotiation'],
         skills: ['Salary negotiation', 'Offer negotiation', 'Negotiation'],
-        stories: ['negotiated {#40-200} job offers as a recruiting lead and now coaches candidates on the other side of the table', 'coached {#100-500} people through salary negotiations, with an average increase of {#8-20}% on the first offer'],
+        stories: ['negotiated {#40-200} job offers as a recruiting lead and now coach{es} candidates on the other side of the table', 'coached {#100-500} people through salary negotiations, with an average increase of {#8-20}% on the first offer'],
         offers: ['negotiating a job offer', 'salary negotiation for first offers', 'answering the salary expectations question'],
       },
       {

@@ -68,7 +68,7 @@ export const PEOPLE_DOMAINS: Domain[] = [
       {
         focus: ['Offers and negotiation', 'Closing candidates'],
         skills: ['Offer negotiation', 'Salary negotiation', 'Closing'],
-        stories: ['negotiated {#40-300} offers as a recruiting lead and knows where the flexibility in a salary band really is', 'managed offers and counter-offers for senior hires, including equity'],
+        stories: ['negotiated {#40-300} offers as a recruiting lead and know{s} where the flexibility in a salary band really is', 'managed offers and counter-offers for senior hires, including equity'],
         offers: ['what recruiters can move on in an offer', 'negotiating salary with a recruiter'],
       },
       {
@@ -158,7 +158,7 @@ export const PEOPLE_DOMAINS: Domain[] = [
       {
         focus: ['Stage fright', 'Presentation anxiety'],
         skills: ['Presentation anxiety', 'Confidence', 'Breathing techniques'],
-        stories: ['used to freeze before every presentation and now coaches people through stage fright', 'trained as an actor and teaches nervous speakers how to handle their nerves'],
+        stories: ['used to freeze before every presentation and now coach{es} people through stage fright', 'trained as an actor and teach{es} nervous speakers how to handle their nerves'],
         offers: ['stage fright and nerves before presenting', 'speaking when you are anxious'],
       },
       {
@@ -176,7 +176,7 @@ export const PEOPLE_DOMAINS: Domain[] = [
       {
         focus: ['Speaking in a second language', 'Non-native speakers'],
         skills: ['Business English', 'Accent confidence', 'Cross-cultural communication'],
-        stories: ['learned to present in English as a second language and now helps non-native speakers sound like themselves', 'coached {#50-200} international professionals on presenting in English'],
+        stories: ['learned to present in English as a second language and now help{s} non-native speakers sound like themselves', 'coached {#50-200} international professionals on presenting in English'],
         offers: ['presenting in a second language', 'speaking up in meetings as a non-native speaker'],
       },
     ],
@@ -234,7 +234,7 @@ export const PEOPLE_DOMAINS: Domain[] = [
     achievements: [
       'refreshed {my} skills with {#2-5} online courses before applying',
       'negotiated a four-day week on return',
-      'mentors {#10-40} returners a year',
+      'mentored {#10-40} returners through their first months back',
       'was promoted {#1-3} years after returning',
     ],
     offers: ['explaining a CV gap', 'confidence after time away', 'flexible working on return'],
@@ -277,7 +277,7 @@ export const PEOPLE_DOMAINS: Domain[] = [
       'worked a compressed week for {#2-6} years while raising young children',
       'set up a working parents network of {#50-400} members',
       'was promoted while working part time',
-      'shares advice on juggling school runs and deadlines',
+      'wrote a popular blog on juggling school runs and deadlines',
     ],
     offers: ['balancing career and young children', 'flexible working requests', 'setting boundaries with work'],
     specialties: [
@@ -324,7 +324,7 @@ export const PEOPLE_DOMAINS: Domain[] = [
     orgs: ['a global mobility firm', 'a multinational', 'a relocation agency', 'a tech company'],
     skills: ['Relocation', 'Work visas', 'Cross-cultural communication', 'International job search', 'Language learning', 'Networking'],
     achievements: [
-      'has lived and worked in {#3-6} countries',
+      'lived and worked in {#3-6} countries',
       'helped {#50-400} employees relocate with their families',
       'learned {#1-3} new languages for work',
       'built a professional network from zero in a new country',
@@ -346,7 +346,7 @@ export const PEOPLE_DOMAINS: Domain[] = [
       {
         focus: ['US work visas', 'H-1B'],
         skills: ['H-1B', 'US immigration', 'Green card'],
-        stories: ['worked in the US on an H-1B for {#5-9} years and went through the green card process', 'changed jobs twice on an H-1B visa and knows how transfers work'],
+        stories: ['worked in the US on an H-1B for {#5-9} years and went through the green card process', 'changed jobs twice on an H-1B visa and know{s} how transfers work'],
         offers: ['H-1B visas and changing jobs', 'green card planning'],
       },
       {

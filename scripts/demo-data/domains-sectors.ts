@@ -44,7 +44,7 @@ export const SECTOR_DOMAINS: Domain[] = [
       {
         focus: ['Advanced practice', 'Nurse practitioner'],
         skills: ['Advanced practice', 'Prescribing', 'Clinical assessment'],
-        stories: ['became a nurse practitioner after {#6-12} years as an RN and now runs a clinic', 'completed an advanced clinical practice master\'s degree while working nights'],
+        stories: ['became a nurse practitioner after {#6-12} years as an RN and now run{s} a clinic', 'completed an advanced clinical practice master\'s degree while working nights'],
         offers: ['becoming a nurse practitioner', 'advanced practice routes'],
       },
     ],
@@ -58,7 +58,7 @@ export const SECTOR_DOMAINS: Domain[] = [
     orgs: ['a university hospital', 'a general practice', 'a health tech company', 'a pharmaceutical company', 'an international NGO'],
     skills: ['Clinical medicine', 'Medical education', 'Clinical governance', 'Patient safety', 'Evidence-based medicine', 'Research'],
     achievements: [
-      'has seen more than {#20-60} thousand patients',
+      'saw more than {#20-60} thousand patients',
       'taught {#100-600} medical students',
       'published {#10-60} papers',
       'worked with Médecins Sans Frontières in {#2-4} countries',
@@ -158,7 +158,7 @@ export const SECTOR_DOMAINS: Domain[] = [
       {
         focus: ['Data protection officer', 'DPO'],
         skills: ['DPO', 'Privacy governance', 'Data breaches'],
-        stories: ['has been the data protection officer for {#2-5} organisations and handled {#10-40} personal data breaches', 'moved from IT audit into a DPO role'],
+        stories: ['served as the data protection officer for {#2-5} organisations and handled {#10-40} personal data breaches', 'moved from IT audit into a DPO role'],
         offers: ['what a data protection officer does', 'handling a personal data breach'],
       },
       {
@@ -194,7 +194,7 @@ export const SECTOR_DOMAINS: Domain[] = [
       {
         focus: ['Classroom management', 'New teachers'],
         skills: ['Behaviour management', 'Classroom management', 'Early-career teachers'],
-        stories: ['struggled with behaviour in {my} first year of teaching and now trains new teachers in classroom management', 'mentored {#20-60} early-career teachers through their first year in tough schools'],
+        stories: ['struggled with behaviour in {my} first year of teaching and now train{s} new teachers in classroom management', 'mentored {#20-60} early-career teachers through their first year in tough schools'],
         offers: ['behaviour management for new teachers', 'surviving the first year of teaching'],
       },
       {
@@ -242,13 +242,13 @@ export const SECTOR_DOMAINS: Domain[] = [
       {
         focus: ['Grant writing', 'Research funding'],
         skills: ['Grant writing', 'ERC', 'Research funding'],
-        stories: ['won an ERC starting grant after {#2-3} rejected applications and now reviews grant proposals', 'wrote {#20-60} grant applications with a success rate well above average'],
+        stories: ['won an ERC starting grant after {#2-3} rejected applications and now review{s} grant proposals', 'wrote {#20-60} grant applications with a success rate well above average'],
         offers: ['writing grant applications', 'responding to reviewers'],
       },
       {
         focus: ['PhD survival', 'Supervisor relationships'],
         skills: ['PhD supervision', 'Thesis writing', 'Academic wellbeing'],
-        stories: ['changed PhD supervisor in {my} second year and still finished on time', 'supports PhD students through thesis writing and difficult supervisor relationships'],
+        stories: ['changed PhD supervisor in {my} second year and still finished on time', 'supported {#10-40} PhD students through thesis writing and difficult supervisor relationships'],
         offers: ['finishing a PhD thesis', 'problems with a PhD supervisor'],
       },
       {
@@ -306,7 +306,7 @@ export const SECTOR_DOMAINS: Domain[] = [
     label: 'Nonprofits and charities',
     weight: 0.9,
     fields: ['the charity sector', 'nonprofits', 'international development'],
-    roles: ['charity director', 'fundraising manager', 'programme manager', 'CEO of a small charity', 'grants officer', 'volunteer coordinator'],
+    roles: ['charity director', 'fundraising manager', 'programme manager', 'charity CEO', 'grants officer', 'volunteer coordinator'],
     orgs: ['a homelessness charity', 'an environmental NGO', 'a children\'s charity', 'a food bank network', 'a refugee support organisation', 'a community foundation'],
     skills: ['Fundraising', 'Grant writing', 'Programme management', 'Volunteer management', 'Impact measurement', 'Governance', 'Partnerships'],
     achievements: [
@@ -320,7 +320,7 @@ export const SECTOR_DOMAINS: Domain[] = [
       {
         focus: ['Grant applications', 'Trusts and foundations'],
         skills: ['Grant applications', 'Trust fundraising', 'Bid writing'],
-        stories: ['wrote grant applications that brought in £{#1-6} million from trusts and foundations', 'sat on a foundation grants panel and knows what makes an application stand out'],
+        stories: ['wrote grant applications that brought in £{#1-6} million from trusts and foundations', 'sat on a foundation grants panel and know{s} what makes an application stand out'],
         offers: ['writing grant applications for a small charity', 'building relationships with funders'],
       },
       {
@@ -368,7 +368,7 @@ export const SECTOR_DOMAINS: Domain[] = [
       {
         focus: ['Freelance journalism', 'Pitching editors'],
         skills: ['Pitching', 'Freelance writing', 'Self-editing'],
-        stories: ['has freelanced for {#20-60} publications and pitched more than {#500-1500} story ideas', 'built a freelance career as a travel and features writer'],
+        stories: ['freelanced for {#20-60} publications and pitched more than {#500-1500} story ideas', 'built a freelance career as a travel and features writer'],
         offers: ['pitching as a freelance journalist', 'getting published'],
       },
       {
@@ -404,7 +404,7 @@ export const SECTOR_DOMAINS: Domain[] = [
       {
         focus: ['Architecture licensing', 'ARE and Part 3'],
         skills: ['ARE', 'RIBA Part 3', 'Professional practice'],
-        stories: ['passed all {#6-6} ARE divisions while working at a small practice', 'completed RIBA Part 3 while running projects and now tutors candidates'],
+        stories: ['passed all {#6-6} ARE divisions while working at a small practice', 'completed RIBA Part 3 while running projects and now tutor{s} candidates'],
         offers: ['preparing for the ARE or Part 3', 'becoming a licensed architect'],
       },
       {

@@ -125,7 +125,8 @@ function composeBio(rng: Rng, ctx: TemplateContext, domain: Domain, specialty: S
     core.push(`Highlights: ${items.slice(0, -1).join('; ')}${items.length > 1 ? '; and ' : ''}${items[items.length - 1]}.`);
   } else {
     if (story) core.push(say(rng, ctx, pick(rng, STORY_FRAMES), { story }));
-    for (const a of achievements.splice(0, achievementCount)) core.push(say(rng, ctx, pick(rng, ACHIEVEMENT_FRAMES), { story: render(a, rng, ctx) }));
+    const frames = sample(rng, ACHIEVEMENT_FRAMES, achievementCount);
+    achievements.splice(0, achievementCount).forEach((a, k) => core.push(say(rng, ctx, frames[k]!, { story: render(a, rng, ctx) })));
   }
 
   const offers = [
@@ -175,12 +176,15 @@ export function generateDemoMentor(seed: number, index: number): DemoMentor {
     a_role: withArticle(role),
         years: yearsExperience === 1 ? 'one year' : `${yearsExperience} years`,
   };
-  ctx.field = render(pick(rng, domain.fields), rng, ctx);
+  const fieldTemplate = pick(rng, domain.fields);
+  ctx.field = render(fieldTemplate, rng, ctx);
   ctx.org = render(pick(rng, domain.orgs), rng, ctx);
 
   const bio = composeBio(rng, ctx, domain, specialty, languages, location ? city : null);
   const headline = render(pick(rng, HEADLINES), rng, ctx, {
     Role: titleCase(role),
+    // "my profession" reads as a bio phrase, not a headline.
+    field: fieldTemplate.includes('{') ? domain.label : ctx.field,
     focus: specialty ? pick(rng, specialty.focus) : domain.label,
     yrs: String(yearsExperience),
     offer: render(pick(rng, specialty ? specialty.offers : domain.offers), rng, ctx),

@@ -27,7 +27,6 @@ const CONTEXTS = [
   'I work part time and can only meet in the evenings.',
   'I tried once already and it did not go well.',
   'I am based in {place} and would prefer someone in a similar time zone.',
-  '',
 ];
 
 const ASKS = [
