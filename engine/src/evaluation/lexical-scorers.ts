@@ -14,7 +14,10 @@ export interface LexicalOptions {
 }
 
 export interface TfidfOptions extends LexicalOptions {
-  /** 1 + ln(tf) instead of raw counts, so a term repeated across many papers does not swamp the rest. */
+  /**
+   * 1 + ln(tf) instead of raw counts (the default), so a term repeated across many of a profile's
+   * papers does not swamp the rest; raw counts lose 0.04 pairwise loss on the gold standard.
+   */
   sublinearTf?: boolean;
 }
 
@@ -85,9 +88,9 @@ function scoreWithPostings(
   return scoreMatrixFromRows(dataset, rows);
 }
 
-/** Cosine of smoothed-idf TF-IDF vectors (idf = ln((1 + N) / (1 + df)) + 1, as scikit-learn). */
+/** Cosine of L2-normalised TF-IDF vectors with scikit-learn's smoothed idf, ln((1 + N) / (1 + df)) + 1. */
 export function tfidfScorer(options: TfidfOptions = {}): Scorer {
-  const { aggregate = 'whole', tokenize = indexTerms, sublinearTf = false } = options;
+  const { aggregate = 'whole', tokenize = indexTerms, sublinearTf = true } = options;
   return async (dataset, onProgress) => {
     const corpus = documents(dataset, aggregate, tokenize);
     const n = corpus.docs.length;

@@ -18,7 +18,7 @@ describe.skipIf(!hasGold)('lexical baselines on the reviewer-expertise gold stan
     const result = await runEvaluation(
       dataset,
       [
-        { name: 'tfidf', score: tfidfScorer({ sublinearTf: true }) },
+        { name: 'tfidf', score: tfidfScorer() },
         { name: 'bm25', score: bm25Scorer() },
       ],
       {
