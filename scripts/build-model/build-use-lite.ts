@@ -32,6 +32,12 @@ export interface UseLiteManifest {
   source: { package: string; version: string; sha256: Record<string, string> };
   /** Pass as `{ pooling }` to the transformers.js feature-extraction pipeline. */
   pooling: 'cls';
+  /**
+   * tokenizer.json reproduces the reference ids except where two segmentations score exactly the
+   * same ("222": reference "22" "2", transformers.js "2" "22"); the engine's provider applies this
+   * tie rule (engine/src/embedding/reference-unigram-ties.ts).
+   */
+  unigramTieBreak: 'shorter-last-piece';
   /** The graph already L2-normalises its output. */
   normalized: true;
   dimensions: number;
@@ -107,8 +113,7 @@ export async function buildUseLite(options: { modelsDir?: string; force?: boolea
     }),
     'tokenizer.json': json(buildTokenizerJson(vocabulary)),
     'tokenizer_config.json': json(buildTokenizerConfig(vocabulary, USE_LITE_MAX_TOKENS)),
-    'onnx/model.onnx': buildUseLiteOnnx(graph, { quantize: false, producerVersion: String(BUILDER_VERSION), metadata }),
-    'onnx/model_quantized.onnx': buildUseLiteOnnx(graph, { quantize: true, producerVersion: String(BUILDER_VERSION), metadata }),
+    'onnx/model.onnx': buildUseLiteOnnx(graph, { producerVersion: String(BUILDER_VERSION), metadata }),
   };
   const manifest: UseLiteManifest = {
     name: USE_LITE_MODEL_NAME,
@@ -118,6 +123,7 @@ export async function buildUseLite(options: { modelsDir?: string; force?: boolea
     builder: { script: 'scripts/build-model/build-use-lite.ts', version: BUILDER_VERSION, sha256: builder },
     source: { package: SOURCE_PACKAGE, version: source.version, sha256: sourceHashes },
     pooling: 'cls',
+    unigramTieBreak: 'shorter-last-piece',
     normalized: true,
     dimensions: USE_LITE_DIMENSIONS,
     maxTokens: USE_LITE_MAX_TOKENS,

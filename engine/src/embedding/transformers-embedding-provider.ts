@@ -1,0 +1,84 @@
+import { env, pipeline, type FeatureExtractionPipeline, type Tensor } from '@huggingface/transformers';
+import type { EmbeddingProvider } from './embedding-provider.js';
+import { isUnigramModel, useReferenceTieBreaking } from './reference-unigram-ties.js';
+
+export type Pooling = 'mean' | 'cls' | 'first_token' | 'last_token' | 'eos' | 'none';
+/** transformers.js file suffixes: fp32 loads onnx/model.onnx, q8 onnx/model_quantized.onnx. */
+export type ModelDtype = 'fp32' | 'q8';
+
+export interface TransformersEmbeddingOptions {
+  modelsDir: string;
+  /** Folder name under modelsDir. */
+  model: string;
+  /** Recorded next to stored vectors; see create-embedding-provider.ts for how it is derived. */
+  id: string;
+  batchSize: number;
+  pooling: Pooling;
+  dtype: ModelDtype;
+  /** Break Unigram score ties like the USE Lite reference tokenizer (see reference-unigram-ties.ts). */
+  unigramTieBreak?: 'shorter-last-piece';
+}
+
+/**
+ * Sentence encoder over a local transformers.js feature-extraction model folder. Never fetches:
+ * remote models are disabled and only `modelsDir` is searched.
+ */
+export class TransformersEmbeddingProvider implements EmbeddingProvider {
+  private constructor(
+    readonly id: string,
+    readonly dimensions: number,
+    private readonly extractor: FeatureExtractionPipeline,
+    private readonly options: TransformersEmbeddingOptions,
+  ) {}
+
+  /** Loads the pipeline and runs one probe text to learn the output width (and warm the session). */
+  static async load(options: TransformersEmbeddingOptions): Promise<TransformersEmbeddingProvider> {
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = options.modelsDir.endsWith('/') ? options.modelsDir : `${options.modelsDir}/`;
+    const extractor = (await pipeline('feature-extraction', options.model, {
+      local_files_only: true,
+      dtype: options.dtype,
+    })) as FeatureExtractionPipeline;
+    if (options.unigramTieBreak === 'shorter-last-piece') {
+      // The @huggingface/tokenizers instance behind the transformers.js wrapper; not in its types.
+      const model: unknown = (extractor.tokenizer as unknown as { _tokenizer?: { model?: unknown } })._tokenizer?.model;
+      if (!isUnigramModel(model)) throw new Error('unigramTieBreak is set but the tokenizer is not a Unigram model');
+      useReferenceTieBreaking(model);
+    }
+    const probe = await extractor(['probe'], { pooling: options.pooling });
+    if (probe.dims.length !== 2) {
+      throw new Error(`pooling '${options.pooling}' gives output dims [${probe.dims}], expected [batch, dimensions]`);
+    }
+    return new TransformersEmbeddingProvider(options.id, probe.dims[1]!, extractor, options);
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let start = 0; start < texts.length; start += this.options.batchSize) {
+      const batch = texts.slice(start, start + this.options.batchSize);
+      const result: Tensor = await this.extractor(batch, { pooling: this.options.pooling });
+      const data = result.data as Float32Array;
+      for (let i = 0; i < batch.length; i++) out.push(l2Normalised(data.subarray(i * this.dimensions, (i + 1) * this.dimensions)));
+    }
+    return out;
+  }
+
+  /** The model's token ids for one text, without special tokens (for parity checks and diagnostics). */
+  tokenize(text: string): number[] {
+    return this.extractor.tokenizer.encode(text, { add_special_tokens: false });
+  }
+
+  async close(): Promise<void> {
+    await this.extractor.dispose();
+  }
+}
+
+function l2Normalised(v: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i]! * v[i]!;
+  const out = new Float32Array(v.length);
+  const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+  for (let i = 0; i < v.length; i++) out[i] = v[i]! * scale;
+  return out;
+}
