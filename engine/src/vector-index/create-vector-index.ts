@@ -3,8 +3,11 @@ import { type HnswOptions, HnswVectorIndex } from './hnsw-vector-index.js';
 
 export type VectorIndexKind = 'hnsw' | 'exact';
 
-/** Settings measured by scripts/bench-index.ts to give recall@10 >= 0.98 (see bench/index.md). */
-export const recommendedHnswParams = { m: 16, efConstruction: 200, efSearch: 100 } as const;
+/**
+ * Measured by scripts/bench-index.ts (bench/index.md): on 100k hard clustered 512-d vectors,
+ * efSearch 100 gives recall@10 0.95 and 200 gives 0.99 at about 1 ms; m 16 keeps the graph small.
+ */
+export const recommendedHnswParams = { m: 16, efConstruction: 200, efSearch: 200 } as const;
 
 export function createVectorIndex(
   kind: VectorIndexKind,
