@@ -30,6 +30,7 @@ const DOMAIN_CUMULATIVE = cumulative(DOMAINS.map((d) => d.weight));
 const REGION_CUMULATIVE = cumulative(REGIONS.map((r) => r.weight));
 const WIDELY_SPOKEN = ['es', 'fr', 'de', 'pt', 'ar', 'zh', 'hi', 'ru', 'it'];
 const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+const HEADLINES_WITHOUT_FIELD = HEADLINES.filter((h) => !h.includes('{field}'));
 const SMALL_WORDS = new Set(['of', 'and', 'at', 'in', 'the', 'a', 'an', 'to', 'for', 'on']);
 
 export function demoExternalId(index: number): string {
@@ -68,11 +69,11 @@ function yearsOfExperience(rng: Rng, domain: Domain): number {
   return Math.round(min + ((rng.next() + rng.next()) / 2) * (max - min));
 }
 
-function languagesFor(rng: Rng, region: Region): string[] {
+function languagesFor(rng: Rng, region: Region, placeLanguage: string | undefined): string[] {
   const langs: string[] = [];
   if (chance(rng, region.english)) langs.push('en');
-  const localShare = region.english === 1 ? 0.2 : 0.95;
-  if (region.languages.length && (langs.length === 0 || chance(rng, localShare))) langs.push(pick(rng, region.languages));
+  if (placeLanguage && (langs.length === 0 || chance(rng, 0.95))) langs.push(placeLanguage);
+  if (region.languages.length && (langs.length === 0 || chance(rng, 0.15))) langs.push(pick(rng, region.languages));
   if (chance(rng, 0.08)) langs.push(pick(rng, WIDELY_SPOKEN));
   return [...new Set(langs)];
 }
@@ -164,10 +165,10 @@ export function generateDemoMentor(seed: number, index: number): DemoMentor {
   const female = specialty?.gender ? specialty.gender === 'female' : chance(rng, 0.5);
   const firstName = pick(rng, female ? region.female : region.male);
   const name = `${firstName} ${pick(rng, region.surnames)}`;
-  const [city, country, timezone] = pick(rng, region.places);
+  const [city, country, timezone, placeLanguage] = pick(rng, region.places);
   const location = chance(rng, 0.96) ? `${city}, ${country}` : null;
   const yearsExperience = yearsOfExperience(rng, domain);
-  const languages = languagesFor(rng, region);
+  const languages = languagesFor(rng, region, placeLanguage);
   const role = pick(rng, domain.roles);
   const pronouns = voice(rng, firstName, female);
   const ctx: Record<string, string> = {
@@ -181,10 +182,10 @@ export function generateDemoMentor(seed: number, index: number): DemoMentor {
   ctx.org = render(pick(rng, domain.orgs), rng, ctx);
 
   const bio = composeBio(rng, ctx, domain, specialty, languages, location ? city : null);
-  const headline = render(pick(rng, HEADLINES), rng, ctx, {
+  // "my profession" reads as a bio phrase, not a headline.
+  const headlines = fieldTemplate.includes('{') ? HEADLINES_WITHOUT_FIELD : HEADLINES;
+  const headline = render(pick(rng, headlines), rng, ctx, {
     Role: titleCase(role),
-    // "my profession" reads as a bio phrase, not a headline.
-    field: fieldTemplate.includes('{') ? domain.label : ctx.field,
     focus: specialty ? pick(rng, specialty.focus) : domain.label,
     yrs: String(yearsExperience),
     offer: render(pick(rng, specialty ? specialty.offers : domain.offers), rng, ctx),

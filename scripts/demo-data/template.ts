@@ -56,7 +56,17 @@ export function capitalize(text: string): string {
 }
 
 /** "a UX researcher", "an SRE", "an ICU nurse": by sound, which the first letter alone gets wrong. */
+const articleCache = new Map<string, string>();
 export function withArticle(phrase: string): string {
+  let result = articleCache.get(phrase);
+  if (result === undefined) {
+    result = `${articleFor(phrase)} ${phrase}`;
+    articleCache.set(phrase, result);
+  }
+  return result;
+}
+
+function articleFor(phrase: string): 'a' | 'an' {
   const first = phrase.split(/[\s-]/)[0] ?? '';
   const acronym = /^[A-Z0-9]{2,}$/.test(first);
   let an: boolean;
@@ -64,7 +74,7 @@ export function withArticle(phrase: string): string {
   else if (/^(uni|use|usa|ux|eu|one)/i.test(first)) an = false;
   else if (/^(hour|honest|heir)/i.test(first)) an = true;
   else an = /^[aeiou]/i.test(first);
-  return `${an ? 'an' : 'a'} ${phrase}`;
+  return an ? 'an' : 'a';
 }
 
 export function countWords(text: string): number {
