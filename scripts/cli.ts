@@ -15,6 +15,7 @@ import { buildUseLite } from './build-model/build-use-lite.js';
 import { progressBar } from './lib/progress.js';
 import { seedDemoMentors } from './lib/seed.js';
 import { runEvalCommand } from './lib/eval-command.js';
+import { generateMentors } from './demo-data/generate-mentors.js';
 
 const usage = `usage: pnpm mm <command> [options]
   import <file> [--format csv|jsonl|json]   import mentors (idempotent by id), with a progress bar
@@ -31,7 +32,11 @@ async function withEngine<T>(fn: (engine: Engine) => Promise<T>, opts: { dropSna
   if (opts.dropSnapshot) await rm(path.join(config.dataDir, 'index'), { recursive: true, force: true });
   const log = Fastify({ logger: { level: 'warn' } }).log;
   const bar = progressBar('Index');
-  const engine = await createEngine(config, { log, onIndexProgress: (p) => bar.update(p.done, p.total, p.stage) });
+  const engine = await createEngine(config, {
+    log,
+    onIndexProgress: (p) => bar.update(p.done, p.total, p.stage),
+    generators: { demo: (count, seed) => [...generateMentors({ count, seed })] },
+  });
   try {
     await engine.search.whenReady();
     bar.stop();

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '../engine/src/server.js';
 import { buildUseLite } from './build-model/build-use-lite.js';
 import { seedDemoMentors } from './lib/seed.js';
+import { generateMentors } from './demo-data/generate-mentors.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,6 +22,7 @@ if (!existsSync(path.join(root, 'dashboard/build/index.html'))) {
 const app = await startServer(
   { logLevel: process.env.LOG_LEVEL ?? 'warn' },
   {
+    generators: { demo: (count, seed) => [...generateMentors({ count, seed })] },
     beforeListen: async (app) => {
       await seedDemoMentors(app.engine());
     },

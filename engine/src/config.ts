@@ -17,7 +17,7 @@ export interface AppConfig {
   /** Below this many mentors the exact scan answers queries instead of HNSW. */
   exactScanBelow: number;
   hnsw: { m: number; efConstruction: number; efSearch: number };
-  /** Seed this many demo mentors into an empty database at start; 0 disables seeding. */
+  /** How many demo mentors the start command seeds into an empty database; 0 disables seeding. */
   seedDemoMentors: number;
   bodyLimitBytes: number;
   logLevel: string;
@@ -60,7 +60,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
       efConstruction: int(env, 'HNSW_EF_CONSTRUCTION', 200, 10, 2000),
       efSearch: int(env, 'HNSW_EF_SEARCH', 100, 10, 5000),
     },
-    seedDemoMentors: int(env, 'SEED_DEMO_MENTORS', 0, 0, 10_000_000),
+    seedDemoMentors: int(env, 'SEED_DEMO_MENTORS', 2000, 0, 10_000_000),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
     dashboardDir: env.DASHBOARD_DIR === '' ? null : path.resolve(env.DASHBOARD_DIR || dashboardDefault),

@@ -8,7 +8,8 @@ export async function seedDemoMentors(engine: Engine, opts: { count?: number; se
   await engine.search.whenReady();
   const status = await engine.status();
   if (status.mentors.total > 0) return 0;
-  const count = opts.count ?? DEMO_DEFAULTS.count;
+  const count = opts.count ?? engine.config.seedDemoMentors;
+  if (count === 0) return 0;
   const bar = progressBar('Seeding demo mentors');
   let batch: MentorInput[] = [];
   let done = 0;
