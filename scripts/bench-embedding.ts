@@ -36,7 +36,7 @@ function words(count: number, seed: number): string {
 }
 
 const texts = Array.from({ length: 64 }, (_, i) => words(60, i + 1));
-const query = 'Looking for a mentor who knows distributed systems design and can help me grow';
+const query = 'Looking for a mentor who knows distributed systems design and can help me grow quickly';
 
 async function measure(run: (batch: string[]) => Promise<unknown>): Promise<{ throughput: Record<string, number>; queryLatencyMs: number }> {
   const throughput: Record<string, number> = {};
