@@ -29,6 +29,12 @@ export interface BootstrapOptions {
   samples?: number;
   /** Coverage of the interval, 0.95 gives the 2.5th and 97.5th percentiles. */
   level?: number;
+  /**
+   * Shift the interval by the bootstrap's estimate of the statistic's bias (mean of the resamples
+   * minus the estimate). For statistics that are not means, such as the concentration of exposure,
+   * where duplicated units in a resample systematically inflate the value.
+   */
+  shiftByBias?: boolean;
 }
 
 export interface Estimate {
@@ -43,7 +49,7 @@ export interface Estimate {
  * Resamples on which `stat` is not finite (no eligible unit drawn) are skipped.
  */
 export function bootstrapCI<T>(units: readonly T[], stat: (sample: readonly T[]) => number, options: BootstrapOptions = {}): Estimate {
-  const { seed = 42, samples = 1000, level = 0.95 } = options;
+  const { seed = 42, samples = 1000, level = 0.95, shiftByBias = false } = options;
   const value = stat(units);
   if (units.length === 0 || samples <= 0) return { value, ci: [value, value] };
   const random = seededRandom(seed);
@@ -57,5 +63,6 @@ export function bootstrapCI<T>(units: readonly T[], stat: (sample: readonly T[])
   if (stats.length === 0) return { value, ci: [value, value] };
   stats.sort((a, b) => a - b);
   const alpha = (1 - level) / 2;
-  return { value, ci: [quantileSorted(stats, alpha), quantileSorted(stats, 1 - alpha)] };
+  const bias = shiftByBias ? stats.reduce((s, v) => s + v, 0) / stats.length - value : 0;
+  return { value, ci: [quantileSorted(stats, alpha) - bias, quantileSorted(stats, 1 - alpha) - bias] };
 }

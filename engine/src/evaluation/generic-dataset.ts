@@ -14,7 +14,7 @@ import {
 } from './eval-dataset.js';
 
 /** Deterministic mentor source named by `dataset.json`; injected so engine code never imports scripts. */
-export type MentorGenerator = (count: number, seed: number) => MentorInput[] | Promise<MentorInput[]>;
+export type MentorGenerator = (count: number, seed: number) => Iterable<MentorInput> | Promise<Iterable<MentorInput>>;
 
 export interface GenericDatasetOptions {
   /** Generators by the name `dataset.json` uses (`{"mentors":{"generator":"demo",...}}`). */
@@ -24,7 +24,8 @@ export interface GenericDatasetOptions {
 interface Manifest {
   name?: string;
   relevanceThreshold?: number;
-  mentors?: { generator: string; count: number; seed: number };
+  /** A generator, or a file next to dataset.json (`mentors.jsonl` when absent). */
+  mentors?: { generator: string; count: number; seed: number } | { file: string };
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -37,9 +38,9 @@ async function exists(file: string): Promise<boolean> {
 const stringArray = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 
-function mentorFromRow(row: Record<string, unknown>, line: number): EvalMentor {
+function mentorFromRow(file: string, row: Record<string, unknown>, line: number): EvalMentor {
   const id = row.externalId ?? row.external_id ?? row.id;
-  if (typeof id !== 'string' && typeof id !== 'number') throw new DatasetFormatError('mentors.jsonl', `row ${line} has no externalId`);
+  if (typeof id !== 'string' && typeof id !== 'number') throw new DatasetFormatError(file, `row ${line} has no externalId`);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
   return evalMentor({
@@ -82,16 +83,18 @@ export async function loadGenericDataset(dir: string, options: GenericDatasetOpt
   }
 
   let mentors: EvalMentor[];
-  if (manifest.mentors) {
+  if (manifest.mentors && 'generator' in manifest.mentors) {
     const { generator, count, seed } = manifest.mentors;
     const generate = options.generators?.[generator];
     if (!generate) throw new DatasetFormatError('dataset.json', `mentors come from generator "${generator}", which was not supplied`);
     if (!Number.isInteger(count) || count <= 0 || !Number.isInteger(seed)) {
       throw new DatasetFormatError('dataset.json', 'mentors.count must be a positive integer and mentors.seed an integer');
     }
-    mentors = (await generate(count, seed)).map((m) => evalMentor(m));
+    mentors = [...(await generate(count, seed))].map((m) => evalMentor(m));
   } else {
-    mentors = parseJsonLines('mentors.jsonl', await read('mentors.jsonl')).map((row, i) => mentorFromRow(row, i + 1));
+    const file = manifest.mentors?.file ?? 'mentors.jsonl';
+    if (path.isAbsolute(file) || file.split(/[\\/]/).includes('..')) throw new DatasetFormatError('dataset.json', `mentors.file must stay inside the folder: ${file}`);
+    mentors = parseJsonLines(file, await read(file)).map((row, i) => mentorFromRow(file, row, i + 1));
   }
   const mentorIds = new Set(mentors.map((m) => m.externalId));
   if (mentorIds.size !== mentors.length) throw new DatasetFormatError('mentors', 'externalIds are not unique');

@@ -226,8 +226,10 @@ export async function runEvaluation(dataset: EvalDataset, scorers: readonly Name
 
     const topLists = dataset.queries.map((q) => rankMentors(scores.get(q.id)!).slice(0, exposureK));
     const counts = exposureCounts(topLists, mentorIds, exposureK);
-    const giniEstimate = bootstrapCI(topLists, (sample) => gini(exposureCounts(sample, mentorIds, exposureK)), boot);
-    const neverEstimate = bootstrapCI(topLists, (sample) => neverShownShare(exposureCounts(sample, mentorIds, exposureK)), boot);
+    // A resample repeats some queries' top lists, which concentrates exposure: shift by that bias.
+    const exposureBoot = { ...boot, shiftByBias: true };
+    const giniEstimate = bootstrapCI(topLists, (sample) => gini(exposureCounts(sample, mentorIds, exposureK)), exposureBoot);
+    const neverEstimate = bootstrapCI(topLists, (sample) => neverShownShare(exposureCounts(sample, mentorIds, exposureK)), exposureBoot);
     configs.push({
       name,
       metrics,

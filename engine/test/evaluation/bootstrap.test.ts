@@ -22,6 +22,18 @@ describe('bootstrapCI', () => {
     expect(large.ci[1] - large.ci[0]).toBeLessThan(small.ci[1] - small.ci[0]);
   });
 
+  it('can shift the interval by the estimated bias of a statistic that resampling inflates', () => {
+    // Distinct units in a resample are about 63% of n, so "share of distinct units" is biased low.
+    const units = Array.from({ length: 200 }, (_, i) => i);
+    const distinctShare = (xs: readonly number[]) => new Set(xs).size / units.length;
+    const plain = bootstrapCI(units, distinctShare, { seed: 4 });
+    expect(plain.ci[1]).toBeLessThan(plain.value);
+    const shifted = bootstrapCI(units, distinctShare, { seed: 4, shiftByBias: true });
+    expect(shifted.ci[0]).toBeLessThanOrEqual(shifted.value);
+    expect(shifted.ci[1]).toBeGreaterThanOrEqual(shifted.value);
+    expect(shifted.ci[1] - shifted.ci[0]).toBeCloseTo(plain.ci[1] - plain.ci[0], 12);
+  });
+
   it('collapses on constant data and skips resamples where the statistic is undefined', () => {
     expect(bootstrapCI([2, 2, 2], mean).ci).toEqual([2, 2]);
     const sometimesNaN = bootstrapCI([0, 1], (xs) => (xs.includes(1) ? mean(xs) : Number.NaN), { seed: 3, samples: 200 });

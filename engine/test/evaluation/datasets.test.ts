@@ -88,6 +88,15 @@ describe('generic dataset format', () => {
     await expect(loadGenericDataset(dir)).rejects.toThrow(/generator "demo", which was not supplied/);
   });
 
+  it('reads mentors from the file dataset.json names, inside the folder only', async () => {
+    await writeFile(path.join(dir, 'people.jsonl'), `${JSON.stringify({ externalId: 'm1' })}\n${JSON.stringify({ externalId: 'm2' })}\n`);
+    await writeFile(path.join(dir, 'dataset.json'), JSON.stringify({ mentors: { file: 'people.jsonl' } }));
+    const ds = await loadGenericDataset(dir);
+    expect(ds.mentors.map((m) => m.name)).toEqual(['m1', 'm2']);
+    await writeFile(path.join(dir, 'dataset.json'), JSON.stringify({ mentors: { file: '../people.jsonl' } }));
+    await expect(loadGenericDataset(dir)).rejects.toThrow(/must stay inside the folder/);
+  });
+
   it('rejects judgments naming unknown ids, bad rows and a missing folder', async () => {
     await writeFile(path.join(dir, 'judgments.csv'), 'query_id,mentor_id,relevance\nq1,nobody,2\n');
     await expect(loadGenericDataset(dir)).rejects.toThrow(DatasetFormatError);
