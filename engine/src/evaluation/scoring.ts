@@ -21,7 +21,7 @@ export type PassageAggregate = 'whole' | 'max' | 'mean' | `mean-top${number}`;
 
 export function aggregatePassageScores(scores: readonly number[], aggregate: Exclude<PassageAggregate, 'whole'>): number {
   if (scores.length === 0) return 0;
-  if (aggregate === 'max') return Math.max(...scores);
+  if (aggregate === 'max') return scores.reduce((a, b) => (b > a ? b : a));
   const k = aggregate === 'mean' ? scores.length : Number(aggregate.slice('mean-top'.length));
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`Unknown passage aggregate ${aggregate}`);
   const top = [...scores].sort((a, b) => b - a).slice(0, k);
