@@ -70,10 +70,25 @@ function firstBadUtf8Byte(chunk: Uint8Array): number {
     try {
       new TextDecoder('utf-8', { fatal: true }).decode(chunk.subarray(0, i), { stream: true });
     } catch {
-      return i - 1;
+      return startOfBadSequence(chunk, i - 1);
     }
   }
   return chunk.length;
+}
+
+/**
+ * The decoder notices an unfinished sequence only at the byte after it (a latin-1 "é" followed by a
+ * space fails at the space); the byte to point the user at is the lead byte that started it.
+ */
+function startOfBadSequence(chunk: Uint8Array, failedAt: number): number {
+  const isContinuation = (b: number) => (b & 0xc0) === 0x80;
+  if (isContinuation(chunk[failedAt]!)) return failedAt;
+  let lead = failedAt - 1;
+  while (lead > 0 && isContinuation(chunk[lead]!)) lead--;
+  if (lead < 0) return failedAt;
+  const b = chunk[lead]!;
+  const expected = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+  return failedAt - lead < expected ? lead : failedAt;
 }
 
 async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
@@ -112,12 +127,14 @@ async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
     }
   })();
   let row = 0;
+  // csv-parse counts inconsistent records cumulatively, so a row is bad when the count just grew.
+  let invalidSoFar = 0;
   try {
     for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { invalid_field_length: number } }>) {
       row++;
-      yield record.info.invalid_field_length > 0
-        ? { row, value: null, error: 'has a different number of columns than the header' }
-        : { row, value: record.record };
+      const invalid = record.info.invalid_field_length > invalidSoFar;
+      invalidSoFar = record.info.invalid_field_length;
+      yield invalid ? { row, value: null, error: 'has a different number of columns than the header' } : { row, value: record.record };
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
