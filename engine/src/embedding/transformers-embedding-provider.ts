@@ -56,7 +56,7 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += this.options.batchSize) {
-      const batch = texts.slice(start, start + this.options.batchSize);
+      const batch = texts.slice(start, start + this.options.batchSize).map(clip);
       const result: Tensor = await this.extractor(batch, { pooling: this.options.pooling });
       const data = result.data as Float32Array;
       for (let i = 0; i < batch.length; i++) out.push(l2Normalised(data.subarray(i * this.dimensions, (i + 1) * this.dimensions)));
@@ -72,6 +72,15 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
   async close(): Promise<void> {
     await this.extractor.dispose();
   }
+}
+
+// The encoders read a few hundred tokens at most, while the tokenizer's recursion overflows the stack on
+// texts of hundreds of kilobytes (a researcher's whole publication list); this many characters always
+// cover more tokens than any supported model reads.
+const MAX_CHARS = 8192;
+
+function clip(text: string): string {
+  return text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
 }
 
 function l2Normalised(v: Float32Array): Float32Array {
