@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -44,6 +44,27 @@ export async function migrate(db: Kysely<Database>): Promise<void> {
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const directory = path.join(dataDir, 'pglite');
   await mkdir(directory, { recursive: true });
+  const unlock = await lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await createPglite(directory);
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    hasPgvector: true,
+    close: async () => {
+      await db.destroy();
+      await unlock();
+    },
+  };
+}
+
+async function createPglite(directory: string): Promise<PGlite> {
   const pglite = await PGlite.create(directory, {
     extensions: { vector },
     // Row ids are bigserial; every id this engine creates fits a double exactly.
@@ -63,8 +84,49 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     await pglite.close();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', hasPgvector: true, close: () => db.destroy() };
+  return pglite;
+}
+
+const locksHeldHere = new Set<string>();
+
+/**
+ * PGlite does not notice a second process opening the same folder, and two writers corrupt it (the
+ * CLI importing while the engine runs, say). A pid file turns that into a clear error; a file left
+ * by a process that died is taken over.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const lockPath = path.join(dataDir, 'pglite.lock');
+  for (;;) {
+    try {
+      await writeFile(lockPath, String(process.pid), { flag: 'wx' });
+      locksHeldHere.add(lockPath);
+      return async () => {
+        locksHeldHere.delete(lockPath);
+        await rm(lockPath, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+    // Our own pid in a file we did not write is a previous life of this pid (a restarted container's pid 1).
+    const live = holder === process.pid ? locksHeldHere.has(lockPath) : Number.isInteger(holder) && holder > 0 && isRunning(holder);
+    if (live) {
+      throw new Error(
+        `The embedded database in ${dataDir} is open in process ${holder}${holder === process.pid ? ' (this one)' : ''}; ` +
+          'stop that process first, or use a PostgreSQL server through DATABASE_URL',
+      );
+    }
+    await rm(lockPath, { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function openPostgres(connectionString: string): Promise<DatabaseHandle> {

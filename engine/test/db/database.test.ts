@@ -70,6 +70,7 @@ describe('PGlite', () => {
       capacityPerMonth: 1,
       active: true,
     });
+    await expect(openDatabase({ databaseUrl: null, dataDir })).rejects.toThrow(/is open in process \d+ \(this one\)/);
     await first.close();
 
     const second = await openDatabase({ databaseUrl: null, dataDir });
