@@ -127,6 +127,19 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect(await repos.mentors.count()).toBe(0);
     });
 
+    it('counts mentors, active ones apart, and maps external ids to row ids', async () => {
+      const written = await repos.mentors.upsertMany([mentor(1), mentor(2, { active: false }), mentor(3)]);
+      expect(await repos.mentors.counts()).toEqual({ total: 3, active: 2 });
+      const rowIds = await repos.mentors.getRowIdsByExternalIds([mentor(3).externalId, 'nobody', mentor(1).externalId]);
+      expect(rowIds).toEqual(
+        new Map([
+          [mentor(3).externalId, written[2]!.rowId],
+          [mentor(1).externalId, written[0]!.rowId],
+        ]),
+      );
+      expect((await repos.mentors.getRowIdsByExternalIds([])).size).toBe(0);
+    });
+
     it('refuses a second mentor with the same external id', async () => {
       await repos.mentors.create(mentor(1));
       const error = await repos.mentors.create(mentor(1, { name: 'Other' })).catch((e: unknown) => e);
@@ -496,6 +509,21 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect(all.counts.get(ids[1]!)).toBe(1);
 
       expect(await repos.requests.exposureCounts(new Date(Date.now() + 60_000))).toEqual({ counts: new Map(), totalRequests: 0 });
+    });
+
+    it('counts session requests per mentor within a window', async () => {
+      const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2)])).map((r) => r.rowId);
+      const old = await repos.requests.recordSessionRequest(null, ids[0]!, null);
+      await repos.requests.recordSessionRequest(null, ids[0]!, null);
+      await repos.requests.recordSessionRequest(null, ids[1]!, 'note');
+      await handle.db.updateTable('session_requests').set({ created_at: new Date('2020-01-01T00:00:00Z') }).where('id', '=', old).execute();
+      expect(await repos.requests.sessionCountsSince(new Date('2021-01-01T00:00:00Z'))).toEqual(
+        new Map([
+          [ids[0]!, 1],
+          [ids[1]!, 1],
+        ]),
+      );
+      expect((await repos.requests.sessionCountsSince(new Date('2019-01-01T00:00:00Z'))).get(ids[0]!)).toBe(2);
     });
   });
 });
