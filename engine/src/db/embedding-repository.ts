@@ -22,7 +22,7 @@ export interface EmbeddingChecksum {
 const upsertChunkSize = 200;
 
 // Vectors travel as base64 text rather than bytea's hex form: a third less text for the drivers to
-// build and scan, which halved the time PGlite takes to read stored embeddings back.
+// build and scan (PGlite read 10k rows of 8 KB of vectors 15-25% faster this way).
 function fromBase64(bytes: Uint8Array) {
   return sql<Uint8Array>`decode(${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}, 'base64')`;
 }
