@@ -58,7 +58,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     hnsw: {
       m: int(env, 'HNSW_M', 16, 4, 128),
       efConstruction: int(env, 'HNSW_EF_CONSTRUCTION', 200, 10, 2000),
-      efSearch: int(env, 'HNSW_EF_SEARCH', 100, 10, 5000),
+      efSearch: int(env, 'HNSW_EF_SEARCH', 200, 10, 5000),
     },
     seedDemoMentors: int(env, 'SEED_DEMO_MENTORS', 2000, 0, 10_000_000),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
