@@ -1,0 +1,197 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../engine/src/app.js';
+import { loadConfig } from '../../engine/src/config.js';
+import { EmbeddingRepository } from '../../engine/src/db/embedding-repository.js';
+import { MentorRepository } from '../../engine/src/db/mentor-repository.js';
+import { withTransaction } from '../../engine/src/db/transaction.js';
+import type { MentorInput } from '../../engine/src/domain/mentor.js';
+import type { EmbeddingProvider } from '../../engine/src/embedding/embedding-provider.js';
+import { splitPassages } from '../../engine/src/matching/passages.js';
+import { contentHash } from '../../engine/src/services/mentor-embedding.js';
+import { round, summarise, timeEach, type LatencySummary } from './stats.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+
+export interface HttpPoint {
+  connections: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  reqPerS: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+}
+
+export interface StartupProbe {
+  startupMs: number;
+  appStartupMs: number;
+  modelLoadMs: number;
+  loadedFrom: string | null;
+  indexKind: string;
+  indexSize: number;
+  rssDelta: number;
+  heapDelta: number;
+  externalDelta: number;
+  rssAfter: number;
+}
+
+export interface AppBenchResult {
+  mentors: number;
+  /** Through MentorService.upsertBatch: embed whole text and passages, store in PGlite, add to HNSW. */
+  indexing: { mentors: number; texts: number; ms: number; mentorsPerS: number };
+  /** The rest, written straight to the repositories with cached vectors (see the report). */
+  bulkLoadMs: number;
+  /** First start on the loaded DATA_DIR: builds the HNSW graph from the database and saves it. */
+  rebuildStartupMs: number;
+  inProcess: LatencySummary;
+  http: HttpPoint[];
+  startup: StartupProbe;
+}
+
+export interface AppBenchOptions {
+  mentors: readonly MentorInput[];
+  vectors: readonly Float32Array[];
+  questions: readonly string[];
+  indexSample: number;
+  durationS: number;
+  connections: readonly number[];
+  log: (m: string) => void;
+}
+
+function appConfig(dataDir: string, extra: Record<string, string> = {}) {
+  return loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent', DASHBOARD_DIR: '', SEED_DEMO_MENTORS: '0', ...extra });
+}
+
+/** The engine closes its embedder; the benchmark shares one model across several app instances. */
+function shared(embedder: EmbeddingProvider): EmbeddingProvider {
+  return { id: embedder.id, dimensions: embedder.dimensions, embed: (texts) => embedder.embed(texts) };
+}
+
+async function started(embedder: EmbeddingProvider, config: ReturnType<typeof appConfig>): Promise<FastifyInstance> {
+  const app = await buildApp({ config, embedder: shared(embedder) });
+  await app.ready();
+  await app.engine().search.whenReady();
+  return app;
+}
+
+async function bulkInsert(app: FastifyInstance, mentors: readonly MentorInput[], vectors: readonly Float32Array[], modelId: string): Promise<void> {
+  const chunk = 500;
+  for (let i = 0; i < mentors.length; i += chunk) {
+    const inputs = mentors.slice(i, i + chunk);
+    const vectorOf = new Map(inputs.map((m, j) => [m.externalId, vectors[i + j]!]));
+    await withTransaction(app.engine().database.db, async (trx) => {
+      const results = await new MentorRepository(trx).upsertMany(inputs);
+      const byId = new Map(inputs.map((m) => [m.externalId, m]));
+      await new EmbeddingRepository(trx).upsertMany(
+        modelId,
+        results.map((r) => {
+          const input = byId.get(r.externalId)!;
+          const vector = vectorOf.get(r.externalId)!;
+          const spans = splitPassages(input.bio);
+          return {
+            mentorId: r.rowId,
+            contentHash: contentHash(modelId, input),
+            vector,
+            // Stand-ins with the same count and size as real passage vectors, so ranking does the same work.
+            passageVectors: spans.map(() => vector),
+            passageSpans: spans.map((s) => [s.start, s.end] as [number, number]),
+          };
+        }),
+      );
+    });
+  }
+}
+
+async function probeStartup(dataDir: string): Promise<StartupProbe> {
+  const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
+  const child = spawn(tsx, [path.join(here, 'startup-probe.ts'), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const line = out.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !line.startsWith('{')) throw new Error(`startup probe failed (exit ${code}): ${out}`);
+  return JSON.parse(line) as StartupProbe;
+}
+
+const matchBody = (text: string) => JSON.stringify({ text, k: 10 });
+
+export async function runAppBench(embedder: EmbeddingProvider, opts: AppBenchOptions): Promise<AppBenchResult> {
+  const { mentors, vectors, questions, log } = opts;
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'mm-bench-app-'));
+  try {
+    // EXACT_SCAN_BELOW=0 puts even the first mentors into HNSW, so the sample pays the graph insert cost.
+    let app = await started(embedder, appConfig(dataDir, { EXACT_SCAN_BELOW: '0' }));
+    const sample = mentors.slice(0, Math.min(opts.indexSample, mentors.length));
+    const texts = sample.reduce((n, m) => n + 1 + splitPassages(m.bio).length, 0);
+    log(`indexing ${sample.length} mentors (${texts} texts) through MentorService.upsertBatch`);
+    let start = performance.now();
+    const batch = 32;
+    for (let i = 0; i < sample.length; i += batch) await app.engine().mentors.upsertBatch(sample.slice(i, i + batch));
+    const indexMs = performance.now() - start;
+    log(`  ${round((sample.length / indexMs) * 1000)} mentors/s`);
+
+    start = performance.now();
+    await bulkInsert(app, mentors.slice(sample.length), vectors.slice(sample.length), embedder.id);
+    const bulkLoadMs = performance.now() - start;
+    log(`bulk-loaded ${mentors.length - sample.length} more mentors in ${round(bulkLoadMs / 1000)} s`);
+    await app.close();
+
+    start = performance.now();
+    app = await started(embedder, appConfig(dataDir));
+    const rebuildStartupMs = performance.now() - start;
+    log(`app started with index rebuild in ${round(rebuildStartupMs / 1000)} s (${JSON.stringify(app.engine().search.status())})`);
+
+    const first = await app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: matchBody(questions[0]!) });
+    if (first.statusCode !== 200) throw new Error(`/api/match answered ${first.statusCode}: ${first.body}`);
+    const injected = questions.slice(0, Math.min(questions.length, 300));
+    for (const q of injected.slice(0, 20)) await app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: matchBody(q) });
+    const inProcess = summarise(
+      await timeEach(injected, (q) => app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: matchBody(q) })),
+    );
+    log(`in-process /match p50 ${inProcess.p50Ms} ms, p99 ${inProcess.p99Ms} ms`);
+
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const requests = questions.map((q) => ({ method: 'POST', path: '/api/match', headers: { 'content-type': 'application/json' }, body: matchBody(q) }));
+    const http: HttpPoint[] = [];
+    for (const connections of opts.connections) {
+      // One worker thread keeps the load generator off the server's event loop.
+      const r = await autocannon({ url: address, connections, pipelining: 1, duration: opts.durationS, workers: 1, requests });
+      const point = {
+        connections,
+        p50Ms: r.latency.p50,
+        p99Ms: r.latency.p99,
+        meanMs: round(r.latency.mean, 2),
+        reqPerS: round(r.requests.average, 1),
+        requests: r.requests.total,
+        errors: r.errors,
+        non2xx: r.non2xx,
+      };
+      log(`http c=${connections}: p50 ${point.p50Ms} ms, p99 ${point.p99Ms} ms, ${point.reqPerS} req/s (${point.non2xx} non-2xx, ${point.errors} errors)`);
+      http.push(point);
+    }
+    await app.close();
+
+    log('start-up with the saved index (fresh process)');
+    const startup = await probeStartup(dataDir);
+    log(`  ${round(startup.startupMs)} ms (${startup.loadedFrom}, ${startup.indexSize} vectors)`);
+    return {
+      mentors: mentors.length,
+      indexing: { mentors: sample.length, texts, ms: round(indexMs), mentorsPerS: round((sample.length / indexMs) * 1000, 1) },
+      bulkLoadMs: round(bulkLoadMs),
+      rebuildStartupMs: round(rebuildStartupMs),
+      inProcess,
+      http,
+      startup,
+    };
+  } finally {
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Child process of scripts/bench.ts: starts the app on an existing DATA_DIR whose index snapshot is
+ * saved, and prints one JSON line with the start-up time and the memory the loaded index took.
+ * A fresh process keeps the parent's benchmark data out of the memory numbers.
+ *
+ *   tsx scripts/bench/startup-probe.ts <dataDir>
+ */
+import { buildApp } from '../../engine/src/app.js';
+import { loadConfig } from '../../engine/src/config.js';
+import { createEmbeddingProvider } from '../../engine/src/embedding/create-embedding-provider.js';
+import { settledMemory } from './memory.js';
+
+const dataDir = process.argv[2];
+if (!dataDir) throw new Error('usage: startup-probe.ts <dataDir>');
+const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent', DASHBOARD_DIR: '', SEED_DEMO_MENTORS: '0' });
+
+const start = performance.now();
+const embedder = await createEmbeddingProvider(config);
+const modelLoadMs = performance.now() - start;
+const before = settledMemory();
+const appStart = performance.now();
+const app = await buildApp({ config, embedder });
+await app.ready();
+const engine = app.engine();
+await engine.search.whenReady();
+const readyMs = performance.now();
+const after = settledMemory();
+const status = engine.search.status();
+await app.close();
+process.stdout.write(
+  `${JSON.stringify({
+    startupMs: readyMs - start,
+    appStartupMs: readyMs - appStart,
+    modelLoadMs,
+    loadedFrom: status.loadedFrom,
+    indexKind: status.kind,
+    indexSize: status.size,
+    rssDelta: after.rss - before.rss,
+    heapDelta: after.heapUsed - before.heapUsed,
+    externalDelta: after.external - before.external,
+    rssAfter: after.rss,
+  })}\n`,
+);
