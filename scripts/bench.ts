@@ -4,7 +4,7 @@
  * over HTTP (autocannon at several concurrencies), memory per mentor and start-up with a saved index.
  *
  *   pnpm bench [--mentors 10000] [--json bench/bench-10000.json] [--seed 42] [--questions 1000]
- *     [--index-sample 500] [--match-mentors N] [--pgvector-max 20000] [--pgvector-queries 300]
+ *     [--index-sample 200] [--match-mentors N] [--pgvector-max 20000] [--pgvector-queries 200]
  *     [--duration 10] [--out bench]
  *
  * Writes the JSON, <out>/report-<N>.md and <out>/recall-latency-<N>.png, and prints a summary table.
@@ -29,10 +29,10 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     seed: { type: 'string', default: '42' },
     questions: { type: 'string', default: '1000' },
-    'index-sample': { type: 'string', default: '500' },
+    'index-sample': { type: 'string', default: '200' },
     'match-mentors': { type: 'string' },
     'pgvector-max': { type: 'string', default: '20000' },
-    'pgvector-queries': { type: 'string', default: '300' },
+    'pgvector-queries': { type: 'string', default: '200' },
     duration: { type: 'string', default: '10' },
     out: { type: 'string', default: 'bench' },
   },
@@ -215,7 +215,7 @@ The real app (\`buildApp\`, model \`${embedder.id}\`, configuration from the env
 ## Indexing, memory, start-up
 
 - Indexing: the first ${app.indexing.mentors} mentors went through \`MentorService.upsertBatch\` in batches of 32 (embed the whole text and every bio passage — ${app.indexing.texts} texts — write mentor and embedding rows to PGlite in one transaction, insert into HNSW): **${app.indexing.mentorsPerS} mentors/s**.
-- The other ${(matchMentors - app.indexing.mentors).toLocaleString('en')} mentors were written straight to the repositories with their cached whole-text vectors (${round(app.bulkLoadMs / 1000, 1)} s); their passage vectors are copies of the whole-text vector (same count and size as real ones, so ranking does the same work, but evidence quality is not representative). Embedding every passage of every mentor with the real model would take ${data.embedTextsPerS ? `about ${round(((app.indexing.texts / app.indexing.mentors) * matchMentors) / data.embedTextsPerS / 60)} min` : 'much longer'} on this machine.
+- The other ${(matchMentors - app.indexing.mentors).toLocaleString('en')} mentors were written straight to the repositories with their cached whole-text vectors (${round(app.bulkLoadMs / 1000, 1)} s); their passage vectors are copies of the whole-text vector (same count and size as real ones, so ranking does the same work, but evidence quality is not representative). Loading all of them through \`upsertBatch\` at the measured rate would take about ${round(matchMentors / app.indexing.mentorsPerS / 60)} min on this machine.
 - First start on that DATA_DIR (HNSW built from the database, snapshot saved): ${round(app.rebuildStartupMs / 1000, 1)} s.
 - Start-up with the saved index, in a fresh process until \`search.whenReady()\`: **${round(app.startup.startupMs)} ms** (model load ${round(app.startup.modelLoadMs)} ms; index ${app.startup.loadedFrom}, ${app.startup.indexSize.toLocaleString('en')} vectors).
 - Memory per mentor: RSS grew ${round(app.startup.rssDelta / 2 ** 20, 1)} MiB while the app loaded ${matchMentors.toLocaleString('en')} mentors, **${bytesPerMentor} B/mentor** (JS heap ${result.heap_bytes_per_mentor} B/mentor; the HNSW graph and PGlite live outside the heap). Measured after forced GC in the start-up process, model already loaded.

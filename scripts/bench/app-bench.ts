@@ -151,7 +151,7 @@ export async function runAppBench(embedder: EmbeddingProvider, opts: AppBenchOpt
 
     const first = await app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: matchBody(questions[0]!) });
     if (first.statusCode !== 200) throw new Error(`/api/match answered ${first.statusCode}: ${first.body}`);
-    const injected = questions.slice(0, Math.min(questions.length, 300));
+    const injected = questions.slice(0, Math.min(questions.length, 200));
     for (const q of injected.slice(0, 20)) await app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: matchBody(q) });
     const inProcess = summarise(
       await timeEach(injected, (q) => app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: matchBody(q) })),

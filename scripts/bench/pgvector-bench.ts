@@ -33,7 +33,8 @@ async function query<R>(handle: DatabaseHandle, text: string, parameters: unknow
   return result.rows as R[];
 }
 
-const literal = (v: Float32Array) => `[${Array.from(v).join(',')}]`;
+// Nine significant digits round-trip a float32 exactly and keep the SQL text half as long.
+const literal = (v: Float32Array) => `[${Array.from(v, (x) => x.toPrecision(9)).join(',')}]`;
 
 /**
  * pgvector HNSW (cosine) in PGlite on the first `rows` vectors, labels 1..rows as the hnswlib part.

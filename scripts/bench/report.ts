@@ -59,7 +59,8 @@ export function recallLatencySvg(title: string, curves: readonly Curve[]): strin
       parts.push(`<circle cx="${x}" cy="${y}" r="4" fill="${curve.colour}"/>`);
       parts.push(`<text x="${x + 6}" y="${y + 14}" font-size="11" fill="${curve.colour}">${esc(p.label)}</text>`);
     }
-    const ly = pad.top + 20 + ci * 20;
+    // Bottom right: high-recall points crowd the top of the chart.
+    const ly = height - pad.bottom - 14 - (curves.length - 1 - ci) * 20;
     parts.push(`<rect x="${width - pad.right - 190}" y="${ly - 10}" width="12" height="12" fill="${curve.colour}"/>`);
     parts.push(`<text x="${width - pad.right - 172}" y="${ly}">${esc(curve.name)}</text>`);
   });
