@@ -44,6 +44,7 @@ export class SearchIndex {
   readonly mentors = new Map<number, Mentor>();
   readonly passages = new Map<number, PassageStore>();
   private skillsVocabulary: SkillsVocabulary | null = null;
+  private capacityTotal: number | null = null;
   private state: IndexState = 'loading';
   private progress: JobProgress | null = null;
   private loadedFrom: 'snapshot' | 'rebuild' | null = null;
@@ -170,7 +171,18 @@ export class SearchIndex {
       }
     }
     this.skillsVocabulary = null;
+    this.capacityTotal = null;
     this.markDirty();
+  }
+
+  /** Monthly capacity of all active mentors: the denominator of each mentor's fair share of exposure. */
+  get activeCapacity(): number {
+    if (this.capacityTotal === null) {
+      let total = 0;
+      for (const m of this.mentors.values()) if (m.active) total += m.capacityPerMonth;
+      this.capacityTotal = total;
+    }
+    return this.capacityTotal;
   }
 
   /** Built from the mentors' own skills plus synonyms; rebuilt lazily after writes. */
@@ -184,6 +196,7 @@ export class SearchIndex {
     this.bm25.remove(rowId);
     this.mentors.delete(rowId);
     this.passages.delete(rowId);
+    this.capacityTotal = null;
     this.markDirty();
   }
 
