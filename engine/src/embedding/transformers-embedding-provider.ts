@@ -54,12 +54,19 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    const out: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += this.options.batchSize) {
-      const batch = texts.slice(start, start + this.options.batchSize).map(clip);
+    // Batches are padded to their longest text, so mixing a mentor's short passages with its whole
+    // text wastes most of the compute; batching in length order avoids that (padding never changes a
+    // text's embedding, so the order is free to choose).
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+    const out = new Array<Float32Array>(texts.length);
+    for (let start = 0; start < order.length; start += this.options.batchSize) {
+      const slots = order.slice(start, start + this.options.batchSize);
+      const batch = slots.map((i) => clip(texts[i]!));
       const result: Tensor = await this.extractor(batch, { pooling: this.options.pooling });
       const data = result.data as Float32Array;
-      for (let i = 0; i < batch.length; i++) out.push(l2Normalised(data.subarray(i * this.dimensions, (i + 1) * this.dimensions)));
+      slots.forEach((slot, i) => {
+        out[slot] = l2Normalised(data.subarray(i * this.dimensions, (i + 1) * this.dimensions));
+      });
     }
     return out;
   }
