@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine } from '../../engine/src/services/engine.js';
+import type { EvaluationConfigRef } from '../../engine/src/services/evaluation-service.js';
+import type { ConfigResult } from '../../engine/src/evaluation/run-evaluation.js';
 import { formatResultsTable, predictionsExport, resultsToCsv } from '../../engine/src/evaluation/results-format.js';
 import { progressBar } from './progress.js';
 
@@ -11,13 +13,30 @@ interface EvalOptions {
   configs?: string | undefined;
 }
 
+/** `--configs active,research,3`: what to evaluate, in order; the first is the primary configuration. */
+export function parseConfigRefs(list: string | undefined): EvaluationConfigRef[] {
+  if (!list) return ['active'];
+  return list.split(',').map((item) => {
+    const ref = item.trim();
+    if (ref === 'active' || ref === 'research') return ref;
+    const version = Number(ref);
+    if (!Number.isInteger(version) || version < 1) throw new Error(`--configs takes active, research or version numbers, got "${ref}"`);
+    return version;
+  });
+}
+
+function metricOf(config: ConfigResult, name: string): number | null {
+  return config.metrics.find((m) => m.name === name)?.value ?? null;
+}
+
 /**
- * `pnpm mm eval <dataset>`: the active configuration (and any --configs versions) against the
- * baselines; prints the table, writes JSON + CSV (and the score export), and ends with a JSON summary line.
+ * `pnpm mm eval <dataset>`: the --configs configurations (default: the active one) against the
+ * baselines; prints the table, writes JSON + CSV (and the primary configuration's score export),
+ * and ends with a JSON summary line for the primary configuration.
  */
 export async function runEvalCommand(engine: Engine, dataset: string | undefined, options: EvalOptions): Promise<void> {
   if (!dataset) throw new Error('eval needs a dataset name: reviewer-expertise or demo');
-  const versions: Array<number | 'active'> = ['active', ...(options.configs ? options.configs.split(',').map(Number) : [])];
+  const versions = parseConfigRefs(options.configs);
   const bar = progressBar(`Evaluating on ${dataset}`);
   const run = await engine.evaluation.run({ dataset, configs: versions, baselines: true }, (p) => bar.update(p.done, p.total, p.stage), options.data);
   bar.stop();
@@ -32,7 +51,7 @@ export async function runEvalCommand(engine: Engine, dataset: string | undefined
     await mkdir(path.dirname(path.resolve(options.predictions)), { recursive: true });
     await writeFile(options.predictions, `${JSON.stringify(predictionsExport(run.scores.get(primary.name)!))}\n`);
   }
-  const metric = (name: string) => primary.metrics.find((m) => m.name === name)?.value ?? null;
+  const metric = (name: string) => metricOf(primary, name);
   console.log(
     JSON.stringify({
       dataset,
@@ -42,6 +61,7 @@ export async function runEvalCommand(engine: Engine, dataset: string | undefined
       loss: metric('pairwise_loss') ?? metric('loss'),
       mrr: metric('mrr'),
       metrics: Object.fromEntries(primary.metrics.map((m) => [m.name, m.value])),
+      configs: run.result.configs.map((c) => ({ name: c.name, loss: metricOf(c, 'pairwise_loss'), mrr: metricOf(c, 'mrr') })),
       results: path.join(outDir, 'results.json'),
       predictions: options.predictions ?? null,
     }),

@@ -3,8 +3,14 @@ import { aggregatePassageScores, scoreMatrixFromRows, type PassageAggregate, typ
 
 export type EmbedTexts = (texts: readonly string[]) => Promise<Float32Array[]>;
 
+/**
+ * 'centroid' scores the normalised mean of the passage vectors: the whole profile for an encoder
+ * that clips long texts (a list of papers is far longer than use-lite reads).
+ */
+export type EmbeddingAggregate = PassageAggregate | 'centroid';
+
 export interface EmbeddingScorerOptions {
-  aggregate?: PassageAggregate;
+  aggregate?: EmbeddingAggregate;
   /** Texts per `embed` call; only sets how often progress is reported, the provider batches itself. */
   chunkSize?: number;
 }
@@ -15,6 +21,12 @@ function normalise(v: Float32Array): Float32Array {
   norm = Math.sqrt(norm);
   if (norm === 0 || Math.abs(norm - 1) < 1e-6) return v;
   return v.map((x) => x / norm);
+}
+
+function dimensions(vectors: readonly Float32Array[]): number {
+  const first = vectors[0];
+  if (!first) throw new Error('embed returned no vectors');
+  return first.length;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -49,6 +61,18 @@ export function embeddingScorer(embed: EmbedTexts, options: EmbeddingScorerOptio
       onProgress?.(vectors.length, texts.length);
     }
     const mentorVectors = vectors.slice(0, mentorTexts.length);
+    if (aggregate === 'centroid') {
+      const centroids = dataset.mentors.map(() => new Float32Array(dimensions(vectors)));
+      mentorVectors.forEach((v, d) => {
+        const c = centroids[owner[d]!]!;
+        for (let k = 0; k < c.length; k++) c[k]! += v[k]!;
+      });
+      const normalised = centroids.map(normalise);
+      return scoreMatrixFromRows(
+        dataset,
+        dataset.queries.map((_, qi) => normalised.map((c) => dot(vectors[mentorTexts.length + qi]!, c))),
+      );
+    }
     const rows = dataset.queries.map((_, qi) => {
       const q = vectors[mentorTexts.length + qi]!;
       const perMentor = dataset.mentors.map(() => [] as number[]);

@@ -60,3 +60,29 @@ export function blendScorers(parts: readonly { scorer: Scorer; weight: number }[
     );
   };
 }
+
+/**
+ * Weighted mean of other scorers' scores after standardising each one over all of its query-mentor
+ * pairs (z-scores). Signals on different scales (a TF-IDF cosine near 0.05, an embedding cosine near
+ * 0.4) then count by their weights rather than by their spread. One mean and one deviation per
+ * scorer keeps every scorer's order both within a query and within a mentor, and uses no judgments.
+ */
+export function standardisedBlend(parts: readonly { scorer: Scorer; weight: number }[]): Scorer {
+  return async (dataset, onProgress) => {
+    const total = parts.reduce((s, p) => s + p.weight, 0);
+    if (!(total > 0)) throw new RangeError('standardisedBlend needs a positive total weight');
+    const sums = dataset.queries.map(() => new Float64Array(dataset.mentors.length));
+    for (const [i, part] of parts.entries()) {
+      const matrix = await part.scorer(dataset);
+      const values = dataset.queries.map((q) => dataset.mentors.map((m) => matrix.get(q.id)!.get(m.externalId)!));
+      const all = values.flat();
+      const mean = all.reduce((s, v) => s + v, 0) / all.length;
+      const sd = Math.sqrt(all.reduce((s, v) => s + (v - mean) ** 2, 0) / all.length);
+      // A constant scorer carries no order; it only shifts every score alike.
+      const scale = sd > 0 ? part.weight / total / sd : 0;
+      values.forEach((row, qi) => row.forEach((v, mi) => (sums[qi]![mi]! += (v - mean) * scale)));
+      onProgress?.(i + 1, parts.length);
+    }
+    return scoreMatrixFromRows(dataset, sums);
+  };
+}

@@ -7,7 +7,9 @@ import type { EvalDataset } from '../evaluation/eval-dataset.js';
 import { loadGenericDataset, type MentorGenerator } from '../evaluation/generic-dataset.js';
 import { loadReviewerExpertiseDataset } from '../evaluation/reviewer-expertise-dataset.js';
 import { bm25Scorer, tfidfScorer } from '../evaluation/lexical-scorers.js';
-import { embeddingScorer } from '../evaluation/embedding-scorer.js';
+import { embeddingScorer, type EmbedTexts } from '../evaluation/embedding-scorer.js';
+import { RESEARCH_CONFIG, researchDatasetOptions, researchScorer } from '../evaluation/research-preset.js';
+import type { ReviewerExpertiseOptions } from '../evaluation/reviewer-expertise-dataset.js';
 import { runEvaluation, type EvaluationResult } from '../evaluation/run-evaluation.js';
 import type { ScoreMatrix } from '../evaluation/metrics.js';
 import type { NamedScorer } from '../evaluation/scoring.js';
@@ -22,10 +24,17 @@ export interface DatasetInfo {
   available: boolean;
 }
 
+/**
+ * A stored weight configuration version, the active one, or the research configuration
+ * (engine/src/evaluation/research-preset.ts: TF-IDF whole + best paper + embedding centroid,
+ * standardised and weighed equally, over every paper of each researcher).
+ */
+export type EvaluationConfigRef = number | 'active' | typeof RESEARCH_CONFIG;
+
 export interface EvaluationRequest {
   dataset: string;
-  /** Configuration versions to evaluate; "active" is the active one. */
-  configs: Array<number | 'active'>;
+  /** What to evaluate, in order; the first is the run's primary configuration. */
+  configs: EvaluationConfigRef[];
   /** Also run the lexical (BM25, TF-IDF) and embedding-only baselines. */
   baselines?: boolean;
   seed?: number;
@@ -57,24 +66,42 @@ export class EvaluationService {
     ].map((d) => ({ ...d, available: existsSync(path.join(d.path, d.kind === 'generic' ? 'queries.jsonl' : 'experts.jsonl')) }));
   }
 
-  async loadDataset(name: string, dir?: string): Promise<EvalDataset> {
+  /** Dataset options a request implies: the research configuration reads every paper of a researcher. */
+  static datasetOptions(configs: readonly EvaluationConfigRef[]): ReviewerExpertiseOptions {
+    return configs.includes(RESEARCH_CONFIG) ? researchDatasetOptions : {};
+  }
+
+  async loadDataset(name: string, dir?: string, options: ReviewerExpertiseOptions = {}): Promise<EvalDataset> {
     const info = this.datasets().find((d) => d.name === name);
     if (!info) throw new AppError('DATASET_NOT_FOUND', { name });
     const where = dir ?? info.path;
     if (!existsSync(where)) throw new AppError('DATASET_NOT_FOUND', { name: `${name} at ${where}` });
-    return info.kind === 'generic' ? loadGenericDataset(where, { generators: this.generators }) : loadReviewerExpertiseDataset(where);
+    return info.kind === 'generic' ? loadGenericDataset(where, { generators: this.generators }) : loadReviewerExpertiseDataset(where, options);
   }
 
-  async scorers(versions: Array<number | 'active'>, baselines: boolean): Promise<NamedScorer[]> {
+  /** Embeds through the cache the hybrid scorer fills, so passages are embedded once per run. */
+  private readonly embedCached: EmbedTexts = async (texts) => {
+    const missing = [...new Set(texts.filter((t) => !this.embeddingCache.has(t)))];
+    if (missing.length) {
+      const vectors = await this.embedder.embed(missing);
+      missing.forEach((t, i) => this.embeddingCache.set(t, vectors[i]!));
+    }
+    return texts.map((t) => this.embeddingCache.get(t)!);
+  };
+
+  async scorers(versions: readonly EvaluationConfigRef[], baselines: boolean): Promise<NamedScorer[]> {
     const out: NamedScorer[] = [];
     for (const v of versions) {
+      if (v === RESEARCH_CONFIG) {
+        out.push({ name: RESEARCH_CONFIG, score: researchScorer(this.embedCached) });
+        continue;
+      }
       const c = v === 'active' ? await this.configs.getActive() : await this.configs.resolve(v);
       out.push({ name: `hybrid v${c.version}${v === 'active' ? ' (active)' : ''}`, score: hybridScorer(this.embedder, c, this.embeddingCache) });
     }
     if (baselines) {
-      const embed = (texts: readonly string[]) => this.embedder.embed(texts);
       out.push(
-        { name: 'embedding only', score: embeddingScorer(embed, { aggregate: 'whole' }) },
+        { name: 'embedding only', score: embeddingScorer(this.embedCached, { aggregate: 'whole' }) },
         { name: 'BM25', score: bm25Scorer() },
         { name: 'TF-IDF', score: tfidfScorer() },
       );
@@ -83,7 +110,7 @@ export class EvaluationService {
   }
 
   async run(request: EvaluationRequest, report?: ProgressReporter, dir?: string): Promise<EvaluationRun & { id: string }> {
-    const dataset = await this.loadDataset(request.dataset, dir);
+    const dataset = await this.loadDataset(request.dataset, dir, EvaluationService.datasetOptions(request.configs));
     const scorers = await this.scorers(request.configs, request.baselines ?? true);
     const scores = new Map<string, ScoreMatrix>();
     const active = await this.configs.getActive();
