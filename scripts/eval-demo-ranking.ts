@@ -20,6 +20,7 @@ import { loadGenericDataset } from '../engine/src/evaluation/generic-dataset.js'
 import type { EvalDataset } from '../engine/src/evaluation/eval-dataset.js';
 import { ndcgAtK, reciprocalRank, recallAtK, relevantSet } from '../engine/src/evaluation/metrics.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS, FACTOR_NAMES, type Weights, type WeightConfig } from '../engine/src/matching/weights.js';
+import type { Engine } from '../engine/src/services/engine.js';
 import type { RetrievalMode } from '../engine/src/services/match-service.js';
 import { generateMentors } from './demo-data/generate-mentors.js';
 import { CachedEmbeddingProvider } from './lib/embedding-cache.js';
@@ -67,6 +68,8 @@ export interface VariantResult {
 
 export interface DemoRankingHarness {
   dataset: EvalDataset;
+  /** The seeded engine, for diagnostics beyond the fixed variants. */
+  engine: Engine;
   modelId: string;
   /** Texts the model embedded while seeding (0 when the cache held them all). */
   embeddedWhileSeeding: number;
@@ -112,6 +115,7 @@ export async function openDemoRankingHarness(opts: HarnessOptions = {}): Promise
 
     return {
       dataset,
+      engine,
       modelId: embedder.id,
       embeddedWhileSeeding,
       async evaluate(variant) {
@@ -189,7 +193,7 @@ async function main(): Promise<void> {
       '# Ranking quality on the demo data',
       '',
       `${json.questions} hand-labelled questions (test/fixtures/demo-eval) over the ${json.mentors} seeded demo mentors, model \`${json.model}\`,`,
-      'ranked by the production `/match` path (exact nearest neighbours ∪ BM25 top 100, then the ranker), k = 10.',
+      'ranked by the production `/match` path (exact nearest neighbours ∪ BM25 top list, pool as in `MatchService`, then the ranker), k = 10.',
       `Expected mentors are those judged relevance >= ${EXPECTED_RELEVANCE} ("strong" or "ideal"). hit@5 is the share of questions`,
       'with at least one expected mentor in the top 5; MRR, nDCG@10 (graded, all judgments) and recall@10 are means over questions.',
       '',
