@@ -84,6 +84,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     },
     async close() {
       await loading;
+      await jobs.settle(10_000);
       await search.close();
       await embedder.close?.();
       await database.close();

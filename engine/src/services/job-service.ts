@@ -26,6 +26,7 @@ export interface JobView {
  */
 export class JobService {
   private readonly jobs = new Map<string, JobView>();
+  private readonly running = new Set<Promise<unknown>>();
   private readonly keep: number;
 
   constructor(keep = 100) {
@@ -43,7 +44,7 @@ export class JobService {
     };
     this.jobs.set(job.id, job);
     this.evictOld();
-    void work((p) => {
+    const settled = work((p) => {
       job.progress = { ...p };
     }).then(
       (result) => {
@@ -58,7 +59,20 @@ export class JobService {
         job.finishedAt = new Date().toISOString();
       },
     );
+    this.running.add(settled);
+    void settled.finally(() => this.running.delete(settled));
     return job;
+  }
+
+  /**
+   * Waits for running jobs, at most `timeoutMs`, so a shutdown does not pull the model or the database
+   * from under an evaluation or import that is about to finish.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    if (this.running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   get(id: string): JobView {
