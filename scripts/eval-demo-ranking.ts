@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     const results: VariantResult[] = [];
     for (const variant of VARIANTS) results.push(await harness.evaluate(variant));
     const table = formatTable(results);
-    console.log(`\n${harness.dataset.queries.length} questions, ${harness.dataset.mentors.length} mentors, model ${harness.modelId} (embedded ${harness.embeddedWhileSeeding} texts, rest from cache)\n`);
+    console.log(`\n${harness.dataset.queries.length} questions, ${harness.dataset.mentors.length} mentors, model ${harness.modelId} (${harness.embeddedWhileSeeding} texts embedded by the model, the others from .data/embedding-cache)\n`);
     console.log(table);
     for (const r of results) console.log(`${r.name} misses (no expected mentor in the top 5): ${r.misses.join(' ') || 'none'}`);
     if (!write) return;
