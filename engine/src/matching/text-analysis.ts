@@ -76,7 +76,13 @@ export function tokenize(text: string): Token[] {
   for (const m of text.matchAll(WORD)) {
     const surface = m[0].toLowerCase();
     const start = m.index;
+    const previous = tokens[tokens.length - 1];
     tokens.push({ term: stem(surface), surface, start, end: start + m[0].length, stop: STOP_WORDS.has(surface.replace(/’/g, "'")) });
+    // "co-founder" must also meet "cofounder" (and "e-mail" "email"): a hyphenated pair adds its joined form.
+    if (previous && !previous.stop && start === previous.end + 1 && /[-‐‑]/.test(text[previous.end]!)) {
+      const joined = previous.surface + surface;
+      tokens.push({ term: stem(joined), surface: text.slice(previous.start, start + m[0].length).toLowerCase(), start: previous.start, end: start + m[0].length, stop: false });
+    }
   }
   return tokens;
 }

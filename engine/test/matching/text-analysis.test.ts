@@ -40,6 +40,17 @@ describe('tokenize', () => {
   });
 });
 
+describe('hyphenated words', () => {
+  it('adds the joined form so "co-founder" meets "cofounder", with offsets covering both parts', () => {
+    const text = 'I argue with my co-founder.';
+    const joined = tokenize(text).find((t) => t.term === stem('cofounder'));
+    expect(joined).toBeDefined();
+    expect(text.slice(joined!.start, joined!.end)).toBe('co-founder');
+    expect(indexTerms('my cofounder')).toContain(joined!.term);
+    expect(tokenize('well known').some((t) => t.term === stem('wellknown'))).toBe(false);
+  });
+});
+
 describe('indexTerms', () => {
   it('equals the non-stop tokens of tokenize on mixed text', () => {
     const text = "Don't panic: I've led GDPR audits at Google's Zürich office, managed K8s & C++ teams; 3.5 years’ worth.";
