@@ -23,8 +23,11 @@ const usage = `usage: pnpm mm <command> [options]
   reindex                                   rebuild the vector index from the database
   seed [--count N] [--seed S]               seed demo mentors into an empty database
   status                                    model, mentors and index state
-  eval <reviewer-expertise|demo> [--data dir] [--predictions file.json] [--out dir]
-                                            evaluate match quality; last line is a JSON summary`;
+  eval <reviewer-expertise|demo> [--data dir] [--predictions file.json] [--out dir] [--configs list]
+                                            evaluate match quality against BM25, TF-IDF and embedding-only
+                                            baselines; --configs is a comma list of active, research (the
+                                            gold-standard preset, docs/evaluation.md) or version numbers, the
+                                            first one reported; last line is a JSON summary`;
 
 async function withEngine<T>(fn: (engine: Engine) => Promise<T>, opts: { dropSnapshot?: boolean } = {}): Promise<T> {
   const config = loadConfig();

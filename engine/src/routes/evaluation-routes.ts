@@ -28,7 +28,11 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             dataset: Type.String({ minLength: 1, maxLength: 100 }),
-            configs: Type.Array(Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('active')]), { minItems: 1, maxItems: 10 }),
+            configs: Type.Array(Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('active'), Type.Literal('research')]), {
+              minItems: 1,
+              maxItems: 10,
+              description: 'Stored versions, "active", or "research" (the gold-standard preset, see docs/evaluation.md)',
+            }),
             baselines: Type.Optional(Type.Boolean({ default: true })),
             seed: Type.Optional(Type.Integer({ minimum: 0 })),
             bootstrapSamples: Type.Optional(Type.Integer({ minimum: 10, maximum: 10_000 })),

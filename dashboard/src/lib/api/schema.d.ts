@@ -663,7 +663,8 @@ export interface paths {
                         /** @default true */
                         baselines?: boolean;
                         bootstrapSamples?: number;
-                        configs: (number | "active")[];
+                        /** @description Stored versions, "active", or "research" (the gold-standard preset, see docs/evaluation.md) */
+                        configs: (number | "active" | "research")[];
                         dataset: string;
                         seed?: number;
                     };
