@@ -1,5 +1,6 @@
 import { evalMentorText } from './eval-dataset.js';
 import { aggregatePassageScores, scoreMatrixFromRows, type PassageAggregate, type Scorer } from './scoring.js';
+import { dot } from '../shared/vector-math.js';
 
 export type EmbedTexts = (texts: readonly string[]) => Promise<Float32Array[]>;
 
@@ -27,12 +28,6 @@ function dimensions(vectors: readonly Float32Array[]): number {
   const first = vectors[0];
   if (!first) throw new Error('embed returned no vectors');
   return first.length;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 /**

@@ -8,12 +8,7 @@ import { rankCandidates } from '../matching/ranker.js';
 import { SkillsVocabulary } from '../matching/skills-vocabulary.js';
 import type { CandidateInput, MatchMentor } from '../matching/types.js';
 import type { WeightConfig } from '../matching/weights.js';
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
+import { dot } from '../shared/vector-math.js';
 
 /**
  * Scores every mentor of a dataset for every query with the production ranker under `config`, over

@@ -13,6 +13,7 @@ import type { WeightConfig } from '../matching/weights.js';
 import type { ActiveConfig, ConfigService } from './config-service.js';
 import { ExposureTracker } from './exposure-tracker.js';
 import type { SearchIndex } from './search-index.js';
+import { dot } from '../shared/vector-math.js';
 
 export interface MatchRequest {
   text: string;
@@ -44,24 +45,6 @@ export interface MatchResult {
 }
 
 export type RetrievalMode = 'hybrid' | 'semantic' | 'lexical';
-
-/** Four accumulators let V8 keep the loop in registers; passages make this the hot loop of a match. */
-function dot(a: Float32Array, b: Float32Array): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  const n = a.length - (a.length % 4);
-  let i = 0;
-  for (; i < n; i += 4) {
-    s0 += a[i]! * b[i]!;
-    s1 += a[i + 1]! * b[i + 1]!;
-    s2 += a[i + 2]! * b[i + 2]!;
-    s3 += a[i + 3]! * b[i + 3]!;
-  }
-  for (; i < a.length; i++) s0 += a[i]! * b[i]!;
-  return s0 + s1 + s2 + s3;
-}
 
 /**
  * Answers a mentee's question: embeds it, retrieves candidates from the vector index and BM25, gathers

@@ -1,3 +1,5 @@
+import { seededRandom } from '../shared/seeded-random.js';
+
 /**
  * Seeded synthetic embeddings for recall tests and benchmarks: unit vectors scattered around random
  * centroids. `noise` is the expected length of the offset from a (unit) centroid; near 1 the clusters
@@ -15,7 +17,7 @@ export class ClusteredVectors {
   private readonly random: () => number;
 
   constructor(readonly options: ClusteredVectorOptions) {
-    this.random = mulberry32(options.seed);
+    this.random = seededRandom(options.seed);
     this.centroids = Array.from({ length: options.clusters }, () => this.gaussianUnit());
   }
 
@@ -56,15 +58,4 @@ export class ClusteredVectors {
     const u = 1 - this.random();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.random());
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCI, quantile, seededRandom } from '../../src/evaluation/bootstrap.js';
+import { bootstrapCI, quantile } from '../../src/evaluation/bootstrap.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const data = Array.from({ length: 60 }, (_, i) => ((i * 37) % 11) / 10);

@@ -1,3 +1,4 @@
+export { seededRandom } from '../../src/shared/seeded-random.js';
 import type { CandidateInput, MatchMentor } from '../../src/matching/types.js';
 
 let nextRowId = 1;
@@ -29,17 +30,5 @@ export function candidate(m: MatchMentor, overrides: Partial<CandidateInput> = {
     servedThisMonth: 0,
     shownRecently: 0,
     ...overrides,
-  };
-}
-
-/** mulberry32: small, fast, good enough to generate test data reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
