@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from './schemas.js';
+import { AppError } from '../errors.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { MatchRequest, MatchResult } from '../services/match-service.js';
 
@@ -52,9 +53,17 @@ const PreviewBody = Type.Object(
     filters: Type.Optional(MatchFilters),
     draft: Type.Optional(Type.Object({ weights: Type.Record(Type.String(), Type.Number()), rules: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false })),
     draftVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+    dataset: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Also score both configurations on this labelled dataset (GET /api/evaluation/datasets)' })),
   },
   { additionalProperties: false },
 );
+
+const MetricResult = Type.Object({
+  name: Type.String(),
+  value: Type.Number(),
+  ci: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '95% bootstrap interval [low, high]' }),
+  n: Type.Integer(),
+});
 
 const DiffEntry = Type.Object({
   externalId: Type.String(),
@@ -107,6 +116,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
             active: RankedBrief,
             draft: RankedBrief,
             diff: Type.Object({ entries: Type.Array(DiffEntry), summary: Type.Record(Type.String(), Type.Integer()) }),
+            metrics: Type.Optional(Type.Object({ dataset: Type.String(), active: Type.Array(MetricResult), draft: Type.Array(MetricResult) })),
           }),
           ...errorResponses(404, 413, 415, 422, 503),
         },
@@ -114,10 +124,15 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const engine = app.engine();
-      const { draft, draftVersion, ...rest } = request.body;
+      const { draft, draftVersion, dataset, ...rest } = request.body;
+      if (draft === undefined && draftVersion === undefined) {
+        throw new AppError('VALIDATION_FAILED', { detail: 'give the draft configuration inline (draft) or as a stored version (draftVersion)' });
+      }
       const config = draftVersion !== undefined ? await engine.configs.resolve(draftVersion) : { version: null, ...engine.configs.validate(draft ?? { weights: {} }) };
       const result = await engine.matcher.preview(toRequest(rest), config);
+      const metrics = dataset === undefined ? undefined : { dataset, ...(await engine.evaluation.compareConfigs(dataset, await engine.configs.getActive(), config)) };
       return {
+        ...(metrics ? { metrics } : {}),
         active: { configVersion: result.active.configVersion, matches: toMatchDto(result.active) },
         draft: { configVersion: result.draft.configVersion, matches: toMatchDto(result.draft) },
         diff: result.diff,

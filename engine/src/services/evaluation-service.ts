@@ -10,10 +10,11 @@ import { bm25Scorer, tfidfScorer } from '../evaluation/lexical-scorers.js';
 import { embeddingScorer, type EmbedTexts } from '../evaluation/embedding-scorer.js';
 import { RESEARCH_CONFIG, researchDatasetOptions, researchScorer } from '../evaluation/research-preset.js';
 import type { ReviewerExpertiseOptions } from '../evaluation/reviewer-expertise-dataset.js';
-import { runEvaluation, type EvaluationResult } from '../evaluation/run-evaluation.js';
+import { runEvaluation, type EvaluationResult, type MetricResult } from '../evaluation/run-evaluation.js';
+import type { WeightConfig } from '../matching/weights.js';
 import type { ScoreMatrix } from '../evaluation/metrics.js';
 import type { NamedScorer } from '../evaluation/scoring.js';
-import type { ConfigService } from './config-service.js';
+import type { ActiveConfig, ConfigService } from './config-service.js';
 import type { JobService, ProgressReporter } from './job-service.js';
 import { hybridScorer } from './hybrid-scorer.js';
 
@@ -124,6 +125,23 @@ export class EvaluationService {
     const id = `${Date.now().toString(36)}-${this.runs.size + 1}`;
     this.runs.set(id, { result, scores });
     return { id, result, scores };
+  }
+
+  /**
+   * The active configuration and a draft scored on a labelled dataset, for the coordinator's preview:
+   * metrics with bootstrap intervals, and the draft's paired difference from the active one.
+   */
+  async compareConfigs(datasetName: string, active: ActiveConfig, draft: WeightConfig): Promise<{ active: MetricResult[]; draft: MetricResult[] }> {
+    const dataset = await this.loadDataset(datasetName);
+    const result = await runEvaluation(
+      dataset,
+      [
+        { name: 'active', score: hybridScorer(this.embedder, active, this.embeddingCache) },
+        { name: 'draft', score: hybridScorer(this.embedder, draft, this.embeddingCache) },
+      ],
+      { seed: 42, bootstrapSamples: 200 },
+    );
+    return { active: result.configs[0]!.metrics, draft: result.configs[1]!.metrics };
   }
 
   start(request: EvaluationRequest) {

@@ -1111,6 +1111,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Also score both configurations on this labelled dataset (GET /api/evaluation/datasets) */
+                        dataset?: string;
                         draft?: {
                             rules?: {
                                 [key: string]: unknown;
@@ -1171,6 +1173,23 @@ export interface paths {
                             draft: {
                                 configVersion: number | null;
                                 matches: components["schemas"]["Match"][];
+                            };
+                            metrics?: {
+                                active: {
+                                    /** @description 95% bootstrap interval [low, high] */
+                                    ci: number[];
+                                    n: number;
+                                    name: string;
+                                    value: number;
+                                }[];
+                                dataset: string;
+                                draft: {
+                                    /** @description 95% bootstrap interval [low, high] */
+                                    ci: number[];
+                                    n: number;
+                                    name: string;
+                                    value: number;
+                                }[];
                             };
                         };
                     };
