@@ -66,7 +66,7 @@ export interface AppBenchOptions {
   log: (m: string) => void;
 }
 
-function appConfig(dataDir: string, extra: Record<string, string> = {}) {
+export function appConfig(dataDir: string, extra: Record<string, string> = {}) {
   return loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent', DASHBOARD_DIR: '', SEED_DEMO_MENTORS: '0', ...extra });
 }
 
@@ -75,14 +75,15 @@ function shared(embedder: EmbeddingProvider): EmbeddingProvider {
   return { id: embedder.id, dimensions: embedder.dimensions, embed: (texts) => embedder.embed(texts) };
 }
 
-async function started(embedder: EmbeddingProvider, config: ReturnType<typeof appConfig>): Promise<FastifyInstance> {
+export async function started(embedder: EmbeddingProvider, config: ReturnType<typeof appConfig>): Promise<FastifyInstance> {
   const app = await buildApp({ config, embedder: shared(embedder) });
   await app.ready();
   await app.engine().search.whenReady();
   return app;
 }
 
-async function bulkInsert(app: FastifyInstance, mentors: readonly MentorInput[], vectors: readonly Float32Array[], modelId: string): Promise<void> {
+/** Writes mentors straight to the repositories with cached whole-text vectors, bypassing the model. */
+export async function bulkInsert(app: FastifyInstance, mentors: readonly MentorInput[], vectors: readonly Float32Array[], modelId: string): Promise<void> {
   const chunk = 500;
   for (let i = 0; i < mentors.length; i += chunk) {
     const inputs = mentors.slice(i, i + chunk);

@@ -83,20 +83,31 @@ export class EmbeddingRepository {
   async *streamForModel(modelId: string, batchSize = 1000): AsyncGenerator<StoredEmbedding> {
     let after = 0;
     for (;;) {
+      // Only the ids are sorted and limited; the vectors are read for the chosen rows alone. With the
+      // limit on the outer query, PGlite (no statistics, so a bitmap scan) decoded and sorted the
+      // vectors of every remaining row, spilling them to disk, once per batch: start-up grew with N².
       const rows = await this.db
-        .selectFrom('mentor_embeddings')
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('mentor_embeddings')
+            .select('mentor_id')
+            .where('model_id', '=', modelId)
+            .where('mentor_id', '>', after)
+            .orderBy('mentor_id')
+            .limit(batchSize)
+            .as('page'),
+        )
+        .innerJoin('mentor_embeddings as e', (join) => join.onRef('e.mentor_id', '=', 'page.mentor_id').on('e.model_id', '=', modelId))
         .select([
-          'mentor_id',
-          'content_hash',
-          'passage_spans',
-          sql<string>`encode(vector, 'base64')`.as('vector'),
-          sql<string>`encode(passage_vectors, 'base64')`.as('passage_vectors'),
+          'e.mentor_id',
+          'e.content_hash',
+          'e.passage_spans',
+          sql<string>`encode(e.vector, 'base64')`.as('vector'),
+          sql<string>`encode(e.passage_vectors, 'base64')`.as('passage_vectors'),
         ])
-        .where('model_id', '=', modelId)
-        .where('mentor_id', '>', after)
-        .orderBy('mentor_id')
-        .limit(batchSize)
         .execute();
+      // Sorting here rather than in SQL keeps the wide rows out of Postgres's sort (and its temp files).
+      rows.sort((a, b) => a.mentor_id - b.mentor_id);
       for (const row of rows) {
         const spans: Array<[number, number]> = [];
         for (let i = 0; i + 1 < row.passage_spans.length; i += 2) spans.push([row.passage_spans[i]!, row.passage_spans[i + 1]!]);

@@ -48,6 +48,7 @@ export class SearchIndex {
   private state: IndexState = 'loading';
   private progress: JobProgress | null = null;
   private loadedFrom: 'snapshot' | 'rebuild' | null = null;
+  private phases: Record<string, number> = {};
   private kind: VectorIndexKind;
   private readonly ready: Promise<void>;
   private markReady!: () => void;
@@ -85,6 +86,11 @@ export class SearchIndex {
     return { kind: this.kind, state: this.state, size: this.vectors.size, progress: this.progress, loadedFrom: this.loadedFrom };
   }
 
+  /** Milliseconds spent in each phase of the last load, in order, for start-up profiling. */
+  loadPhases(): Readonly<Record<string, number>> {
+    return this.phases;
+  }
+
   /**
    * Brings the in-memory state in line with the database: embeds mentors that lack an embedding for
    * the current model (new model, or rows written before a crash), then loads or rebuilds the index.
@@ -94,10 +100,18 @@ export class SearchIndex {
       this.progress = p;
       onProgress?.(p);
     };
+    let mark = performance.now();
+    const phase = (name: string) => {
+      const now = performance.now();
+      this.phases[name] = now - mark;
+      mark = now;
+    };
     try {
       await this.embedMissing(report);
+      phase('embed missing');
       const embeddings = new EmbeddingRepository(this.db);
       const { checksum, count } = await embeddings.checksum(this.embedder.id);
+      phase('checksum');
       this.kind = count < this.config.exactScanBelow ? 'exact' : 'hnsw';
 
       const snapshot =
@@ -112,21 +126,26 @@ export class SearchIndex {
             })
           : null;
       const fromSnapshot = snapshot?.ok ? snapshot.index : null;
+      phase('vector snapshot');
       if (snapshot && !snapshot.ok) this.log.info({ reason: snapshot.reason }, 'index snapshot not used; rebuilding');
       this.state = fromSnapshot ? 'loading' : 'rebuilding';
       this.vectors = fromSnapshot ?? createVectorIndex(this.kind, this.embedder.dimensions, this.config.hnsw);
 
       const mentorsById = new Map<number, Mentor>();
       for await (const m of new MentorRepository(this.db).streamAll(2000)) mentorsById.set(m.rowId, m);
+      phase('read mentors');
       let done = 0;
       for await (const e of embeddings.streamForModel(this.embedder.id, 1000)) {
         const mentor = mentorsById.get(e.mentorId);
         if (mentor) this.put(mentor, e, !fromSnapshot);
         if (++done % 500 === 0) report({ done, total: count, stage: fromSnapshot ? 'loading index' : 'building index' });
       }
+      phase('read embeddings, build in memory');
       this.loadedFrom = fromSnapshot ? 'snapshot' : 'rebuild';
       if (!fromSnapshot && this.kind === 'hnsw') await this.saveSnapshot();
+      phase('save snapshot');
       await embeddings.deleteOtherModels(this.embedder.id);
+      phase('drop other models');
       report({ done: count, total: count, stage: 'ready' });
       this.state = 'ready';
       this.markReady();

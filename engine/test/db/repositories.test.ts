@@ -265,6 +265,19 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect(Object.is(read[0]!.vector[0], -0)).toBe(true);
     });
 
+    it('streams one model in id order across pages while another model shares the mentors', async () => {
+      const ids = await seedMentors(5);
+      await repos.embeddings.upsertMany('model-a', ids.map((id, i) => embedding(id, `a${i}`)).reverse());
+      await repos.embeddings.upsertMany('model-b', [embedding(ids[3]!, 'b3'), embedding(ids[1]!, 'b1')]);
+      const a = await collect(repos.embeddings.streamForModel('model-a', 2));
+      expect(a.map((e) => [e.mentorId, e.contentHash])).toEqual(ids.map((id, i) => [id, `a${i}`]));
+      const b = await collect(repos.embeddings.streamForModel('model-b', 1));
+      expect(b.map((e) => [e.mentorId, e.contentHash])).toEqual([
+        [ids[1], 'b1'],
+        [ids[3], 'b3'],
+      ]);
+    });
+
     it('replaces an embedding on upsert and keeps models apart', async () => {
       const [id] = await seedMentors(1);
       await repos.embeddings.upsertMany('model-a', [embedding(id!, 'old')]);

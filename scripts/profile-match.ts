@@ -1,0 +1,124 @@
+/**
+ * Where start-up and /match spend their time at N demo mentors, measured in-process. The first run
+ * builds a DATA_DIR the way `pnpm bench` does (mentors written straight to the repositories with the
+ * cached whole-text vectors, then one start that builds and saves the HNSW snapshot); later runs reuse it.
+ *
+ *   npx tsx scripts/profile-match.ts [--mentors 30000] [--queries 300] [--seed 42] [--data-dir .data/profile-30000]
+ *     [--phase all|build|startup|match]
+ *
+ * For a CPU profile of one phase: node --cpu-prof --cpu-prof-dir=.data/prof --import tsx scripts/profile-match.ts --phase startup
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../engine/src/config.js';
+import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
+import { appConfig, bulkInsert, started } from './bench/app-bench.js';
+import { CACHE_DIR, loadBenchData } from './bench/bench-data.js';
+import { round, summarise } from './bench/stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    mentors: { type: 'string', default: '30000' },
+    queries: { type: 'string', default: '300' },
+    seed: { type: 'string', default: '42' },
+    'data-dir': { type: 'string' },
+    phase: { type: 'string', default: 'all' },
+  },
+});
+const n = Number(args.mentors);
+const queryCount = Number(args.queries);
+const seed = Number(args.seed);
+const phase = args.phase ?? 'all';
+if (!Number.isInteger(n) || n < 1 || !Number.isInteger(queryCount) || queryCount < 1) throw new Error('--mentors and --queries must be positive integers');
+if (!['all', 'build', 'startup', 'match'].includes(phase)) throw new Error(`--phase must be all, build, startup or match, got "${phase}"`);
+const dataDir = path.resolve(args['data-dir'] ?? path.join(CACHE_DIR, '..', `profile-${n}`));
+const builtMarker = path.join(dataDir, 'profile-built.json');
+
+const began = performance.now();
+const log = (m: string) => process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(1).padStart(6)} s] ${m}\n`);
+const embedder = await createEmbeddingProvider(loadConfig(process.env));
+const data = await loadBenchData(embedder, { mentors: n, questions: queryCount, seed }, log);
+
+async function isBuilt(): Promise<boolean> {
+  try {
+    return JSON.parse(await fs.readFile(builtMarker, 'utf8')).mentors === n;
+  } catch {
+    return false;
+  }
+}
+
+if (!(await isBuilt())) {
+  await fs.rm(dataDir, { recursive: true, force: true });
+  await fs.mkdir(dataDir, { recursive: true });
+  let app = await started(embedder, appConfig(dataDir));
+  let t = performance.now();
+  await bulkInsert(app, data.mentors, data.mentorVectors, embedder.id);
+  log(`bulk-loaded ${n} mentors in ${round((performance.now() - t) / 1000)} s`);
+  await app.close();
+  t = performance.now();
+  app = await started(embedder, appConfig(dataDir));
+  log(`first start (index rebuilt, snapshot saved) in ${round((performance.now() - t) / 1000)} s: ${JSON.stringify(app.engine().search.loadPhases())}`);
+  await app.close();
+  await fs.writeFile(builtMarker, JSON.stringify({ mentors: n, seed }));
+}
+
+const phases = (app: FastifyInstance) =>
+  Object.entries(app.engine().search.loadPhases())
+    .map(([k, v]) => `${k} ${round(v)} ms`)
+    .join(', ');
+
+let app: FastifyInstance | null = null;
+if (phase === 'all' || phase === 'startup' || phase === 'match') {
+  const t = performance.now();
+  app = await started(embedder, appConfig(dataDir));
+  const status = app.engine().search.status();
+  log(`start-up with ${status.loadedFrom} (${status.size} vectors): ${round(performance.now() - t)} ms; ${phases(app)}`);
+  log(`  rss ${round(process.memoryUsage().rss / 2 ** 20)} MiB, heap ${round(process.memoryUsage().heapUsed / 2 ** 20)} MiB`);
+}
+
+if (app && (phase === 'all' || phase === 'match')) {
+  const engine = app.engine();
+  const search = engine.search;
+  const { questions, questionVectors } = data;
+  const warm = Math.min(50, Math.floor(questions.length / 5));
+  const stages: Record<string, number[]> = {};
+  const add = (name: string, ms: number) => (stages[name] ??= []).push(ms);
+  const time = <T>(name: string, fn: () => T, i: number): T => {
+    const t = performance.now();
+    const out = fn();
+    if (i >= warm) add(name, performance.now() - t);
+    return out;
+  };
+  const active = (id: number) => search.mentors.get(id)?.active === true;
+  for (const [i, text] of questions.entries()) {
+    const qv = questionVectors[i]!;
+    // The pieces of retrieval on their own, with the same pool the match service uses.
+    const vectorHits = time('  hnsw search', () => search.vectors.search(qv, 100, active), i);
+    const lexicalHits = time('  bm25 search', () => search.bm25.search(text, 100, active), i);
+    const ids = [...new Set([...vectorHits.map((h) => h.label), ...lexicalHits.map((h) => h.id)])];
+    time('  bm25 scoreDocuments', () => search.bm25.scoreDocuments(text, ids), i);
+    // The whole service call, cached question vector, recording on (as /match does).
+    const r = await engine.matcher.match({ text, k: 10 }, { queryVector: qv });
+    if (i < warm) continue;
+    add('match: retrieve', r.timings.retrieveMs);
+    add('match: rank + explain', r.timings.rankMs);
+    add('match: record', r.timings.totalMs - r.timings.embedMs - r.timings.retrieveMs - r.timings.rankMs);
+    add('match: total (no embed)', r.timings.totalMs - r.timings.embedMs);
+  }
+  for (const [i, text] of questions.entries()) {
+    const t = performance.now();
+    const res = await app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ text, k: 10 }) });
+    if (res.statusCode !== 200) throw new Error(`/api/match answered ${res.statusCode}: ${res.body}`);
+    if (i >= warm) add('inject /api/match (with model)', performance.now() - t);
+  }
+  process.stderr.write(`\n/match stages at ${n} mentors, ${questions.length - warm} questions (after ${warm} warm-up), load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  for (const [name, samples] of Object.entries(stages)) {
+    const s = summarise(samples);
+    process.stderr.write(`${name.padEnd(34)} p50 ${String(s.p50Ms).padStart(8)} ms  p99 ${String(s.p99Ms).padStart(8)} ms  mean ${String(s.meanMs).padStart(8)} ms\n`);
+  }
+}
+await app?.close();
+await embedder.close?.();
