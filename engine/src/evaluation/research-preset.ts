@@ -1,17 +1,10 @@
 import type { EmbedTexts } from './embedding-scorer.js';
 import { embeddingScorer } from './embedding-scorer.js';
 import { tfidfScorer } from './lexical-scorers.js';
-import type { ReviewerExpertiseOptions } from './reviewer-expertise-dataset.js';
 import { standardisedBlend, type Scorer } from './scoring.js';
 
 /** The name under which evaluations select the research configuration (`--configs research`). */
 export const RESEARCH_CONFIG = 'research';
-
-/**
- * Profiles for the research configuration: every paper a researcher lists. The count is not a
- * parameter to tune, and the older papers are expertise too.
- */
-export const researchDatasetOptions: ReviewerExpertiseOptions = { papersPerExpert: 'all' };
 
 /**
  * The research configuration for paper-like questions: three views of a profile, standardised and

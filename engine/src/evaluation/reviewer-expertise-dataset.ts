@@ -13,9 +13,13 @@ export interface ReviewerExpertiseOptions {
   abstractChars?: number | null;
 }
 
-/** The source paper's d_20 setup: the 20 most recent papers, titles and abstracts. */
+/**
+ * Every paper a researcher lists, titles and abstracts. Older papers are expertise too, and a count
+ * is one parameter fewer to fit: the source paper's d_20 (20 most recent) lost 0.015 pairwise loss
+ * for the hybrid ranker and 0.025 for the research configuration on the development split.
+ */
 export const defaultReviewerExpertiseOptions: Required<ReviewerExpertiseOptions> = {
-  papersPerExpert: 20,
+  papersPerExpert: 'all',
   paperText: 'titles+abstracts',
   abstractChars: null,
 };

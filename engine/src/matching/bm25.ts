@@ -198,14 +198,53 @@ export class Bm25Index {
     return result;
   }
 
+  /** scikit-learn's smoothed idf, ln((1 + N) / (1 + df)) + 1: a term no document has still weighs the question. */
+  private smoothIdf(documentFrequency: number): number {
+    return Math.log((1 + this.size) / (1 + documentFrequency)) + 1;
+  }
+
   /**
-   * The score a document would get matching every query term with saturated frequency; BM25 can approach
-   * but not reach it. Used to tell a weak best match from a strong one when normalising.
+   * Cosine of the TF-IDF vectors (sublinear tf 1 + ln tf, smoothed idf) of the question and each given
+   * document, in [0, 1]; 0 for an unknown document. Unlike BM25 it is bounded and needs no per-question
+   * normalisation, so a mentor's value for one question is comparable with its value for another.
+   * Question terms no document contains count in the question's norm: a question mostly about things no
+   * mentor mentions matches nobody well.
    */
-  idealScore(query: string): number {
-    let total = 0;
-    for (const termId of this.queryTermIds(query)) total += this.idf(termId) * (this.k1 + 1);
-    return total;
+  cosineDocuments(query: string, ids: Iterable<number>): Map<number, number> {
+    const result = new Map<number, number>();
+    const counts = new Map<string, number>();
+    for (const term of indexTerms(query)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    const known: { termId: number; weight: number }[] = [];
+    let queryNorm = 0;
+    for (const [term, count] of counts) {
+      const termId = this.termIds.get(term);
+      const df = termId === undefined ? 0 : this.postings[termId]!.slots.length;
+      const weight = (1 + Math.log(count)) * this.smoothIdf(df);
+      queryNorm += weight * weight;
+      if (df > 0) known.push({ termId: termId!, weight });
+    }
+    queryNorm = Math.sqrt(queryNorm);
+    for (const id of ids) {
+      const slot = this.idToSlot.get(id);
+      if (slot === undefined || known.length === 0) {
+        result.set(id, 0);
+        continue;
+      }
+      const terms = this.slotTerms[slot]!;
+      const tfs = this.slotTfs[slot]!;
+      let docNorm = 0;
+      for (let i = 0; i < terms.length; i++) {
+        const weight = (1 + Math.log(tfs[i]!)) * this.smoothIdf(this.postings[terms[i]!]!.slots.length);
+        docNorm += weight * weight;
+      }
+      let product = 0;
+      for (const { termId, weight } of known) {
+        const at = binarySearch(terms, termId);
+        if (at >= 0) product += weight * (1 + Math.log(tfs[at]!)) * this.smoothIdf(this.postings[termId]!.slots.length);
+      }
+      result.set(id, docNorm > 0 ? Math.min(1, product / (queryNorm * Math.sqrt(docNorm))) : 0);
+    }
+    return result;
   }
 
   /** Stemmed query terms that occur in the document. */
@@ -236,14 +275,4 @@ function binarySearch(sorted: Uint32Array, value: number): number {
     else hi = mid - 1;
   }
   return -1;
-}
-
-/**
- * BM25 mapped to [0, 1] for one query: divided by the best score among the query's candidates, but never by
- * less than 30% of the query's ideal score, so the best of a set of weak matches is not promoted to 1.
- */
-export function normaliseBm25(score: number, maxInSet: number, idealScore: number): number {
-  if (!(score > 0)) return 0;
-  const denominator = Math.max(maxInSet, 0.3 * idealScore, score);
-  return Math.min(1, score / denominator);
 }

@@ -1,10 +1,10 @@
-import { normaliseBm25 } from './bm25.js';
 import { hardRuleContext, hardRuleViolation, type HardRule } from './rules.js';
 import {
   capacitySignal,
   experienceSignal,
   fairnessSignal,
   languageSignal,
+  lexicalSignal,
   semanticSignal,
   skillsSignal,
   timezoneSignal,
@@ -23,8 +23,6 @@ export interface RankInput {
   rules: MatchRules;
   request?: MatchRequestFilters;
   vocabulary: SkillsVocabulary;
-  /** Bm25Index.idealScore(question); 0 normalises BM25 by the candidates' best score alone. */
-  bm25Ideal?: number;
   exposure?: ExposureContext;
   /** Fixes UTC offsets (daylight saving) so a ranking is reproducible. */
   now: Date;
@@ -133,7 +131,6 @@ export function rankCandidates(input: RankInput): RankOutput {
     }
   }
 
-  const maxBm25 = eligible.reduce((max, c) => (c.bm25 > max ? c.bm25 : max), 0);
   const ranked = eligible.map((candidate): ScoredCandidate => {
     const { mentor } = candidate;
     const skills = skillsSignal(questionKeys, new Set(mentor.skills.map((s) => vocabulary.keyOf(s))));
@@ -144,7 +141,7 @@ export function rankCandidates(input: RankInput): RankOutput {
     const fairness = fairnessSignal(candidate.shownRecently, exposure.totalShown, share, rules.fairnessTolerance);
     const values: Record<FactorName, number> = {
       semantic: semanticSignal(candidate.wholeSimilarity, candidate.passageSimilarities.map((p) => p.similarity)),
-      lexical: normaliseBm25(candidate.bm25, maxBm25, input.bm25Ideal ?? 0),
+      lexical: lexicalSignal(candidate.lexicalSimilarity),
       skills: skills.value,
       language: language.value,
       timezone: timezone?.value ?? 0,

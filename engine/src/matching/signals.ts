@@ -43,6 +43,18 @@ export function semanticSignal(whole: number | null, passages: readonly number[]
   return raw === null ? 0 : calibrateCosine(raw, calibration);
 }
 
+/**
+ * TF-IDF cosines of a question and a whole bio rarely reach 0.3 even when the bio is squarely on topic:
+ * the bio has many terms the question lacks. Mapping [0, 0.2] onto [0, 1] puts a strong keyword match on
+ * the same footing as a strong semantic one; it is one fixed map, so values stay comparable across questions.
+ */
+export const LEXICAL_CEILING = 0.3;
+
+export function lexicalSignal(cosine: number, ceiling: number = LEXICAL_CEILING): number {
+  if (!(cosine > 0)) return 0;
+  return Math.min(1, cosine / ceiling);
+}
+
 /** Share of the question's skills that the mentor has (canonical keys). */
 export function skillsSignal(questionSkills: ReadonlySet<string>, mentorSkills: ReadonlySet<string>): { value: number; matched: string[] } {
   if (questionSkills.size === 0) return { value: 0, matched: [] };

@@ -19,8 +19,8 @@ export interface CandidateInput {
   /** Cosine of the question and the whole mentor text; null when the mentor has no embedding yet. */
   wholeSimilarity: number | null;
   passageSimilarities: readonly PassageSimilarity[];
-  /** Raw BM25 of the question against the mentor's text (Bm25Index.scoreDocuments). */
-  bm25: number;
+  /** TF-IDF cosine of the question and the mentor's text (Bm25Index.cosineDocuments), in [0, 1]. */
+  lexicalSimilarity: number;
   /** Sessions requested with this mentor in the current calendar month. */
   servedThisMonth: number;
   /** Times this mentor was shown in the exposure window (rules.exposureWindowDays). */

@@ -41,8 +41,8 @@ export interface WeightConfig {
 /**
  * Calibrated on the 41 labelled demo questions with USE Lite (bench/demo-ranking.md). Among the candidates that
  * reach the ranker, the calibrated semantic signal of the expected mentors is only about 0.1 above the others'
- * (USE Lite puts every on-topic-ish bio between cosines 0.45 and 0.75), while normalised BM25 separates them by
- * about 0.6; at 0.4 semantic to 0.15 lexical the hybrid fell behind BM25 alone on nDCG@10 and recall@10.
+ * (USE Lite puts every on-topic-ish bio between cosines 0.45 and 0.75), while the lexical signal (then normalised
+ * BM25, now calibrated TF-IDF cosine) separates them by about 0.6; at 0.4 semantic to 0.15 lexical the hybrid fell behind BM25 alone on nDCG@10 and recall@10.
  * Semantic 0.35 to lexical 0.3 keeps the embedding decisive for paraphrased questions (no shared words, lexical
  * 0) and lets exact terms (GDPR, IVF, SOC 2) count. Capacity and experience are trimmed because they say nothing
  * about the topic: without request filters they only reshuffle on-topic mentors. Fairness keeps its weight, as

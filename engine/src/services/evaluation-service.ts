@@ -8,8 +8,7 @@ import { loadGenericDataset, type MentorGenerator } from '../evaluation/generic-
 import { loadReviewerExpertiseDataset } from '../evaluation/reviewer-expertise-dataset.js';
 import { bm25Scorer, tfidfScorer } from '../evaluation/lexical-scorers.js';
 import { embeddingScorer, type EmbedTexts } from '../evaluation/embedding-scorer.js';
-import { RESEARCH_CONFIG, researchDatasetOptions, researchScorer } from '../evaluation/research-preset.js';
-import type { ReviewerExpertiseOptions } from '../evaluation/reviewer-expertise-dataset.js';
+import { RESEARCH_CONFIG, researchScorer } from '../evaluation/research-preset.js';
 import { runEvaluation, type EvaluationResult, type MetricResult } from '../evaluation/run-evaluation.js';
 import type { WeightConfig } from '../matching/weights.js';
 import type { ScoreMatrix } from '../evaluation/metrics.js';
@@ -67,17 +66,12 @@ export class EvaluationService {
     ].map((d) => ({ ...d, available: existsSync(path.join(d.path, d.kind === 'generic' ? 'queries.jsonl' : 'experts.jsonl')) }));
   }
 
-  /** Dataset options a request implies: the research configuration reads every paper of a researcher. */
-  static datasetOptions(configs: readonly EvaluationConfigRef[]): ReviewerExpertiseOptions {
-    return configs.includes(RESEARCH_CONFIG) ? researchDatasetOptions : {};
-  }
-
-  async loadDataset(name: string, dir?: string, options: ReviewerExpertiseOptions = {}): Promise<EvalDataset> {
+  async loadDataset(name: string, dir?: string): Promise<EvalDataset> {
     const info = this.datasets().find((d) => d.name === name);
     if (!info) throw new AppError('DATASET_NOT_FOUND', { name });
     const where = dir ?? info.path;
     if (!existsSync(where)) throw new AppError('DATASET_NOT_FOUND', { name: `${name} at ${where}` });
-    return info.kind === 'generic' ? loadGenericDataset(where, { generators: this.generators }) : loadReviewerExpertiseDataset(where, options);
+    return info.kind === 'generic' ? loadGenericDataset(where, { generators: this.generators }) : loadReviewerExpertiseDataset(where);
   }
 
   /** Embeds through the cache the hybrid scorer fills, so passages are embedded once per run. */
@@ -111,7 +105,7 @@ export class EvaluationService {
   }
 
   async run(request: EvaluationRequest, report?: ProgressReporter, dir?: string): Promise<EvaluationRun & { id: string }> {
-    const dataset = await this.loadDataset(request.dataset, dir, EvaluationService.datasetOptions(request.configs));
+    const dataset = await this.loadDataset(request.dataset, dir);
     const scorers = await this.scorers(request.configs, request.baselines ?? true);
     const scores = new Map<string, ScoreMatrix>();
     const active = await this.configs.getActive();

@@ -42,18 +42,18 @@ export function hybridScorer(embedder: EmbeddingProvider, config: WeightConfig, 
     const matrix = new Map<string, Map<string, number>>();
     for (const query of dataset.queries) {
       const qv = cache.get(query.text)!;
-      const lexical = bm25.scoreDocuments(query.text, mentors.map((m) => m.rowId));
+      const lexical = bm25.cosineDocuments(query.text, mentors.map((m) => m.rowId));
       const candidates: CandidateInput[] = mentors.map((mentor, i) => ({
         mentor,
         wholeSimilarity: dot(qv, whole[i]!),
         passageSimilarities: passages[i]!.map((v) => ({ start: 0, end: 0, similarity: dot(qv, v) })),
-        bm25: lexical.get(mentor.rowId) ?? 0,
+        lexicalSimilarity: lexical.get(mentor.rowId) ?? 0,
         servedThisMonth: 0,
         shownRecently: 0,
       }));
       // Hard rules that depend on live state (capacity, activity) do not apply to a labelled dataset.
       const rules = { ...config.rules, requireCapacity: false, activeOnly: false };
-      const { ranked } = rankCandidates({ question: query.text, candidates, weights: config.weights, rules, vocabulary, bm25Ideal: bm25.idealScore(query.text), now });
+      const { ranked } = rankCandidates({ question: query.text, candidates, weights: config.weights, rules, vocabulary, now });
       const scores = new Map<string, number>(mentors.map((m) => [m.externalId, 0]));
       for (const r of ranked) scores.set(r.candidate.mentor.externalId, r.score);
       matrix.set(query.id, scores);

@@ -100,7 +100,7 @@ export class MatchService {
     const vectorHits = mode === 'lexical' ? [] : this.search.vectors.search(queryVector, pool, admissible);
     const lexicalHits = mode === 'semantic' ? [] : this.search.bm25.search(req.text, pool, admissible);
     const merged = mergeCandidates(vectorHits, lexicalHits);
-    const bm25 = mode === 'semantic' ? new Map<number, number>() : this.search.bm25.scoreDocuments(req.text, merged.map((c) => c.id));
+    const lexical = mode === 'semantic' ? new Map<number, number>() : this.search.bm25.cosineDocuments(req.text, merged.map((c) => c.id));
 
     const candidates: CandidateInput[] = [];
     for (const c of merged) {
@@ -113,7 +113,7 @@ export class MatchService {
         mentor,
         wholeSimilarity: mode === 'lexical' ? null : (c.similarity ?? dot(queryVector, stored.vector)),
         passageSimilarities,
-        bm25: bm25.get(c.id) ?? 0,
+        lexicalSimilarity: lexical.get(c.id) ?? 0,
         servedThisMonth: exposure.sessionsThisMonth.get(c.id) ?? 0,
         shownRecently: exposure.shown.get(c.id) ?? 0,
       });
@@ -143,7 +143,6 @@ export class MatchService {
       rules: config.rules,
       request,
       vocabulary: this.search.skills,
-      bm25Ideal: mode === 'semantic' ? 0 : this.search.bm25.idealScore(req.text),
       exposure: { totalShown: exposure.totalShown, totalCapacity: this.search.activeCapacity },
       now,
       k: req.k,

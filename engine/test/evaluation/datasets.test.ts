@@ -116,8 +116,13 @@ describe.skipIf(!hasGold)('reviewer-expertise adapter', () => {
     expect(judgmentCount(ds.judgments)).toBe(358);
     expect(new Set([...ds.judgments.values()].flatMap((r) => [...r.keys()])).size).toBe(42);
     expect(ds.relevanceThreshold).toBe(4);
-    expect(ds.options).toEqual({ papersPerExpert: 20, paperText: 'titles+abstracts', abstractChars: null });
-    expect(Math.max(...ds.mentors.map((m) => m.passages.length))).toBe(20);
+    expect(ds.options).toEqual({ papersPerExpert: 'all', paperText: 'titles+abstracts', abstractChars: null });
+    const listed = (await readFile(path.join(goldDir, 'experts.jsonl'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { profile_papers: unknown[] }).profile_papers.length);
+    expect(ds.mentors.map((m) => m.passages.length).sort()).toEqual(listed.sort());
+    expect(Math.max(...listed)).toBeGreaterThan(20);
     for (const m of ds.mentors) expect(m.bio).toBe(m.passages.join('\n'));
   });
 

@@ -72,11 +72,6 @@ describe('configuration references', () => {
     expect(() => parseConfigRefs('0')).toThrow(/--configs/);
   });
 
-  it('reads every paper of each researcher only when the research configuration is evaluated', () => {
-    expect(EvaluationService.datasetOptions(['active', 2])).toEqual({});
-    expect(EvaluationService.datasetOptions(['active', 'research'])).toEqual({ papersPerExpert: 'all' });
-  });
-
   it('embeds each text once across the research scorer and the baselines', async () => {
     const seen: string[] = [];
     const embedder: EmbeddingProvider = {

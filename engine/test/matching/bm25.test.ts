@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bm25Index, normaliseBm25 } from '../../src/matching/bm25.js';
+import { Bm25Index } from '../../src/matching/bm25.js';
 import { seededRandom } from './helpers.js';
 
 function smallIndex(): Bm25Index {
@@ -34,7 +34,6 @@ describe('Bm25Index', () => {
     expect(hits[0]!.score).toBeCloseTo(doc2, 10);
     expect(hits[1]!.score).toBeCloseTo(doc1, 10);
     expect(hits[2]!.score).toBeCloseTo(doc1, 10);
-    expect(smallIndex().idealScore('apple cherry')).toBeCloseTo(2 * idf * 2.2, 10);
   });
 
   it('search keeps only the top k and honours the filter', () => {
@@ -93,19 +92,37 @@ describe('Bm25Index', () => {
   });
 });
 
-describe('normaliseBm25', () => {
-  it('divides by the best candidate score', () => {
-    expect(normaliseBm25(5, 10, 12)).toBe(0.5);
-    expect(normaliseBm25(10, 10, 12)).toBe(1);
+describe('Bm25Index.cosineDocuments', () => {
+  // Smoothed idf ln((1 + N) / (1 + df)) + 1 with N = 3: apple and cherry df 2, banana and date df 1; sublinear tf.
+  const common = Math.log(4 / 3) + 1;
+  const rare = Math.log(4 / 2) + 1;
+
+  it('is the cosine of sublinear TF-IDF vectors, by hand', () => {
+    const doc1 = Math.hypot(common, rare); // apple banana
+    const cos = smallIndex().cosineDocuments('banana', [1, 2, 3]);
+    expect(cos.get(1)).toBeCloseTo(rare / doc1, 12);
+    expect(cos.get(2)).toBe(0);
+    expect(cos.get(3)).toBe(0);
+    const doc2 = Math.hypot((1 + Math.log(2)) * common, common); // apple apple cherry
+    expect(smallIndex().cosineDocuments('cherry', [2]).get(2)).toBeCloseTo(common / doc2, 12);
   });
 
-  it('does not promote a weak best match to 1', () => {
-    expect(normaliseBm25(1, 1, 10)).toBeCloseTo(1 / 3, 12);
+  it('is 1 for the document\'s own text and does not depend on the other candidates asked for', () => {
+    const index = smallIndex();
+    expect(index.cosineDocuments('apple apple cherry', [2]).get(2)).toBeCloseTo(1, 12);
+    expect(index.cosineDocuments('apple banana', [1]).get(1)).toBeCloseTo(index.cosineDocuments('apple banana', [1, 2, 3]).get(1)!, 15);
   });
 
-  it('is 0 for no match and never above 1', () => {
-    expect(normaliseBm25(0, 10, 10)).toBe(0);
-    expect(normaliseBm25(Number.NaN, 10, 10)).toBe(0);
-    expect(normaliseBm25(20, 10, 0)).toBe(1);
+  it('counts question terms no mentor has in the question norm', () => {
+    const index = smallIndex();
+    const unknown = Math.log(4 / 1) + 1;
+    const known = index.cosineDocuments('banana', [1]).get(1)!;
+    expect(index.cosineDocuments('banana kiwi', [1]).get(1)).toBeCloseTo((known * rare) / Math.hypot(rare, unknown), 12);
+  });
+
+  it('is 0 for unknown documents and for questions without content words', () => {
+    const index = smallIndex();
+    expect(index.cosineDocuments('apple', [99]).get(99)).toBe(0);
+    expect(index.cosineDocuments('the of and', [1]).get(1)).toBe(0);
   });
 });

@@ -26,7 +26,7 @@ function run(overrides: Partial<MatchInput> = {}) {
       candidate(recruiter, {
         wholeSimilarity: 0.45,
         passageSimilarities: spans.map((s, i) => ({ ...s, similarity: [0.71, 0.4, 0.05][i]! })),
-        bm25: 6,
+        lexicalSimilarity: 0.18,
         servedThisMonth: 2,
       }),
     ],
@@ -34,7 +34,6 @@ function run(overrides: Partial<MatchInput> = {}) {
     rules: { ...DEFAULT_RULES },
     request: { languages: ['es'] },
     vocabulary,
-    bm25Ideal: 10,
     now: new Date('2026-03-02T12:00:00Z'),
     k: 5,
     ...overrides,

@@ -26,7 +26,7 @@ export function candidate(m: MatchMentor, overrides: Partial<CandidateInput> = {
     mentor: m,
     wholeSimilarity: 0.4,
     passageSimilarities: [],
-    bm25: 0,
+    lexicalSimilarity: 0,
     servedThisMonth: 0,
     shownRecently: 0,
     ...overrides,

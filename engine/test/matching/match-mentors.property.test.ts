@@ -70,7 +70,7 @@ function generateCandidate(m: MatchMentor): CandidateInput {
     mentor: m,
     wholeSimilarity: random() < 0.1 ? null : random() * 0.8,
     passageSimilarities,
-    bm25: random() < 0.3 ? 0 : random() * 12,
+    lexicalSimilarity: random() < 0.3 ? 0 : random() * 0.6,
     servedThisMonth: Math.floor(random() * 5),
     shownRecently: Math.floor(random() * 80),
   };
@@ -126,7 +126,6 @@ describe('matchMentors on generated pairs', () => {
         rules: { ...DEFAULT_RULES, requireCapacity: random() < 0.8 },
         request,
         vocabulary,
-        bm25Ideal: random() * 20,
         exposure: { totalShown: 2000, totalCapacity: 300 },
         now,
         k: 10,

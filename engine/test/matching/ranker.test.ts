@@ -79,9 +79,8 @@ describe('rankCandidates: weighted sum', () => {
     const m = mentor({ skills: ['Negotiation'], languages: ['en'], yearsExperience: 12 });
     const out = rankCandidates(
       input({
-        candidates: [candidate(m, { wholeSimilarity: 0.5, passageSimilarities: [{ start: 0, end: 10, similarity: 0.6 }], bm25: 3, servedThisMonth: 1 })],
+        candidates: [candidate(m, { wholeSimilarity: 0.5, passageSimilarities: [{ start: 0, end: 10, similarity: 0.6 }], lexicalSimilarity: 0.35, servedThisMonth: 1 })],
         request: { languages: ['en'] },
-        bm25Ideal: 4,
       }),
     );
     const [scored] = out.ranked;
@@ -139,10 +138,10 @@ describe('rankCandidates: weighted sum', () => {
 describe('rankCandidates: tie-breaking', () => {
   it('orders equal scores by semantic value, then by external id', () => {
     const weights = only({ lexical: 1 });
-    const a = candidate(mentor({ externalId: 'c' }), { bm25: 2, wholeSimilarity: 0.3 });
-    const b = candidate(mentor({ externalId: 'b' }), { bm25: 2, wholeSimilarity: 0.3 });
-    const c = candidate(mentor({ externalId: 'a' }), { bm25: 2, wholeSimilarity: 0.2 });
-    const d = candidate(mentor({ externalId: 'B' }), { bm25: 2, wholeSimilarity: 0.3 });
+    const a = candidate(mentor({ externalId: 'c' }), { lexicalSimilarity: 0.2, wholeSimilarity: 0.3 });
+    const b = candidate(mentor({ externalId: 'b' }), { lexicalSimilarity: 0.2, wholeSimilarity: 0.3 });
+    const c = candidate(mentor({ externalId: 'a' }), { lexicalSimilarity: 0.2, wholeSimilarity: 0.2 });
+    const d = candidate(mentor({ externalId: 'B' }), { lexicalSimilarity: 0.2, wholeSimilarity: 0.3 });
     for (const order of [[a, b, c, d], [d, c, b, a], [c, a, d, b]]) {
       const out = rankCandidates(input({ weights, candidates: order }));
       expect(out.ranked.map((r) => r.candidate.mentor.externalId)).toEqual(['B', 'b', 'c', 'a']);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   aggregateSimilarity,
   calibrateCosine,
+  lexicalSignal,
   capacitySignal,
   experienceSignal,
   fairnessSignal,
@@ -35,6 +36,16 @@ describe('semantic', () => {
 
   it('one passage right on topic beats a uniformly lukewarm bio', () => {
     expect(semanticSignal(0.35, [0.7, 0.2, 0.15])).toBeGreaterThan(semanticSignal(0.4, [0.35, 0.35, 0.35]));
+  });
+});
+
+describe('lexical', () => {
+  it('maps TF-IDF cosines [0, ceiling] linearly onto [0, 1]', () => {
+    expect(lexicalSignal(0)).toBe(0);
+    expect(lexicalSignal(0.15, 0.3)).toBeCloseTo(0.5, 12);
+    expect(lexicalSignal(0.6, 0.3)).toBe(1);
+    expect(lexicalSignal(Number.NaN)).toBe(0);
+    expect(lexicalSignal(-0.1)).toBe(0);
   });
 });
 
