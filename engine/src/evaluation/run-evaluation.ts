@@ -103,6 +103,11 @@ export interface EvaluationResult {
   configs: ConfigResult[];
 }
 
+/** What a finished evaluation job holds and GET /api/evaluation/runs/{id} answers: the result and the id its exports go by. */
+export interface EvaluationRunResult extends EvaluationResult {
+  runId: string;
+}
+
 /** Checks that a scorer kept its contract: a finite score for every mentor on every query. */
 export function assertCompleteScores(dataset: EvalDataset, scores: ScoreMatrix, config: string): void {
   for (const q of dataset.queries) {

@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from './schemas.js';
 import { predictionsExport, resultsToCsv } from '../evaluation/results-format.js';
 
+const RunParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+
 const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/evaluation/datasets',
@@ -54,12 +56,25 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    '/evaluation/runs/:id',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'The result of a finished run, the same one its job holds',
+        params: RunParams,
+        response: { 200: Type.Ref('EvaluationResult'), ...errorResponses(404) },
+      },
+    },
+    async (request) => ({ runId: request.params.id, ...app.engine().evaluation.get(request.params.id).result }),
+  );
+
+  app.get(
     '/evaluation/runs/:id/export',
     {
       schema: {
         tags: ['evaluation'],
         summary: 'Download a finished run: metrics as JSON or CSV, or the per-mentor score export (predictions)',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+        params: RunParams,
         querystring: Type.Object(
           { format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('predictions')], { default: 'json' }), config: Type.Optional(Type.String()) },
           { additionalProperties: false },

@@ -717,6 +717,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/evaluation/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The result of a finished run, the same one its job holds */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationResult"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/evaluation/runs/{id}/export": {
         parameters: {
             query?: never;
@@ -2031,6 +2096,87 @@ export interface components {
             /** @description What was wrong and what was expected */
             message: string;
             statusCode: number;
+        };
+        /** EvaluationResult */
+        EvaluationResult: {
+            checksum: string;
+            configs: {
+                exposure: {
+                    gini: number;
+                    giniCi: [
+                        number,
+                        number
+                    ];
+                    k: number;
+                    lorenz: {
+                        exposure: number;
+                        population: number;
+                    }[];
+                    neverShown: number;
+                    neverShownCi: [
+                        number,
+                        number
+                    ];
+                };
+                metrics: {
+                    ci: [
+                        number,
+                        number
+                    ];
+                    /** @description Units the value averages over: experts for pairwise metrics, queries for ranking metrics */
+                    n: number;
+                    name: string;
+                    value: number;
+                }[];
+                name: string;
+                /** @description This configuration minus the first one, with paired bootstrap intervals */
+                versusBaseline?: {
+                    baseline: string;
+                    deltas: {
+                        ci: [
+                            number,
+                            number
+                        ];
+                        /** @description Units the value averages over: experts for pairwise metrics, queries for ranking metrics */
+                        n: number;
+                        name: string;
+                        value: number;
+                    }[];
+                };
+            }[];
+            counts: {
+                judgedQueries: number;
+                judgments: number;
+                mentors: number;
+                pairs: number;
+                queries: number;
+                queriesWithRelevant: number;
+                ratingExperts: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            dataset: string;
+            datasetOptions: {
+                [key: string]: unknown;
+            };
+            meta: {
+                [key: string]: string | number | boolean | (never | null);
+            };
+            /** @description Id for /api/evaluation/runs/{id} and its exports */
+            runId: string;
+            settings: {
+                bootstrapSamples: number;
+                exposureK: number;
+                ks: number[];
+                level: number;
+                ndcgK: number;
+                pairwise: {
+                    high: number;
+                    low: number;
+                };
+                relevanceThreshold: number;
+                seed: number;
+            };
         };
         /** Explanation */
         Explanation: {

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Value } from 'typebox/value';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvaluationRunResult } from '../../src/evaluation/run-evaluation.js';
+import { ErrorResponse, EvaluationResult } from '../../src/routes/schemas.js';
+import { makeTempDir, removeDir, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
+
+// Two questions over three mentors: enough for every metric to exist, small enough to run in a moment.
+const mentors = [
+  ['r-tax', 'I prepare tax returns for freelancers and explain deductions.'],
+  ['r-ux', 'I run usability studies and teach interview techniques for product research.'],
+  ['r-cook', 'I trained as a chef and now coach people opening a small restaurant.'],
+];
+const questions = [
+  ['t1', 'which deductions can a freelancer claim on a tax return'],
+  ['t2', 'planning to open a restaurant after culinary school'],
+];
+
+function writeDataset(dir: string): void {
+  const mentorLine = ([id, bio]: string[]) =>
+    JSON.stringify({ externalId: id, name: id, headline: '', bio, skills: [], languages: ['en'], timezone: 'UTC', yearsExperience: 8, capacityPerMonth: 3, active: true });
+  fs.writeFileSync(path.join(dir, 'mentors.jsonl'), mentors.map(mentorLine).join('\n'));
+  fs.writeFileSync(path.join(dir, 'queries.jsonl'), questions.map(([id, text]) => JSON.stringify({ query_id: id, text })).join('\n'));
+  fs.writeFileSync(path.join(dir, 'judgments.csv'), 'query_id,mentor_id,relevance\nt1,r-tax,3\nt1,r-ux,0\nt2,r-cook,3\nt2,r-tax,1\n');
+}
+
+let app: TestApp;
+let datasetDir: string;
+
+beforeAll(async () => {
+  datasetDir = makeTempDir('mm-eval-runs-dataset-');
+  writeDataset(datasetDir);
+  app = await startTestApp({ env: { DEMO_EVAL_DIR: datasetDir } });
+});
+
+afterAll(async () => {
+  await app?.close();
+  removeDir(datasetDir);
+});
+
+interface FinishedJob {
+  state: 'running' | 'done' | 'failed';
+  result?: { runId: string };
+}
+
+async function finishedEvaluation(): Promise<FinishedJob> {
+  const started = await app.app.inject({ method: 'POST', url: '/api/evaluation/runs', payload: { dataset: 'demo', configs: ['active'], bootstrapSamples: 20 } });
+  expect(started.statusCode, started.body).toBe(202);
+  const { jobId } = started.json() as { jobId: string };
+  for (;;) {
+    const job = (await app.app.inject({ method: 'GET', url: `/api/jobs/${jobId}` })).json() as FinishedJob;
+    if (job.state !== 'running') return job;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('GET /api/evaluation/runs/{id}', () => {
+  it('answers a finished run with a schema-valid body equal to what its job holds', async () => {
+    const job = await finishedEvaluation();
+    expect(job.state).toBe('done');
+    const runId = job.result!.runId;
+
+    const res = await app.app.inject({ method: 'GET', url: `/api/evaluation/runs/${runId}` });
+    expect(res.statusCode, res.body).toBe(200);
+    const body: unknown = res.json();
+    expect(Value.Errors(EvaluationResult, body)).toEqual([]);
+    // The serializer keeps only what the schema names: equality with the job's untyped copy shows nothing was dropped.
+    expect(body).toEqual(job.result);
+    const result = body as EvaluationRunResult;
+    expect(result.runId).toBe(runId);
+    expect(result.counts).toMatchObject({ mentors: 3, queries: 2 });
+    // The baselines run after the active configuration, so each is compared with it.
+    const [active, ...baselines] = result.configs;
+    expect(active!.versusBaseline).toBeUndefined();
+    expect(baselines.length).toBeGreaterThan(0);
+    for (const c of baselines) expect(c.versusBaseline?.baseline).toBe(active!.name);
+  });
+
+  it('answers 404 with the stable code for an unknown run', async () => {
+    const res = await app.app.inject({ method: 'GET', url: '/api/evaluation/runs/no-such-run' });
+    expect(res.statusCode).toBe(404);
+    const body: unknown = res.json();
+    expect(Value.Errors(ErrorResponse, body)).toEqual([]);
+    expect(body).toMatchObject({ code: 'EVALUATION_NOT_FOUND', statusCode: 404 });
+  });
+});
