@@ -1,52 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from './browser.js';
-import { startEngine, type RunningEngine } from './engine-harness.js';
+import { describe, expect, it } from 'vitest';
+import { api, shoot, useDashboard } from './dashboard-helpers.js';
 
-const screenshots = path.resolve('test-results/e2e');
-
-let engine: RunningEngine;
-let chromium: LaunchedBrowser;
-let page: Page;
-
-async function shoot(name: string): Promise<void> {
-  fs.mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
-}
-
-async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${engine.url}${url}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-beforeAll(async () => {
-  engine = await startEngine();
-  chromium = await launchChromium();
-});
-
-afterAll(async () => {
-  await chromium?.close();
-  await engine?.close();
-});
-
-beforeEach(async () => {
-  page = await chromium.context.newPage();
-  page.setDefaultTimeout(30_000);
-});
-
-afterEach(async () => {
-  await page.close();
-});
+const dashboard = useDashboard();
 
 describe('dashboard against the real engine', () => {
   it('asks a question and shows ranked mentors with highlighted evidence', async () => {
+    const { engine, page } = dashboard;
     await page.goto(`${engine.url}/`);
     await page.getByTestId('ask-input').fill('I want to negotiate the salary of my first job offer');
     await page.getByTestId('ask-submit').click();
@@ -59,10 +19,11 @@ describe('dashboard against the real engine', () => {
     expect(await cards.first().getByTestId('factor-bar').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('evidence').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="evidence"] mark').count()).toBeGreaterThan(0);
-    await shoot('ask');
+    await shoot(page, 'ask');
   });
 
   it('moves a weight and sees the draft preview change', async () => {
+    const { engine, page } = dashboard;
     await page.goto(`${engine.url}/weights`);
     await page.getByTestId('sample-input').fill('Kubernetes cluster upgrades and on-call for a platform team');
     const draftRows = page.getByTestId('draft-row');
@@ -83,11 +44,12 @@ describe('dashboard against the real engine', () => {
       [before, scoresBefore.join(',')],
     );
     expect(await page.getByTestId('movement').count()).toBeGreaterThan(0);
-    await shoot('weights-preview');
+    await shoot(page, 'weights-preview');
   });
 
   it('saves and activates a configuration, and /api/match uses it', async () => {
-    const { configVersion: activeBefore } = await api<{ configVersion: number }>('POST', '/api/match', { text: 'career change into data science', k: 3 });
+    const { engine, page } = dashboard;
+    const { configVersion: activeBefore } = await api<{ configVersion: number }>(engine, 'POST', '/api/match', { text: 'career change into data science', k: 3 });
 
     await page.goto(`${engine.url}/weights`);
     await page.getByTestId('weight-slider').first().waitFor();
@@ -102,17 +64,18 @@ describe('dashboard against the real engine', () => {
     await page.getByTestId('activate-config').click();
     await page.locator(`[data-testid="config-row"][data-version="${version}"][data-status="active"]`).waitFor();
 
-    const { configVersion } = await api<{ configVersion: number }>('POST', '/api/match', { text: 'career change into data science', k: 3 });
+    const { configVersion } = await api<{ configVersion: number }>(engine, 'POST', '/api/match', { text: 'career change into data science', k: 3 });
     expect(configVersion).toBe(version);
 
     await page.goto(`${engine.url}/`);
     await page.getByTestId('ask-input').fill('career change into data science');
     await page.getByTestId('ask-submit').click();
     await expect.poll(() => page.getByTestId('match-meta').getAttribute('data-config-version')).toBe(String(version));
-    await shoot('config-activated');
+    await shoot(page, 'config-activated');
   });
 
   it('imports a CSV with one bad row: the count grows and the bad row is reported', async () => {
+    const { engine, page } = dashboard;
     await page.goto(`${engine.url}/mentors`);
     const total = page.getByTestId('mentors-total');
     await total.waitFor();
@@ -135,10 +98,11 @@ describe('dashboard against the real engine', () => {
     expect(await errors.count()).toBe(1);
     expect(await errors.first().textContent()).toContain('timezone');
     await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(before + 2);
-    await shoot('import');
+    await shoot(page, 'import');
   });
 
   it('runs an evaluation and shows the metrics table and a chart', async () => {
+    const { engine, page } = dashboard;
     await page.goto(`${engine.url}/evaluation`);
     await page.getByTestId('dataset-select').locator('option').nth(1).waitFor({ state: 'attached' });
     await page.getByTestId('run-evaluation').click();
@@ -147,7 +111,7 @@ describe('dashboard against the real engine', () => {
     expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="metric-chart"] rect').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="lorenz-chart"] path').count()).toBeGreaterThan(0);
-    await shoot('evaluation');
+    await shoot(page, 'evaluation');
   }, 330_000);
 });
 

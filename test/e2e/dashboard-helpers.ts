@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { launchChromium, type LaunchedBrowser } from './browser.js';
+import { startEngine, type RunningEngine } from './engine-harness.js';
+
+const screenshots = path.resolve('test-results/e2e');
+
+export interface Dashboard {
+  readonly engine: RunningEngine;
+  /** A fresh page for each test. */
+  readonly page: Page;
+}
+
+/** One real engine and one Chromium for the test file that calls this, and a fresh page per test. */
+export function useDashboard(): Dashboard {
+  let engine: RunningEngine | undefined;
+  let chromium: LaunchedBrowser | undefined;
+  let page: Page | undefined;
+
+  beforeAll(async () => {
+    engine = await startEngine();
+    chromium = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await engine?.close();
+  });
+
+  beforeEach(async () => {
+    page = await chromium!.context.newPage();
+    page.setDefaultTimeout(30_000);
+  });
+
+  afterEach(async () => {
+    await page?.close();
+  });
+
+  return {
+    get engine() {
+      return engine!;
+    },
+    get page() {
+      return page!;
+    },
+  };
+}
+
+/** A full-page screenshot under test-results/e2e, to look at what a flow ended on. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+/** Calls the engine's API directly, beside the browser, to check what the dashboard did. */
+export async function api<T>(engine: RunningEngine, method: string, url: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${engine.url}${url}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
