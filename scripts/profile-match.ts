@@ -4,7 +4,10 @@
  * cached whole-text vectors, then one start that builds and saves the HNSW snapshot); later runs reuse it.
  *
  *   npx tsx scripts/profile-match.ts [--mentors 30000] [--queries 300] [--seed 42] [--data-dir .data/profile-30000]
- *     [--phase all|build|startup|match]
+ *     [--phase all|build|startup|match] [--model-id use-lite-a5693b60]
+ *
+ * --model-id names the cached vectors (and the DATA_DIR's embeddings) to use when the model on disk has
+ * changed since: the model still embeds each /match question, under that id, so nothing is re-embedded.
  *
  * For a CPU profile of one phase: node --cpu-prof --cpu-prof-dir=.data/prof --import tsx scripts/profile-match.ts --phase startup
  */
@@ -26,6 +29,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '42' },
     'data-dir': { type: 'string' },
     phase: { type: 'string', default: 'all' },
+    'model-id': { type: 'string' },
   },
 });
 const n = Number(args.mentors);
@@ -39,18 +43,20 @@ const builtMarker = path.join(dataDir, 'profile-built.json');
 
 const began = performance.now();
 const log = (m: string) => process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(1).padStart(6)} s] ${m}\n`);
-const embedder = await createEmbeddingProvider(loadConfig(process.env));
+interface Built {
+  mentors: number;
+  modelId: string;
+}
+const built = await fs
+  .readFile(builtMarker, 'utf8')
+  .then((raw) => JSON.parse(raw) as Built)
+  .catch(() => null);
+const model = await createEmbeddingProvider(loadConfig(process.env));
+const modelId = args['model-id'] ?? (built?.mentors === n ? built.modelId : model.id);
+const embedder = { id: modelId, dimensions: model.dimensions, embed: (texts: readonly string[]) => model.embed(texts) };
 const data = await loadBenchData(embedder, { mentors: n, questions: queryCount, seed }, log);
 
-async function isBuilt(): Promise<boolean> {
-  try {
-    return JSON.parse(await fs.readFile(builtMarker, 'utf8')).mentors === n;
-  } catch {
-    return false;
-  }
-}
-
-if (!(await isBuilt())) {
+if (built?.mentors !== n || built.modelId !== modelId) {
   await fs.rm(dataDir, { recursive: true, force: true });
   await fs.mkdir(dataDir, { recursive: true });
   let app = await started(embedder, appConfig(dataDir));
@@ -62,7 +68,7 @@ if (!(await isBuilt())) {
   app = await started(embedder, appConfig(dataDir));
   log(`first start (index rebuilt, snapshot saved) in ${round((performance.now() - t) / 1000)} s: ${JSON.stringify(app.engine().search.loadPhases())}`);
   await app.close();
-  await fs.writeFile(builtMarker, JSON.stringify({ mentors: n, seed }));
+  await fs.writeFile(builtMarker, JSON.stringify({ mentors: n, modelId } satisfies Built));
 }
 
 const phases = (app: FastifyInstance) =>
@@ -121,4 +127,4 @@ if (app && (phase === 'all' || phase === 'match')) {
   }
 }
 await app?.close();
-await embedder.close?.();
+await model.close?.();

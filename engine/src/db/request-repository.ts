@@ -1,6 +1,5 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
-import { withTransaction } from './transaction.js';
 
 export interface ServedMatch {
   mentorRowId: number;
@@ -26,41 +25,36 @@ export interface ExposureCounts {
   totalRequests: number;
 }
 
-const insertChunkSize = 1000;
-
 export class RequestRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Stores a mentee request and what it was served, together; returns the request id. */
+  /**
+   * Stores a mentee request and what it was served, together (one statement, so atomic without a
+   * transaction: /match pays one round trip instead of begin, two inserts and commit); returns the request id.
+   */
   async recordMenteeRequest(
     text: string,
     filters: Record<string, unknown>,
     configVersion: number | null,
     matches: readonly ServedMatch[],
   ): Promise<number> {
-    return withTransaction(this.db, async (trx) => {
-      const { id } = await trx
-        .insertInto('mentee_requests')
-        .values({ text, filters: JSON.stringify(filters), config_version: configVersion })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      for (let i = 0; i < matches.length; i += insertChunkSize) {
-        await trx
-          .insertInto('served_matches')
-          .values(
-            matches.slice(i, i + insertChunkSize).map((m) => ({
-              request_id: id,
-              mentor_id: m.mentorRowId,
-              rank: m.rank,
-              score: m.score,
-              breakdown: JSON.stringify(m.breakdown),
-              config_version: configVersion,
-            })),
-          )
-          .execute();
-      }
-      return id;
-    });
+    const { rows } = await sql<{ id: number }>`
+      with request as (
+        insert into mentee_requests (text, filters, config_version)
+        values (${text}, ${JSON.stringify(filters)}::jsonb, ${configVersion}::integer)
+        returning id
+      ), served as (
+        insert into served_matches (request_id, mentor_id, rank, score, breakdown, config_version)
+        select request.id, m.mentor_id, m.rank, m.score, m.breakdown, ${configVersion}::integer
+        from request, unnest(
+          ${sql.val(matches.map((m) => m.mentorRowId))}::bigint[],
+          ${sql.val(matches.map((m) => m.rank))}::integer[],
+          ${sql.val(matches.map((m) => m.score))}::double precision[],
+          ${sql.val(matches.map((m) => JSON.stringify(m.breakdown)))}::jsonb[]
+        ) as m(mentor_id, rank, score, breakdown)
+      )
+      select id from request`.execute(this.db);
+    return rows[0]!.id;
   }
 
   /** The latest requests, newest first, each with its matches. */

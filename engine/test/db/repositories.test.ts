@@ -497,6 +497,21 @@ describe.each(backends())('repositories on $name', (backend) => {
       ]);
     });
 
+    it('records exact scores and breakdowns with quotes, backslashes and non-ASCII text', async () => {
+      const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2)])).map((r) => r.rowId);
+      const breakdown = { factors: [{ name: 'say "hi" \\ {x,y} é', value: 1 / 3 }], note: null };
+      const id = await repos.requests.recordMenteeRequest('Qu\'est-ce "que" \\ c\'est ?', { exclude: ['a,b', '{c}'] }, null, [
+        { mentorRowId: ids[0]!, rank: 1, score: 0.1 + 0.2, breakdown },
+        { mentorRowId: ids[1]!, rank: 2, score: Number.MIN_VALUE, breakdown: {} },
+      ]);
+      const [recent] = await repos.requests.recentRequests(1);
+      expect(recent).toMatchObject({ id, text: 'Qu\'est-ce "que" \\ c\'est ?', filters: { exclude: ['a,b', '{c}'] } });
+      expect(recent!.matches).toEqual([
+        { mentorRowId: ids[0], rank: 1, score: 0.1 + 0.2, breakdown },
+        { mentorRowId: ids[1], rank: 2, score: Number.MIN_VALUE, breakdown: {} },
+      ]);
+    });
+
     it('counts how often each mentor was served within a window', async () => {
       const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2), mentor(3)])).map((r) => r.rowId);
       const serve = (mentorIds: number[]) =>
