@@ -34,11 +34,12 @@ describe('generated dashboard API client', () => {
       ['/api/configs/{version}/rollback', 'post'],
       ['/api/evaluation/datasets', 'get'],
       ['/api/evaluation/runs', 'post'],
+      ['/api/evaluation/runs/{id}', 'get'],
       ['/api/evaluation/runs/{id}/export', 'get'],
     ] as const) {
       expect(doc.paths[route]?.[method], `${method.toUpperCase()} ${route}`).toBeDefined();
     }
-    for (const schema of ['Mentor', 'ImportResult', 'Job', 'Explanation', 'Match', 'WeightConfig', 'ErrorResponse']) {
+    for (const schema of ['Mentor', 'ImportResult', 'Job', 'Explanation', 'Match', 'WeightConfig', 'ErrorResponse', 'EvaluationResult']) {
       expect(doc.components.schemas[schema], schema).toBeDefined();
     }
   });
