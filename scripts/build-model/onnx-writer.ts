@@ -88,10 +88,13 @@ export interface TensorValue {
 
 interface Node {
   opType: string;
+  domain: string;
   inputs: string[];
   outputs: string[];
   attributes: Record<string, AttributeValue>;
 }
+
+const CONTRIB_DOMAIN = 'com.microsoft';
 
 /** A value flowing through the graph; `name` is its ONNX value name. */
 export type Value = string;
@@ -153,16 +156,21 @@ export class GraphBuilder {
 
   op(opType: string, inputs: Value[], attributes: Record<string, AttributeValue> = {}, outputName?: string): Value {
     const output = outputName ?? `${opType.toLowerCase()}_${this.counter++}`;
-    this.nodes.push({ opType, inputs, outputs: [output], attributes });
+    this.nodes.push({ opType, domain: '', inputs, outputs: [output], attributes });
     return output;
   }
 
-  /** For ops with several outputs (Split). */
-  opMulti(opType: string, inputs: Value[], outputCount: number, attributes: Record<string, AttributeValue> = {}): Value[] {
+  /** For ops with several outputs (Split); `domain` names an operator set other than the default one. */
+  opMulti(opType: string, inputs: Value[], outputCount: number, attributes: Record<string, AttributeValue> = {}, domain = ''): Value[] {
     const base = `${opType.toLowerCase()}_${this.counter++}`;
     const outputs = Array.from({ length: outputCount }, (_, i) => `${base}_${i}`);
-    this.nodes.push({ opType, inputs, outputs, attributes });
+    this.nodes.push({ opType, domain, inputs, outputs, attributes });
     return outputs;
+  }
+
+  /** An ONNX Runtime contrib op (operator set com.microsoft, version 1). */
+  contribOp(opType: string, inputs: Value[], attributes: Record<string, AttributeValue> = {}): Value {
+    return this.opMulti(opType, inputs, 1, attributes, CONTRIB_DOMAIN)[0]!;
   }
 
   /** Serialises to ONNX protobuf bytes. */
@@ -178,7 +186,10 @@ export class GraphBuilder {
     });
     const model = {
       irVersion: 8,
-      opsetImport: [{ domain: '', version: meta.opset }],
+      opsetImport: [
+        { domain: '', version: meta.opset },
+        ...(this.nodes.some((n) => n.domain === CONTRIB_DOMAIN) ? [{ domain: CONTRIB_DOMAIN, version: 1 }] : []),
+      ],
       producerName: meta.producerName,
       producerVersion: meta.producerVersion,
       docString: meta.docString,
@@ -188,6 +199,7 @@ export class GraphBuilder {
         node: this.nodes.map((n, i) => ({
           name: `n${i}_${n.opType}`,
           opType: n.opType,
+          ...(n.domain ? { domain: n.domain } : {}),
           input: n.inputs,
           output: n.outputs,
           attribute: Object.entries(n.attributes).map(([k, v]) => encodeAttribute(k, v)),

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbeddingProvider } from '../../engine/src/embedding/create-embedding-provider.js';
+import { createEmbeddingProvider, readModelFolderSettings } from '../../engine/src/embedding/create-embedding-provider.js';
 import { TransformersEmbeddingProvider } from '../../engine/src/embedding/transformers-embedding-provider.js';
 import { AppError } from '../../engine/src/errors.js';
 import { buildUseLite, defaultModelsDir } from '../../scripts/build-model/build-use-lite.js';
@@ -23,21 +23,42 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return dot / Math.sqrt(na * nb);
 }
 
+async function worstCosine(provider: TransformersEmbeddingProvider, reference: ReferenceEmbedResponse, label: string): Promise<number> {
+  const embeddings = await provider.embed(texts);
+  expect(embeddings.every((e) => e.length === 512)).toBe(true);
+  const cosines = embeddings.map((e, i) => cosine(e, reference.embeddings[i]!));
+  const worst = Math.min(...cosines);
+  const worstText = texts[cosines.indexOf(worst)]!;
+  console.log(`use-lite ${label} parity over ${texts.length} texts: min cosine ${worst.toFixed(7)} (1 - min = ${(1 - worst).toExponential(2)}) for ${JSON.stringify(worstText.slice(0, 80))}`);
+  return worst;
+}
+
 describe('use-lite ONNX port against the reference runtime', () => {
   let reference: ReferenceEmbedResponse;
   let provider: TransformersEmbeddingProvider;
+  let float: TransformersEmbeddingProvider;
 
   beforeAll(async () => {
-    await buildUseLite();
+    const { manifest } = await buildUseLite();
     // The reference loads tfjs, which clashes with onnxruntime in one process.
     reference = await runReference({ mode: 'embed', texts });
     const created = await createEmbeddingProvider({ modelsDir: defaultModelsDir, model: 'use-lite', embeddingBatchSize: 16 });
     if (!(created instanceof TransformersEmbeddingProvider)) throw new Error('expected the transformers.js provider');
     provider = created;
+    float = await TransformersEmbeddingProvider.load({
+      modelsDir: defaultModelsDir,
+      model: 'use-lite',
+      id: 'use-lite-fp32',
+      batchSize: 16,
+      pooling: manifest.pooling,
+      dtype: 'fp32',
+      unigramTieBreak: manifest.unigramTieBreak,
+    });
   });
 
   afterAll(async () => {
     await provider?.close();
+    await float?.close();
   });
 
   it('covers the required variety', () => {
@@ -53,14 +74,13 @@ describe('use-lite ONNX port against the reference runtime', () => {
     expect(mismatches).toEqual([]);
   });
 
-  it('gives every text an embedding with cosine >= 0.999 to the reference', async () => {
-    const embeddings = await provider.embed(texts);
-    const cosines = embeddings.map((e, i) => cosine(e, reference.embeddings[i]!));
-    const worst = Math.min(...cosines);
-    const worstText = texts[cosines.indexOf(worst)]!;
-    console.log(`use-lite fp32 parity over ${texts.length} texts: min cosine ${worst.toFixed(7)} (1 - min = ${(1 - worst).toExponential(2)}) for ${JSON.stringify(worstText.slice(0, 80))}`);
-    expect(embeddings.every((e) => e.length === 512)).toBe(true);
-    expect(worst).toBeGreaterThanOrEqual(0.999);
+  it('gives every text an embedding with cosine >= 0.999 to the reference with the default (int8) model', async () => {
+    expect(provider.id).toBe(`use-lite-${readModelFolderSettings(path.join(defaultModelsDir, 'use-lite')).files!['onnx/model_quantized.onnx']!.slice(0, 8)}`);
+    expect(await worstCosine(provider, reference, 'default (q8)')).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('reproduces the reference to float rounding with the fp32 model', async () => {
+    expect(await worstCosine(float, reference, 'fp32')).toBeGreaterThanOrEqual(0.99999);
   });
 
   it('returns the same embedding for a text alone and padded in a batch', async () => {
@@ -72,6 +92,9 @@ describe('use-lite ONNX port against the reference runtime', () => {
     for (let i = 0; i < alone!.length; i++) expect(Math.abs(alone![i]! - batched[1]![i]!)).toBeLessThan(1e-5);
     const [emptyAlone] = await provider.embed(['']);
     expect(cosine(emptyAlone!, batched[2]!)).toBeGreaterThan(0.999999);
+    // A batch with no tokens at all runs too, in both models (no quantised layer sees the empty text).
+    const [emptyFloat] = await float.embed(['']);
+    expect(cosine(emptyAlone!, emptyFloat!)).toBeGreaterThan(0.999999);
   });
 
   it('returns unit-length vectors and an id that names the model and its file hash', async () => {

@@ -39,6 +39,7 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
     const extractor = (await pipeline('feature-extraction', options.model, {
       local_files_only: true,
       dtype: options.dtype,
+      session_options: { graphOptimizationLevel: 'all' },
     })) as FeatureExtractionPipeline;
     if (options.unigramTieBreak === 'shorter-last-piece') {
       // The @huggingface/tokenizers instance behind the transformers.js wrapper; not in its types.
@@ -57,11 +58,20 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
     // Batches are padded to their longest text, so mixing a mentor's short passages with its whole
     // text wastes most of the compute; batching in length order avoids that (padding never changes a
     // text's embedding, so the order is free to choose).
-    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+    const clipped = texts.map(clip);
+    const order = clipped.map((_, i) => i).sort((a, b) => clipped[a]!.length - clipped[b]!.length);
     const out = new Array<Float32Array>(texts.length);
-    for (let start = 0; start < order.length; start += this.options.batchSize) {
-      const slots = order.slice(start, start + this.options.batchSize);
-      const batch = slots.map((i) => clip(texts[i]!));
+    for (let start = 0; start < order.length; ) {
+      // Runs of more than a few thousand characters gain nothing from their size and lose to cache misses.
+      let end = start + 1;
+      let chars = clipped[order[start]!]!.length;
+      while (end < order.length && end - start < this.options.batchSize && chars + clipped[order[end]!]!.length <= MAX_CHARS_PER_RUN) {
+        chars += clipped[order[end]!]!.length;
+        end++;
+      }
+      const slots = order.slice(start, end);
+      start = end;
+      const batch = slots.map((i) => clipped[i]!);
       const result: Tensor = await this.extractor(batch, { pooling: this.options.pooling });
       const data = result.data as Float32Array;
       slots.forEach((slot, i) => {
@@ -85,6 +95,8 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
 // texts of hundreds of kilobytes (a researcher's whole publication list); this many characters always
 // cover more tokens than any supported model reads.
 const MAX_CHARS = 8192;
+/** About 8 texts of 60 words; measured on USE Lite, 2 cores: runs of 2-8 such texts embed 10-20% faster per text than runs of 32. */
+const MAX_CHARS_PER_RUN = 4096;
 
 function clip(text: string): string {
   return text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
