@@ -4,10 +4,11 @@
  * cached whole-text vectors, then one start that builds and saves the HNSW snapshot); later runs reuse it.
  *
  *   npx tsx scripts/profile-match.ts [--mentors 30000] [--queries 300] [--seed 42] [--data-dir .data/profile-30000]
- *     [--phase all|build|startup|match] [--model-id use-lite-a5693b60]
+ *     [--phase all|build|startup|match] [--model-id use-lite-a5693b60] [--resave]
  *
  * --model-id names the cached vectors (and the DATA_DIR's embeddings) to use when the model on disk has
  * changed since: the model still embeds each /match question, under that id, so nothing is re-embedded.
+ * --resave writes the index snapshot again after start-up, so that the next start reads the current format.
  *
  * For a CPU profile of one phase: node --cpu-prof --cpu-prof-dir=.data/prof --import tsx scripts/profile-match.ts --phase startup
  */
@@ -30,6 +31,7 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string' },
     phase: { type: 'string', default: 'all' },
     'model-id': { type: 'string' },
+    resave: { type: 'boolean', default: false },
   },
 });
 const n = Number(args.mentors);
@@ -83,6 +85,11 @@ if (phase === 'all' || phase === 'startup' || phase === 'match') {
   const status = app.engine().search.status();
   log(`start-up with ${status.loadedFrom} (${status.size} vectors): ${round(performance.now() - t)} ms; ${phases(app)}`);
   log(`  rss ${round(process.memoryUsage().rss / 2 ** 20)} MiB, heap ${round(process.memoryUsage().heapUsed / 2 ** 20)} MiB`);
+  if (args.resave) {
+    const t = performance.now();
+    await app.engine().search.saveSnapshot();
+    log(`snapshot saved again in ${round(performance.now() - t)} ms`);
+  }
 }
 
 if (app && (phase === 'all' || phase === 'match')) {

@@ -11,17 +11,12 @@ import type { ExactVectorIndex } from '../vector-index/exact-vector-index.js';
 import type { HnswVectorIndex } from '../vector-index/hnsw-vector-index.js';
 import { createVectorIndex, type VectorIndexKind } from '../vector-index/create-vector-index.js';
 import { loadSnapshot, saveSnapshot } from '../vector-index/index-snapshot.js';
+import type { PassageVectors } from '../vector-index/snapshot-passages.js';
 import { Bm25Index } from '../matching/bm25.js';
 import { SkillsVocabulary } from '../matching/skills-vocabulary.js';
 import type { JobProgress } from './job-service.js';
 import { embedMentors } from './mentor-embedding.js';
 
-export interface PassageStore {
-  /** The whole-text vector, for candidates that only the lexical list found. */
-  vector: Float32Array;
-  spans: Array<[number, number]>;
-  vectors: Float32Array[];
-}
 
 export type IndexState = 'loading' | 'rebuilding' | 'ready' | 'failed';
 
@@ -42,7 +37,8 @@ export class SearchIndex {
   vectors: ExactVectorIndex | HnswVectorIndex;
   readonly bm25 = new Bm25Index();
   readonly mentors = new Map<number, Mentor>();
-  readonly passages = new Map<number, PassageStore>();
+  /** The whole-text vector (for candidates only the lexical list found) and the passage vectors, by row id. */
+  readonly passages = new Map<number, PassageVectors>();
   private skillsVocabulary: SkillsVocabulary | null = null;
   private capacityTotal: number | null = null;
   private state: IndexState = 'loading';
@@ -135,12 +131,20 @@ export class SearchIndex {
       for await (const m of new MentorRepository(this.db).streamAll(2000)) mentorsById.set(m.rowId, m);
       phase('read mentors');
       let done = 0;
-      for await (const e of embeddings.streamForModel(this.embedder.id, 1000)) {
-        const mentor = mentorsById.get(e.mentorId);
-        if (mentor) this.put(mentor, e, !fromSnapshot);
+      const add = (mentorId: number, stored: PassageVectors) => {
+        const mentor = mentorsById.get(mentorId);
+        if (mentor) this.put(mentor, stored, !fromSnapshot);
         if (++done % 500 === 0) report({ done, total: count, stage: fromSnapshot ? 'loading index' : 'building index' });
+      };
+      // The snapshot's passage vectors were saved in mentor-id order, the order the database gives them.
+      const savedPassages = snapshot?.ok ? snapshot.passages : null;
+      if (savedPassages) for (const [mentorId, stored] of savedPassages) add(mentorId, stored);
+      else {
+        for await (const e of embeddings.streamForModel(this.embedder.id, 1000)) {
+          add(e.mentorId, { vector: e.vector, spans: e.passageSpans, vectors: e.passageVectors });
+        }
       }
-      phase('read embeddings, build in memory');
+      phase(savedPassages ? 'passages from snapshot, build in memory' : 'read embeddings, build in memory');
       this.loadedFrom = fromSnapshot ? 'snapshot' : 'rebuild';
       if (!fromSnapshot && this.kind === 'hnsw') await this.saveSnapshot();
       phase('save snapshot');
@@ -171,10 +175,10 @@ export class SearchIndex {
     }
   }
 
-  private put(mentor: Mentor, e: StoredEmbedding, addVector: boolean): void {
-    if (addVector) this.vectors.upsert(mentor.rowId, e.vector);
+  private put(mentor: Mentor, stored: PassageVectors, addVector: boolean): void {
+    if (addVector) this.vectors.upsert(mentor.rowId, stored.vector);
     this.mentors.set(mentor.rowId, mentor);
-    this.passages.set(mentor.rowId, { vector: e.vector, spans: e.passageSpans, vectors: e.passageVectors });
+    this.passages.set(mentor.rowId, stored);
     this.bm25.upsert(mentor.rowId, mentor);
   }
 
@@ -183,7 +187,7 @@ export class SearchIndex {
     const byId = new Map(embeddings.map((e) => [e.mentorId, e]));
     for (const mentor of mentors) {
       const e = byId.get(mentor.rowId);
-      if (e) this.put(mentor, e, true);
+      if (e) this.put(mentor, { vector: e.vector, spans: e.passageSpans, vectors: e.passageVectors }, true);
       else {
         this.mentors.set(mentor.rowId, mentor);
         this.bm25.upsert(mentor.rowId, mentor);
@@ -235,7 +239,9 @@ export class SearchIndex {
   async saveSnapshot(): Promise<void> {
     if (this.kind !== 'hnsw') return;
     const { checksum } = await new EmbeddingRepository(this.db).checksum(this.embedder.id);
-    await saveSnapshot(this.snapshotDir, this.vectors, { modelId: this.embedder.id, checksum });
+    // Taken in the same tick as the graph, so the two describe the same rows.
+    const passages = [...this.passages].sort((a, b) => a[0] - b[0]);
+    await saveSnapshot(this.snapshotDir, this.vectors, { modelId: this.embedder.id, checksum }, passages);
     this.dirty = false;
   }
 

@@ -6,6 +6,7 @@ import { crc32 } from 'node:zlib';
 import { ExactVectorIndex } from './exact-vector-index.js';
 import { type HnswParams, HnswVectorIndex } from './hnsw-vector-index.js';
 import type { VectorIndexKind } from './create-vector-index.js';
+import { readPassageFile, writePassageFile, type PassageVectors } from './snapshot-passages.js';
 
 /**
  * On-disk snapshot of a vector index. Each save writes a new generation of data files under unique
@@ -34,7 +35,8 @@ export interface SnapshotMeta {
   /** HNSW build and search parameters; null for the exact index. */
   params: HnswParams | null;
   createdAt: string;
-  files: { data: SnapshotFile; labels: SnapshotFile };
+  /** `passages` is absent from snapshots written before passage vectors were saved; those are read from the database. */
+  files: { data: SnapshotFile; labels: SnapshotFile; passages?: SnapshotFile };
 }
 
 export interface SnapshotExpectation {
@@ -49,19 +51,22 @@ export interface SnapshotExpectation {
 }
 
 export type SnapshotLoadResult =
-  | { ok: true; index: ExactVectorIndex | HnswVectorIndex; meta: SnapshotMeta }
+  | { ok: true; index: ExactVectorIndex | HnswVectorIndex; meta: SnapshotMeta; passages: Map<number, PassageVectors> | null }
   | { ok: false; status: 'missing' | 'stale' | 'corrupt'; reason: string };
 
+/** `passages`, when given, are the passage vectors of the same rows, in the order a load should restore them. */
 export async function saveSnapshot(
   dir: string,
   index: ExactVectorIndex | HnswVectorIndex,
   info: { modelId: string; checksum: string },
+  passages?: ReadonlyArray<readonly [number, PassageVectors]>,
 ): Promise<SnapshotMeta> {
   await fs.mkdir(dir, { recursive: true });
   const createdAt = new Date();
   const generation = `${createdAt.getTime().toString(36)}-${randomBytes(4).toString('hex')}`;
   const dataName = `index-${generation}.${index.kind}`;
   const labelsName = `index-${generation}.labels`;
+  const passagesName = `index-${generation}.passages`;
   // Everything that reads the index happens before the first await, so concurrent writes cannot
   // slip between the data file and the label table.
   const count = index.size;
@@ -78,8 +83,10 @@ export async function saveSnapshot(
     await fs.writeFile(path.join(dir, `${dataName}.tmp`), typedBytes(vectors));
   }
   await fs.writeFile(path.join(dir, `${labelsName}.tmp`), typedBytes(labels));
+  if (passages) await writePassageFile(path.join(dir, `${passagesName}.tmp`), passages, index.dimensions);
   const data = await commitFile(dir, dataName);
   const labelsFile = await commitFile(dir, labelsName);
+  const passagesFile = passages ? await commitFile(dir, passagesName) : null;
   const meta: SnapshotMeta = {
     format: FORMAT,
     kind: index.kind,
@@ -89,13 +96,13 @@ export async function saveSnapshot(
     checksum: info.checksum,
     params,
     createdAt: createdAt.toISOString(),
-    files: { data, labels: labelsFile },
+    files: { data, labels: labelsFile, ...(passagesFile ? { passages: passagesFile } : {}) },
   };
   await fs.writeFile(path.join(dir, `${SNAPSHOT_META_FILE}.tmp`), `${JSON.stringify(meta, null, 2)}\n`);
   await fsyncFile(path.join(dir, `${SNAPSHOT_META_FILE}.tmp`));
   await fs.rename(path.join(dir, `${SNAPSHOT_META_FILE}.tmp`), path.join(dir, SNAPSHOT_META_FILE));
   await fsyncDir(dir);
-  await removeOtherGenerations(dir, new Set([dataName, labelsName]));
+  await removeOtherGenerations(dir, new Set([dataName, labelsName, passagesName]));
   return meta;
 }
 
@@ -133,7 +140,17 @@ export async function loadSnapshot(dir: string, expected: SnapshotExpectation): 
     if (index.size !== meta.count) {
       return { ok: false, status: 'corrupt', reason: `snapshot holds ${index.size} vectors, its meta says ${meta.count}` };
     }
-    return { ok: true, index, meta };
+    let passages: Map<number, PassageVectors> | null = null;
+    if (meta.files.passages) {
+      const file = meta.files.passages;
+      const read = await readChecked(dir, file);
+      if (typeof read === 'string') return { ok: false, status: 'corrupt', reason: read };
+      passages = readPassageFile(read, meta.dimensions);
+      if (passages.size !== meta.count) {
+        return { ok: false, status: 'corrupt', reason: `snapshot holds passages of ${passages.size} rows, its meta says ${meta.count}` };
+      }
+    }
+    return { ok: true, index, meta, passages };
   } catch (error) {
     return { ok: false, status: 'corrupt', reason: `cannot load snapshot: ${(error as Error).message}` };
   }
@@ -169,7 +186,7 @@ function parseMeta(value: unknown): SnapshotMeta {
       throw new Error('hnsw params are missing');
     }
   }
-  for (const file of [m.files?.data, m.files?.labels]) {
+  for (const file of [m.files?.data, m.files?.labels, ...(m.files?.passages === undefined ? [] : [m.files.passages])]) {
     if (!file || typeof file.name !== 'string' || path.basename(file.name) !== file.name || !file.name.startsWith('index-')) {
       throw new Error('file names are missing or not plain names');
     }
@@ -194,6 +211,34 @@ async function verifyFile(dir: string, file: SnapshotFile): Promise<string | nul
   const crc = await fileCrc32(filePath);
   if (crc !== file.crc32) return `${file.name} fails its CRC-32 check`;
   return null;
+}
+
+/**
+ * The whole file in one aligned buffer, its size and CRC-32 checked on the way in (read once: the passage
+ * file is the largest of a snapshot, and may pass fs.readFile's 2 GiB limit); a problem comes back as text.
+ */
+async function readChecked(dir: string, file: SnapshotFile): Promise<Uint8Array | string> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path.join(dir, file.name), 'r');
+  } catch {
+    return `${file.name} is missing`;
+  }
+  try {
+    const bytes = (await handle.stat()).size;
+    if (bytes !== file.bytes) return `${file.name} has ${bytes} bytes, expected ${file.bytes} (truncated or overwritten)`;
+    const out = new Uint8Array(bytes);
+    let crc = 0;
+    for (let at = 0; at < bytes; ) {
+      const { bytesRead } = await handle.read(out, at, Math.min(1 << 24, bytes - at), at);
+      if (bytesRead === 0) return `${file.name} ended early`;
+      crc = crc32(out.subarray(at, at + bytesRead), crc);
+      at += bytesRead;
+    }
+    return crc === file.crc32 ? out : `${file.name} fails its CRC-32 check`;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Flushes `<name>.tmp`, renames it to `name` and describes it. */
@@ -238,7 +283,7 @@ async function fsyncDir(dir: string): Promise<void> {
 async function removeOtherGenerations(dir: string, keep: Set<string>): Promise<void> {
   for (const name of await fs.readdir(dir)) {
     if (keep.has(name) || !name.startsWith('index-')) continue;
-    if (!/\.(hnsw|exact|labels)(\.tmp)?$/.test(name)) continue;
+    if (!/\.(hnsw|exact|labels|passages)(\.tmp)?$/.test(name)) continue;
     await fs.rm(path.join(dir, name), { force: true });
   }
 }

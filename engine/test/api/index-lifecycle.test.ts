@@ -43,18 +43,26 @@ async function withDatabase(work: (db: Awaited<ReturnType<typeof openDatabase>>[
 }
 
 const snapshotDir = (modelId: string) => path.join(dataDir, 'index', modelId);
+
+/** Every mentor ranked and explained, recording nothing, so that two processes can be compared. */
+async function fullRanking(h: TestApp, text: string) {
+  const result = await h.app.engine().matcher.match({ text, k: 100 }, { record: false, now: new Date('2026-01-15T12:00:00Z') });
+  return result.matches.map(({ mentor, ...rest }) => ({ ...rest, updatedAt: mentor.updatedAt }));
+}
 const bee = mentor('bee', { bio: 'Beekeeper who exports honey and teaches apiculture to farmers.' });
 
 describe('index lifecycle (HNSW forced)', () => {
   const embedder = () => new CountingEmbeddingProvider(new HashingEmbeddingProvider(64));
 
   it('a fresh start builds the index; close saves a snapshot; a restart loads it without embedding', async () => {
+    let ranked: Awaited<ReturnType<typeof fullRanking>> = [];
     await withApp(embedder(), async (h) => {
       const first = await status(h);
       expect(first.index).toMatchObject({ kind: 'hnsw', state: 'ready', loadedFrom: 'rebuild', size: 0 });
       const res = await h.app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: jsonLines([...Array.from({ length: 40 }, (_, i) => bulkMentor(i, 'life')), bee]) });
       expect(res.json()).toMatchObject({ created: 41, failed: 0 });
       expect((await status(h)).mentors).toMatchObject({ total: 41, indexed: 41 });
+      ranked = await fullRanking(h, bulkMentor(7, 'life').bio);
     });
     expect(fs.existsSync(path.join(snapshotDir('hashing-64'), SNAPSHOT_META_FILE))).toBe(true);
 
@@ -63,6 +71,10 @@ describe('index lifecycle (HNSW forced)', () => {
       const s = await status(h);
       expect(s.index).toMatchObject({ kind: 'hnsw', state: 'ready', loadedFrom: 'snapshot', size: 41 });
       expect(counting.calls).toBe(0);
+      // Passage vectors come from the snapshot, not the embedding rows, and rank and explain the same.
+      expect(Object.keys(h.app.engine().search.loadPhases())).toContain('passages from snapshot, build in memory');
+      expect(ranked.length).toBe(41);
+      expect(await fullRanking(h, bulkMentor(7, 'life').bio)).toEqual(ranked);
       expect((await matchIds(h, 'beekeeper honey apiculture'))[0]).toBe('bee');
     });
   });
@@ -113,6 +125,12 @@ describe('index lifecycle (HNSW forced)', () => {
       expect((await matchIds(h, bulkMentor(5, 'life').bio)).length).toBeGreaterThan(0);
     });
     await withApp(embedder(), async (h) => expect((await status(h)).index.loadedFrom).toBe('snapshot'));
+
+    const passagesFile = path.join(dir, JSON.parse(fs.readFileSync(path.join(dir, SNAPSHOT_META_FILE), 'utf8')).files.passages.name);
+    const passages = fs.readFileSync(passagesFile);
+    passages[passages.length - 5] = passages[passages.length - 5]! ^ 0x01;
+    fs.writeFileSync(passagesFile, passages);
+    await withApp(embedder(), async (h) => expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', size: 40 }));
 
     fs.writeFileSync(path.join(dir, SNAPSHOT_META_FILE), '{ not json');
     await withApp(embedder(), async (h) => expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', size: 40 }));
