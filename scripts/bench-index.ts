@@ -1,11 +1,14 @@
 /**
- * Vector index benchmark: build time, search latency and recall@10 of HNSW (ef sweep) against the
- * exact scan, plus snapshot save/load, on seeded clustered vectors.
+ * Vector index benchmark: an M × efConstruction grid of HNSW builds, each swept over efSearch, against
+ * the exact scan: build time, graph size, snapshot save/load, recall@10 (mean, p5, worst) and
+ * recall@100 (the app's candidate pool), search p50/p99.
  *
- *   pnpm exec tsx scripts/bench-index.ts [--n 100000] [--dim 512] [--queries 500] [--clusters 50]
- *     [--noise 1] [--m 16] [--ef-construction 200] [--seed 1] [--out bench]
+ *   pnpm exec tsx scripts/bench-index.ts [--source cache|clustered] [--n 100000] [--queries 1000]
+ *     [--m 16,32] [--ef-construction 200,400] [--ef 50,100,...] [--out bench]
+ *     cache:     [--model use-lite-a5693b60] [--seed 42]  (vectors that `pnpm bench` embedded)
+ *     clustered: [--dim 512] [--clusters 50] [--noise 1] [--seed 1]
  *
- * Writes <out>/index.json and <out>/index.md.
+ * Writes <out>/index.json and <out>/index.md, rewritten after every build so a long grid keeps what it has.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -13,69 +16,69 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClusteredVectors } from '../engine/src/vector-index/clustered-vectors.js';
 import { ExactVectorIndex } from '../engine/src/vector-index/exact-vector-index.js';
-import { HnswVectorIndex } from '../engine/src/vector-index/hnsw-vector-index.js';
+import { HnswVectorIndex, searchEf } from '../engine/src/vector-index/hnsw-vector-index.js';
 import { loadSnapshot, saveSnapshot } from '../engine/src/vector-index/index-snapshot.js';
-import { measureRecall } from '../engine/src/vector-index/recall.js';
-import type { VectorHit, VectorIndex } from '../engine/src/vector-index/vector-index.js';
+import type { VectorHit } from '../engine/src/vector-index/vector-index.js';
+import { CACHE_DIR } from './bench/bench-data.js';
+import { recallOf, round, summarise, summariseRecall, type LatencySummary, type RecallSummary } from './bench/stats.js';
 
 const { values: args } = parseArgs({
   options: {
+    source: { type: 'string', default: 'cache' },
     n: { type: 'string', default: '100000' },
+    queries: { type: 'string', default: '1000' },
+    model: { type: 'string', default: 'use-lite-a5693b60' },
     dim: { type: 'string', default: '512' },
-    queries: { type: 'string', default: '500' },
     clusters: { type: 'string', default: '50' },
     noise: { type: 'string', default: '1' },
-    m: { type: 'string', default: '16' },
-    'ef-construction': { type: 'string', default: '200' },
-    seed: { type: 'string', default: '1' },
+    seed: { type: 'string' },
+    m: { type: 'string', default: '16,32' },
+    'ef-construction': { type: 'string', default: '200,400' },
+    ef: { type: 'string', default: '50,100,200,300,400,600,800' },
     out: { type: 'string', default: 'bench' },
   },
 });
+const list = (value: string) => value.split(',').map(Number);
 const n = Number(args.n);
-const dim = Number(args.dim);
 const queryCount = Number(args.queries);
-const m = Number(args.m);
-const efConstruction = Number(args['ef-construction']);
-const efSweep = [16, 32, 64, 100, 200, 400];
-const k = 10;
+const ms = list(args.m!);
+const efConstructions = list(args['ef-construction']!);
+const efSweep = list(args.ef!);
+const K = 10;
+/** MatchService asks the vector index for max(100, 10·k) candidates. */
+const POOL = 100;
+const TARGET = { mean: 0.99, p5: 0.9 };
 
-interface LatencyStats {
-  p50Ms: number;
-  p99Ms: number;
-  meanMs: number;
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const load = () => os.loadavg().map((x) => round(x, 2));
+
+/** The first `count` rows of a raw float32 cache file written by scripts/bench/vector-cache.ts. */
+async function readCachedRows(file: string, dim: number, count: number): Promise<Float32Array[]> {
+  const bytes = await fs.readFile(file);
+  const rowBytes = dim * 4;
+  if (bytes.length < count * rowBytes) throw new Error(`${file} holds ${Math.floor(bytes.length / rowBytes)} rows, need ${count}; run pnpm bench --mentors ${count} first`);
+  return Array.from({ length: count }, (_, i) => new Float32Array(bytes.buffer.slice(bytes.byteOffset + i * rowBytes, bytes.byteOffset + (i + 1) * rowBytes)));
 }
 
-function latency(index: VectorIndex, queries: readonly Float32Array[]): LatencyStats {
-  for (const q of queries.slice(0, 20)) index.search(q, k);
-  const times = queries.map((q) => {
-    const start = performance.now();
-    index.search(q, k);
-    return performance.now() - start;
-  });
-  times.sort((a, b) => a - b);
-  const at = (p: number) => round(times[Math.min(times.length - 1, Math.floor(p * times.length))]!, 3);
-  return { p50Ms: at(0.5), p99Ms: at(0.99), meanMs: round(times.reduce((s, t) => s + t, 0) / times.length, 3) };
+let data: Float32Array[];
+let queries: Float32Array[];
+let dataDescription: string;
+let dim: number;
+if (args.source === 'cache') {
+  const seed = Number(args.seed ?? 42);
+  dim = Number(args.dim);
+  data = await readCachedRows(path.join(CACHE_DIR, `${args.model}-mentors-s${seed}.f32`), dim, n);
+  queries = await readCachedRows(path.join(CACHE_DIR, `${args.model}-questions-s${seed}.f32`), dim, queryCount);
+  dataDescription = `${n.toLocaleString('en')} real \`${args.model}\` embeddings (${dim}d) of seeded demo mentor bios (seed ${seed}; templated, so many near-duplicates); ${queryCount} held-out demo question vectors`;
+} else {
+  const seed = Number(args.seed ?? 1);
+  dim = Number(args.dim);
+  const gen = new ClusteredVectors({ dimensions: dim, clusters: Number(args.clusters), noise: Number(args.noise), seed });
+  data = gen.sample(n);
+  queries = gen.sample(queryCount);
+  dataDescription = `${n.toLocaleString('en')} clustered unit vectors, ${dim}d (${args.clusters} centroids, noise ${args.noise}, seed ${seed}); ${queryCount} held-out queries from the same distribution`;
 }
-
-/** The exact answers are computed once and replayed for every ef setting. */
-function memoised(index: VectorIndex): VectorIndex {
-  const cache = new Map<Float32Array, VectorHit[]>();
-  return {
-    dimensions: index.dimensions,
-    get size() {
-      return index.size;
-    },
-    upsert: (label, vector) => index.upsert(label, vector),
-    remove: (label) => index.remove(label),
-    has: (label) => index.has(label),
-    search(query, limit, filter) {
-      if (filter || limit !== k) return index.search(query, limit, filter);
-      let hits = cache.get(query);
-      if (!hits) cache.set(query, (hits = index.search(query, limit)));
-      return hits;
-    },
-  };
-}
+log(`${dataDescription}; load ${load().join(' ')}`);
 
 function timed<T>(run: () => T): [T, number] {
   const start = performance.now();
@@ -83,119 +86,188 @@ function timed<T>(run: () => T): [T, number] {
   return [value, performance.now() - start];
 }
 
-function round(value: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
-
-const log = (message: string) => process.stderr.write(`${message}\n`);
-
-const gen = new ClusteredVectors({ dimensions: dim, clusters: Number(args.clusters), noise: Number(args.noise), seed: Number(args.seed) });
-log(`generating ${n} + ${queryCount} vectors (${dim}d)`);
-const data = gen.sample(n);
-const queries = gen.sample(queryCount);
-
 const [exact, exactBuildMs] = timed(() => {
-  const index = new ExactVectorIndex(dim);
+  const index = new ExactVectorIndex(dim, n);
   data.forEach((v, i) => index.upsert(i + 1, v));
   return index;
 });
-log(`exact built in ${round(exactBuildMs)} ms`);
+log(`exact ground truth (top ${POOL}) for ${queryCount} queries`);
+const exactTimes: number[] = [];
+const truth: VectorHit[][] = queries.map((q) => {
+  const [hits, t] = timed(() => exact.search(q, POOL));
+  exactTimes.push(t);
+  return hits;
+});
+const exactSearch = summarise(exactTimes);
+log(`exact search p50 ${exactSearch.p50Ms} ms`);
 
-const [hnsw, hnswBuildMs] = timed(() => {
-  // Default initial capacity on purpose: the build includes the doubling resizes a live index goes through.
-  const index = HnswVectorIndex.create(dim, { m, efConstruction, efSearch: 100 });
-  data.forEach((v, i) => {
-    index.upsert(i + 1, v);
-    if ((i + 1) % 10_000 === 0) log(`  hnsw ${i + 1}/${n}`);
+interface SweepPoint extends LatencySummary {
+  ef: number;
+  recallAt10: RecallSummary;
+  recallAt100: RecallSummary;
+}
+
+interface GridRun {
+  m: number;
+  efConstruction: number;
+  buildMs: number;
+  insertsPerSecond: number;
+  graphBytes: number;
+  snapshotSaveMs: number;
+  snapshotLoadMs: number;
+  loadAverage: { build: number[]; sweep: number[] };
+  sweep: SweepPoint[];
+  /** Smallest swept ef whose recall@10 meets TARGET; null if none does. */
+  smallestEf: number | null;
+}
+
+function sweepPoint(index: HnswVectorIndex, ef: number): SweepPoint {
+  index.setEfSearch(ef);
+  for (const q of queries.slice(0, 20)) index.search(q, K);
+  const times: number[] = [];
+  const at10 = queries.map((q, i) => {
+    const [hits, t] = timed(() => index.search(q, K));
+    times.push(t);
+    return recallOf(hits, truth[i]!.slice(0, K));
   });
-  return index;
-});
-log(`hnsw built in ${round(hnswBuildMs / 1000)} s`);
+  const at100 = queries.map((q, i) => recallOf(index.search(q, POOL), truth[i]!));
+  return { ef, ...summarise(times), recallAt10: summariseRecall(at10), recallAt100: summariseRecall(at100) };
+}
 
-const truth = memoised(exact);
-// A scan costs the same for every query, so 100 of them time it well and keep the run short.
-const exactLatency = latency(exact, queries.slice(0, 100));
-log(`exact search p50 ${exactLatency.p50Ms} ms`);
+/**
+ * Re-times every (build, ef) pair with the pairs taken in turn for each query, so that load from other
+ * work on the machine falls on all of them alike and the latencies compare side by side.
+ */
+function interleavedLatency(built: Map<GridRun, HnswVectorIndex>): void {
+  const times = new Map<SweepPoint, number[]>();
+  for (const q of queries) {
+    for (const [run, index] of built) {
+      for (const point of run.sweep) {
+        index.setEfSearch(point.ef);
+        const [, t] = timed(() => index.search(q, K));
+        let samples = times.get(point);
+        if (!samples) times.set(point, (samples = []));
+        samples.push(t);
+      }
+    }
+  }
+  for (const [point, samples] of times) Object.assign(point, summarise(samples));
+}
 
-const sweep = efSweep.map((ef) => {
-  hnsw.setEfSearch(ef);
-  const stats = latency(hnsw, queries);
-  const recall = measureRecall(hnsw, truth, queries, k);
-  log(`ef ${ef}: recall@10 ${recall.recall.toFixed(4)} p50 ${stats.p50Ms} ms p99 ${stats.p99Ms} ms`);
-  return { ef, recallAt10: round(recall.recall, 4), minRecallAt10: round(recall.minRecall, 2), ...stats };
-});
+async function runConfig(m: number, efConstruction: number): Promise<[GridRun, HnswVectorIndex]> {
+  log(`hnsw m ${m} efConstruction ${efConstruction}: building (load ${load().join(' ')})`);
+  const [index, buildMs] = timed(() => {
+    // Default initial capacity on purpose: the build includes the doubling resizes a live index goes through.
+    const built = HnswVectorIndex.create(dim, { m, efConstruction, efSearch: efSweep[0]! });
+    data.forEach((v, i) => {
+      built.upsert(i + 1, v);
+      if ((i + 1) % 20_000 === 0) log(`  ${i + 1}/${n}`);
+    });
+    return built;
+  });
+  const buildLoad = load();
+  log(`  built in ${round(buildMs / 1000)} s (load ${buildLoad.join(' ')})`);
+  const sweep = efSweep.map((ef) => {
+    const point = sweepPoint(index, ef);
+    log(`  ef ${ef}: recall@10 ${point.recallAt10.mean} p5 ${point.recallAt10.p5}, recall@100 ${point.recallAt100.mean}, p50 ${point.p50Ms} ms p99 ${point.p99Ms} ms`);
+    return point;
+  });
+  const sweepLoad = load();
+  const snapshotDir = await fs.mkdtemp(path.join(os.tmpdir(), 'mm-bench-index-'));
+  try {
+    let start = performance.now();
+    const meta = await saveSnapshot(snapshotDir, index, { modelId: 'bench', checksum: 'bench' });
+    const saveMs = performance.now() - start;
+    start = performance.now();
+    const loaded = await loadSnapshot(snapshotDir, { modelId: 'bench', dimensions: dim, count: n, checksum: 'bench' });
+    const loadMs = performance.now() - start;
+    if (!loaded.ok) throw new Error(`snapshot did not load: ${loaded.reason}`);
+    const run: GridRun = {
+      m,
+      efConstruction,
+      buildMs: round(buildMs),
+      insertsPerSecond: Math.round(n / (buildMs / 1000)),
+      graphBytes: meta.files.data.bytes,
+      snapshotSaveMs: round(saveMs),
+      snapshotLoadMs: round(loadMs),
+      loadAverage: { build: buildLoad, sweep: sweepLoad },
+      sweep,
+      smallestEf: sweep.find((s) => s.recallAt10.mean >= TARGET.mean && s.recallAt10.p5 >= TARGET.p5)?.ef ?? null,
+    };
+    return [run, index];
+  } finally {
+    await fs.rm(snapshotDir, { recursive: true, force: true });
+  }
+}
 
-hnsw.setEfSearch(100);
-const snapshotDir = await fs.mkdtemp(path.join(os.tmpdir(), 'mm-bench-index-'));
-const saveStart = performance.now();
-const meta = await saveSnapshot(snapshotDir, hnsw, { modelId: 'bench', checksum: 'bench' });
-const snapshotSaveMs = performance.now() - saveStart;
-const loadStart = performance.now();
-const loaded = await loadSnapshot(snapshotDir, { modelId: 'bench', dimensions: dim, count: n, checksum: 'bench' });
-const snapshotLoadMs = performance.now() - loadStart;
-if (!loaded.ok) throw new Error(`snapshot did not load: ${loaded.reason}`);
-await fs.rm(snapshotDir, { recursive: true, force: true });
-log(`snapshot saved in ${round(snapshotSaveMs)} ms, loaded in ${round(snapshotLoadMs)} ms`);
+function render(runs: GridRun[], done: boolean) {
+  const report = {
+    createdAt: new Date().toISOString(),
+    complete: done,
+    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version },
+    data: { source: args.source, description: dataDescription, n, dimensions: dim, queries: queryCount },
+    k: K,
+    pool: POOL,
+    target: TARGET,
+    exact: { buildMs: round(exactBuildMs), ...exactSearch },
+    grid: runs,
+  };
+  const mib = (bytes: number) => round(bytes / 2 ** 20);
+  const md = [
+    `# Vector index benchmark`,
+    ``,
+    `${dataDescription}; k = ${K}. ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}; ${report.createdAt.slice(0, 10)}.`,
+    ``,
+    `Generated by \`pnpm exec tsx scripts/bench-index.ts --source ${args.source} --n ${n} --m ${ms.join(',')} --ef-construction ${efConstructions.join(',')} --ef ${efSweep.join(',')}\`.`,
+    `Single-threaded builds and searches; wall clock on a shared 2-core machine, so the load average (1/5/15 min) is given with each build.` +
+      (done
+        ? ' Search latencies come from a final pass that runs every (build, ef) pair in turn for each query, so they compare side by side.'
+        : ' **Incomplete: the run was still going when this was written; latencies are from each build\'s own pass.**'),
+    ``,
+    `Exact scan: p50 ${exactSearch.p50Ms} ms, p99 ${exactSearch.p99Ms} ms per query (top ${POOL}). Recall is against it, by label; recall@${POOL} is at ef = max(ef, ${POOL}), the app's candidate pool.` +
+      (n > 100_000 ? ` ef is efSearch; at ${n.toLocaleString('en')} vectors the index searches with searchEf(ef, n, k), e.g. ${searchEf(efSweep[0]!, n, K)} for ${efSweep[0]}.` : ''),
+    ``,
+    `## Builds`,
+    ``,
+    `| m | efConstruction | build s | inserts/s | graph MiB | snapshot save / load ms | load avg (build) | smallest ef with recall@${K} ≥ ${TARGET.mean}, p5 ≥ ${TARGET.p5} |`,
+    `| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |`,
+    ...runs.map(
+      (r) =>
+        `| ${r.m} | ${r.efConstruction} | ${round(r.buildMs / 1000)} | ${r.insertsPerSecond.toLocaleString('en')} | ${mib(r.graphBytes)} | ${r.snapshotSaveMs} / ${r.snapshotLoadMs} | ${r.loadAverage.build.join(' ')} | ${r.smallestEf ?? '–'} |`,
+    ),
+    ``,
+    `## Search`,
+    ``,
+    `| m | efC | ef | recall@${K} mean | p5 | worst | recall@${POOL} mean | p5 | p50 ms | p99 ms |`,
+    `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+    ...runs.flatMap((r) =>
+      r.sweep.map(
+        (s) =>
+          `| ${r.m} | ${r.efConstruction} | ${s.ef} | ${s.recallAt10.mean.toFixed(4)} | ${s.recallAt10.p5} | ${s.recallAt10.min} | ${s.recallAt100.mean.toFixed(4)} | ${s.recallAt100.p5} | ${s.p50Ms} | ${s.p99Ms} |`,
+      ),
+    ),
+    ``,
+  ];
+  return { report, md: md.join('\n') };
+}
 
-const target = 0.98;
-const smallestEf = sweep.find((s) => s.recallAt10 >= target)?.ef ?? null;
+async function write(runs: GridRun[], done: boolean): Promise<string> {
+  const { report, md } = render(runs, done);
+  await fs.mkdir(args.out!, { recursive: true });
+  await fs.writeFile(path.join(args.out!, 'index.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await fs.writeFile(path.join(args.out!, 'index.md'), md);
+  return md;
+}
 
-const report = {
-  createdAt: new Date().toISOString(),
-  machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version },
-  data: { n, dimensions: dim, queries: queryCount, clusters: Number(args.clusters), noise: Number(args.noise), seed: Number(args.seed) },
-  k,
-  exact: { buildMs: round(exactBuildMs), ...exactLatency },
-  hnsw: {
-    m,
-    efConstruction,
-    buildMs: round(hnswBuildMs),
-    insertsPerSecond: Math.round(n / (hnswBuildMs / 1000)),
-    sweep,
-    smallestEfForRecall098: smallestEf,
-    snapshot: {
-      saveMs: round(snapshotSaveMs),
-      loadMs: round(snapshotLoadMs),
-      bytes: meta.files.data.bytes + meta.files.labels.bytes,
-    },
-  },
-  rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
-};
-
-const md = [
-  `# Vector index benchmark`,
-  ``,
-  `${n.toLocaleString('en')} clustered unit vectors, ${dim} dimensions (${report.data.clusters} centroids, noise ${report.data.noise}, seed ${report.data.seed}); ` +
-    `${queryCount} held-out queries from the same distribution; k = ${k}. ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}; ${report.createdAt.slice(0, 10)}.`,
-  ``,
-  `Generated by \`pnpm exec tsx scripts/bench-index.ts --n ${n}\`. Single-threaded; timings are wall clock on a shared machine.`,
-  ``,
-  `## Build`,
-  ``,
-  `| index | build | rate |`,
-  `| --- | ---: | ---: |`,
-  `| exact | ${round(exactBuildMs / 1000, 2)} s | ${Math.round(n / (exactBuildMs / 1000)).toLocaleString('en')} /s |`,
-  `| hnsw (m ${m}, efConstruction ${efConstruction}) | ${round(hnswBuildMs / 1000, 1)} s | ${report.hnsw.insertsPerSecond.toLocaleString('en')} /s |`,
-  ``,
-  `## Search (top ${k})`,
-  ``,
-  `| index | ef | recall@${k} | worst query | p50 ms | p99 ms |`,
-  `| --- | ---: | ---: | ---: | ---: | ---: |`,
-  `| exact | – | 1.0000 | 1.00 | ${exactLatency.p50Ms} | ${exactLatency.p99Ms} |`,
-  ...sweep.map((s) => `| hnsw | ${s.ef} | ${s.recallAt10.toFixed(4)} | ${s.minRecallAt10.toFixed(2)} | ${s.p50Ms} | ${s.p99Ms} |`),
-  ``,
-  smallestEf === null
-    ? `No ef in the sweep reaches recall@${k} ≥ ${target} with m ${m}; raise m or efConstruction.`
-    : `Smallest ef in the sweep with recall@${k} ≥ ${target}: **${smallestEf}**.`,
-  ``,
-  `## Snapshot (hnsw)`,
-  ``,
-  `Save ${round(snapshotSaveMs)} ms, load (with CRC check) ${round(snapshotLoadMs)} ms, ${round(report.hnsw.snapshot.bytes / 2 ** 20)} MiB on disk. Peak RSS ${report.rssMiB} MiB.`,
-  ``,
-];
-
-await fs.mkdir(args.out!, { recursive: true });
-await fs.writeFile(path.join(args.out!, 'index.json'), `${JSON.stringify(report, null, 2)}\n`);
-await fs.writeFile(path.join(args.out!, 'index.md'), md.join('\n'));
-process.stdout.write(md.join('\n'));
+const built = new Map<GridRun, HnswVectorIndex>();
+for (const m of ms) {
+  for (const efConstruction of efConstructions) {
+    const [run, index] = await runConfig(m, efConstruction);
+    built.set(run, index);
+    await write([...built.keys()], false);
+  }
+}
+log(`interleaved latency pass over ${built.size} builds (load ${load().join(' ')})`);
+interleavedLatency(built);
+log(`  done (load ${load().join(' ')})`);
+process.stdout.write(await write([...built.keys()], true));

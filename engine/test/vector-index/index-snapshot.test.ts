@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { ClusteredVectors } from '../../src/vector-index/clustered-vectors.js';
 import { createVectorIndex, type VectorIndexKind } from '../../src/vector-index/create-vector-index.js';
 import { HnswVectorIndex } from '../../src/vector-index/hnsw-vector-index.js';
@@ -123,5 +124,15 @@ describe('snapshot lifecycle', () => {
     const loaded = await loadSnapshot(dir, { ...expectation(meta), hnsw: { ...params, efSearch: 300 } });
     expect(loaded.ok && loaded.index instanceof HnswVectorIndex && loaded.index.params.efSearch).toBe(300);
     expect(await loadSnapshot(dir, { ...expectation(meta), hnsw: { ...params, m: 32 } })).toMatchObject({ ok: false, status: 'stale' });
+    expect(await loadSnapshot(dir, { ...expectation(meta), hnsw: { ...params, efConstruction: 400 } })).toMatchObject({ ok: false, status: 'stale' });
+  });
+
+  it('rebuilds a graph saved under the previous defaults (m 16, efConstruction 200) when the configured defaults differ', async () => {
+    const gen = new ClusteredVectors({ dimensions: dims, clusters: 4, noise: 0.9, seed: 5 });
+    const index = createVectorIndex('hnsw', dims, { m: 16, efConstruction: 200, efSearch: 200 });
+    gen.sample(50).forEach((v, i) => index.upsert(i + 1, v));
+    const meta = await saveSnapshot(dir, index, { modelId: 'model-a', checksum: 'sum-1' });
+    const loaded = await loadSnapshot(dir, { ...expectation(meta), kind: 'hnsw', hnsw: loadConfig({}).hnsw });
+    expect(loaded).toMatchObject({ ok: false, status: 'stale', reason: expect.stringMatching(/m=16 efConstruction=200/) });
   });
 });
