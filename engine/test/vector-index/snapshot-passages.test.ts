@@ -77,7 +77,7 @@ describe('snapshot with passages', () => {
     const meta = JSON.parse(await fs.readFile(path.join(dir, SNAPSHOT_META_FILE), 'utf8'));
     const file = path.join(dir, meta.files.passages.name);
     const bytes = await fs.readFile(file);
-    bytes[bytes.length - 1] ^= 0x10;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x10;
     await fs.writeFile(file, bytes);
     expect(await loadSnapshot(dir, expected)).toMatchObject({ ok: false, status: 'corrupt', reason: expect.stringMatching(/CRC/) });
     await fs.rm(file);
