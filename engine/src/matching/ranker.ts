@@ -1,5 +1,6 @@
 import { hardRuleContext, hardRuleViolation, type HardRule } from './rules.js';
 import {
+  aggregateSimilarity,
   capacitySignal,
   experienceSignal,
   fairnessSignal,
@@ -78,12 +79,28 @@ function menteeWindow(request: MatchRequestFilters, now: Date): DailyWindow | nu
 
 const SEMANTIC = FACTOR_NAMES.indexOf('semantic');
 
-/** Score desc, then semantic value desc, then external id asc (code-unit order, locale-independent). */
+/** Raw passage/whole-text similarity before calibration; -1 without any vector. */
+function rawSemantic(c: CandidateInput): number {
+  return aggregateSimilarity(c.wholeSimilarity, c.passageSimilarities.map((p) => p.similarity)) ?? -1;
+}
+
+/**
+ * Score desc, then semantic value desc, then the raw evidence under the calibrated signals (semantic
+ * similarity, then TF-IDF cosine) desc, then external id asc (code-unit order, locale-independent).
+ * Both signals saturate at 1, so two near-identical bios can tie on score; the one whose own words the
+ * question repeats must still come first.
+ */
 export function compareScored(a: ScoredCandidate, b: ScoredCandidate): number {
   if (a.score !== b.score) return b.score - a.score;
   const sa = a.factors[SEMANTIC]!.value;
   const sb = b.factors[SEMANTIC]!.value;
   if (sa !== sb) return sb - sa;
+  const ra = rawSemantic(a.candidate);
+  const rb = rawSemantic(b.candidate);
+  if (ra !== rb) return rb - ra;
+  const la = a.candidate.lexicalSimilarity;
+  const lb = b.candidate.lexicalSimilarity;
+  if (la !== lb) return lb - la;
   const ia = a.candidate.mentor.externalId;
   const ib = b.candidate.mentor.externalId;
   return ia < ib ? -1 : ia > ib ? 1 : 0;
