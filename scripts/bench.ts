@@ -73,7 +73,7 @@ const pgvector = await runPgvectorBench(
   data.mentorVectors.slice(0, pgvectorRows),
   data.questionVectors.slice(0, pgvectorQueries),
   pgvectorRows === n ? vector.truth.slice(0, pgvectorQueries) : null,
-  { m: vector.hnsw.m, efConstruction: vector.hnsw.efConstruction, k: K },
+  { m: vector.hnsw.m, efConstruction: vector.hnsw.efConstruction, k: K, efSearch: vector.hnsw.efSearch },
   log,
 );
 

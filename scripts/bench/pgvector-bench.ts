@@ -44,7 +44,7 @@ export async function runPgvectorBench(
   vectors: readonly Float32Array[],
   queries: readonly Float32Array[],
   truth: readonly VectorHit[][] | null,
-  opts: { m: number; efConstruction: number; k: number },
+  opts: { m: number; efConstruction: number; k: number; efSearch: number },
   log: (m: string) => void,
 ): Promise<PgvectorBenchResult> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'mm-bench-pgvector-'));
@@ -81,7 +81,8 @@ export async function runPgvectorBench(
 
     const expected = truth ?? exactTopK(vectors, queries, opts.k);
     const sql = `select id from bench_vectors order by embedding <=> $1::vector limit ${opts.k}`;
-    for (const ef of PGVECTOR_EF) {
+    // The engine's own ef joins the sweep, so the summary can compare both at the configured setting.
+    for (const ef of [...new Set([...PGVECTOR_EF, opts.efSearch])].sort((a, b) => a - b)) {
       await query(handle, `set hnsw.ef_search = ${ef}`);
       const params = queries.map(literal);
       for (const p of params.slice(0, 10)) await query(handle, sql, [p]);
