@@ -14,6 +14,11 @@ export interface AppConfig {
   /** Folder name under modelsDir. */
   model: string;
   embeddingBatchSize: number;
+  /**
+   * onnxruntime intra-op threads; 0 lets it use every core. On a host whose cores are busy with other work, two
+   * threads stall on each other and one thread embedded up to twice as fast (bench/embedding.md notes).
+   */
+  embeddingThreads: number;
   /** Below this many mentors the exact scan answers queries instead of HNSW. */
   exactScanBelow: number;
   hnsw: { m: number; efConstruction: number; efSearch: number };
@@ -54,6 +59,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     modelsDir: path.resolve(env.MODELS_DIR || path.join(repoRoot, 'models')),
     model: env.EMBEDDING_MODEL || 'use-lite',
     embeddingBatchSize: int(env, 'EMBEDDING_BATCH_SIZE', 32, 1, 1024),
+    embeddingThreads: int(env, 'EMBEDDING_THREADS', 0, 0, 256),
     exactScanBelow: int(env, 'EXACT_SCAN_BELOW', 2000, 0, 10_000_000),
     // bench/index.md, 100k real embeddings of the templated demo bios (near-duplicates, flat neighbourhoods):
     // m 32 / efConstruction 400 / ef 300 gives recall@10 0.995 (p5 1, worst query 0.7) at p50 1.4 ms, as fast

@@ -97,6 +97,18 @@ describe('use-lite ONNX port against the reference runtime', () => {
     expect(cosine(emptyAlone!, emptyFloat!)).toBeGreaterThan(0.999999);
   });
 
+  it('embeds the same with one onnxruntime thread (EMBEDDING_THREADS=1) as with the default', async () => {
+    const single = await createEmbeddingProvider({ modelsDir: defaultModelsDir, model: 'use-lite', embeddingBatchSize: 16, embeddingThreads: 1 });
+    try {
+      const sample = texts.slice(0, 24);
+      const [a, b] = [await provider.embed(sample), await single.embed(sample)];
+      expect(single.id).toBe(provider.id);
+      a.forEach((v, i) => expect(cosine(v, b[i]!)).toBeGreaterThan(0.99999));
+    } finally {
+      await single.close?.();
+    }
+  });
+
   it('returns unit-length vectors and an id that names the model and its file hash', async () => {
     const [v] = await provider.embed(['unit length']);
     expect(Math.hypot(...v!)).toBeCloseTo(1, 5);

@@ -55,7 +55,9 @@ async function sha256File(file: string): Promise<string> {
  * that differs re-embeds stored vectors while rebuilding the same bytes (the builder is
  * deterministic) keeps them. Throws MODEL_UNAVAILABLE when the folder is missing or does not load.
  */
-export async function createEmbeddingProvider(config: Pick<AppConfig, 'modelsDir' | 'model' | 'embeddingBatchSize'>): Promise<EmbeddingProvider> {
+export async function createEmbeddingProvider(
+  config: Pick<AppConfig, 'modelsDir' | 'model' | 'embeddingBatchSize'> & Partial<Pick<AppConfig, 'embeddingThreads'>>,
+): Promise<EmbeddingProvider> {
   const dir = path.join(config.modelsDir, config.model);
   const fail = (detail: string, cause?: unknown): never => {
     throw new AppError('MODEL_UNAVAILABLE', { model: config.model, path: dir, detail }, cause);
@@ -84,6 +86,7 @@ export async function createEmbeddingProvider(config: Pick<AppConfig, 'modelsDir
       model: config.model,
       id: `${config.model}-${hash.slice(0, 8)}`,
       batchSize: config.embeddingBatchSize,
+      ...(config.embeddingThreads ? { threads: config.embeddingThreads } : {}),
       pooling: settings.pooling ?? 'mean',
       dtype,
       ...(settings.unigramTieBreak ? { unigramTieBreak: settings.unigramTieBreak } : {}),

@@ -13,6 +13,8 @@ export interface TransformersEmbeddingOptions {
   /** Recorded next to stored vectors; see create-embedding-provider.ts for how it is derived. */
   id: string;
   batchSize: number;
+  /** onnxruntime intra-op threads; 0 keeps its default (every core). */
+  threads?: number;
   pooling: Pooling;
   dtype: ModelDtype;
   /** Break Unigram score ties like the USE Lite reference tokenizer (see reference-unigram-ties.ts). */
@@ -39,7 +41,7 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
     const extractor = (await pipeline('feature-extraction', options.model, {
       local_files_only: true,
       dtype: options.dtype,
-      session_options: { graphOptimizationLevel: 'all' },
+      session_options: { graphOptimizationLevel: 'all', ...(options.threads ? { intraOpNumThreads: options.threads } : {}) },
     })) as FeatureExtractionPipeline;
     if (options.unigramTieBreak === 'shorter-last-piece') {
       // The @huggingface/tokenizers instance behind the transformers.js wrapper; not in its types.
