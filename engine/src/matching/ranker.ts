@@ -1,6 +1,5 @@
 import { hardRuleContext, hardRuleViolation, type HardRule } from './rules.js';
 import {
-  aggregateSimilarity,
   capacitySignal,
   experienceSignal,
   fairnessSignal,
@@ -48,6 +47,8 @@ export interface SignalDetails {
   matchedSkills: string[];
   menteeYears: number | null;
   fairnessRatio: number;
+  /** The semantic signal's aggregate cosine before calibration; null when the mentor has no vectors. */
+  rawSimilarity: number | null;
 }
 
 export interface ScoredCandidate {
@@ -79,11 +80,6 @@ function menteeWindow(request: MatchRequestFilters, now: Date): DailyWindow | nu
 
 const SEMANTIC = FACTOR_NAMES.indexOf('semantic');
 
-/** Raw passage/whole-text similarity before calibration; -1 without any vector. */
-function rawSemantic(c: CandidateInput): number {
-  return aggregateSimilarity(c.wholeSimilarity, c.passageSimilarities.map((p) => p.similarity)) ?? -1;
-}
-
 /**
  * Score desc, then semantic value desc, then the raw evidence under the calibrated signals (semantic
  * similarity, then TF-IDF cosine) desc, then external id asc (code-unit order, locale-independent).
@@ -95,8 +91,8 @@ export function compareScored(a: ScoredCandidate, b: ScoredCandidate): number {
   const sa = a.factors[SEMANTIC]!.value;
   const sb = b.factors[SEMANTIC]!.value;
   if (sa !== sb) return sb - sa;
-  const ra = rawSemantic(a.candidate);
-  const rb = rawSemantic(b.candidate);
+  const ra = a.details.rawSimilarity ?? -1;
+  const rb = b.details.rawSimilarity ?? -1;
   if (ra !== rb) return rb - ra;
   const la = a.candidate.lexicalSimilarity;
   const lb = b.candidate.lexicalSimilarity;
@@ -156,8 +152,9 @@ export function rankCandidates(input: RankInput): RankOutput {
     const timezone = timezones.get(candidate) ?? null;
     const share = exposure.totalCapacity > 0 ? mentor.capacityPerMonth / exposure.totalCapacity : 0;
     const fairness = fairnessSignal(candidate.shownRecently, exposure.totalShown, share, rules.fairnessTolerance);
+    const semantic = semanticSignal(candidate.wholeSimilarity, candidate.passageSimilarities.map((p) => p.similarity));
     const values: Record<FactorName, number> = {
-      semantic: semanticSignal(candidate.wholeSimilarity, candidate.passageSimilarities.map((p) => p.similarity)),
+      semantic: semantic.value,
       lexical: lexicalSignal(candidate.lexicalSimilarity),
       skills: skills.value,
       language: language.value,
@@ -184,6 +181,7 @@ export function rankCandidates(input: RankInput): RankOutput {
         matchedSkills: skills.matched,
         menteeYears,
         fairnessRatio: fairness.ratio,
+        rawSimilarity: semantic.raw,
       },
     };
   });

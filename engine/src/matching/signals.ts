@@ -38,9 +38,10 @@ export function aggregateSimilarity(whole: number | null, passages: readonly num
   return parts.reduce((a, [w, v]) => a + w * v, 0) / weight;
 }
 
-export function semanticSignal(whole: number | null, passages: readonly number[], calibration?: CosineCalibration): number {
+/** The calibrated signal and the raw aggregate under it (null without any vector), which breaks ties of saturated values. */
+export function semanticSignal(whole: number | null, passages: readonly number[], calibration?: CosineCalibration): { value: number; raw: number | null } {
   const raw = aggregateSimilarity(whole, passages);
-  return raw === null ? 0 : calibrateCosine(raw, calibration);
+  return { value: raw === null ? 0 : calibrateCosine(raw, calibration), raw };
 }
 
 /**

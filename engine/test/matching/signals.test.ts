@@ -31,11 +31,11 @@ describe('semantic', () => {
     expect(aggregateSimilarity(0.3, [])).toBeCloseTo(0.3, 12);
     expect(aggregateSimilarity(null, [0.6])).toBeCloseTo(0.6, 12);
     expect(aggregateSimilarity(null, [])).toBeNull();
-    expect(semanticSignal(null, [])).toBe(0);
+    expect(semanticSignal(null, [])).toEqual({ value: 0, raw: null });
   });
 
   it('one passage right on topic beats a uniformly lukewarm bio', () => {
-    expect(semanticSignal(0.35, [0.7, 0.2, 0.15])).toBeGreaterThan(semanticSignal(0.4, [0.35, 0.35, 0.35]));
+    expect(semanticSignal(0.35, [0.7, 0.2, 0.15]).value).toBeGreaterThan(semanticSignal(0.4, [0.35, 0.35, 0.35]).value);
   });
 });
 
