@@ -17,6 +17,9 @@ import { SkillsVocabulary } from '../matching/skills-vocabulary.js';
 import type { JobProgress } from './job-service.js';
 import { embedMentors } from './mentor-embedding.js';
 
+function passageVectorsOf(e: StoredEmbedding): PassageVectors {
+  return { vector: e.vector, spans: e.passageSpans, vectors: e.passageVectors };
+}
 
 export type IndexState = 'loading' | 'rebuilding' | 'ready' | 'failed';
 
@@ -141,7 +144,7 @@ export class SearchIndex {
       if (savedPassages) for (const [mentorId, stored] of savedPassages) add(mentorId, stored);
       else {
         for await (const e of embeddings.streamForModel(this.embedder.id, 1000)) {
-          add(e.mentorId, { vector: e.vector, spans: e.passageSpans, vectors: e.passageVectors });
+          add(e.mentorId, passageVectorsOf(e));
         }
       }
       phase(savedPassages ? 'passages from snapshot, build in memory' : 'read embeddings, build in memory');
@@ -187,7 +190,7 @@ export class SearchIndex {
     const byId = new Map(embeddings.map((e) => [e.mentorId, e]));
     for (const mentor of mentors) {
       const e = byId.get(mentor.rowId);
-      if (e) this.put(mentor, { vector: e.vector, spans: e.passageSpans, vectors: e.passageVectors }, true);
+      if (e) this.put(mentor, passageVectorsOf(e), true);
       else {
         this.mentors.set(mentor.rowId, mentor);
         this.bm25.upsert(mentor.rowId, mentor);
