@@ -113,6 +113,7 @@ if (app && (phase === 'all' || phase === 'match')) {
     const lexicalHits = time('  bm25 search', () => search.bm25.search(text, 100, active), i);
     const ids = [...new Set([...vectorHits.map((h) => h.label), ...lexicalHits.map((h) => h.id)])];
     time('  bm25 scoreDocuments', () => search.bm25.scoreDocuments(text, ids), i);
+    time('  bm25 cosineDocuments', () => search.bm25.cosineDocuments(text, ids), i);
     // The whole service call, cached question vector, recording on (as /match does).
     const r = await engine.matcher.match({ text, k: 10 }, { queryVector: qv });
     if (i < warm) continue;

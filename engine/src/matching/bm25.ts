@@ -17,9 +17,25 @@ export interface Bm25Options {
   b?: number;
 }
 
+/** One term's documents: parallel slot and term-frequency arrays, the first `length` entries in use. */
 interface Postings {
-  slots: number[];
-  tfs: number[];
+  slots: Uint32Array;
+  tfs: Uint32Array;
+  length: number;
+}
+
+function appendPosting(p: Postings, slot: number, tf: number): void {
+  if (p.length === p.slots.length) {
+    const slots = new Uint32Array(p.length * 2);
+    const tfs = new Uint32Array(p.length * 2);
+    slots.set(p.slots);
+    tfs.set(p.tfs);
+    p.slots = slots;
+    p.tfs = tfs;
+  }
+  p.slots[p.length] = slot;
+  p.tfs[p.length] = tf;
+  p.length++;
 }
 
 /** The text a mentor is found by lexically: the same fields that are embedded. */
@@ -45,7 +61,14 @@ export class Bm25Index {
   private readonly slotTfs: (Uint32Array | null)[] = [];
   private readonly freeSlots: number[] = [];
   private totalLength = 0;
+  /** Bumped by every write: N, df and the average length, hence the caches below, depend on all documents. */
+  private version = 0;
+  /** Per slot, k1 · (1 − b + b · length / avgLength), for `version`. */
+  private lengthNorms: { version: number; values: Float64Array } | null = null;
+  /** Per slot, the TF-IDF norm for `cosineDocuments`, NaN until first asked for in `version`. */
+  private tfidfNorms: { version: number; values: Float64Array } | null = null;
   private scratch = new Float64Array(0);
+  private touched = new Uint32Array(0);
   /** Per-term counts while one document is being added; all zero between calls. */
   private termCounts = new Uint32Array(0);
 
@@ -71,7 +94,7 @@ export class Bm25Index {
       if (termId === undefined) {
         termId = this.postings.length;
         this.termIds.set(term, termId);
-        this.postings.push({ slots: [], tfs: [] });
+        this.postings.push({ slots: new Uint32Array(4), tfs: new Uint32Array(4), length: 0 });
       }
       if (termId >= this.termCounts.length) {
         const grown = new Uint32Array(Math.max(1024, this.postings.length * 2));
@@ -88,9 +111,7 @@ export class Bm25Index {
       const termId = ids[i]!;
       tfs[i] = this.termCounts[termId]!;
       this.termCounts[termId] = 0;
-      const p = this.postings[termId]!;
-      p.slots.push(slot);
-      p.tfs.push(tfs[i]!);
+      appendPosting(this.postings[termId]!, slot, tfs[i]!);
     }
     this.slotIds[slot] = id;
     this.slotLengths[slot] = terms.length;
@@ -98,6 +119,7 @@ export class Bm25Index {
     this.slotTfs[slot] = tfs;
     this.idToSlot.set(id, slot);
     this.totalLength += terms.length;
+    this.version++;
   }
 
   remove(id: number): boolean {
@@ -105,18 +127,18 @@ export class Bm25Index {
     if (slot === undefined) return false;
     for (const termId of this.slotTerms[slot]!) {
       const p = this.postings[termId]!;
-      const at = p.slots.indexOf(slot);
-      // Order within a postings list does not matter: swap with the last entry and pop.
-      p.slots[at] = p.slots[p.slots.length - 1]!;
-      p.tfs[at] = p.tfs[p.tfs.length - 1]!;
-      p.slots.pop();
-      p.tfs.pop();
+      const at = p.slots.subarray(0, p.length).indexOf(slot);
+      // Order within a postings list does not matter: move the last entry into the gap.
+      p.length--;
+      p.slots[at] = p.slots[p.length]!;
+      p.tfs[at] = p.tfs[p.length]!;
     }
     this.totalLength -= this.slotLengths[slot]!;
     this.slotTerms[slot] = null;
     this.slotTfs[slot] = null;
     this.idToSlot.delete(id);
     this.freeSlots.push(slot);
+    this.version++;
     return true;
   }
 
@@ -124,19 +146,33 @@ export class Bm25Index {
     const ids = new Set<number>();
     for (const term of indexTerms(query)) {
       const id = this.termIds.get(term);
-      if (id !== undefined && this.postings[id]!.slots.length > 0) ids.add(id);
+      if (id !== undefined && this.postings[id]!.length > 0) ids.add(id);
     }
     return [...ids];
   }
 
   /** Lucene's non-negative idf. */
   private idf(termId: number): number {
-    const n = this.postings[termId]!.slots.length;
+    const n = this.postings[termId]!.length;
     return Math.log(1 + (this.size - n + 0.5) / (n + 0.5));
   }
 
-  private termScore(idf: number, tf: number, length: number, avgLength: number): number {
-    return (idf * tf * (this.k1 + 1)) / (tf + this.k1 * (1 - this.b + (this.b * length) / avgLength));
+  /** `lengthNorm` is k1 · (1 − b + b · length / avgLength), from `slotLengthNorms`. */
+  private termScore(idf: number, tf: number, lengthNorm: number): number {
+    return (idf * tf * (this.k1 + 1)) / (tf + lengthNorm);
+  }
+
+  /** Every search touches thousands of documents at 100k mentors; their length factor changes only with writes. */
+  private slotLengthNorms(): Float64Array {
+    if (this.lengthNorms?.version !== this.version) {
+      const avgLength = this.totalLength / this.size;
+      const values = this.lengthNorms?.values.length === this.slotIds.length ? this.lengthNorms.values : new Float64Array(this.slotIds.length);
+      for (let slot = 0; slot < values.length; slot++) {
+        if (this.slotTerms[slot]) values[slot] = this.k1 * (1 - this.b + (this.b * this.slotLengths[slot]!) / avgLength);
+      }
+      this.lengthNorms = { version: this.version, values };
+    }
+    return this.lengthNorms.values;
   }
 
   /** Top `k` documents by BM25, best first; ties broken by id ascending. */
@@ -144,22 +180,32 @@ export class Bm25Index {
     if (k <= 0 || this.size === 0) return [];
     const termIds = this.queryTermIds(query);
     if (termIds.length === 0) return [];
-    if (this.scratch.length < this.slotIds.length) this.scratch = new Float64Array(this.slotIds.length * 2);
+    if (this.scratch.length < this.slotIds.length) {
+      this.scratch = new Float64Array(this.slotIds.length * 2);
+      this.touched = new Uint32Array(this.slotIds.length * 2);
+    }
     const scores = this.scratch;
-    const touched: number[] = [];
-    const avgLength = this.totalLength / this.size;
+    const touched = this.touched;
+    let touchedCount = 0;
+    const norms = this.slotLengthNorms();
+    const k1Plus1 = this.k1 + 1;
     for (const termId of termIds) {
       const idf = this.idf(termId);
-      const { slots, tfs } = this.postings[termId]!;
-      for (let i = 0; i < slots.length; i++) {
+      const { slots, tfs, length } = this.postings[termId]!;
+      for (let i = 0; i < length; i++) {
         const slot = slots[i]!;
-        if (scores[slot] === 0) touched.push(slot);
-        scores[slot]! += this.termScore(idf, tfs[i]!, this.slotLengths[slot]!, avgLength);
+        const tf = tfs[i]!;
+        const before = scores[slot]!;
+        // Every term score is positive, so 0 means not seen yet.
+        if (before === 0) touched[touchedCount++] = slot;
+        // termScore, inlined: this loop runs once per posting.
+        scores[slot] = before + (idf * tf * k1Plus1) / (tf + norms[slot]!);
       }
     }
     // Bounded insertion into a sorted top list: most documents fail the threshold check.
     const top: Bm25Hit[] = [];
-    for (const slot of touched) {
+    for (let t = 0; t < touchedCount; t++) {
+      const slot = touched[t]!;
       const score = scores[slot]!;
       scores[slot] = 0;
       const id = this.slotIds[slot]!;
@@ -181,7 +227,7 @@ export class Bm25Index {
     const result = new Map<number, number>();
     const termIds = this.queryTermIds(query);
     const idfs = termIds.map((t) => this.idf(t));
-    const avgLength = this.size ? this.totalLength / this.size : 1;
+    const norms = this.size > 0 ? this.slotLengthNorms() : null;
     for (const id of ids) {
       const slot = this.idToSlot.get(id);
       let score = 0;
@@ -190,7 +236,7 @@ export class Bm25Index {
         const tfs = this.slotTfs[slot]!;
         for (let q = 0; q < termIds.length; q++) {
           const at = binarySearch(terms, termIds[q]!);
-          if (at >= 0) score += this.termScore(idfs[q]!, tfs[at]!, this.slotLengths[slot]!, avgLength);
+          if (at >= 0) score += this.termScore(idfs[q]!, tfs[at]!, norms![slot]!);
         }
       }
       result.set(id, score);
@@ -201,6 +247,26 @@ export class Bm25Index {
   /** scikit-learn's smoothed idf, ln((1 + N) / (1 + df)) + 1: a term no document has still weighs the question. */
   private smoothIdf(documentFrequency: number): number {
     return Math.log((1 + this.size) / (1 + documentFrequency)) + 1;
+  }
+
+  /** The norm of the slot's TF-IDF vector, kept until the next write (it depends on every term's df and on N). */
+  private tfidfNorm(slot: number): number {
+    if (this.tfidfNorms?.version !== this.version) {
+      const reuse = this.tfidfNorms?.values.length === this.slotIds.length;
+      this.tfidfNorms = { version: this.version, values: (reuse ? this.tfidfNorms!.values : new Float64Array(this.slotIds.length)).fill(NaN) };
+    }
+    const cached = this.tfidfNorms.values[slot]!;
+    if (!Number.isNaN(cached)) return cached;
+    const terms = this.slotTerms[slot]!;
+    const tfs = this.slotTfs[slot]!;
+    let sumOfSquares = 0;
+    for (let i = 0; i < terms.length; i++) {
+      const weight = (1 + Math.log(tfs[i]!)) * this.smoothIdf(this.postings[terms[i]!]!.length);
+      sumOfSquares += weight * weight;
+    }
+    const norm = Math.sqrt(sumOfSquares);
+    this.tfidfNorms.values[slot] = norm;
+    return norm;
   }
 
   /**
@@ -214,14 +280,15 @@ export class Bm25Index {
     const result = new Map<number, number>();
     const counts = new Map<string, number>();
     for (const term of indexTerms(query)) counts.set(term, (counts.get(term) ?? 0) + 1);
-    const known: { termId: number; weight: number }[] = [];
+    const known: { termId: number; weight: number; idf: number }[] = [];
     let queryNorm = 0;
     for (const [term, count] of counts) {
       const termId = this.termIds.get(term);
-      const df = termId === undefined ? 0 : this.postings[termId]!.slots.length;
-      const weight = (1 + Math.log(count)) * this.smoothIdf(df);
+      const df = termId === undefined ? 0 : this.postings[termId]!.length;
+      const idf = this.smoothIdf(df);
+      const weight = (1 + Math.log(count)) * idf;
       queryNorm += weight * weight;
-      if (df > 0) known.push({ termId: termId!, weight });
+      if (df > 0) known.push({ termId: termId!, weight, idf });
     }
     queryNorm = Math.sqrt(queryNorm);
     for (const id of ids) {
@@ -232,17 +299,13 @@ export class Bm25Index {
       }
       const terms = this.slotTerms[slot]!;
       const tfs = this.slotTfs[slot]!;
-      let docNorm = 0;
-      for (let i = 0; i < terms.length; i++) {
-        const weight = (1 + Math.log(tfs[i]!)) * this.smoothIdf(this.postings[terms[i]!]!.slots.length);
-        docNorm += weight * weight;
-      }
+      const docNorm = this.tfidfNorm(slot);
       let product = 0;
-      for (const { termId, weight } of known) {
+      for (const { termId, weight, idf } of known) {
         const at = binarySearch(terms, termId);
-        if (at >= 0) product += weight * (1 + Math.log(tfs[at]!)) * this.smoothIdf(this.postings[termId]!.slots.length);
+        if (at >= 0) product += weight * (1 + Math.log(tfs[at]!)) * idf;
       }
-      result.set(id, docNorm > 0 ? Math.min(1, product / (queryNorm * Math.sqrt(docNorm))) : 0);
+      result.set(id, docNorm > 0 ? Math.min(1, product / (queryNorm * docNorm)) : 0);
     }
     return result;
   }
