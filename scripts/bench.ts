@@ -8,17 +8,20 @@
  *     [--duration 10] [--out bench]
  *
  * Writes the JSON, <out>/report-<N>.md and <out>/recall-latency-<N>.png, and prints a summary table.
+ * When the JSON lands in the repository's bench/ folder, the README's results table is regenerated from it.
  * Whole-text vectors are cached in .data/bench-cache, so only the first run at a size pays for them.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../engine/src/config.js';
 import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
 import { runAppBench } from './bench/app-bench.js';
 import { loadBenchData } from './bench/bench-data.js';
 import { runPgvectorBench } from './bench/pgvector-bench.js';
+import { updateReadmeResults } from './bench/readme-results.js';
 import { recallLatencySvg, table, writePng } from './bench/report.js';
 import { round } from './bench/stats.js';
 import { K, runVectorBench } from './bench/vector-bench.js';
@@ -222,3 +225,8 @@ The real app (\`buildApp\`, model \`${embedder.id}\`, configuration from the env
 ${sampleNotes.length ? `\n## Sampling\n\n${sampleNotes.map((s) => `- ${s}`).join('\n')}\n` : ''}`;
 await fs.writeFile(path.join(outDir, `report-${n}.md`), md);
 log(`wrote ${path.relative(process.cwd(), jsonPath)}, ${path.relative(process.cwd(), path.join(outDir, `report-${n}.md`))} and ${pngWritten ? pngName : 'an SVG (no PNG converter found)'}`);
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+if (path.dirname(jsonPath) === path.join(repoRoot, 'bench')) {
+  await updateReadmeResults(path.join(repoRoot, 'README.md'), path.join(repoRoot, 'bench'));
+  log('README.md results regenerated from bench/bench-*.json');
+}
