@@ -111,15 +111,36 @@ export async function bulkInsert(app: FastifyInstance, mentors: readonly MentorI
   }
 }
 
-async function probeStartup(dataDir: string): Promise<StartupProbe> {
+/**
+ * Starts the app on `dataDir` in a fresh process that reports its start-up and then listens, so HTTP
+ * latency is measured on a server whose heap holds only what a real one does.
+ */
+async function startServer(dataDir: string): Promise<{ startup: StartupProbe; address: string; stop: () => Promise<void> }> {
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-  const child = spawn(tsx, [path.join(here, 'startup-probe.ts'), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(tsx, [path.join(here, 'startup-probe.ts'), dataDir, '--listen'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const lines: Record<string, unknown>[] = [];
   let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const line = out.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !line.startsWith('{')) throw new Error(`startup probe failed (exit ${code}): ${out}`);
-  return JSON.parse(line) as StartupProbe;
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
+        const line = out.slice(0, nl).trim();
+        out = out.slice(nl + 1);
+        if (line.startsWith('{')) lines.push(JSON.parse(line) as Record<string, unknown>);
+        if (lines.length === 2) resolve();
+      }
+    });
+    void closed.then((code) => reject(new Error(`server process exited (${code}) before listening: ${JSON.stringify(lines)} ${out}`)));
+  });
+  return {
+    startup: lines[0] as unknown as StartupProbe,
+    address: String(lines[1]!.address),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await closed;
+    },
+  };
 }
 
 const matchBody = (text: string) => JSON.stringify({ text, k: 10 });
@@ -159,30 +180,38 @@ export async function runAppBench(embedder: EmbeddingProvider, opts: AppBenchOpt
     );
     log(`in-process /match p50 ${inProcess.p50Ms} ms, p99 ${inProcess.p99Ms} ms`);
 
-    const address = await app.listen({ host: '127.0.0.1', port: 0 });
-    const requests = questions.map((q) => ({ method: 'POST', path: '/api/match', headers: { 'content-type': 'application/json' }, body: matchBody(q) }));
-    const http: HttpPoint[] = [];
-    for (const connections of opts.connections) {
-      // One worker thread keeps the load generator off the server's event loop.
-      const r = await autocannon({ url: address, connections, pipelining: 1, duration: opts.durationS, workers: 1, requests });
-      const point = {
-        connections,
-        p50Ms: r.latency.p50,
-        p99Ms: r.latency.p99,
-        meanMs: round(r.latency.mean, 2),
-        reqPerS: round(r.requests.average, 1),
-        requests: r.requests.total,
-        errors: r.errors,
-        non2xx: r.non2xx,
-      };
-      log(`http c=${connections}: p50 ${point.p50Ms} ms, p99 ${point.p99Ms} ms, ${point.reqPerS} req/s (${point.non2xx} non-2xx, ${point.errors} errors)`);
-      http.push(point);
-    }
     await app.close();
 
-    log('start-up with the saved index (fresh process)');
-    const startup = await probeStartup(dataDir);
+    log('start-up with the saved index (fresh server process), then /match over HTTP against it');
+    const server = await startServer(dataDir);
+    const { startup } = server;
     log(`  ${round(startup.startupMs)} ms (${startup.loadedFrom}, ${startup.indexSize} vectors)`);
+    const requests = questions.map((q) => ({ method: 'POST', path: '/api/match', headers: { 'content-type': 'application/json' }, body: matchBody(q) }));
+    const http: HttpPoint[] = [];
+    try {
+      for (const q of questions.slice(0, 20)) {
+        const res = await fetch(`${server.address}/api/match`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: matchBody(q) });
+        if (res.status !== 200) throw new Error(`/api/match answered ${res.status}: ${await res.text()}`);
+      }
+      for (const connections of opts.connections) {
+        // One worker thread keeps the load generator off this process's event loop.
+        const r = await autocannon({ url: server.address, connections, pipelining: 1, duration: opts.durationS, workers: 1, requests });
+        const point = {
+          connections,
+          p50Ms: r.latency.p50,
+          p99Ms: r.latency.p99,
+          meanMs: round(r.latency.mean, 2),
+          reqPerS: round(r.requests.average, 1),
+          requests: r.requests.total,
+          errors: r.errors,
+          non2xx: r.non2xx,
+        };
+        log(`http c=${connections}: p50 ${point.p50Ms} ms, p99 ${point.p99Ms} ms, ${point.reqPerS} req/s (${point.non2xx} non-2xx, ${point.errors} errors)`);
+        http.push(point);
+      }
+    } finally {
+      await server.stop();
+    }
     return {
       mentors: mentors.length,
       indexing: { mentors: sample.length, texts, ms: round(indexMs), mentorsPerS: round((sample.length / indexMs) * 1000, 1) },

@@ -1,9 +1,11 @@
 /**
  * Child process of scripts/bench.ts: starts the app on an existing DATA_DIR whose index snapshot is
  * saved, and prints one JSON line with the start-up time and the memory the loaded index took.
- * A fresh process keeps the parent's benchmark data out of the memory numbers.
+ * A fresh process keeps the parent's benchmark data out of the memory numbers, and, with --listen, out
+ * of the server's heap while the parent measures HTTP latency: the server then prints
+ * `{"address": ...}` and serves until SIGTERM.
  *
- *   tsx scripts/bench/startup-probe.ts <dataDir>
+ *   tsx scripts/bench/startup-probe.ts <dataDir> [--listen]
  */
 import { buildApp } from '../../engine/src/app.js';
 import { loadConfig } from '../../engine/src/config.js';
@@ -26,7 +28,6 @@ await engine.search.whenReady();
 const readyMs = performance.now();
 const after = settledMemory();
 const status = engine.search.status();
-await app.close();
 process.stdout.write(
   `${JSON.stringify({
     startupMs: readyMs - start,
@@ -41,3 +42,10 @@ process.stdout.write(
     rssAfter: after.rss,
   })}\n`,
 );
+if (process.argv.includes('--listen')) {
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  process.stdout.write(`${JSON.stringify({ address })}\n`);
+} else {
+  await app.close();
+}
