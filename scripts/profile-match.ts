@@ -109,7 +109,9 @@ if (app && (phase === 'all' || phase === 'match')) {
   for (const [i, text] of questions.entries()) {
     const qv = questionVectors[i]!;
     // The pieces of retrieval on their own, with the same pool the match service uses.
-    const vectorHits = time('  hnsw search', () => search.vectors.search(qv, 100, active), i);
+    const vectorHits = time('  hnsw search', () => search.nearest(qv, 100, true), i);
+    // What a per-node filter costs (a call into JavaScript per visited node), as requests with exclusions pay.
+    time('  hnsw search, JS filter', () => search.nearest(qv, 100, true, active), i);
     const lexicalHits = time('  bm25 search', () => search.bm25.search(text, 100, active), i);
     const ids = [...new Set([...vectorHits.map((h) => h.label), ...lexicalHits.map((h) => h.id)])];
     time('  bm25 scoreDocuments', () => search.bm25.scoreDocuments(text, ids), i);

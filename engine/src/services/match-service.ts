@@ -97,7 +97,9 @@ export class MatchService {
     // demo questions (hit@5 0.878 → 0.829); ranking the larger pool costs a few milliseconds.
     const pool = Math.max(100, req.k * 10);
     const mode = opts.mode ?? 'hybrid';
-    const vectorHits = mode === 'lexical' ? [] : this.search.vectors.search(queryVector, pool, admissible);
+    // The vector index applies activeOnly itself; a per-node filter costs a call into JavaScript per visited node.
+    const otherRules = excluded.size > 0 || menteeLanguages.length > 0 || minCapacity > 0;
+    const vectorHits = mode === 'lexical' ? [] : this.search.nearest(queryVector, pool, config.rules.activeOnly, otherRules ? admissible : undefined);
     const lexicalHits = mode === 'semantic' ? [] : this.search.bm25.search(req.text, pool, admissible);
     const merged = mergeCandidates(vectorHits, lexicalHits);
     const lexical = mode === 'semantic' ? new Map<number, number>() : this.search.bm25.cosineDocuments(req.text, merged.map((c) => c.id));

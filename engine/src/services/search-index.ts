@@ -9,6 +9,7 @@ import { EmbeddingRepository, type StoredEmbedding } from '../db/embedding-repos
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import type { ExactVectorIndex } from '../vector-index/exact-vector-index.js';
 import type { HnswVectorIndex } from '../vector-index/hnsw-vector-index.js';
+import type { VectorHit } from '../vector-index/vector-index.js';
 import { createVectorIndex, type VectorIndexKind } from '../vector-index/create-vector-index.js';
 import { loadSnapshot, saveSnapshot } from '../vector-index/index-snapshot.js';
 import type { PassageVectors } from '../vector-index/snapshot-passages.js';
@@ -180,9 +181,25 @@ export class SearchIndex {
 
   private put(mentor: Mentor, stored: PassageVectors, addVector: boolean): void {
     if (addVector) this.vectors.upsert(mentor.rowId, stored.vector);
-    this.mentors.set(mentor.rowId, mentor);
+    this.setMentor(mentor);
     this.passages.set(mentor.rowId, stored);
+  }
+
+  private setMentor(mentor: Mentor): void {
+    this.mentors.set(mentor.rowId, mentor);
     this.bm25.upsert(mentor.rowId, mentor);
+    if (this.vectors.kind === 'hnsw') this.vectors.setHidden(mentor.rowId, !mentor.active);
+  }
+
+  /**
+   * The `k` mentors nearest to `query` among those that pass `filter`, inactive ones only when `activeOnly` is
+   * false. The HNSW graph keeps inactive mentors hidden, so the usual request (active only, no other rule)
+   * searches without a filter.
+   */
+  nearest(query: Float32Array, k: number, activeOnly: boolean, filter?: (rowId: number) => boolean): VectorHit[] {
+    if (this.vectors.kind === 'hnsw') return this.vectors.search(query, k, filter, { includeHidden: !activeOnly });
+    const active = (rowId: number) => this.mentors.get(rowId)?.active === true;
+    return this.vectors.search(query, k, activeOnly ? (rowId) => active(rowId) && (!filter || filter(rowId)) : filter);
   }
 
   /** Applies committed writes; embeddings are given only for mentors whose text changed. */
@@ -191,10 +208,7 @@ export class SearchIndex {
     for (const mentor of mentors) {
       const e = byId.get(mentor.rowId);
       if (e) this.put(mentor, passageVectorsOf(e), true);
-      else {
-        this.mentors.set(mentor.rowId, mentor);
-        this.bm25.upsert(mentor.rowId, mentor);
-      }
+      else this.setMentor(mentor);
     }
     this.skillsVocabulary = null;
     this.capacityTotal = null;
