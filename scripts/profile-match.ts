@@ -19,6 +19,8 @@ import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../engine/src/config.js';
 import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
+import { RequestRepository } from '../engine/src/db/request-repository.js';
+import { ExposureTracker } from '../engine/src/services/exposure-tracker.js';
 import { appConfig, bulkInsert, started } from './bench/app-bench.js';
 import { CACHE_DIR, loadBenchData } from './bench/bench-data.js';
 import { round, summarise } from './bench/stats.js';
@@ -123,6 +125,14 @@ if (app && (phase === 'all' || phase === 'match')) {
     add('match: rank + explain', r.timings.rankMs);
     add('match: record', r.timings.totalMs - r.timings.embedMs - r.timings.retrieveMs - r.timings.rankMs);
     add('match: total (no embed)', r.timings.totalMs - r.timings.embedMs);
+  }
+  // What one exposure refresh costs: the aggregate over every match recorded in the window (so far, this run's).
+  const requests = new RequestRepository(engine.database.db);
+  const windowDays = (await engine.configs.getActive()).rules.exposureWindowDays;
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    await new ExposureTracker(requests, app.log).current(windowDays);
+    add('exposure refresh (SQL)', performance.now() - t);
   }
   for (const [i, text] of questions.entries()) {
     const t = performance.now();

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { RequestRepository } from '../db/request-repository.js';
 
 export interface ExposureSnapshot {
@@ -8,31 +9,67 @@ export interface ExposureSnapshot {
   sessionsThisMonth: Map<number, number>;
 }
 
-// Counting in SQL on every request would cost more than ranking; a few seconds of staleness does not
-// change fairness, and this process's own writes are added in memory at once.
-const REFRESH_MS = 10_000;
+// Counting in SQL on every request would cost more than ranking: the aggregate runs over every match
+// recorded in the window. This process's own writes are added in memory at once, so a refresh only picks
+// up other writers (another engine on the same PostgreSQL, a restore) and drift, and a minute of
+// staleness does not change fairness.
+const REFRESH_MS = 60_000;
 
-/** Exposure and monthly sessions per mentor, read from the database and kept current in memory. */
+/**
+ * Exposure and monthly sessions per mentor, read from the database and kept current in memory. The first
+ * read for a window and month is awaited; after that a stale snapshot is served while one refresh runs in
+ * the background, so no request pays for the aggregate (PGlite still runs it on the same thread).
+ */
 export class ExposureTracker {
   private snapshot: ExposureSnapshot | null = null;
   private loadedAt = 0;
   private loadedFor = '';
+  private refreshing: Promise<void> | null = null;
 
-  constructor(private readonly requests: RequestRepository) {}
+  constructor(
+    private readonly requests: RequestRepository,
+    private readonly log: Pick<FastifyBaseLogger, 'warn'>,
+  ) {}
 
   async current(windowDays: number, now = new Date()): Promise<ExposureSnapshot> {
     const key = `${windowDays}:${now.getUTCFullYear()}-${now.getUTCMonth()}`;
-    if (!this.snapshot || key !== this.loadedFor || Date.now() - this.loadedAt > REFRESH_MS) {
-      const since = new Date(now.getTime() - windowDays * 86_400_000);
-      const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-      const [exposure, sessions] = await Promise.all([this.requests.exposureCounts(since), this.requests.sessionCountsSince(monthStart)]);
-      let totalShown = 0;
-      for (const n of exposure.counts.values()) totalShown += n;
-      this.snapshot = { shown: exposure.counts, totalShown, sessionsThisMonth: sessions };
-      this.loadedAt = Date.now();
-      this.loadedFor = key;
+    if (!this.snapshot || key !== this.loadedFor) {
+      // Another window or a new month: the snapshot held counts something else.
+      this.store(key, await this.read(windowDays, now));
+    } else if (Date.now() - this.loadedAt > REFRESH_MS && !this.refreshing) {
+      // Shows recorded in memory while this runs are lost when its result replaces the snapshot, unless the
+      // database already had them; the next refresh counts them.
+      this.refreshing = this.read(windowDays, now)
+        .then(
+          (fresh) => {
+            if (this.loadedFor === key) this.store(key, fresh);
+          },
+          (err: unknown) => {
+            // Try again after another interval, not on every request while the database is down.
+            this.loadedAt = Date.now();
+            this.log.warn({ err }, 'exposure refresh failed; serving the previous counts');
+          },
+        )
+        .finally(() => {
+          this.refreshing = null;
+        });
     }
-    return this.snapshot;
+    return this.snapshot!;
+  }
+
+  private async read(windowDays: number, now: Date): Promise<ExposureSnapshot> {
+    const since = new Date(now.getTime() - windowDays * 86_400_000);
+    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const [exposure, sessions] = await Promise.all([this.requests.exposureCounts(since), this.requests.sessionCountsSince(monthStart)]);
+    let totalShown = 0;
+    for (const n of exposure.counts.values()) totalShown += n;
+    return { shown: exposure.counts, totalShown, sessionsThisMonth: sessions };
+  }
+
+  private store(key: string, snapshot: ExposureSnapshot): void {
+    this.snapshot = snapshot;
+    this.loadedAt = Date.now();
+    this.loadedFor = key;
   }
 
   recordShown(rowIds: readonly number[]): void {

@@ -61,7 +61,7 @@ export class MatchService {
     private readonly configs: ConfigService,
   ) {
     this.requests = new RequestRepository(db);
-    this.exposure = new ExposureTracker(this.requests);
+    this.exposure = new ExposureTracker(this.requests, search.log);
   }
 
   /** Ranks under the active configuration (or `config`) and records what was served unless told not to. */

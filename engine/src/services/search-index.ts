@@ -61,7 +61,8 @@ export class SearchIndex {
     private readonly db: Kysely<Database>,
     private readonly embedder: EmbeddingProvider,
     private readonly config: Readonly<AppConfig>,
-    private readonly log: FastifyBaseLogger,
+    /** The engine's logger, also for the services that query this index. */
+    readonly log: FastifyBaseLogger,
   ) {
     this.kind = 'exact';
     this.vectors = createVectorIndex('exact', embedder.dimensions, config.hnsw);
