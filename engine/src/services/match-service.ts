@@ -192,7 +192,7 @@ export class MatchService {
   }
 
   async requestSession(mentorExternalId: string, requestId: number | null, note: string | null): Promise<number> {
-    const mentor = [...this.search.mentors.values()].find((m) => m.externalId === mentorExternalId);
+    const mentor = this.search.mentorByExternalId(mentorExternalId);
     if (!mentor) throw new AppError('MENTOR_NOT_FOUND', { id: mentorExternalId });
     const id = await this.requests.recordSessionRequest(requestId, mentor.rowId, note);
     this.exposure.recordSession(mentor.rowId);

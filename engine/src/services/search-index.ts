@@ -41,6 +41,7 @@ export class SearchIndex {
   vectors: ExactVectorIndex | HnswVectorIndex;
   readonly bm25 = new Bm25Index();
   readonly mentors = new Map<number, Mentor>();
+  private readonly rowIdByExternalId = new Map<string, number>();
   /** The whole-text vector (for candidates only the lexical list found) and the passage vectors, by row id. */
   readonly passages = new Map<number, PassageVectors>();
   private skillsVocabulary: SkillsVocabulary | null = null;
@@ -187,7 +188,10 @@ export class SearchIndex {
   }
 
   private setMentor(mentor: Mentor): void {
+    const previous = this.mentors.get(mentor.rowId);
+    if (previous && previous.externalId !== mentor.externalId) this.rowIdByExternalId.delete(previous.externalId);
     this.mentors.set(mentor.rowId, mentor);
+    this.rowIdByExternalId.set(mentor.externalId, mentor.rowId);
     this.bm25.upsert(mentor.rowId, mentor);
     if (this.vectors.kind === 'hnsw') this.vectors.setHidden(mentor.rowId, !mentor.active);
   }
@@ -232,9 +236,16 @@ export class SearchIndex {
     return this.skillsVocabulary;
   }
 
+  mentorByExternalId(externalId: string): Mentor | undefined {
+    const rowId = this.rowIdByExternalId.get(externalId);
+    return rowId === undefined ? undefined : this.mentors.get(rowId);
+  }
+
   remove(rowId: number): void {
     this.vectors.remove(rowId);
     this.bm25.remove(rowId);
+    const mentor = this.mentors.get(rowId);
+    if (mentor) this.rowIdByExternalId.delete(mentor.externalId);
     this.mentors.delete(rowId);
     this.passages.delete(rowId);
     this.capacityTotal = null;

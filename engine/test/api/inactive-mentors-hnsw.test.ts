@@ -51,6 +51,12 @@ describe('inactive mentors in the HNSW index', () => {
       expect(await vectorHitIds(h, false)).toContain('bee');
       expect((await setActive(h, true)).statusCode).toBe(200);
       expect((await vectorHitIds(h))[0]).toBe('bee');
+      // Session requests find mentors by id through the index, which must forget a deleted one.
+      const session = () => h.app.inject({ method: 'POST', url: '/api/session-requests', payload: { mentorId: 'bee' } });
+      expect((await session()).statusCode).toBe(201);
+      expect((await h.app.inject({ method: 'DELETE', url: '/api/mentors/bee' })).statusCode).toBe(204);
+      expect((await session()).statusCode).toBe(404);
+      expect(await vectorHitIds(h, false)).not.toContain('bee');
     } finally {
       await h.close();
     }
