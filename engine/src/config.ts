@@ -19,6 +19,12 @@ export interface AppConfig {
    * threads stall on each other and one thread embedded up to twice as fast (bench/embedding.md notes).
    */
   embeddingThreads: number;
+  /**
+   * Threads of a second onnxruntime session that embeds single texts (mentees' questions); 0 shares the batch
+   * session. On the 2-core machine one thread embedded a question in p50 2.4 / p99 11 ms with
+   * the other core busy, two threads in 6.5 / 21 ms (bench/query-embedding.md).
+   */
+  embeddingQueryThreads: number;
   /** Below this many mentors the exact scan answers queries instead of HNSW. */
   exactScanBelow: number;
   hnsw: { m: number; efConstruction: number; efSearch: number };
@@ -60,6 +66,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     model: env.EMBEDDING_MODEL || 'use-lite',
     embeddingBatchSize: int(env, 'EMBEDDING_BATCH_SIZE', 32, 1, 1024),
     embeddingThreads: int(env, 'EMBEDDING_THREADS', 0, 0, 256),
+    embeddingQueryThreads: int(env, 'EMBEDDING_QUERY_THREADS', 1, 0, 256),
     exactScanBelow: int(env, 'EXACT_SCAN_BELOW', 2000, 0, 10_000_000),
     // bench/index.md, 100k real embeddings of the templated demo bios (near-duplicates, flat neighbourhoods):
     // m 32 / efConstruction 400 / ef 300 gives recall@10 0.995 (p5 1, worst query 0.7) at p50 1.4 ms, as fast

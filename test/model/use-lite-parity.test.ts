@@ -109,6 +109,24 @@ describe('use-lite ONNX port against the reference runtime', () => {
     }
   });
 
+  it('embeds a single text in the one-thread query session as the batch session does (EMBEDDING_QUERY_THREADS=1)', async () => {
+    const split = await createEmbeddingProvider({ modelsDir: defaultModelsDir, model: 'use-lite', embeddingBatchSize: 16, embeddingQueryThreads: 1 });
+    try {
+      const sample = texts.slice(0, 12);
+      const batched = await provider.embed(sample);
+      expect(split.id).toBe(provider.id);
+      for (const [i, text] of sample.entries()) {
+        const [alone] = await split.embed([text]);
+        expect(cosine(alone!, batched[i]!)).toBeGreaterThan(0.99999);
+      }
+      // Several texts still go through the batch session and come back in input order.
+      const again = await split.embed(sample);
+      again.forEach((v, i) => expect(cosine(v, batched[i]!)).toBeGreaterThan(0.99999));
+    } finally {
+      await split.close?.();
+    }
+  });
+
   it('returns unit-length vectors and an id that names the model and its file hash', async () => {
     const [v] = await provider.embed(['unit length']);
     expect(Math.hypot(...v!)).toBeCloseTo(1, 5);

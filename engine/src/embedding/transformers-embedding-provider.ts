@@ -15,6 +15,12 @@ export interface TransformersEmbeddingOptions {
   batchSize: number;
   /** onnxruntime intra-op threads; 0 keeps its default (every core). */
   threads?: number;
+  /**
+   * Intra-op threads of a second session that embeds single texts (a mentee's question); 0 or equal to
+   * `threads` uses the one session for everything. A one-token-row question gains nothing from a second
+   * core and loses when that core is busy: two threads then wait on each other.
+   */
+  queryThreads?: number;
   pooling: Pooling;
   dtype: ModelDtype;
   /** Break Unigram score ties like the USE Lite reference tokenizer (see reference-unigram-ties.ts). */
@@ -30,30 +36,25 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
     readonly id: string,
     readonly dimensions: number,
     private readonly extractor: FeatureExtractionPipeline,
+    /** Runs single texts; the batch extractor when no separate query session is configured. */
+    private readonly queryExtractor: FeatureExtractionPipeline,
     private readonly options: TransformersEmbeddingOptions,
   ) {}
 
-  /** Loads the pipeline and runs one probe text to learn the output width (and warm the session). */
+  /** Loads the pipeline(s) and runs one probe text to learn the output width (and warm the sessions). */
   static async load(options: TransformersEmbeddingOptions): Promise<TransformersEmbeddingProvider> {
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
     env.localModelPath = options.modelsDir.endsWith('/') ? options.modelsDir : `${options.modelsDir}/`;
-    const extractor = (await pipeline('feature-extraction', options.model, {
-      local_files_only: true,
-      dtype: options.dtype,
-      session_options: { graphOptimizationLevel: 'all', ...(options.threads ? { intraOpNumThreads: options.threads } : {}) },
-    })) as FeatureExtractionPipeline;
-    if (options.unigramTieBreak === 'shorter-last-piece') {
-      // The @huggingface/tokenizers instance behind the transformers.js wrapper; not in its types.
-      const model: unknown = (extractor.tokenizer as unknown as { _tokenizer?: { model?: unknown } })._tokenizer?.model;
-      if (!isUnigramModel(model)) throw new Error('unigramTieBreak is set but the tokenizer is not a Unigram model');
-      useReferenceTieBreaking(model);
-    }
+    const extractor = await loadExtractor(options, options.threads);
+    const separateQuerySession = Boolean(options.queryThreads) && options.queryThreads !== options.threads;
+    const queryExtractor = separateQuerySession ? await loadExtractor(options, options.queryThreads) : extractor;
     const probe = await extractor(['probe'], { pooling: options.pooling });
     if (probe.dims.length !== 2) {
       throw new Error(`pooling '${options.pooling}' gives output dims [${probe.dims}], expected [batch, dimensions]`);
     }
-    return new TransformersEmbeddingProvider(options.id, probe.dims[1]!, extractor, options);
+    if (separateQuerySession) await queryExtractor(['probe'], { pooling: options.pooling });
+    return new TransformersEmbeddingProvider(options.id, probe.dims[1]!, extractor, queryExtractor, options);
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
@@ -74,7 +75,8 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
       const slots = order.slice(start, end);
       start = end;
       const batch = slots.map((i) => clipped[i]!);
-      const result: Tensor = await this.extractor(batch, { pooling: this.options.pooling });
+      const extractor = texts.length === 1 ? this.queryExtractor : this.extractor;
+      const result: Tensor = await extractor(batch, { pooling: this.options.pooling });
       const data = result.data as Float32Array;
       slots.forEach((slot, i) => {
         out[slot] = l2Normalised(data.subarray(i * this.dimensions, (i + 1) * this.dimensions));
@@ -89,8 +91,24 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
   }
 
   async close(): Promise<void> {
+    if (this.queryExtractor !== this.extractor) await this.queryExtractor.dispose();
     await this.extractor.dispose();
   }
+}
+
+async function loadExtractor(options: TransformersEmbeddingOptions, threads: number | undefined): Promise<FeatureExtractionPipeline> {
+  const extractor = (await pipeline('feature-extraction', options.model, {
+    local_files_only: true,
+    dtype: options.dtype,
+    session_options: { graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads } : {}) },
+  })) as FeatureExtractionPipeline;
+  if (options.unigramTieBreak === 'shorter-last-piece') {
+    // The @huggingface/tokenizers instance behind the transformers.js wrapper; not in its types.
+    const model: unknown = (extractor.tokenizer as unknown as { _tokenizer?: { model?: unknown } })._tokenizer?.model;
+    if (!isUnigramModel(model)) throw new Error('unigramTieBreak is set but the tokenizer is not a Unigram model');
+    useReferenceTieBreaking(model);
+  }
+  return extractor;
 }
 
 // The encoders read a few hundred tokens at most, while the tokenizer's recursion overflows the stack on
