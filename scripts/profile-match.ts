@@ -140,7 +140,13 @@ if (app && (phase === 'all' || phase === 'match')) {
     const t = performance.now();
     const res = await app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ text, k: 10 }) });
     if (res.statusCode !== 200) throw new Error(`/api/match answered ${res.statusCode}: ${res.body}`);
-    if (i >= warm) add('inject /api/match (with model)', performance.now() - t);
+    if (i < warm) continue;
+    add('inject /api/match (with model)', performance.now() - t);
+    // The service's own split of the same requests: what the embedding and the HTTP layer add.
+    const { timings } = res.json() as { timings: { embedMs: number; retrieveMs: number; totalMs: number } };
+    add('inject: embed', timings.embedMs);
+    add('inject: retrieve', timings.retrieveMs);
+    add('inject: service total', timings.totalMs);
   }
   process.stderr.write(`\n/match stages at ${n} mentors, ${questions.length - warm} questions (after ${warm} warm-up), load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
   for (const [name, samples] of Object.entries(stages)) {
