@@ -56,7 +56,11 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const jobs = new JobService();
   const configs = new ConfigService(database.db);
   await configs.ensureActive();
-  const matcher = new MatchService(database.db, embedder, search, configs);
+  // PGlite has one writer, this process, whose shows are counted in memory as they happen: a refresh there
+  // only lets old shows leave the window, and costs the event loop the whole aggregate. Engines sharing a
+  // PostgreSQL server refresh often to see each other's shows.
+  const exposureRefreshMs = database.kind === 'pglite' ? 15 * 60_000 : 60_000;
+  const matcher = new MatchService(database.db, embedder, search, configs, { log: opts.log, exposureRefreshMs });
   const evaluation = new EvaluationService(config, embedder, configs, jobs, opts.generators);
   const loading = search.load(opts.onIndexProgress).catch((err: unknown) => opts.log.error({ err }, 'index load failed'));
 

@@ -9,14 +9,11 @@ export interface ExposureSnapshot {
   sessionsThisMonth: Map<number, number>;
 }
 
-// Counting in SQL on every request would cost more than ranking: the aggregate runs over every match
-// recorded in the window. This process's own writes are added in memory at once, so a refresh only picks
-// up other writers (another engine on the same PostgreSQL, a restore) and drift, and a minute of
-// staleness does not change fairness.
-const REFRESH_MS = 60_000;
-
 /**
- * Exposure and monthly sessions per mentor, read from the database and kept current in memory. The first
+ * Exposure and monthly sessions per mentor, read from the database and kept current in memory. Counting in
+ * SQL on every request would cost more than ranking (the aggregate runs over every match recorded in the
+ * window); this process's own writes are added in memory at once, so a refresh every `refreshMs` only picks
+ * up other writers (another engine on the same PostgreSQL, a restore) and shows leaving the window. The first
  * read for a window and month is awaited; after that a stale snapshot is served while one refresh runs in
  * the background, so no request pays for the aggregate (PGlite still runs it on the same thread).
  */
@@ -29,6 +26,7 @@ export class ExposureTracker {
   constructor(
     private readonly requests: RequestRepository,
     private readonly log: Pick<FastifyBaseLogger, 'warn'>,
+    private readonly refreshMs = 60_000,
   ) {}
 
   async current(windowDays: number, now = new Date()): Promise<ExposureSnapshot> {
@@ -36,7 +34,7 @@ export class ExposureTracker {
     if (!this.snapshot || key !== this.loadedFor) {
       // Another window or a new month: the snapshot held counts something else.
       this.store(key, await this.read(windowDays, now));
-    } else if (Date.now() - this.loadedAt > REFRESH_MS && !this.refreshing) {
+    } else if (Date.now() - this.loadedAt > this.refreshMs && !this.refreshing) {
       // Shows recorded in memory while this runs are lost when its result replaces the snapshot, unless the
       // database already had them; the next refresh counts them.
       this.refreshing = this.read(windowDays, now)

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Mentor } from '../domain/mentor.js';
@@ -59,9 +60,10 @@ export class MatchService {
     private readonly embedder: EmbeddingProvider,
     private readonly search: SearchIndex,
     private readonly configs: ConfigService,
+    opts: { log: Pick<FastifyBaseLogger, 'warn'>; exposureRefreshMs: number },
   ) {
     this.requests = new RequestRepository(db);
-    this.exposure = new ExposureTracker(this.requests, search.log);
+    this.exposure = new ExposureTracker(this.requests, opts.log, opts.exposureRefreshMs);
   }
 
   /** Ranks under the active configuration (or `config`) and records what was served unless told not to. */

@@ -62,8 +62,7 @@ export class SearchIndex {
     private readonly db: Kysely<Database>,
     private readonly embedder: EmbeddingProvider,
     private readonly config: Readonly<AppConfig>,
-    /** The engine's logger, also for the services that query this index. */
-    readonly log: FastifyBaseLogger,
+    private readonly log: FastifyBaseLogger,
   ) {
     this.kind = 'exact';
     this.vectors = createVectorIndex('exact', embedder.dimensions, config.hnsw);

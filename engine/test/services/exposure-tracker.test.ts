@@ -80,4 +80,20 @@ describe('ExposureTracker', () => {
     db.answer();
     expect((await other).shown.get(5)).toBe(1);
   });
+
+  it('refreshes only after its own interval (PGlite engines use 15 minutes)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const db = fakeRepository();
+    const tracker = new ExposureTracker(db.repository, { warn: vi.fn() }, 15 * 60_000);
+    const first = tracker.current(30);
+    await flush();
+    db.answer();
+    await first;
+    vi.setSystemTime(Date.now() + 14 * 60_000);
+    await tracker.current(30);
+    expect(db.reads.count).toBe(1);
+    vi.setSystemTime(Date.now() + 2 * 60_000);
+    await tracker.current(30);
+    expect(db.reads.count).toBe(2);
+  });
 });
