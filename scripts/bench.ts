@@ -213,7 +213,7 @@ ${table(
   ],
 )}
 
-The real app (\`buildApp\`, model \`${embedder.id}\`, configuration from the environment and defaults: HNSW ef ${vector.hnsw.efSearch}) on a temporary DATA_DIR with ${matchMentors.toLocaleString('en')} mentors, listening on 127.0.0.1; bodies \`{ text, k: 10 }\` cycle through the held-out questions; no pipelining. The HTTP server runs in its own process, started fresh on the saved index (the start-up measurement below), so its heap holds only what a real server's does; autocannon runs in a worker thread of the benchmark process. The in-process row is the benchmark's own app instance. Every request embeds the question with the model, so the model's single-query time is part of each number.
+The real app (\`buildApp\`, model \`${embedder.id}\`, configuration from the environment and defaults: HNSW ef ${vector.hnsw.efSearch}) on a temporary DATA_DIR with ${matchMentors.toLocaleString('en')} mentors, listening on 127.0.0.1; bodies \`{ text, k: 10 }\` cycle through the held-out questions; no pipelining. The HTTP server runs in its own process, started fresh on the saved index (the start-up measurement below), so its heap holds only what a real server's does, and warmed with ${Math.min(durationS, 10)} s of unmeasured c=1 requests; autocannon runs in a worker thread of the benchmark process. The in-process row is the benchmark's own app instance. Every request embeds the question with the model, so the model's single-query time is part of each number.
 
 ## Indexing, memory, start-up
 
