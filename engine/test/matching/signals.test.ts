@@ -34,6 +34,31 @@ describe('semantic', () => {
     expect(semanticSignal(null, [])).toEqual({ value: 0, raw: null });
   });
 
+  it('equals, bit for bit, the weighted sum over a sorted copy of the passages (ties, gaps, short lists)', () => {
+    const bySorting = (whole: number | null, passages: number[]): number | null => {
+      const sorted = passages.filter(Number.isFinite).sort((a, b) => b - a);
+      const parts: [number, number][] = [];
+      if (sorted.length) {
+        const top = sorted.slice(0, 3);
+        parts.push([0.5, sorted[0]!], [0.3, top.reduce((a, b) => a + b, 0) / top.length]);
+      }
+      if (whole !== null && Number.isFinite(whole)) parts.push([0.2, whole]);
+      if (!parts.length) return null;
+      return parts.reduce((a, [, v], i) => a + parts[i]![0] * v, 0) / parts.reduce((a, [w]) => a + w, 0);
+    };
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 2000; trial++) {
+      // Few distinct values so that ties are common; NaN and -Infinity stand for missing passage vectors.
+      const passages = Array.from({ length: Math.floor(random() * 7) }, () => {
+        const r = random();
+        return r < 0.05 ? Number.NaN : r < 0.08 ? -Infinity : r < 0.5 ? Math.round(random() * 8) / 8 - 0.2 : random() - 0.2;
+      });
+      const whole = random() < 0.2 ? null : random() - 0.1;
+      expect(aggregateSimilarity(whole, passages)).toBe(bySorting(whole, passages));
+    }
+  });
+
   it('one passage right on topic beats a uniformly lukewarm bio', () => {
     expect(semanticSignal(0.35, [0.7, 0.2, 0.15]).value).toBeGreaterThan(semanticSignal(0.4, [0.35, 0.35, 0.35]).value);
   });
