@@ -9,6 +9,17 @@ export interface ServedMatch {
   breakdown: Record<string, unknown>;
 }
 
+export interface NewMenteeRequest {
+  /** From reserveRequestIds. */
+  id: number;
+  text: string;
+  filters: Record<string, unknown>;
+  configVersion: number | null;
+  createdAt: Date;
+  /** By rank. */
+  matches: readonly ServedMatch[];
+}
+
 export interface RecordedRequest {
   id: number;
   text: string;
@@ -29,32 +40,46 @@ export class RequestRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Stores a mentee request and what it was served, together (one statement, so atomic without a
-   * transaction: /match pays one round trip instead of begin, two inserts and commit); returns the request id.
+   * Takes `count` request ids from the table's sequence, so a request can be answered with its id before it
+   * is written (see RequestLog); ids stay unique across engines sharing a server.
    */
-  async recordMenteeRequest(
-    text: string,
-    filters: Record<string, unknown>,
-    configVersion: number | null,
-    matches: readonly ServedMatch[],
-  ): Promise<number> {
+  async reserveRequestIds(count: number): Promise<number[]> {
     const { rows } = await sql<{ id: number }>`
+      select nextval(pg_get_serial_sequence('mentee_requests', 'id')) as id from generate_series(1, ${count}::integer)`.execute(this.db);
+    return rows.map((r) => Number(r.id));
+  }
+
+  /**
+   * Stores mentee requests, with reserved ids, and what each was served, all together (one statement, so
+   * atomic without a transaction).
+   */
+  async recordMenteeRequests(requests: readonly NewMenteeRequest[]): Promise<void> {
+    if (requests.length === 0) return;
+    const served = requests.flatMap((r) => r.matches.map((m) => ({ requestId: r.id, configVersion: r.configVersion, ...m })));
+    await sql`
       with request as (
-        insert into mentee_requests (text, filters, config_version)
-        values (${text}, ${JSON.stringify(filters)}::jsonb, ${configVersion}::integer)
+        insert into mentee_requests (id, text, filters, config_version, created_at)
+        select * from unnest(
+          ${sql.val(requests.map((r) => r.id))}::bigint[],
+          ${sql.val(requests.map((r) => r.text))}::text[],
+          ${sql.val(requests.map((r) => JSON.stringify(r.filters)))}::jsonb[],
+          ${sql.val(requests.map((r) => r.configVersion))}::integer[],
+          ${sql.val(requests.map((r) => r.createdAt.toISOString()))}::timestamptz[]
+        )
         returning id
-      ), served as (
-        insert into served_matches (request_id, mentor_id, rank, score, breakdown, config_version)
-        select request.id, m.mentor_id, m.rank, m.score, m.breakdown, ${configVersion}::integer
-        from request, unnest(
-          ${sql.val(matches.map((m) => m.mentorRowId))}::bigint[],
-          ${sql.val(matches.map((m) => m.rank))}::integer[],
-          ${sql.val(matches.map((m) => m.score))}::double precision[],
-          ${sql.val(matches.map((m) => JSON.stringify(m.breakdown)))}::jsonb[]
-        ) as m(mentor_id, rank, score, breakdown)
       )
-      select id from request`.execute(this.db);
-    return rows[0]!.id;
+      insert into served_matches (request_id, mentor_id, rank, score, breakdown, config_version)
+      select m.request_id, m.mentor_id, m.rank, m.score, m.breakdown, m.config_version
+      from unnest(
+        ${sql.val(served.map((m) => m.requestId))}::bigint[],
+        ${sql.val(served.map((m) => m.mentorRowId))}::bigint[],
+        ${sql.val(served.map((m) => m.rank))}::integer[],
+        ${sql.val(served.map((m) => m.score))}::double precision[],
+        ${sql.val(served.map((m) => JSON.stringify(m.breakdown)))}::jsonb[],
+        ${sql.val(served.map((m) => m.configVersion))}::integer[]
+      ) as m(request_id, mentor_id, rank, score, breakdown, config_version)
+      -- Joining the CTE makes the match rows wait for their request rows (the foreign key).
+      join request on request.id = m.request_id`.execute(this.db);
   }
 
   /** The latest requests, newest first, each with its matches. */

@@ -89,6 +89,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     async close() {
       await loading;
       await jobs.settle(10_000);
+      await matcher.close();
       await search.close();
       await embedder.close?.();
       await database.close();

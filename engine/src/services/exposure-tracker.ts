@@ -24,7 +24,7 @@ export class ExposureTracker {
   private refreshing: Promise<void> | null = null;
 
   constructor(
-    private readonly requests: RequestRepository,
+    private readonly requests: Pick<RequestRepository, 'exposureCounts' | 'sessionCountsSince'>,
     private readonly log: Pick<FastifyBaseLogger, 'warn'>,
     private readonly refreshMs = 60_000,
   ) {}

@@ -5,6 +5,7 @@ import type { Mentor } from '../domain/mentor.js';
 import { isValidTimezone } from '../domain/mentor-validation.js';
 import type { Database } from '../db/schema.js';
 import { RequestRepository } from '../db/request-repository.js';
+import { RequestLog, type RequestLogOptions } from './request-log.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import { mergeCandidates } from '../matching/candidates.js';
 import { matchMentors, type MentorMatch } from '../matching/match-mentors.js';
@@ -42,6 +43,10 @@ export interface MatchResult {
   candidates: number;
   eligible: number;
   matches: Array<MentorMatch & { mentor: Mentor }>;
+  /**
+   * Milliseconds. The question is embedded while the lexical retrieval runs, so embedMs (until its
+   * vector was in hand) and retrieveMs (the retrieval work) overlap and do not add up to totalMs.
+   */
   timings: { embedMs: number; retrieveMs: number; rankMs: number; totalMs: number };
 }
 
@@ -52,7 +57,7 @@ export type RetrievalMode = 'hybrid' | 'semantic' | 'lexical';
  * signals, and hands them to the pure matcher, which ranks and explains.
  */
 export class MatchService {
-  private readonly requests: RequestRepository;
+  private readonly requests: RequestLog;
   readonly exposure: ExposureTracker;
 
   constructor(
@@ -60,9 +65,9 @@ export class MatchService {
     private readonly embedder: EmbeddingProvider,
     private readonly search: SearchIndex,
     private readonly configs: ConfigService,
-    opts: { log: Pick<FastifyBaseLogger, 'warn'>; exposureRefreshMs: number },
+    opts: { log: Pick<FastifyBaseLogger, 'warn' | 'error'>; exposureRefreshMs: number; requestLog?: RequestLogOptions },
   ) {
-    this.requests = new RequestRepository(db);
+    this.requests = new RequestLog(new RequestRepository(db), opts.log, opts.requestLog);
     this.exposure = new ExposureTracker(this.requests, opts.log, opts.exposureRefreshMs);
   }
 
@@ -76,10 +81,23 @@ export class MatchService {
       throw new AppError('VALIDATION_FAILED', { detail: `filters.timezone must be an IANA time zone such as "Europe/Berlin", got "${req.filters.timezone}"` });
     }
     const t0 = performance.now();
+    const mode = opts.mode ?? 'hybrid';
+    // The question is embedded on its own thread (see QueryEmbeddingThread) while this one runs the
+    // lexical retrieval, which needs no vector; lexical-only ranking needs none at all.
+    let embeddedAt = t0;
+    const embedding: Promise<Float32Array | null> =
+      mode === 'lexical'
+        ? Promise.resolve(null)
+        : opts.queryVector !== undefined
+          ? Promise.resolve(opts.queryVector)
+          : this.embedder.embed([req.text]).then(([v]) => {
+              embeddedAt = performance.now();
+              return v!;
+            });
+    // Awaited below; until then a failure must not count as unhandled.
+    embedding.catch(() => {});
     const config = opts.config ?? (await this.configs.getActive());
     const now = opts.now ?? new Date();
-    const queryVector = opts.queryVector ?? (await this.embedder.embed([req.text]))[0]!;
-    const t1 = performance.now();
 
     const exposure = await this.exposure.current(config.rules.exposureWindowDays, now);
     const minCapacity = req.filters?.minCapacity ?? 0;
@@ -108,9 +126,12 @@ export class MatchService {
     // A hundred from each list: with fifty, embedding-only retrieval lost expected mentors on the labelled
     // demo questions (hit@5 0.878 → 0.829); ranking the larger pool costs a few milliseconds.
     const pool = Math.max(100, req.k * 10);
-    const mode = opts.mode ?? 'hybrid';
-    const vectorHits = mode === 'lexical' ? [] : this.search.nearest(queryVector, pool, config.rules.activeOnly, passesRequest);
     const lexicalHits = mode === 'semantic' ? [] : this.search.bm25.search(req.text, pool, admissible);
+    const lexicalMs = performance.now() - t0;
+
+    const queryVector = await embedding;
+    const t1 = performance.now();
+    const vectorHits = queryVector ? this.search.nearest(queryVector, pool, config.rules.activeOnly, passesRequest) : [];
     const merged = mergeCandidates(vectorHits, lexicalHits);
     const lexical = mode === 'semantic' ? new Map<number, number>() : this.search.bm25.cosineDocuments(req.text, merged.map((c) => c.id));
 
@@ -119,12 +140,10 @@ export class MatchService {
       const mentor = this.search.mentors.get(c.id);
       const stored = this.search.passages.get(c.id);
       if (!mentor || !stored) continue;
-      const passageSimilarities =
-        mode === 'lexical' ? [] : stored.spans.map(([start, end], i) => ({ start, end, similarity: dot(queryVector, stored.vectors[i]!) }));
       candidates.push({
         mentor,
-        wholeSimilarity: mode === 'lexical' ? null : (c.similarity ?? dot(queryVector, stored.vector)),
-        passageSimilarities,
+        wholeSimilarity: queryVector ? (c.similarity ?? dot(queryVector, stored.vector)) : null,
+        passageSimilarities: queryVector ? stored.spans.map(([start, end], i) => ({ start, end, similarity: dot(queryVector, stored.vectors[i]!) })) : [],
         lexicalSimilarity: lexical.get(c.id) ?? 0,
         servedThisMonth: exposure.sessionsThisMonth.get(c.id) ?? 0,
         shownRecently: exposure.shown.get(c.id) ?? 0,
@@ -164,17 +183,18 @@ export class MatchService {
     const matches = output.matches.map((m) => ({ ...m, mentor: this.search.mentors.get(m.rowId)! }));
     let requestId: number | null = null;
     if (opts.record !== false) {
-      requestId = await this.requests.recordMenteeRequest(
-        req.text,
-        { ...(req.filters ?? {}), ...(req.exclude ? { exclude: req.exclude } : {}), k: req.k },
-        config.version,
-        matches.map((m) => ({
+      requestId = await this.requests.record({
+        text: req.text,
+        filters: { ...(req.filters ?? {}), ...(req.exclude ? { exclude: req.exclude } : {}), k: req.k },
+        configVersion: config.version,
+        createdAt: now,
+        matches: matches.map((m) => ({
           mentorRowId: m.rowId,
           rank: m.rank,
           score: m.score,
           breakdown: { factors: m.explanation.factors },
         })),
-      );
+      });
       this.exposure.recordShown(matches.map((m) => m.rowId));
     }
     return {
@@ -183,7 +203,7 @@ export class MatchService {
       candidates: merged.length,
       eligible: output.eligible,
       matches,
-      timings: { embedMs: t1 - t0, retrieveMs: t2 - t1, rankMs: t3 - t2, totalMs: performance.now() - t0 },
+      timings: { embedMs: embeddedAt - t0, retrieveMs: lexicalMs + (t2 - t1), rankMs: t3 - t2, totalMs: performance.now() - t0 },
     };
   }
 
@@ -199,6 +219,11 @@ export class MatchService {
 
   recentRequests(limit: number) {
     return this.requests.recentRequests(limit);
+  }
+
+  /** Stores the requests still queued; the database must stay open until this resolves. */
+  close(): Promise<void> {
+    return this.requests.flush();
   }
 
   async requestSession(mentorExternalId: string, requestId: number | null, note: string | null): Promise<number> {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import type { StoredEmbedding } from '../../src/db/embedding-repository.js';
+import type { ServedMatch } from '../../src/db/request-repository.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
 import { withTransaction } from '../../src/db/transaction.js';
 import { embeddingChecksum } from '../../src/db/vector-codec.js';
@@ -25,6 +26,13 @@ function mentor(n: number, overrides: Partial<MentorInput> = {}): MentorInput {
     active: true,
     ...overrides,
   };
+}
+
+/** One request stored on its own, as RequestLog would store a batch of one; returns its id. */
+async function record(requests: Repositories['requests'], text: string, filters: Record<string, unknown>, configVersion: number | null, matches: ServedMatch[]): Promise<number> {
+  const [id] = await requests.reserveRequestIds(1);
+  await requests.recordMenteeRequests([{ id: id!, text, filters, configVersion, createdAt: new Date(), matches }]);
+  return id!;
 }
 
 /** Deterministic floats including the awkward ones a lossy encoding would change. */
@@ -362,7 +370,7 @@ describe.each(backends())('repositories on $name', (backend) => {
         const written = await inner.mentors.upsertMany([mentor(1), mentor(2), mentor(0, { name: 'Changed' })]);
         await inner.embeddings.upsertMany('model-a', written.map((r) => embedding(r.rowId, 'h')));
         // A repository that opens its own transaction joins this one.
-        await inner.requests.recordMenteeRequest('question', {}, null, [{ mentorRowId: written[0]!.rowId, rank: 1, score: 0.5, breakdown: {} }]);
+        await record(inner.requests, 'question', {}, null, [{ mentorRowId: written[0]!.rowId, rank: 1, score: 0.5, breakdown: {} }]);
         throw new Error('embedding failed');
       });
       await expect(failure).rejects.toThrow('embedding failed');
@@ -470,11 +478,11 @@ describe.each(backends())('repositories on $name', (backend) => {
     it('records requests with their matches and lists the latest first', async () => {
       const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2), mentor(3)])).map((r) => r.rowId);
       const config = await repos.weightConfigs.createDraft({ name: 'c', weights: {}, rules: {} }, 'x');
-      const first = await repos.requests.recordMenteeRequest('How do I negotiate salary?', { languages: ['en'] }, config.version, [
+      const first = await record(repos.requests, 'How do I negotiate salary?', { languages: ['en'] }, config.version, [
         { mentorRowId: ids[1]!, rank: 1, score: 0.91, breakdown: { semantic: 0.91 } },
         { mentorRowId: ids[0]!, rank: 2, score: 0.5, breakdown: { semantic: 0.5, passages: [[0, 10]] } },
       ]);
-      const second = await repos.requests.recordMenteeRequest('Second question', {}, null, []);
+      const second = await record(repos.requests, 'Second question', {}, null, []);
       expect(second).toBeGreaterThan(first);
 
       const recent = await repos.requests.recentRequests(10);
@@ -505,7 +513,7 @@ describe.each(backends())('repositories on $name', (backend) => {
     it('records exact scores and breakdowns with quotes, backslashes and non-ASCII text', async () => {
       const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2)])).map((r) => r.rowId);
       const breakdown = { factors: [{ name: 'say "hi" \\ {x,y} é', value: 1 / 3 }], note: null };
-      const id = await repos.requests.recordMenteeRequest('Qu\'est-ce "que" \\ c\'est ?', { exclude: ['a,b', '{c}'] }, null, [
+      const id = await record(repos.requests, 'Qu\'est-ce "que" \\ c\'est ?', { exclude: ['a,b', '{c}'] }, null, [
         { mentorRowId: ids[0]!, rank: 1, score: 0.1 + 0.2, breakdown },
         { mentorRowId: ids[1]!, rank: 2, score: Number.MIN_VALUE, breakdown: {} },
       ]);
@@ -517,10 +525,47 @@ describe.each(backends())('repositories on $name', (backend) => {
       ]);
     });
 
+    it('stores a batch of requests with reserved ids in one call, each with its own matches and time', async () => {
+      const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2)])).map((r) => r.rowId);
+      const reserved = [...(await repos.requests.reserveRequestIds(3)), ...(await repos.requests.reserveRequestIds(2))];
+      expect(new Set(reserved).size).toBe(5);
+      const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
+      // Stored out of order and with two ids never used: reserved ids only have to be unique.
+      await repos.requests.recordMenteeRequests([
+        { id: reserved[3]!, text: 'later', filters: { k: 3 }, configVersion: null, createdAt: at(2), matches: [{ mentorRowId: ids[1]!, rank: 1, score: 0.7, breakdown: { b: 1 } }] },
+        { id: reserved[0]!, text: 'earlier', filters: {}, configVersion: null, createdAt: at(1), matches: [] },
+        {
+          id: reserved[1]!,
+          text: 'latest',
+          filters: {},
+          configVersion: null,
+          createdAt: at(3),
+          matches: [
+            { mentorRowId: ids[0]!, rank: 1, score: 0.9, breakdown: {} },
+            { mentorRowId: ids[1]!, rank: 2, score: 0.8, breakdown: { a: [1] } },
+          ],
+        },
+      ]);
+      const recent = await repos.requests.recentRequests(10);
+      expect(recent.map((r) => [r.id, r.text, r.createdAt.toISOString(), r.matches.map((m) => [m.mentorRowId, m.rank, m.breakdown])])).toEqual([
+        [reserved[1], 'latest', at(3).toISOString(), [[ids[0], 1, {}], [ids[1], 2, { a: [1] }]]],
+        [reserved[3], 'later', at(2).toISOString(), [[ids[1], 1, { b: 1 }]]],
+        [reserved[0], 'earlier', at(1).toISOString(), []],
+      ]);
+      // A batch that breaks a constraint stores nothing of itself.
+      await expect(
+        repos.requests.recordMenteeRequests([
+          { id: reserved[4]!, text: 'fine', filters: {}, configVersion: null, createdAt: at(4), matches: [] },
+          { id: reserved[0]!, text: 'duplicate id', filters: {}, configVersion: null, createdAt: at(5), matches: [] },
+        ]),
+      ).rejects.toThrow();
+      expect(await repos.requests.recentRequests(10)).toHaveLength(3);
+    });
+
     it('counts how often each mentor was served within a window', async () => {
       const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2), mentor(3)])).map((r) => r.rowId);
       const serve = (mentorIds: number[]) =>
-        repos.requests.recordMenteeRequest(
+        record(repos.requests, 
           'q',
           {},
           null,

@@ -1,0 +1,82 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { QueryWorkerData, QueryWorkerReply } from './query-embedding-worker.js';
+import type { ExtractorOptions } from './transformers-extractor.js';
+
+/**
+ * A mentee's question embedded on a thread of its own. onnxruntime-node runs a session synchronously on
+ * the calling thread, so on the event loop the 3-5 ms of a question block everything else; on a worker
+ * they overlap the lexical retrieval of the same request and the ranking of others.
+ */
+export class QueryEmbeddingThread {
+  private readonly pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private gone: Error | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: QueryWorkerReply) => {
+      if (!('id' in reply)) return;
+      const waiter = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if ('vector' in reply) waiter?.resolve(reply.vector);
+      else waiter?.reject(new Error(reply.error));
+    });
+    const fail = (e: Error) => {
+      this.gone ??= e;
+      for (const waiter of this.pending.values()) waiter.reject(e);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the query embedding thread exited with code ${code}`)));
+    // Idle, it must not keep a finished process (a CLI run, a test) alive.
+    worker.unref();
+  }
+
+  static async start(options: ExtractorOptions, threads: number): Promise<QueryEmbeddingThread> {
+    const worker = spawn(new URL('./query-embedding-worker.ts', import.meta.url), { options, threads } satisfies QueryWorkerData);
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (reply: QueryWorkerReply) => {
+        if ('ready' in reply) resolve();
+        else if ('failed' in reply) reject(new Error(reply.failed));
+        else return;
+        worker.off('message', onMessage).off('error', reject);
+      };
+      worker.on('message', onMessage).once('error', reject);
+    }).catch(async (e: unknown) => {
+      await worker.terminate();
+      throw e;
+    });
+    return new QueryEmbeddingThread(worker);
+  }
+
+  /** Whether the thread is still there; once gone (crashed), callers embed on their own session. */
+  get alive(): boolean {
+    return this.gone === null;
+  }
+
+  embed(text: string): Promise<Float32Array> {
+    if (this.gone) return Promise.reject(this.gone);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, text });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.gone ??= new Error('the query embedding thread was closed');
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * Starts a worker on a TypeScript entry. The engine runs under tsx, whose loader hooks a worker does not
+ * inherit when started from a test runner or with its own execArgv, so the worker registers tsx itself.
+ */
+function spawn(entry: URL, workerData: unknown): Worker {
+  const tsxApi = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx')), 'esm/api/index.mjs')).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}

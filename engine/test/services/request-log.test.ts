@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DatabaseHandle } from '../../src/db/database.js';
+import { RequestRepository } from '../../src/db/request-repository.js';
+import { RequestLog } from '../../src/services/request-log.js';
+import { emptyDatabase, pgliteBackend } from '../db/backends.js';
+
+const backend = pgliteBackend();
+let handle: DatabaseHandle;
+let repository: RequestRepository;
+let mentorRowId: number;
+beforeAll(async () => {
+  handle = await backend.start();
+});
+afterAll(() => backend.stop());
+beforeEach(async () => {
+  await emptyDatabase(handle);
+  repository = new RequestRepository(handle.db);
+  const mentor = await handle.db
+    .insertInto('mentors')
+    .values({ external_id: 'm-1', name: 'M', headline: 'h', bio: 'b', skills: [], languages: ['en'], timezone: 'UTC', location: null, years_experience: 1, capacity_per_month: 4, active: true })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  mentorRowId = mentor.id;
+});
+
+const request = (text: string, minute = 0) => ({
+  text,
+  filters: { k: 1 },
+  configVersion: null,
+  createdAt: new Date(Date.UTC(2026, 10, 26, 9, minute)),
+  matches: [{ mentorRowId, rank: 1, score: 0.5, breakdown: { text } }],
+});
+const stored = async () => (await handle.db.selectFrom('mentee_requests').select(['id', 'text']).orderBy('id').execute()).map((r) => [Number(r.id), r.text]);
+const hour = 3_600_000;
+
+describe('RequestLog', () => {
+  it('answers with an id at once and stores the request only when read back, flushed or closed', async () => {
+    const log = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 100, maxDelayMs: hour });
+    const first = await log.record(request('first', 1));
+    const second = await log.record(request('second', 2));
+    expect(second).not.toBe(first);
+    expect(await stored()).toEqual([]);
+    const recent = await log.recentRequests(10);
+    expect(recent.map((r) => [r.id, r.text, r.matches[0]!.breakdown])).toEqual([
+      [second, 'second', { text: 'second' }],
+      [first, 'first', { text: 'first' }],
+    ]);
+    const third = await log.record(request('third', 3));
+    await log.flush();
+    expect(await stored()).toEqual([
+      [first, 'first'],
+      [second, 'second'],
+      [third, 'third'],
+    ]);
+  });
+
+  it('writes on its own once a batch is full or the oldest has waited long enough', async () => {
+    const byCount = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 3, maxDelayMs: hour });
+    const ids = [await byCount.record(request('a')), await byCount.record(request('b'))];
+    expect(await stored()).toEqual([]);
+    ids.push(await byCount.record(request('c')));
+    await vi.waitFor(async () => expect((await stored()).map(([id]) => id)).toEqual(ids));
+
+    const byTime = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 100, maxDelayMs: 20 });
+    const late = await byTime.record(request('d'));
+    await vi.waitFor(async () => expect((await stored()).map(([id]) => id)).toContain(late));
+  });
+
+  it('stores a queued request before a session request that refers to it', async () => {
+    const log = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 100, maxDelayMs: hour });
+    const requestId = await log.record(request('q'));
+    const session = await log.recordSessionRequest(requestId, mentorRowId, 'thanks');
+    const row = await handle.db.selectFrom('session_requests').selectAll().where('id', '=', session).executeTakeFirstOrThrow();
+    expect(Number(row.request_id)).toBe(requestId);
+  });
+
+  it('counts queued shows when exposure is read', async () => {
+    const log = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 100, maxDelayMs: hour });
+    await log.record(request('q1'));
+    await log.record(request('q2'));
+    const counts = await log.exposureCounts(new Date(Date.UTC(2026, 0, 1)));
+    expect(counts).toEqual({ counts: new Map([[mentorRowId, 2]]), totalRequests: 2 });
+  });
+
+  it('keeps requests whose write failed and stores them with the next write, in order', async () => {
+    let failures = 1;
+    const flaky = Object.create(repository) as RequestRepository;
+    flaky.recordMenteeRequests = async (batch) => {
+      if (failures-- > 0) throw new Error('connection lost');
+      return repository.recordMenteeRequests(batch);
+    };
+    const error = vi.fn();
+    const log = new RequestLog(flaky, { error }, { maxBatch: 100, maxDelayMs: hour });
+    const a = await log.record(request('a'));
+    await log.flush();
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0]![0]).toMatchObject({ queued: 1, dropped: 0 });
+    expect(await stored()).toEqual([]);
+    const b = await log.record(request('b'));
+    await log.flush();
+    expect(await stored()).toEqual([
+      [a, 'a'],
+      [b, 'b'],
+    ]);
+  });
+
+  it('gives distinct ids across reservations and across logs sharing the database', async () => {
+    const one = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 1_000, maxDelayMs: hour });
+    const two = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 1_000, maxDelayMs: hour });
+    const ids = await Promise.all(Array.from({ length: 150 }, (_, i) => (i % 2 ? one : two).record(request(`r${i}`))));
+    expect(new Set(ids).size).toBe(150);
+    await Promise.all([one.flush(), two.flush()]);
+    expect(await stored()).toHaveLength(150);
+  });
+});
