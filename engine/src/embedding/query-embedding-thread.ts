@@ -20,6 +20,7 @@ export class QueryEmbeddingThread {
       if (!('id' in reply)) return;
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
       if ('vector' in reply) waiter?.resolve(reply.vector);
       else waiter?.reject(new Error(reply.error));
     });
@@ -30,7 +31,8 @@ export class QueryEmbeddingThread {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the query embedding thread exited with code ${code}`)));
-    // Idle, it must not keep a finished process (a CLI run, a test) alive.
+    // Idle, it must not keep a finished process (a CLI run, a test) alive; with a question pending it must,
+    // or a script awaiting only that answer would exit under it.
     worker.unref();
   }
 
@@ -60,6 +62,7 @@ export class QueryEmbeddingThread {
     if (this.gone) return Promise.reject(this.gone);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, text });
     });

@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dot } from '../../src/shared/vector-math.js';
 import { QueryEmbeddingThread } from '../../src/embedding/query-embedding-thread.js';
@@ -63,6 +67,28 @@ describe('TransformersEmbeddingProvider with a query thread', () => {
       expect(dot(single!, batched!)).toBeGreaterThan(0.9999);
     } finally {
       await withThread.close();
+    }
+  }, 60_000);
+});
+
+describe('a script that only awaits a question', () => {
+  it('stays alive until the thread answers, then exits on its own', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mm-query-thread-'));
+    try {
+      const script = path.join(dir, 'embed-one.mts');
+      const provider = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/embedding/transformers-embedding-provider.ts')).href;
+      writeFileSync(
+        script,
+        `import { TransformersEmbeddingProvider } from ${JSON.stringify(provider)};
+const p = await TransformersEmbeddingProvider.load({ ...${JSON.stringify(options)}, id: 't', batchSize: 8, queryThreads: 1 });
+const [v] = await p.embed(['How do I ask for a promotion?']);
+console.log('dimensions', v.length);`,
+      );
+      // No close(): an idle thread must not hold the process, a busy one must.
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve(modelsDir, '..') });
+      expect(stdout.trim()).toBe('dimensions 512');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });
