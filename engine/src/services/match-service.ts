@@ -5,7 +5,7 @@ import type { Mentor } from '../domain/mentor.js';
 import { isValidTimezone } from '../domain/mentor-validation.js';
 import type { Database } from '../db/schema.js';
 import { RequestRepository } from '../db/request-repository.js';
-import { RequestLog, type RequestLogOptions } from './request-log.js';
+import { RequestLog } from './request-log.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import { mergeCandidates } from '../matching/candidates.js';
 import { matchMentors, type MentorMatch } from '../matching/match-mentors.js';
@@ -65,9 +65,9 @@ export class MatchService {
     private readonly embedder: EmbeddingProvider,
     private readonly search: SearchIndex,
     private readonly configs: ConfigService,
-    opts: { log: Pick<FastifyBaseLogger, 'warn' | 'error'>; exposureRefreshMs: number; requestLog?: RequestLogOptions },
+    opts: { log: Pick<FastifyBaseLogger, 'warn' | 'error'>; exposureRefreshMs: number },
   ) {
-    this.requests = new RequestLog(new RequestRepository(db), opts.log, opts.requestLog);
+    this.requests = new RequestLog(new RequestRepository(db), opts.log);
     this.exposure = new ExposureTracker(this.requests, opts.log, opts.exposureRefreshMs);
   }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
-import { RequestRepository } from '../../src/db/request-repository.js';
+import { RequestRepository, type NewMenteeRequest } from '../../src/db/request-repository.js';
 import { RequestLog } from '../../src/services/request-log.js';
 import { emptyDatabase, pgliteBackend } from '../db/backends.js';
 
@@ -31,21 +31,34 @@ const request = (text: string, minute = 0) => ({
   matches: [{ mentorRowId, rank: 1, score: 0.5, breakdown: { text } }],
 });
 const stored = async () => (await handle.db.selectFrom('mentee_requests').select(['id', 'text']).orderBy('id').execute()).map((r) => [Number(r.id), r.text]);
-const hour = 3_600_000;
+
+/** The real repository, with each write held until the test releases it and the texts of each write noted. */
+function gatedRepository() {
+  const writes: string[][] = [];
+  const gates: Array<() => void> = [];
+  const gated = Object.create(repository) as RequestRepository;
+  gated.recordMenteeRequests = async (batch: readonly NewMenteeRequest[]) => {
+    writes.push(batch.map((r) => r.text));
+    await new Promise<void>((resolve) => gates.push(resolve));
+    return repository.recordMenteeRequests(batch);
+  };
+  return { gated, writes, release: () => gates.shift()!() };
+}
 
 describe('RequestLog', () => {
-  it('answers with an id at once and stores the request only when read back, flushed or closed', async () => {
-    const log = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 100, maxDelayMs: hour });
+  it('answers with an id at once, writes right after, and groups requests that arrive during a write', async () => {
+    const { gated, writes, release } = gatedRepository();
+    const log = new RequestLog(gated, { error: vi.fn() });
     const first = await log.record(request('first', 1));
+    await vi.waitFor(() => expect(writes).toEqual([['first']]));
+    // The first write is still running: these two wait for it and then share one statement.
     const second = await log.record(request('second', 2));
-    expect(second).not.toBe(first);
-    expect(await stored()).toEqual([]);
-    const recent = await log.recentRequests(10);
-    expect(recent.map((r) => [r.id, r.text, r.matches[0]!.breakdown])).toEqual([
-      [second, 'second', { text: 'second' }],
-      [first, 'first', { text: 'first' }],
-    ]);
     const third = await log.record(request('third', 3));
+    expect(new Set([first, second, third]).size).toBe(3);
+    expect(await stored()).toEqual([]);
+    release();
+    await vi.waitFor(() => expect(writes).toEqual([['first'], ['second', 'third']]));
+    release();
     await log.flush();
     expect(await stored()).toEqual([
       [first, 'first'],
@@ -54,28 +67,29 @@ describe('RequestLog', () => {
     ]);
   });
 
-  it('writes on its own once a batch is full or the oldest has waited long enough', async () => {
-    const byCount = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 3, maxDelayMs: hour });
-    const ids = [await byCount.record(request('a')), await byCount.record(request('b'))];
-    expect(await stored()).toEqual([]);
-    ids.push(await byCount.record(request('c')));
-    await vi.waitFor(async () => expect((await stored()).map(([id]) => id)).toEqual(ids));
-
-    const byTime = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 100, maxDelayMs: 20 });
-    const late = await byTime.record(request('d'));
-    await vi.waitFor(async () => expect((await stored()).map(([id]) => id)).toContain(late));
+  it('writes the queue before reading requests back', async () => {
+    const log = new RequestLog(repository, { error: vi.fn() });
+    const first = await log.record(request('first', 1));
+    const second = await log.record(request('second', 2));
+    const recent = await log.recentRequests(10);
+    expect(recent.map((r) => [r.id, r.text, r.matches[0]!.breakdown])).toEqual([
+      [second, 'second', { text: 'second' }],
+      [first, 'first', { text: 'first' }],
+    ]);
   });
 
   it('stores a queued request before a session request that refers to it', async () => {
-    const log = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 100, maxDelayMs: hour });
+    const { gated, release } = gatedRepository();
+    const log = new RequestLog(gated, { error: vi.fn() });
     const requestId = await log.record(request('q'));
-    const session = await log.recordSessionRequest(requestId, mentorRowId, 'thanks');
-    const row = await handle.db.selectFrom('session_requests').selectAll().where('id', '=', session).executeTakeFirstOrThrow();
+    const session = log.recordSessionRequest(requestId, mentorRowId, 'thanks');
+    await vi.waitFor(() => release());
+    const row = await handle.db.selectFrom('session_requests').selectAll().where('id', '=', await session).executeTakeFirstOrThrow();
     expect(Number(row.request_id)).toBe(requestId);
   });
 
   it('counts queued shows when exposure is read', async () => {
-    const log = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 100, maxDelayMs: hour });
+    const log = new RequestLog(repository, { error: vi.fn() });
     await log.record(request('q1'));
     await log.record(request('q2'));
     const counts = await log.exposureCounts(new Date(Date.UTC(2026, 0, 1)));
@@ -90,10 +104,9 @@ describe('RequestLog', () => {
       return repository.recordMenteeRequests(batch);
     };
     const error = vi.fn();
-    const log = new RequestLog(flaky, { error }, { maxBatch: 100, maxDelayMs: hour });
+    const log = new RequestLog(flaky, { error });
     const a = await log.record(request('a'));
-    await log.flush();
-    expect(error).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(error).toHaveBeenCalledTimes(1));
     expect(error.mock.calls[0]![0]).toMatchObject({ queued: 1, dropped: 0 });
     expect(await stored()).toEqual([]);
     const b = await log.record(request('b'));
@@ -104,9 +117,9 @@ describe('RequestLog', () => {
     ]);
   });
 
-  it('gives distinct ids across reservations and across logs sharing the database', async () => {
-    const one = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 1_000, maxDelayMs: hour });
-    const two = new RequestLog(repository, { error: vi.fn() }, { maxBatch: 1_000, maxDelayMs: hour });
+  it('gives distinct ids across reservations and across logs sharing the database, and writes more than one statement holds', async () => {
+    const one = new RequestLog(repository, { error: vi.fn() });
+    const two = new RequestLog(repository, { error: vi.fn() });
     const ids = await Promise.all(Array.from({ length: 150 }, (_, i) => (i % 2 ? one : two).record(request(`r${i}`))));
     expect(new Set(ids).size).toBe(150);
     await Promise.all([one.flush(), two.flush()]);
