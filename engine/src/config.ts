@@ -20,9 +20,10 @@ export interface AppConfig {
    */
   embeddingThreads: number;
   /**
-   * Threads of a second onnxruntime session that embeds single texts (mentees' questions); 0 shares the batch
-   * session. On the 2-core machine one thread embedded a question in p50 2.4 / p99 11 ms with
-   * the other core busy, two threads in 6.5 / 21 ms (bench/query-embedding.md).
+   * Threads of a second onnxruntime session, on a worker thread, that embeds single texts (mentees'
+   * questions) while the event loop goes on; 0 embeds them in the batch session on the event loop. On the
+   * 2-core machine one thread embedded a question in p50 2.4 / p99 11 ms with the other core busy, two
+   * threads in 6.5 / 21 ms (bench/query-embedding.md).
    */
   embeddingQueryThreads: number;
   /** Below this many mentors the exact scan answers queries instead of HNSW. */

@@ -25,6 +25,13 @@ function report(mentors: number, overrides: Partial<BenchReport> = {}): BenchRep
     bytes_per_mentor: 22_551,
     startup_saved_index_ms: 20_975.2,
     pgvector: { available: true, rows: mentors },
+    app: {
+      http: [
+        { connections: 1, reqPerS: 80.5 },
+        { connections: 10, reqPerS: 1_123.4 },
+        { connections: 50, reqPerS: 130 },
+      ],
+    },
     ...overrides,
   };
 }
@@ -35,6 +42,7 @@ describe('README benchmark results', () => {
     const lines = table.split('\n');
     expect(lines[0]).toBe('| measure | 10,000 mentors | 100,000 mentors | target |');
     expect(lines.find((l) => l.startsWith('| `/match` over HTTP, c=1'))).toBe('| `/match` over HTTP, c=1: p50 / p99 | 11 / 36 ms | 11 / 17 ms | p99 ≤ 8 ms at 100k, ≤ 10 ms at 1M |');
+    expect(lines.find((l) => l.startsWith('| `/match` throughput'))).toBe('| `/match` throughput at c=1 / 10 / 50 | 80.5 / 1,123.4 / 130 req/s | 80.5 / 1,123.4 / 130 req/s |  |');
     expect(lines.find((l) => l.startsWith('| recall@10'))).toContain('| 0.9997 (p5 1) | 0.9949 (p5 1) |');
     expect(lines.find((l) => l.startsWith('| memory per mentor'))).toContain('22 KiB');
     expect(table).toContain('- 100,000 mentors: 2026-11-26, Test CPU, 2 cores, 23.5 GiB, Node v20.0.0, model `use-lite-test`, load average 1.25');
