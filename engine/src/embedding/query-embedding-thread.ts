@@ -39,13 +39,14 @@ export class QueryEmbeddingThread {
   static async start(options: ExtractorOptions, threads: number): Promise<QueryEmbeddingThread> {
     const worker = spawn(new URL('./query-embedding-worker.ts', import.meta.url), { options, threads } satisfies QueryWorkerData);
     await new Promise<void>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`the query embedding thread exited with code ${code} while loading`));
       const onMessage = (reply: QueryWorkerReply) => {
         if ('ready' in reply) resolve();
         else if ('failed' in reply) reject(new Error(reply.failed));
         else return;
-        worker.off('message', onMessage).off('error', reject);
+        worker.off('message', onMessage).off('error', reject).off('exit', onExit);
       };
-      worker.on('message', onMessage).once('error', reject);
+      worker.on('message', onMessage).once('error', reject).once('exit', onExit);
     }).catch(async (e: unknown) => {
       await worker.terminate();
       throw e;
