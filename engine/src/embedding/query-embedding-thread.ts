@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { QueryWorkerData, QueryWorkerReply } from './query-embedding-worker.js';
+import type { QueryWorkerData, QueryWorkerReply, QueryWorkerRequest } from './query-embedding-worker.js';
 import type { ExtractorOptions } from './transformers-extractor.js';
 
 /**
@@ -65,7 +65,7 @@ export class QueryEmbeddingThread {
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, text });
+      this.worker.postMessage({ id, text } satisfies QueryWorkerRequest);
     });
   }
 
