@@ -4,7 +4,7 @@
  * over HTTP (autocannon at several concurrencies), memory per mentor and start-up with a saved index.
  *
  *   pnpm bench [--mentors 10000] [--json bench/bench-10000.json] [--seed 42] [--questions 1000]
- *     [--index-sample 200] [--match-mentors N] [--pgvector-max 100000] [--pgvector-queries 200]
+ *     [--index-sample 1000] [--match-mentors N] [--pgvector-max 100000] [--pgvector-queries 200]
  *     [--duration 10] [--out bench]
  *
  * Writes the JSON, <out>/report-<N>.md and <out>/recall-latency-<N>.png, and prints a summary table.
@@ -32,7 +32,7 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     seed: { type: 'string', default: '42' },
     questions: { type: 'string', default: '1000' },
-    'index-sample': { type: 'string', default: '200' },
+    'index-sample': { type: 'string', default: '1000' },
     'match-mentors': { type: 'string' },
     'pgvector-max': { type: 'string', default: '100000' },
     'pgvector-queries': { type: 'string', default: '200' },
@@ -82,7 +82,7 @@ const pgvector = await runPgvectorBench(
 
 const app = await runAppBench(embedder, {
   mentors: data.mentors.slice(0, matchMentors),
-  vectors: data.mentorVectors.slice(0, matchMentors),
+  embeddings: data.mentorEmbeddings.slice(0, matchMentors),
   questions: data.questions,
   indexSample,
   durationS,
@@ -136,7 +136,7 @@ const result = {
   ef_sweep: vector.sweep,
   pgvector,
   app,
-  whole_text_embed_per_s: data.embedTextsPerS === null ? null : round(data.embedTextsPerS, 1),
+  mentor_text_embed_per_s: data.embedTextsPerS === null ? null : round(data.embedTextsPerS, 1),
   duration_s: round((Date.now() - began) / 1000),
 };
 
@@ -186,7 +186,7 @@ ${table(['measure', 'value', 'note'], summaryRows, ['l', 'l', 'l'])}
 
 ## Vector search: exact scan, hnswlib, pgvector
 
-Same ${n.toLocaleString('en')} whole-text mentor vectors and the same question vectors for all three; recall is against the exact scan (Float32Array dot products).
+Same ${n.toLocaleString('en')} mentor vectors (centroids of each mentor's profile and passage vectors, as the engine stores them) and the same question vectors for all three; recall is against the exact scan (Float32Array dot products).
 hnswlib: m ${vector.hnsw.m}, efConstruction ${vector.hnsw.efConstruction}, built in ${round(vector.hnsw.buildMs / 1000, 2)} s (${vector.hnsw.buildPerS} vectors/s, single thread).
 
 ${table(
@@ -217,8 +217,8 @@ The real app (\`buildApp\`, model \`${embedder.id}\`, configuration from the env
 
 ## Indexing, memory, start-up
 
-- Indexing: the first ${app.indexing.mentors} mentors went through \`MentorService.upsertBatch\` in batches of 32 (embed the whole text and every bio passage — ${app.indexing.texts} texts — write mentor and embedding rows to PGlite in one transaction, insert into HNSW): **${app.indexing.mentorsPerS} mentors/s**.
-- The other ${(matchMentors - app.indexing.mentors).toLocaleString('en')} mentors were written straight to the repositories with their cached whole-text vectors (${round(app.bulkLoadMs / 1000, 1)} s); their passage vectors are copies of the whole-text vector (same count and size as real ones, so ranking does the same work, but evidence quality is not representative). Loading all of them through \`upsertBatch\` at the measured rate would take about ${round(matchMentors / app.indexing.mentorsPerS / 60)} min on this machine.
+- Indexing: the first ${app.indexing.mentors} mentors went through \`MentorService.upsertBatch\` in batches of 32 (embed each mentor's headline-and-skills text and every bio passage — ${app.indexing.texts} texts, on one worker thread per core (\`EMBEDDING_WORKERS\`), started before the clock — then write mentor and embedding rows to PGlite in one transaction and insert into HNSW): **${app.indexing.mentorsPerS} mentors/s**.
+- The other ${(matchMentors - app.indexing.mentors).toLocaleString('en')} mentors were written straight to the repositories with their cached embeddings (${round(app.bulkLoadMs / 1000, 1)} s): the same model vectors \`upsertBatch\` would store (mentor vector, passage vectors and spans), computed once and kept under \`.data/bench-cache\`. Loading all of them through \`upsertBatch\` at the measured rate would take about ${round(matchMentors / app.indexing.mentorsPerS / 60)} min on this machine.
 - First start on that DATA_DIR (HNSW built from the database, snapshot saved): ${round(app.rebuildStartupMs / 1000, 1)} s.
 - Start-up with the saved index, in a fresh process until \`search.whenReady()\`: **${round(app.startup.startupMs)} ms** (model load ${round(app.startup.modelLoadMs)} ms; index ${app.startup.loadedFrom}, ${app.startup.indexSize.toLocaleString('en')} vectors).
 - Memory per mentor: RSS grew ${round(app.startup.rssDelta / 2 ** 20, 1)} MiB while the app loaded ${matchMentors.toLocaleString('en')} mentors, **${bytesPerMentor} B/mentor** (JS heap ${result.heap_bytes_per_mentor} B/mentor; the HNSW graph and PGlite live outside the heap). Measured after forced GC in the start-up process, model already loaded.

@@ -1,7 +1,7 @@
 /**
  * Where start-up and /match spend their time at N demo mentors, measured in-process. The first run
  * builds a DATA_DIR the way `pnpm bench` does (mentors written straight to the repositories with the
- * cached whole-text vectors, then one start that builds and saves the HNSW snapshot); later runs reuse it.
+ * cached embeddings, then one start that builds and saves the HNSW snapshot); later runs reuse it.
  *
  *   npx tsx scripts/profile-match.ts [--mentors 30000] [--queries 300] [--seed 42] [--data-dir .data/profile-30000]
  *     [--phase all|build|startup|match] [--model-id use-lite-a5693b60] [--resave]
@@ -66,7 +66,7 @@ if (built?.mentors !== n || built.modelId !== modelId) {
   await fs.mkdir(dataDir, { recursive: true });
   let app = await started(embedder, appConfig(dataDir));
   let t = performance.now();
-  await bulkInsert(app, data.mentors, data.mentorVectors, embedder.id);
+  await bulkInsert(app, data.mentors, data.mentorEmbeddings, embedder.id);
   log(`bulk-loaded ${n} mentors in ${round((performance.now() - t) / 1000)} s`);
   await app.close();
   t = performance.now();

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../engine/src/config.js';
-import { mentorEmbeddingText } from '../../engine/src/domain/mentor.js';
 import { createEmbeddingProvider } from '../../engine/src/embedding/create-embedding-provider.js';
+import { embedMentors } from '../../engine/src/services/mentor-embedding.js';
 import { createVectorIndex } from '../../engine/src/vector-index/create-vector-index.js';
 import { measureRecall } from '../../engine/src/vector-index/recall.js';
 import { buildUseLite } from '../../scripts/build-model/build-use-lite.js';
@@ -21,7 +21,8 @@ describe('HNSW recall on real embedded mentor bios', () => {
     const embedder = CachedEmbeddingProvider.open(await createEmbeddingProvider(config), path.join(root, '.data/embedding-cache'));
     const mentors = [...generateMentors({ count: 3000, seed: 42 })];
     const questions = [...generateQuestions({ count: 300, seed: 42 })];
-    const vectors = await embedder.embed(mentors.map((m) => mentorEmbeddingText(m)));
+    // The vectors the engine stores: each the centroid of a mentor's profile and passage vectors.
+    const vectors = (await embedMentors(embedder, mentors.map((input, i) => ({ rowId: i + 1, input })))).map((e) => e.vector);
     const queries = await embedder.embed(questions.map((q) => q.text));
 
     const hnsw = createVectorIndex('hnsw', embedder.dimensions, { ...config.hnsw, randomSeed: 42 });

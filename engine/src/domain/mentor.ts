@@ -22,7 +22,16 @@ export interface Mentor extends MentorInput {
   updatedAt: Date;
 }
 
-/** The text that is embedded for a mentor; its hash decides whether a re-embed is needed. */
+/** The mentor's whole text; its hash decides whether a re-embed is needed. */
 export function mentorEmbeddingText(m: Pick<MentorInput, 'headline' | 'bio' | 'skills'>): string {
-  return `${m.headline}. ${m.bio}${m.skills.length ? ` Skills: ${m.skills.join(', ')}.` : ''}`;
+  return `${m.headline}. ${m.bio}${mentorSkillsSentence(m)}`;
+}
+
+/** What the bio's passages do not say: the headline and the skills, embedded as one short text. */
+export function mentorProfileText(m: Pick<MentorInput, 'headline' | 'skills'>): string {
+  return `${m.headline}.${mentorSkillsSentence(m)}`;
+}
+
+function mentorSkillsSentence(m: Pick<MentorInput, 'skills'>): string {
+  return m.skills.length ? ` Skills: ${m.skills.join(', ')}.` : '';
 }

@@ -56,7 +56,7 @@ async function sha256File(file: string): Promise<string> {
  * deterministic) keeps them. Throws MODEL_UNAVAILABLE when the folder is missing or does not load.
  */
 export async function createEmbeddingProvider(
-  config: Pick<AppConfig, 'modelsDir' | 'model' | 'embeddingBatchSize'> & Partial<Pick<AppConfig, 'embeddingThreads' | 'embeddingQueryThreads'>>,
+  config: Pick<AppConfig, 'modelsDir' | 'model' | 'embeddingBatchSize'> & Partial<Pick<AppConfig, 'embeddingThreads' | 'embeddingQueryThreads' | 'embeddingWorkers'>>,
 ): Promise<EmbeddingProvider> {
   const dir = path.join(config.modelsDir, config.model);
   const fail = (detail: string, cause?: unknown): never => {
@@ -88,6 +88,7 @@ export async function createEmbeddingProvider(
       batchSize: config.embeddingBatchSize,
       ...(config.embeddingThreads ? { threads: config.embeddingThreads } : {}),
       ...(config.embeddingQueryThreads ? { queryThreads: config.embeddingQueryThreads } : {}),
+      ...(config.embeddingWorkers ? { workers: config.embeddingWorkers } : {}),
       pooling: settings.pooling ?? 'mean',
       dtype,
       ...(settings.unigramTieBreak ? { unigramTieBreak: settings.unigramTieBreak } : {}),

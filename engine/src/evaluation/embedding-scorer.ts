@@ -1,6 +1,6 @@
 import { evalMentorText } from './eval-dataset.js';
 import { aggregatePassageScores, scoreMatrixFromRows, type PassageAggregate, type Scorer } from './scoring.js';
-import { dot } from '../shared/vector-math.js';
+import { centroid, dot } from '../shared/vector-math.js';
 
 export type EmbedTexts = (texts: readonly string[]) => Promise<Float32Array[]>;
 
@@ -57,12 +57,9 @@ export function embeddingScorer(embed: EmbedTexts, options: EmbeddingScorerOptio
     }
     const mentorVectors = vectors.slice(0, mentorTexts.length);
     if (aggregate === 'centroid') {
-      const centroids = dataset.mentors.map(() => new Float32Array(dimensions(vectors)));
-      mentorVectors.forEach((v, d) => {
-        const c = centroids[owner[d]!]!;
-        for (let k = 0; k < c.length; k++) c[k]! += v[k]!;
-      });
-      const normalised = centroids.map(normalise);
+      const parts = dataset.mentors.map(() => [] as Float32Array[]);
+      mentorVectors.forEach((v, d) => parts[owner[d]!]!.push(v));
+      const normalised = parts.map((p) => (p.length > 0 ? centroid(p) : new Float32Array(dimensions(vectors))));
       return scoreMatrixFromRows(
         dataset,
         dataset.queries.map((_, qi) => normalised.map((c) => dot(vectors[mentorTexts.length + qi]!, c))),

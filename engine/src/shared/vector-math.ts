@@ -18,3 +18,12 @@ export function dot(a: Float32Array, b: Float32Array): number {
   for (; i < a.length; i++) s0 += a[i]! * b[i]!;
   return s0 + s1 + s2 + s3;
 }
+
+/** The unit-length mean direction of these vectors (all of one width); a zero vector when they cancel out. */
+export function centroid(vectors: readonly Float32Array[]): Float32Array {
+  const sum = new Float32Array(vectors[0]?.length ?? 0);
+  for (const v of vectors) for (let i = 0; i < sum.length; i++) sum[i]! += v[i]!;
+  const norm = Math.sqrt(dot(sum, sum));
+  if (norm > 0) for (let i = 0; i < sum.length; i++) sum[i]! /= norm;
+  return sum;
+}

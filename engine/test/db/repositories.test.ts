@@ -1,10 +1,11 @@
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import type { StoredEmbedding } from '../../src/db/embedding-repository.js';
 import type { ServedMatch } from '../../src/db/request-repository.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
+import { migrationProvider } from '../../src/db/migration-provider.js';
 import { withTransaction } from '../../src/db/transaction.js';
 import { embeddingChecksum } from '../../src/db/vector-codec.js';
 import type { MentorInput } from '../../src/domain/mentor.js';
@@ -89,11 +90,27 @@ describe.each(backends())('repositories on $name', (backend) => {
   describe('schema', () => {
     it('applies every migration and reports pgvector truthfully', async () => {
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(handle.db);
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial-schema', '0002-request-time-index']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial-schema', '0002-request-time-index', '0003-mentor-vector-centroid']);
       const installed = await sql<{ n: number }>`select count(*) as n from pg_extension where extname = 'vector'`.execute(handle.db);
       expect(handle.hasPgvector).toBe(installed.rows[0]!.n === 1);
       if (backend.name === 'pglite') expect(handle.hasPgvector).toBe(true);
       expect(handle.kind).toBe(backend.name);
+    });
+
+    it('drops vectors made the old way, both up and down 0003, and keeps the mentors they belonged to', async () => {
+      const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2)])).map((r) => r.rowId);
+      const migrator = new Migrator({ db: handle.db, provider: migrationProvider });
+      const countEmbeddings = async () => (await collect(repos.embeddings.streamForModel('model-a', 10))).length;
+      await repos.embeddings.upsertMany('model-a', ids.map((id) => embedding(id, 'centroid')));
+      expect((await migrator.migrateTo('0002-request-time-index')).error).toBeUndefined();
+      expect(await countEmbeddings()).toBe(0);
+      // What the engine before the centroid wrote: whole-text vectors under the same model id.
+      await repos.embeddings.upsertMany('model-a', ids.map((id) => embedding(id, 'whole-text')));
+      expect(await countEmbeddings()).toBe(2);
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      expect(await countEmbeddings()).toBe(0);
+      expect(await repos.embeddings.missingForModel('model-a')).toEqual(ids);
+      expect((await repos.mentors.getRowIdsByExternalIds([mentor(1).externalId, mentor(2).externalId])).size).toBe(2);
     });
 
     it('leaves the pg library\'s global type parsers alone', () => {

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dot } from '../../src/shared/vector-math.js';
-import { QueryEmbeddingThread } from '../../src/embedding/query-embedding-thread.js';
+import { EmbeddingThread } from '../../src/embedding/embedding-thread.js';
 import { TransformersEmbeddingProvider } from '../../src/embedding/transformers-embedding-provider.js';
 import type { ExtractorOptions } from '../../src/embedding/transformers-extractor.js';
 
@@ -21,12 +21,12 @@ const questions = [
   'Switching from academia to industry research',
 ];
 
-describe('QueryEmbeddingThread (real model on a worker thread)', () => {
+describe('EmbeddingThread (real model on a worker thread)', () => {
   let onCaller: TransformersEmbeddingProvider;
-  let thread: QueryEmbeddingThread;
+  let thread: EmbeddingThread;
   beforeAll(async () => {
     onCaller = await TransformersEmbeddingProvider.load({ ...options, id: 'use-lite-test', batchSize: 8 });
-    thread = await QueryEmbeddingThread.start(options, 1);
+    thread = await EmbeddingThread.start(options, 1);
   }, 60_000);
   afterAll(async () => {
     await thread.close();
@@ -35,7 +35,7 @@ describe('QueryEmbeddingThread (real model on a worker thread)', () => {
 
   it('gives each of several concurrent questions its own vector, the one the calling thread computes', async () => {
     const expected = await onCaller.embed(questions);
-    const got = await Promise.all(questions.map((q) => thread.embed(q)));
+    const got = await Promise.all(questions.map(async (q) => (await thread.embed([q]))[0]!));
     got.forEach((v, i) => {
       expect(v).toHaveLength(expected[i]!.length);
       expect(dot(v, v)).toBeCloseTo(1, 5);
@@ -46,15 +46,15 @@ describe('QueryEmbeddingThread (real model on a worker thread)', () => {
   });
 
   it('refuses work once closed, so the provider falls back to its own session', async () => {
-    const closing = await QueryEmbeddingThread.start(options, 1);
+    const closing = await EmbeddingThread.start(options, 1);
     expect(closing.alive).toBe(true);
     await closing.close();
     expect(closing.alive).toBe(false);
-    await expect(closing.embed(questions[0]!)).rejects.toThrow(/closed/);
+    await expect(closing.embed([questions[0]!])).rejects.toThrow(/closed/);
   }, 60_000);
 
   it('fails to start with the reason when the model folder does not load', async () => {
-    await expect(QueryEmbeddingThread.start({ ...options, model: 'no-such-model' }, 1)).rejects.toThrow(/no-such-model|not find|ENOENT/i);
+    await expect(EmbeddingThread.start({ ...options, model: 'no-such-model' }, 1)).rejects.toThrow(/no-such-model|not find|ENOENT/i);
   }, 60_000);
 });
 
@@ -67,6 +67,34 @@ describe('TransformersEmbeddingProvider with a query thread', () => {
       expect(dot(single!, batched!)).toBeGreaterThan(0.9999);
     } finally {
       await withThread.close();
+    }
+  }, 60_000);
+});
+
+describe('TransformersEmbeddingProvider with batch worker threads', () => {
+  it('spreads a batch over its threads and returns the vectors the calling thread computes, in input order', async () => {
+    const onCaller = await TransformersEmbeddingProvider.load({ ...options, id: 'use-lite-test', batchSize: 4 });
+    const withWorkers = await TransformersEmbeddingProvider.load({ ...options, id: 'use-lite-test', batchSize: 4, workers: 2 });
+    try {
+      // Lengths from 1 to about 60 words in shuffled order: several runs of up to 4, sorted by length on the way in.
+      const texts = Array.from({ length: 22 }, (_, i) => `${questions[i % questions.length]} ${'and then some more context '.repeat((i * 7) % 12)}`.trim());
+      const runs = vi.spyOn(EmbeddingThread.prototype, 'embed');
+      const [expected, got, again] = await Promise.all([onCaller.embed(texts), withWorkers.embed(texts), withWorkers.embed(texts.slice(3, 9))]);
+      // 22 + 6 texts in runs of at most 4, on both threads.
+      expect(runs.mock.calls.length).toBeGreaterThanOrEqual(8);
+      expect(new Set(runs.mock.contexts).size).toBe(2);
+      expect(runs.mock.calls.every(([run]) => run.length <= 4)).toBe(true);
+      runs.mockRestore();
+      expect(got).toHaveLength(texts.length);
+      got.forEach((v, i) => {
+        expect(dot(v, expected[i]!)).toBeGreaterThan(0.9999);
+        // Distinct texts, so a vector in the wrong slot would show.
+        if (i > 0 && texts[i] !== texts[i - 1]) expect(dot(v, expected[i - 1]!)).toBeLessThan(0.9999);
+      });
+      again.forEach((v, i) => expect(dot(v, expected[i + 3]!)).toBeGreaterThan(0.9999));
+      expect(await withWorkers.embed([])).toEqual([]);
+    } finally {
+      await Promise.all([onCaller.close(), withWorkers.close()]);
     }
   }, 60_000);
 });

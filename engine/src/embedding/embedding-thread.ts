@@ -2,26 +2,27 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { QueryWorkerData, QueryWorkerReply, QueryWorkerRequest } from './query-embedding-worker.js';
+import type { EmbeddingWorkerData, EmbeddingWorkerReply, EmbeddingWorkerRequest } from './embedding-worker.js';
 import type { ExtractorOptions } from './transformers-extractor.js';
 
 /**
- * A mentee's question embedded on a thread of its own. onnxruntime-node runs a session synchronously on
- * the calling thread, so on the event loop the 3-5 ms of a question block everything else; on a worker
- * they overlap the lexical retrieval of the same request and the ranking of others.
+ * An onnxruntime session on a thread of its own. onnxruntime-node runs a session synchronously on the
+ * calling thread, so on the event loop the 3-5 ms of a question block everything else; on a worker they
+ * overlap the lexical retrieval of the same request and the ranking of others. Several of them, one
+ * intra-op thread each, embed the runs of a batch side by side (see TransformersEmbeddingProvider).
  */
-export class QueryEmbeddingThread {
-  private readonly pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
+export class EmbeddingThread {
+  private readonly pending = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private gone: Error | null = null;
 
   private constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: QueryWorkerReply) => {
+    worker.on('message', (reply: EmbeddingWorkerReply) => {
       if (!('id' in reply)) return;
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (this.pending.size === 0) worker.unref();
-      if ('vector' in reply) waiter?.resolve(reply.vector);
+      if ('vectors' in reply) waiter?.resolve(reply.vectors);
       else waiter?.reject(new Error(reply.error));
     });
     const fail = (e: Error) => {
@@ -30,17 +31,17 @@ export class QueryEmbeddingThread {
       this.pending.clear();
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the query embedding thread exited with code ${code}`)));
-    // Idle, it must not keep a finished process (a CLI run, a test) alive; with a question pending it must,
-    // or a script awaiting only that answer would exit under it.
+    worker.on('exit', (code) => fail(new Error(`the embedding thread exited with code ${code}`)));
+    // Idle, it must not keep a finished process (a CLI run, a test) alive; with texts pending it must, or a
+    // script awaiting only that answer would exit under it.
     worker.unref();
   }
 
-  static async start(options: ExtractorOptions, threads: number): Promise<QueryEmbeddingThread> {
-    const worker = spawn(new URL('./query-embedding-worker.ts', import.meta.url), { options, threads } satisfies QueryWorkerData);
+  static async start(options: ExtractorOptions, threads: number): Promise<EmbeddingThread> {
+    const worker = spawn(new URL('./embedding-worker.ts', import.meta.url), { options, threads } satisfies EmbeddingWorkerData);
     await new Promise<void>((resolve, reject) => {
-      const onExit = (code: number) => reject(new Error(`the query embedding thread exited with code ${code} while loading`));
-      const onMessage = (reply: QueryWorkerReply) => {
+      const onExit = (code: number) => reject(new Error(`the embedding thread exited with code ${code} while loading`));
+      const onMessage = (reply: EmbeddingWorkerReply) => {
         if ('ready' in reply) resolve();
         else if ('failed' in reply) reject(new Error(reply.failed));
         else return;
@@ -51,7 +52,7 @@ export class QueryEmbeddingThread {
       await worker.terminate();
       throw e;
     });
-    return new QueryEmbeddingThread(worker);
+    return new EmbeddingThread(worker);
   }
 
   /** Whether the thread is still there; once gone (crashed), callers embed on their own session. */
@@ -59,18 +60,19 @@ export class QueryEmbeddingThread {
     return this.gone === null;
   }
 
-  embed(text: string): Promise<Float32Array> {
+  /** One unit vector per text, in order, from one run of the session (padded to the longest text). */
+  embed(texts: string[]): Promise<Float32Array[]> {
     if (this.gone) return Promise.reject(this.gone);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, text } satisfies QueryWorkerRequest);
+      this.worker.postMessage({ id, texts } satisfies EmbeddingWorkerRequest);
     });
   }
 
   async close(): Promise<void> {
-    this.gone ??= new Error('the query embedding thread was closed');
+    this.gone ??= new Error('the embedding thread was closed');
     await this.worker.terminate();
   }
 }
