@@ -93,8 +93,12 @@ await embedder.close?.();
 
 const c1 = app.http.find((h) => h.connections === 1)!;
 const pgDefault = pgvector.sweep.find((p) => p.efSearch === vector.hnsw.efSearch) ?? null;
-// "Equal recall": the cheapest pgvector setting that reaches hnswlib's recall at its default ef.
-const pgEqual = pgvector.sweep.find((p) => p.recall.mean >= vector.hnsw.recall.mean) ?? pgvector.sweep.at(-1) ?? null;
+// "Equal recall": the cheapest pgvector setting that reaches hnswlib's recall at its default ef, to within
+// RECALL_TOLERANCE: pgvector's recall is a mean over a few hundred queries, so 0.999 against 1 is two
+// neighbours in 2,000, and demanding the last one picked a setting many times slower at 10k.
+const RECALL_TOLERANCE = 0.001;
+const reaches = (p: { recall: { mean: number } }) => p.recall.mean >= vector.hnsw.recall.mean - RECALL_TOLERANCE;
+const pgEqual = pgvector.sweep.find(reaches) ?? pgvector.sweep.at(-1) ?? null;
 const bytesPerMentor = Math.round(app.startup.rssDelta / matchMentors);
 
 const result = {
@@ -200,7 +204,7 @@ ${table(
 
 ![recall vs latency](${pngWritten ? pngName : `recall-latency-${n}.svg`})
 
-pgvector ${pgvector.available ? `(${pgvector.rows.toLocaleString('en')} rows, ${pgvector.queries} queries; insert ${round(pgvector.insertMs / 1000, 1)} s, \`create index ... using hnsw (embedding vector_cosine_ops) with (m = ${pgvector.m}, ef_construction = ${pgvector.efConstruction})\` ${round(pgvector.indexBuildMs / 1000, 1)} s). ${pgEqual && pgEqual.recall.mean >= vector.hnsw.recall.mean ? `At equal recall (pgvector ef_search ${pgEqual.efSearch} reaches ${pgEqual.recall.mean}, hnswlib ${vector.hnsw.recall.mean} at ef ${vector.hnsw.efSearch}), hnswlib's p50 is` : `No pgvector setting reached hnswlib's recall ${vector.hnsw.recall.mean}; against its best (ef_search ${fmt(result.pgvector_equal_recall_ef_search)}), hnswlib's p50 is`} ${fmt(result.hnsw_speedup_vs_pgvector_p50_at_equal_recall)}x faster.` : 'was not available in this PGlite build.'}
+pgvector ${pgvector.available ? `(${pgvector.rows.toLocaleString('en')} rows, ${pgvector.queries} queries; insert ${round(pgvector.insertMs / 1000, 1)} s, \`create index ... using hnsw (embedding vector_cosine_ops) with (m = ${pgvector.m}, ef_construction = ${pgvector.efConstruction})\` ${round(pgvector.indexBuildMs / 1000, 1)} s). ${pgEqual && reaches(pgEqual) ? `At equal recall (within ${RECALL_TOLERANCE}: pgvector ef_search ${pgEqual.efSearch} reaches ${pgEqual.recall.mean}, hnswlib ${vector.hnsw.recall.mean} at ef ${vector.hnsw.efSearch}), hnswlib's p50 is` : `No pgvector setting reached hnswlib's recall ${vector.hnsw.recall.mean}; against its best (ef_search ${fmt(result.pgvector_equal_recall_ef_search)}), hnswlib's p50 is`} ${fmt(result.hnsw_speedup_vs_pgvector_p50_at_equal_recall)}x faster.` : 'was not available in this PGlite build.'}
 Each pgvector query goes through the engine's Kysely handle and PGlite (WebAssembly Postgres, one connection), so its latency includes SQL parsing and result decoding as the engine would see them.
 
 ## /match

@@ -27,9 +27,11 @@ export function mentorEmbeddingText(m: Pick<MentorInput, 'headline' | 'bio' | 's
   return `${m.headline}. ${m.bio}${mentorSkillsSentence(m)}`;
 }
 
-/** What the bio's passages do not say: the headline and the skills, embedded as one short text. */
-export function mentorProfileText(m: Pick<MentorInput, 'headline' | 'skills'>): string {
-  return `${m.headline}.${mentorSkillsSentence(m)}`;
+/** What the bio's passages do not say, the headline and the skills, as one short text; null when there is neither. */
+export function mentorProfileText(m: Pick<MentorInput, 'headline' | 'skills'>): string | null {
+  const headline = m.headline.trim();
+  if (!headline && m.skills.length === 0) return null;
+  return `${headline ? `${headline}.` : ''}${mentorSkillsSentence(m)}`.trim();
 }
 
 function mentorSkillsSentence(m: Pick<MentorInput, 'skills'>): string {

@@ -1,6 +1,6 @@
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import type { EvalDataset } from '../evaluation/eval-dataset.js';
-import { evalMentorText } from '../evaluation/eval-dataset.js';
+import { mentorProfileText } from '../domain/mentor.js';
 import type { ScoreMatrix } from '../evaluation/metrics.js';
 import type { Scorer } from '../evaluation/scoring.js';
 import { Bm25Index } from '../matching/bm25.js';
@@ -8,11 +8,11 @@ import { rankCandidates } from '../matching/ranker.js';
 import { SkillsVocabulary } from '../matching/skills-vocabulary.js';
 import type { CandidateInput, MatchMentor } from '../matching/types.js';
 import type { WeightConfig } from '../matching/weights.js';
-import { dot } from '../shared/vector-math.js';
+import { centroid, dot } from '../shared/vector-math.js';
 
 /**
  * Scores every mentor of a dataset for every query with the production ranker under `config`, over
- * an in-memory copy of the dataset (embedded whole and per passage, BM25 over the same text), so
+ * an in-memory copy of the dataset (embedded per passage and profile text, BM25 over the whole text), so
  * an evaluation measures exactly what /match would rank, without touching the live index.
  */
 export function hybridScorer(embedder: EmbeddingProvider, config: WeightConfig, cache: Map<string, Float32Array>): Scorer {
@@ -28,15 +28,17 @@ export function hybridScorer(embedder: EmbeddingProvider, config: WeightConfig, 
   };
 
   return async (dataset: EvalDataset, onProgress): Promise<ScoreMatrix> => {
-    const wholeTexts = dataset.mentors.map((m) => evalMentorText(m));
+    const profileTexts = dataset.mentors.map((m) => mentorProfileText(m));
     const passageTexts = dataset.mentors.flatMap((m) => m.passages);
-    await embedCached([...wholeTexts, ...passageTexts, ...dataset.queries.map((q) => q.text)], onProgress);
+    const present = profileTexts.filter((t): t is string => t !== null);
+    await embedCached([...present, ...passageTexts, ...dataset.queries.map((q) => q.text)], onProgress);
     const bm25 = new Bm25Index();
     const mentors: MatchMentor[] = dataset.mentors.map((m, i) => ({ ...m, rowId: i + 1 }));
     mentors.forEach((m) => bm25.upsert(m.rowId, m));
     const vocabulary = SkillsVocabulary.fromMentors(mentors.map((m) => m.skills));
-    const whole = wholeTexts.map((t) => cache.get(t)!);
     const passages = dataset.mentors.map((m) => m.passages.map((p) => cache.get(p)!));
+    // The mentor vector as the engine stores it (services/mentor-embedding.ts), over the dataset's passages.
+    const whole = profileTexts.map((t, i) => centroid([...(t === null ? [] : [cache.get(t)!]), ...passages[i]!]));
     const now = new Date(0);
 
     const matrix = new Map<string, Map<string, number>>();

@@ -15,10 +15,11 @@ export function contentHash(modelId: string, m: Pick<MentorInput, 'headline' | '
   return createHash('sha256').update(modelId).update('\0').update(MENTOR_VECTOR_SCHEME).update('\0').update(mentorEmbeddingText(m)).digest('hex').slice(0, 32);
 }
 
-/** The texts a mentor's embedding is made from, in order: the profile text, then each bio passage. */
+/** The texts a mentor's embedding is made from, in order: the profile text (when there is one), then each bio passage. */
 export function mentorEmbeddingTexts(input: MentorInput): { texts: string[]; spans: PassageSpan[] } {
   const spans = splitPassages(input.bio);
-  return { texts: [mentorProfileText(input), ...spans.map((s) => input.bio.slice(s.start, s.end))], spans };
+  const profile = mentorProfileText(input);
+  return { texts: [...(profile === null ? [] : [profile]), ...spans.map((s) => input.bio.slice(s.start, s.end))], spans };
 }
 
 /**
@@ -32,7 +33,7 @@ export function assembleEmbedding(modelId: string, rowId: number, input: MentorI
     mentorId: rowId,
     contentHash: contentHash(modelId, input),
     vector: centroid(vectors),
-    passageVectors: vectors.slice(1),
+    passageVectors: vectors.slice(vectors.length - spans.length),
     passageSpans: spans.map((s) => [s.start, s.end] as [number, number]),
   };
 }

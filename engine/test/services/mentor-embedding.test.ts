@@ -43,17 +43,19 @@ describe('embedMentors', () => {
   it('embeds the profile text and each passage once, in one call, and stores their centroid as the mentor vector', async () => {
     const provider = new RecordingProvider(64);
     const other = { ...input, externalId: 'm-2', headline: 'Product designer', bio: 'I moved from graphic design into product design at a startup.', skills: [] };
-    const [stored, second] = await embedMentors(provider, [
+    const bare = { ...input, externalId: 'm-3', headline: ' ', bio: 'Ten years of clinical research.', skills: [] };
+    const [stored, second, third] = await embedMentors(provider, [
       { rowId: 7, input },
       { rowId: 8, input: other },
+      { rowId: 9, input: bare },
     ]);
     const passages = splitPassages(input.bio).map((s) => input.bio.slice(s.start, s.end));
     expect(passages.length).toBeGreaterThan(1);
-    expect(provider.calls).toEqual([[mentorProfileText(input), ...passages, mentorProfileText(other), other.bio]]);
-    expect(mentorProfileText(input)).toBe('Engineering manager in fintech. Skills: Leadership, Feedback.');
-    expect(mentorProfileText(other)).toBe('Product designer.');
+    // Without headline or skills there is no profile text: the bio's passages alone make the vector.
+    expect(provider.calls).toEqual([['Engineering manager in fintech. Skills: Leadership, Feedback.', ...passages, 'Product designer.', other.bio, bare.bio]]);
+    expect(mentorProfileText({ headline: '', skills: ['Python'] })).toBe('Skills: Python.');
 
-    const [profile, ...passageVectors] = await new HashingEmbeddingProvider(64).embed([mentorProfileText(input), ...passages]);
+    const [profile, ...passageVectors] = await new HashingEmbeddingProvider(64).embed([mentorProfileText(input)!, ...passages]);
     expect(stored!.mentorId).toBe(7);
     expect(stored!.passageVectors).toEqual(passageVectors);
     expect(stored!.passageSpans).toEqual(splitPassages(input.bio).map((s) => [s.start, s.end]));
@@ -62,6 +64,8 @@ describe('embedMentors', () => {
     stored!.vector.forEach((x, i) => expect(x).toBeCloseTo(mean[i]!, 6));
     expect(second!.mentorId).toBe(8);
     expect(second!.passageVectors).toHaveLength(1);
+    expect(third!.passageVectors).toHaveLength(1);
+    third!.vector.forEach((x, i) => expect(x).toBeCloseTo(third!.passageVectors[0]![i]!, 6));
   });
 
   it('hashes what is embedded: the same for the same texts, new when headline, bio, skills or model change', () => {
