@@ -119,7 +119,8 @@ ${table(
 )}
 
 On the event loop a batch of ${BATCH} mentors (about 170 texts) blocks every question behind it for as long as it embeds;
-on worker threads the event loop only stores and indexes, and questions wait for a core instead.
+on worker threads the event loop only stores and indexes, and questions wait for a core instead. The import
+itself may then take longer: it shares the two cores with the many more questions that get answered meanwhile.
 `;
 await fs.writeFile(path.join(root, 'bench/import-latency.md'), md);
 console.log('wrote bench/import-latency.json and bench/import-latency.md');

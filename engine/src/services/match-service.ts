@@ -82,7 +82,7 @@ export class MatchService {
     }
     const t0 = performance.now();
     const mode = opts.mode ?? 'hybrid';
-    // The question is embedded on its own thread (see QueryEmbeddingThread) while this one runs the
+    // The question is embedded on its own thread (see EmbeddingThread) while this one runs the
     // lexical retrieval, which needs no vector; lexical-only ranking needs none at all.
     let embeddedAt = t0;
     const embedding: Promise<Float32Array | null> =
