@@ -99,6 +99,23 @@ describe('TransformersEmbeddingProvider with batch worker threads', () => {
   }, 60_000);
 });
 
+describe('TransformersEmbeddingProvider when a batch thread fails a run', () => {
+  it('embeds that run on the calling thread, so the batch still comes back whole and in order', async () => {
+    const withWorkers = await TransformersEmbeddingProvider.load({ ...options, id: 'use-lite-test', batchSize: 2, workers: 2 });
+    try {
+      const expected = await Promise.all(questions.map(async (q) => (await withWorkers.embed([q, q]))[0]!));
+      const runs = vi.spyOn(EmbeddingThread.prototype, 'embed').mockRejectedValueOnce(new Error('the embedding thread exited with code 1'));
+      const got = await withWorkers.embed(questions);
+      expect(runs.mock.calls.length).toBe(3);
+      await expect(runs.mock.results[0]!.value).rejects.toThrow(/exited/);
+      runs.mockRestore();
+      got.forEach((v, i) => expect(dot(v, expected[i]!)).toBeGreaterThan(0.9999));
+    } finally {
+      await withWorkers.close();
+    }
+  }, 60_000);
+});
+
 describe('a script that only awaits a question', () => {
   it('stays alive until the thread answers, then exits on its own', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mm-query-thread-'));
