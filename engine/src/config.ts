@@ -30,8 +30,9 @@ export interface AppConfig {
   /**
    * Worker threads, one single-threaded onnxruntime session each, that embed mentor texts side by side
    * (imports, edits, re-embedding at start), so the event loop keeps answering questions meanwhile; 0 embeds
-   * them on the event loop with `embeddingThreads`. Defaults to the number of cores; on the 2-core machine
-   * two one-thread sessions embedded mentor texts 1.1-1.2x as fast as one two-thread session.
+   * them on the event loop with `embeddingThreads`. Defaults to the number of cores, at most 4: each holds
+   * about 225 MiB while it runs (they stop after a minute without batches). On the 2-core machine two
+   * one-thread sessions embedded mentor texts 1.1-1.2x as fast as one two-thread session.
    */
   embeddingWorkers: number;
   /** Below this many mentors the exact scan answers queries instead of HNSW. */
@@ -76,7 +77,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     embeddingBatchSize: int(env, 'EMBEDDING_BATCH_SIZE', 32, 1, 1024),
     embeddingThreads: int(env, 'EMBEDDING_THREADS', 0, 0, 256),
     embeddingQueryThreads: int(env, 'EMBEDDING_QUERY_THREADS', 1, 0, 256),
-    embeddingWorkers: int(env, 'EMBEDDING_WORKERS', os.availableParallelism(), 0, 256),
+    embeddingWorkers: int(env, 'EMBEDDING_WORKERS', Math.min(os.availableParallelism(), 4), 0, 256),
     exactScanBelow: int(env, 'EXACT_SCAN_BELOW', 2000, 0, 10_000_000),
     // bench/index.md, 100k real embeddings of the templated demo bios (near-duplicates, flat neighbourhoods):
     // m 32 / efConstruction 400 / ef 300 gives recall@10 0.995 (p5 1, worst query 0.7) at p50 1.4 ms, as fast

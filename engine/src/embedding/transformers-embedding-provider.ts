@@ -18,6 +18,8 @@ export interface TransformersEmbeddingOptions extends ExtractorOptions {
    * 2-core machine embedded mentor texts 1.1-1.2x as fast as one with two threads.
    */
   workers?: number;
+  /** How long batch threads stay up after their last batch (each holds about 225 MiB); default 60 s. */
+  workerIdleMs?: number;
   /**
    * Intra-op threads of a second session, on a worker thread, that embeds single texts (a mentee's
    * question); 0 uses the batch session on the calling thread. A one-token-row question gains nothing
@@ -49,11 +51,14 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
   }
 
   /**
-   * The batch threads start with the first batch, not with the provider: a server that only answers
-   * questions, and every test that loads the model, would otherwise pay a session per core for nothing.
-   * One that fails to start leaves the others (or the calling thread) to do its share.
+   * The batch threads start with the first batch, not with the provider, and stop once idle: a server
+   * that only answers questions, and every test that loads the model, would otherwise hold a session per
+   * core (about 225 MiB each) for nothing. One that fails to start leaves the others (or the calling
+   * thread) to do its share.
    */
   private batchThreads: Promise<EmbeddingThread[]> | null = null;
+  private activeBatches = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   private startBatchThreads(): Promise<EmbeddingThread[]> {
     this.batchThreads ??= Promise.allSettled(
@@ -99,19 +104,35 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
         out[slot] = vectors[i]!;
       });
     };
-    const threads = (await this.startBatchThreads()).filter((t) => t.alive);
-    if (threads.length === 0) {
+    if (!this.options.workers) {
       for (const run of runs) await embedRun(run, null);
       return out;
     }
-    // Each thread takes the next run as soon as its last one is done, so runs of unequal cost even out.
-    let next = 0;
-    await Promise.all(
-      threads.map(async (thread) => {
-        while (next < runs.length) await embedRun(runs[next++]!, thread);
-      }),
-    );
-    return out;
+    this.activeBatches++;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    try {
+      const threads = (await this.startBatchThreads()).filter((t) => t.alive);
+      // Each thread takes the next run as soon as its last one is done, so runs of unequal cost even out.
+      let next = 0;
+      await Promise.all(
+        (threads.length > 0 ? threads : [null]).map(async (thread) => {
+          while (next < runs.length) await embedRun(runs[next++]!, thread);
+        }),
+      );
+      return out;
+    } finally {
+      if (--this.activeBatches === 0) this.idleTimer = setTimeout(() => this.releaseBatchThreads(), this.options.workerIdleMs ?? 60_000).unref();
+    }
+  }
+
+  private releaseBatchThreads(): void {
+    this.idleTimer = null;
+    const threads = this.batchThreads;
+    if (this.activeBatches > 0 || !threads) return;
+    // The next batch starts new threads; these finish nothing, they have no work left.
+    this.batchThreads = null;
+    void threads.then((started) => Promise.all(started.map((t) => t.close())));
   }
 
   /** The model's token ids for one text, without special tokens (for parity checks and diagnostics). */
@@ -120,6 +141,7 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
   }
 
   async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     await Promise.all([this.queryThread?.close(), ...(this.batchThreads ? await this.batchThreads : []).map((t) => t.close())]);
     await this.extractor.dispose();
   }

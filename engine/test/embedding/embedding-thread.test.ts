@@ -116,6 +116,32 @@ describe('TransformersEmbeddingProvider when a batch thread fails a run', () => 
   }, 60_000);
 });
 
+describe('TransformersEmbeddingProvider batch threads when idle', () => {
+  it('stops them after the idle time and starts new ones for the next batch, with the same vectors', async () => {
+    const provider = await TransformersEmbeddingProvider.load({ ...options, id: 'use-lite-test', batchSize: 2, workers: 2, workerIdleMs: 300 });
+    const starts = vi.spyOn(EmbeddingThread, 'start');
+    const closes = vi.spyOn(EmbeddingThread.prototype, 'close');
+    try {
+      const first = await provider.embed(questions);
+      const again = await provider.embed(questions);
+      // Back to back: the same two threads.
+      expect(starts).toHaveBeenCalledTimes(2);
+      expect(closes).not.toHaveBeenCalled();
+      await vi.waitFor(() => expect(closes).toHaveBeenCalledTimes(2), { timeout: 5000, interval: 50 });
+      const later = await provider.embed(questions);
+      expect(starts).toHaveBeenCalledTimes(4);
+      questions.forEach((_, i) => {
+        expect(dot(again[i]!, first[i]!)).toBeGreaterThan(0.9999);
+        expect(dot(later[i]!, first[i]!)).toBeGreaterThan(0.9999);
+      });
+    } finally {
+      await provider.close();
+      starts.mockRestore();
+      closes.mockRestore();
+    }
+  }, 60_000);
+});
+
 describe('a script that only awaits a question', () => {
   it('stays alive until the thread answers, then exits on its own', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mm-query-thread-'));

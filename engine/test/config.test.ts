@@ -1,0 +1,23 @@
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig: embedding threads', () => {
+  it('defaults to one batch worker per core, at most four, and one query thread', () => {
+    const config = loadConfig({});
+    expect(config.embeddingWorkers).toBe(Math.min(os.availableParallelism(), 4));
+    expect(config.embeddingQueryThreads).toBe(1);
+    expect(config.embeddingThreads).toBe(0);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('takes EMBEDDING_WORKERS=0 (batches on the event loop) and any count up to 256', () => {
+    expect(loadConfig({ EMBEDDING_WORKERS: '0' }).embeddingWorkers).toBe(0);
+    expect(loadConfig({ EMBEDDING_WORKERS: '8' }).embeddingWorkers).toBe(8);
+  });
+
+  it.each(['-1', '1.5', 'two', '257'])('refuses EMBEDDING_WORKERS=%s, naming the variable and the range', (raw) => {
+    expect(() => loadConfig({ EMBEDDING_WORKERS: raw })).toThrow(ConfigError);
+    expect(() => loadConfig({ EMBEDDING_WORKERS: raw })).toThrow(`EMBEDDING_WORKERS must be an integer from 0 to 256, got "${raw}"`);
+  });
+});
