@@ -76,9 +76,9 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
   }
 
   private async embedBatches(texts: readonly string[]): Promise<Float32Array[]> {
-    // Batches are padded to their longest text, so mixing a mentor's short passages with its whole
-    // text wastes most of the compute; batching in length order avoids that (padding never changes a
-    // text's embedding, so the order is free to choose).
+    // Runs are padded to their longest text, so mixing short passages with long texts wastes most of
+    // the compute; batching in length order avoids that (padding never changes a text's embedding, so
+    // the order is free to choose).
     if (texts.length === 0) return [];
     const clipped = texts.map(clip);
     const order = clipped.map((_, i) => i).sort((a, b) => clipped[a]!.length - clipped[b]!.length);
