@@ -5,14 +5,8 @@ import type { StoredEmbedding } from '../db/embedding-repository.js';
 import { splitPassages, type PassageSpan } from '../matching/passages.js';
 import { centroid } from '../shared/vector-math.js';
 
-/**
- * How a mentor's vector is made from its texts. Part of the content hash, so that stored vectors made
- * another way (until 2026-11: the whole text embedded on its own) are re-embedded, not mixed with these.
- */
-const MENTOR_VECTOR_SCHEME = 'centroid(profile, passages)';
-
 export function contentHash(modelId: string, m: Pick<MentorInput, 'headline' | 'bio' | 'skills'>): string {
-  return createHash('sha256').update(modelId).update('\0').update(MENTOR_VECTOR_SCHEME).update('\0').update(mentorEmbeddingText(m)).digest('hex').slice(0, 32);
+  return createHash('sha256').update(modelId).update('\0').update(mentorEmbeddingText(m)).digest('hex').slice(0, 32);
 }
 
 /** The texts a mentor's embedding is made from, in order: the profile text (when there is one), then each bio passage. */
