@@ -104,15 +104,8 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
         out[slot] = vectors[i]!;
       });
     };
-    if (!this.options.workers) {
-      for (const run of runs) await embedRun(run, null);
-      return out;
-    }
-    this.activeBatches++;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
     try {
-      const threads = (await this.startBatchThreads()).filter((t) => t.alive);
+      const threads = await this.acquireBatchThreads();
       // Each thread takes the next run as soon as its last one is done, so runs of unequal cost even out.
       let next = 0;
       await Promise.all(
@@ -122,8 +115,22 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
       );
       return out;
     } finally {
-      if (--this.activeBatches === 0) this.idleTimer = setTimeout(() => this.releaseBatchThreads(), this.options.workerIdleMs ?? 60_000).unref();
+      this.releaseBatchThreadsWhenIdle();
     }
+  }
+
+  /** The live batch threads, started if needed; none without workers (the calling thread embeds). */
+  private async acquireBatchThreads(): Promise<EmbeddingThread[]> {
+    if (!this.options.workers) return [];
+    this.activeBatches++;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    return (await this.startBatchThreads()).filter((t) => t.alive);
+  }
+
+  private releaseBatchThreadsWhenIdle(): void {
+    if (!this.options.workers || --this.activeBatches > 0) return;
+    this.idleTimer = setTimeout(() => this.releaseBatchThreads(), this.options.workerIdleMs ?? 60_000).unref();
   }
 
   private releaseBatchThreads(): void {
