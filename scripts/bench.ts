@@ -5,11 +5,12 @@
  *
  *   pnpm bench [--mentors 10000] [--json bench/bench-10000.json] [--seed 42] [--questions 1000]
  *     [--index-sample 1000] [--match-mentors N] [--pgvector-max 100000] [--pgvector-queries 200]
- *     [--duration 10] [--out bench]
+ *     [--duration 10] [--out bench] [--prepare]
  *
  * Writes the JSON, <out>/report-<N>.md and <out>/recall-latency-<N>.png, and prints a summary table.
  * When the JSON lands in the repository's bench/ folder, the README's results table is regenerated from it.
- * Whole-text vectors are cached in .data/bench-cache, so only the first run at a size pays for them.
+ * Vectors of the distinct mentor texts and of the questions are cached in .data/bench-cache, so only the first
+ * run at a size pays for them; --prepare fills the cache and stops, so the measured run can wait for a quiet machine.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     'pgvector-queries': { type: 'string', default: '200' },
     duration: { type: 'string', default: '10' },
     out: { type: 'string', default: 'bench' },
+    prepare: { type: 'boolean', default: false },
   },
 });
 
@@ -67,7 +69,11 @@ const embedder = await createEmbeddingProvider(config);
 log(`model ${embedder.id} (${embedder.dimensions}d); ${n} mentors, ${questionCount} questions, seed ${seed}`);
 
 const data = await loadBenchData(embedder, { mentors: n, questions: questionCount, seed }, log);
-log(`vectors ready${data.embedTextsPerS ? ` (embedded ${round(data.embedTextsPerS)} texts/s)` : ' (from cache)'}`);
+log(`vectors ready: ${data.mentorTexts.distinct} distinct of ${data.mentorTexts.total} mentor texts${data.embedTextsPerS ? `, embedded ${round(data.embedTextsPerS)} texts/s` : ', from cache'}`);
+if (args.prepare) {
+  await embedder.close?.();
+  process.exit(0);
+}
 
 const vector = runVectorBench(data.mentorVectors, data.questionVectors, config.hnsw, log);
 
@@ -140,6 +146,7 @@ const result = {
   ef_sweep: vector.sweep,
   pgvector,
   app,
+  mentor_texts: data.mentorTexts,
   mentor_text_embed_per_s: data.embedTextsPerS === null ? null : round(data.embedTextsPerS, 1),
   duration_s: round((Date.now() - began) / 1000),
 };
