@@ -10,6 +10,7 @@ function report(mentors: number, overrides: Partial<BenchReport> = {}): BenchRep
     machine: { cpu: 'Test CPU', cores: 2, memory_gib: 23.5, node: 'v20.0.0', loadavg_1m_at_end: 1.25 },
     model: 'use-lite-test',
     mentors,
+    match_mentors: mentors,
     match_http_p50_ms: 11,
     match_http_p99_ms: 17,
     match_http_req_per_s: 80.5,
@@ -53,6 +54,14 @@ describe('README benchmark results', () => {
     const row = table.split('\n').find((l) => l.startsWith('| pgvector'))!;
     expect(row).toContain('7.8 ms at ef_search 200 (4.6x), on 2,000 rows');
     expect(row).toContain('| not run |');
+  });
+
+  it('says when /match, memory and start-up ran on fewer mentors than the vector part', () => {
+    const lines = renderBenchResults([report(1_000_000, { match_mentors: 100_000 })]).split('\n');
+    expect(lines.find((l) => l.startsWith('| `/match` over HTTP'))).toContain('| 11 / 17 ms, on 100,000 mentors |');
+    expect(lines.find((l) => l.startsWith('| memory per mentor'))).toContain('22 KiB, on 100,000 mentors');
+    expect(lines.find((l) => l.startsWith('| start-up'))).toContain('21 s, on 100,000 mentors');
+    expect(lines.find((l) => l.startsWith('| recall@10'))).not.toContain('on 100,000');
   });
 
   it('replaces only the text between the markers', () => {
