@@ -3,7 +3,7 @@ import { parse as parseCsv } from 'csv-parse';
 import { AppError } from '../errors.js';
 import type { MentorInput } from '../domain/mentor.js';
 import { parseMentorInput } from '../domain/mentor-validation.js';
-import type { MentorService } from './mentor-service.js';
+import type { MentorService, PreparedBatch } from './mentor-service.js';
 import type { ProgressReporter } from './job-service.js';
 
 export type ImportFormat = 'csv' | 'jsonl' | 'json';
@@ -202,13 +202,14 @@ export class ImportService {
     };
     const seen = new Map<string, number>();
     let batch: { row: number; input: MentorInput }[] = [];
+    // One batch is embedded while the one before it is written, so the encoder does not wait for the
+    // database and the index. Safe because an import never repeats an id (DUPLICATE_ID below): no
+    // batch reads what the batch before it writes.
+    let inFlight: { rows: typeof batch; prepared: Promise<PreparedBatch> } | null = null;
 
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const current = batch;
-      batch = [];
+    const commit = async ({ rows: current, prepared }: NonNullable<typeof inFlight>) => {
       try {
-        const outcomes = await this.mentors.upsertBatch(current.map((b) => b.input));
+        const outcomes = await this.mentors.commitBatch(await prepared);
         for (const o of outcomes) result[o.status]++;
       } catch (err) {
         const message = err instanceof AppError ? err.message : 'the batch could not be written and was rolled back';
@@ -217,28 +218,44 @@ export class ImportService {
       report?.({ done: result.rows, total: totalHint, stage: 'importing' });
     };
 
-    for await (const raw of rows) {
-      result.rows++;
-      if (raw.error) {
-        fail({ row: raw.row, code: 'ROW_UNREADABLE', message: `row ${raw.row} ${raw.error}` });
-        continue;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const next = { rows: batch, prepared: this.mentors.prepareBatch(batch.map((b) => b.input)) };
+      // A failure is reported when the batch's turn to commit comes; until then nobody awaits it.
+      next.prepared.catch(() => {});
+      batch = [];
+      const previous = inFlight;
+      inFlight = next;
+      if (previous) await commit(previous);
+    };
+
+    try {
+      for await (const raw of rows) {
+        result.rows++;
+        if (raw.error) {
+          fail({ row: raw.row, code: 'ROW_UNREADABLE', message: `row ${raw.row} ${raw.error}` });
+          continue;
+        }
+        const parsed = parseMentorInput(raw.value);
+        const rawId = (raw.value as { id?: unknown } | null)?.id;
+        if (!parsed.ok) {
+          fail({ row: raw.row, ...(typeof rawId === 'string' ? { id: rawId } : {}), code: 'ROW_INVALID', message: parsed.errors.join('; ') });
+          continue;
+        }
+        const firstRow = seen.get(parsed.value.externalId);
+        if (firstRow !== undefined) {
+          fail({ row: raw.row, id: parsed.value.externalId, code: 'DUPLICATE_ID', message: `id ${parsed.value.externalId} already appeared in row ${firstRow} of this file` });
+          continue;
+        }
+        seen.set(parsed.value.externalId, raw.row);
+        batch.push({ row: raw.row, input: parsed.value });
+        if (batch.length >= BATCH_SIZE) await flush();
       }
-      const parsed = parseMentorInput(raw.value);
-      const rawId = (raw.value as { id?: unknown } | null)?.id;
-      if (!parsed.ok) {
-        fail({ row: raw.row, ...(typeof rawId === 'string' ? { id: rawId } : {}), code: 'ROW_INVALID', message: parsed.errors.join('; ') });
-        continue;
-      }
-      const firstRow = seen.get(parsed.value.externalId);
-      if (firstRow !== undefined) {
-        fail({ row: raw.row, id: parsed.value.externalId, code: 'DUPLICATE_ID', message: `id ${parsed.value.externalId} already appeared in row ${firstRow} of this file` });
-        continue;
-      }
-      seen.set(parsed.value.externalId, raw.row);
-      batch.push({ row: raw.row, input: parsed.value });
-      if (batch.length >= BATCH_SIZE) await flush();
+      await flush();
+    } finally {
+      // Batches read before a stream error are still written, as each batch was before the error.
+      if (inFlight) await commit(inFlight);
     }
-    await flush();
     if (result.rows === 0) throw new AppError('IMPORT_EMPTY');
     report?.({ done: result.rows, total: result.rows, stage: 'done' });
     return result;

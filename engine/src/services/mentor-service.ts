@@ -6,13 +6,20 @@ import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import type { Database } from '../db/schema.js';
 import { withTransaction } from '../db/transaction.js';
 import { MentorRepository, type MentorListQuery, type UpsertStatus } from '../db/mentor-repository.js';
-import { EmbeddingRepository } from '../db/embedding-repository.js';
+import { EmbeddingRepository, type StoredEmbedding } from '../db/embedding-repository.js';
 import { contentHash, embedMentors } from './mentor-embedding.js';
 import type { SearchIndex } from './search-index.js';
 
 export interface BatchOutcome {
   externalId: string;
   status: UpsertStatus;
+}
+
+/** A batch read and embedded by `prepareBatch`, not yet written. */
+export interface PreparedBatch {
+  modelId: string;
+  inputs: readonly MentorInput[];
+  freshById: ReadonlyMap<string, StoredEmbedding>;
 }
 
 /**
@@ -67,6 +74,14 @@ export class MentorService {
    * embedded text changed. All or nothing: on any failure nothing of the batch is written.
    */
   async upsertBatch(inputs: readonly MentorInput[], opts: { failIfExists?: boolean } = {}): Promise<BatchOutcome[]> {
+    return this.commitBatch(await this.prepareBatch(inputs), opts);
+  }
+
+  /**
+   * The first half of `upsertBatch`: reads which mentors exist and embeds those whose text changed.
+   * It writes nothing, so an import can prepare one batch while the previous one commits.
+   */
+  async prepareBatch(inputs: readonly MentorInput[]): Promise<PreparedBatch> {
     await this.search.whenReady();
     const modelId = this.embedder.id;
     const existing = await this.mentors.getRowIdsByExternalIds(inputs.map((m) => m.externalId));
@@ -77,8 +92,12 @@ export class MentorService {
     });
     // Embedding happens before the transaction: it is slow and must not hold the connection.
     const fresh = await embedMentors(this.embedder, needsEmbedding.map((input) => ({ rowId: 0, input })));
-    const freshById = new Map(needsEmbedding.map((m, i) => [m.externalId, fresh[i]!]));
+    return { modelId, inputs, freshById: new Map(needsEmbedding.map((m, i) => [m.externalId, fresh[i]!])) };
+  }
 
+  /** The second half of `upsertBatch`: writes a prepared batch in one transaction, then updates the index. */
+  async commitBatch(prepared: PreparedBatch, opts: { failIfExists?: boolean } = {}): Promise<BatchOutcome[]> {
+    const { modelId, inputs, freshById } = prepared;
     const { results, embeddings } = await withTransaction(this.db, async (trx) => {
       const results = await new MentorRepository(trx).upsertMany(inputs);
       if (opts.failIfExists && results.some((r) => r.status !== 'created')) {
