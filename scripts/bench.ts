@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../engine/src/config.js';
 import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
 import { runAppBench } from './bench/app-bench.js';
-import { loadBenchData } from './bench/bench-data.js';
+import { loadBenchData, type BenchData } from './bench/bench-data.js';
 import { runPgvectorBench } from './bench/pgvector-bench.js';
 import { updateReadmeResults } from './bench/readme-results.js';
 import { recallLatencySvg, table, writePng } from './bench/report.js';
@@ -71,7 +71,7 @@ const config = loadConfig(process.env);
 const embedder = await createEmbeddingProvider(config);
 log(`model ${embedder.id} (${embedder.dimensions}d); ${n} mentors, ${questionCount} questions, seed ${seed}`);
 
-const data = await loadBenchData(embedder, { mentors: n, questions: questionCount, seed }, log);
+let data: BenchData | null = await loadBenchData(embedder, { mentors: n, questions: questionCount, seed }, log);
 log(`vectors ready: ${data.mentorTexts.distinct} distinct of ${data.mentorTexts.total} mentor texts${data.embedTextsPerS ? `, embedded ${round(data.embedTextsPerS)} texts/s` : ', from cache'}`);
 if (args.prepare) {
   await embedder.close?.();
@@ -89,10 +89,16 @@ const pgvector = await runPgvectorBench(
   log,
 );
 
+const { mentorTexts, embedTextsPerS, questions } = data;
+const appMentors = data.mentors.slice(0, matchMentors);
+const appEmbeddings = data.mentorEmbeddings.slice(0, matchMentors);
+// At 1M mentors the vectors of the mentors the app part does not use hold about 9 GB, and it starts a server process.
+data = null;
+
 const app = await runAppBench(embedder, {
-  mentors: data.mentors.slice(0, matchMentors),
-  embeddings: data.mentorEmbeddings.slice(0, matchMentors),
-  questions: data.questions,
+  mentors: appMentors,
+  embeddings: appEmbeddings,
+  questions,
   indexSample,
   durationS,
   connections,
@@ -150,8 +156,8 @@ const result = {
   ef_sweep: vector.sweep,
   pgvector,
   app,
-  mentor_texts: data.mentorTexts,
-  mentor_text_embed_per_s: data.embedTextsPerS === null ? null : round(data.embedTextsPerS, 1),
+  mentor_texts: mentorTexts,
+  mentor_text_embed_per_s: embedTextsPerS === null ? null : round(embedTextsPerS, 1),
   duration_s: round((Date.now() - began) / 1000),
 };
 
