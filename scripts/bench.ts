@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../engine/src/config.js';
 import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
+import { searchEf } from '../engine/src/vector-index/hnsw-vector-index.js';
 import { runAppBench } from './bench/app-bench.js';
 import { loadBenchData, type BenchData } from './bench/bench-data.js';
 import { runPgvectorBench } from './bench/pgvector-bench.js';
@@ -209,7 +210,7 @@ ${table(['measure', 'value', 'note'], summaryRows, ['l', 'l', 'l'])}
 ## Vector search: exact scan, hnswlib, pgvector
 
 Same ${n.toLocaleString('en')} mentor vectors (centroids of each mentor's profile and passage vectors, as the engine stores them) and the same question vectors for all three; recall is against the exact scan (Float32Array dot products).
-hnswlib: m ${vector.hnsw.m}, efConstruction ${vector.hnsw.efConstruction}, built in ${round(vector.hnsw.buildMs / 1000, 2)} s (${vector.hnsw.buildPerS} vectors/s, single thread).
+hnswlib: m ${vector.hnsw.m}, efConstruction ${vector.hnsw.efConstruction}, built in ${round(vector.hnsw.buildMs / 1000, 2)} s (${vector.hnsw.buildPerS} vectors/s, single thread).${n > 100_000 ? ` The ef column is efSearch as configured; at ${n.toLocaleString('en')} vectors the index searches with \`searchEf(ef, n, k)\` (engine/src/vector-index/hnsw-vector-index.ts), e.g. ef ${searchEf(vector.hnsw.efSearch, n, K)} for ${vector.hnsw.efSearch}.` : ''}
 
 ${table(
   ['index', 'ef', 'recall@10 mean', 'recall@10 p5', 'p50 ms', 'p99 ms'],
