@@ -1,8 +1,11 @@
 /**
  * /match while an import embeds: 2,000 demo mentors (vectors from the cache), then 600 more imported with the
- * model through MentorService.upsertBatch in batches of 32 while sequential questions go through app.inject.
+ * model through the import (ImportService, as POST /api/mentors/import runs it) while sequential questions go
+ * through app.inject.
  * Side by side in one run, alternating: batches embedded on the event loop (EMBEDDING_WORKERS=0) and on one
- * worker thread per core (the default). Writes bench/import-latency.{json,md}.
+ * worker thread per core (the default), each with the import as it is (a batch embeds while the one before it
+ * is written) and with the same batches of 64 one after another (upsertBatch, as the import ran until
+ * 2026-11-26). Writes bench/import-latency.{json,md}.
  *
  *   npx tsx scripts/bench-import-latency.ts [--rounds 2]
  */
@@ -27,19 +30,21 @@ if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a
 
 const BASE = 2000;
 const IMPORTED = 600;
-const BATCH = 32;
 const mentors = [...generateMentors({ count: BASE + IMPORTED, seed: 42 })];
 const questions = [...generateQuestions({ count: 400, seed: 9 })].map((q) => q.text);
 
+type ImportMode = 'pipelined' | 'sequential';
+
 interface Round {
   workers: number;
+  mode: ImportMode;
   idle: LatencySummary;
   duringImport: LatencySummary;
   importS: number;
   importMentorsPerS: number;
 }
 
-async function measure(model: EmbeddingProvider, workers: number): Promise<Round> {
+async function measure(model: EmbeddingProvider, workers: number, mode: ImportMode): Promise<Round> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'mm-import-latency-'));
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent', DASHBOARD_DIR: '', SEED_DEMO_MENTORS: '0' });
   const cached = CachedEmbeddingProvider.open(model, path.join(root, '.data/embedding-cache'));
@@ -66,16 +71,24 @@ async function measure(model: EmbeddingProvider, workers: number): Promise<Round
     await model.embed(['warm', 'up']);
     let done = false;
     const start = performance.now();
-    const importing = (async () => {
-      for (let i = BASE; i < BASE + IMPORTED; i += BATCH) await app.engine().mentors.upsertBatch(mentors.slice(i, Math.min(i + BATCH, BASE + IMPORTED)));
-    })().finally(() => {
+    const rows = mentors.slice(BASE).map(({ externalId, ...rest }) => ({ id: externalId, ...rest }));
+    const sequentially = async () => {
+      let created = 0;
+      for (let i = BASE; i < BASE + IMPORTED; i += 64) {
+        const outcomes = await app.engine().mentors.upsertBatch(mentors.slice(i, Math.min(i + 64, BASE + IMPORTED)));
+        created += outcomes.filter((o) => o.status === 'created').length;
+      }
+      return { created, errors: [] };
+    };
+    const importing = (mode === 'pipelined' ? app.engine().imports.importStream(rows, 'json') : sequentially()).finally(() => {
       done = true;
     });
     const busy: number[] = [];
     while (!done) busy.push(await match());
-    await importing;
+    const imported = await importing;
+    if (imported.created !== IMPORTED) throw new Error(`the import created ${imported.created} of ${IMPORTED} mentors: ${JSON.stringify(imported.errors.slice(0, 3))}`);
     const importS = (performance.now() - start) / 1000;
-    return { workers, idle: summarise(idle), duringImport: summarise(busy), importS: round(importS, 2), importMentorsPerS: round(IMPORTED / importS) };
+    return { workers, mode, idle: summarise(idle), duringImport: summarise(busy), importS: round(importS, 2), importMentorsPerS: round(IMPORTED / importS) };
   } finally {
     await app.close();
     await fs.rm(dataDir, { recursive: true, force: true });
@@ -89,18 +102,18 @@ for (const workers of [0, base.embeddingWorkers || os.availableParallelism()]) {
 }
 const results: Round[] = [];
 for (let r = 0; r < rounds; r++) {
-  for (const [workers, model] of providers) {
-    const result = await measure(model, workers);
+  for (const [workers, model] of providers) for (const mode of ['pipelined', 'sequential'] as const) {
+    const result = await measure(model, workers, mode);
     results.push(result);
     console.log(
-      `EMBEDDING_WORKERS=${workers}: idle p50 ${result.idle.p50Ms} / p99 ${result.idle.p99Ms} ms; during the import ${result.duringImport.count} questions, p50 ${result.duringImport.p50Ms} / p99 ${result.duringImport.p99Ms} ms; import ${result.importS} s (${result.importMentorsPerS} mentors/s)`,
+      `EMBEDDING_WORKERS=${workers}, ${mode}: idle p50 ${result.idle.p50Ms} / p99 ${result.idle.p99Ms} ms; during the import ${result.duringImport.count} questions, p50 ${result.duringImport.p50Ms} / p99 ${result.duringImport.p99Ms} ms; import ${result.importS} s (${result.importMentorsPerS} mentors/s)`,
     );
   }
 }
 for (const model of providers.values()) await model.close?.();
 
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
-const report = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`, loadAverageAtEnd: load, model: [...providers.values()][0]!.id, baseMentors: BASE, imported: IMPORTED, batch: BATCH, results };
+const report = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`, loadAverageAtEnd: load, model: [...providers.values()][0]!.id, baseMentors: BASE, imported: IMPORTED, results };
 await fs.writeFile(path.join(root, 'bench/import-latency.json'), `${JSON.stringify(report, null, 2)}\n`);
 const md = `# /match while an import embeds
 
@@ -108,19 +121,23 @@ ${report.date.slice(0, 10)}; ${report.machine}; model \`${report.model}\`; load 
 Generated by \`npx tsx scripts/bench-import-latency.ts --rounds ${rounds}\`; raw numbers in \`bench/import-latency.json\`.
 
 ${BASE.toLocaleString('en')} demo mentors (vectors from the embedding cache), then ${IMPORTED} more imported with the model through
-\`MentorService.upsertBatch\` in batches of ${BATCH}, while one client sends held-out questions one after another
+the import (\`ImportService\`, as \`POST /api/mentors/import\` runs it: batches of 64, each embedding while the one before
+it is written; the \`sequential\` rows write the same batches of 64 one after another through \`upsertBatch\`, as the
+import did until 2026-11-26), while one client sends held-out questions one after another
 through \`app.inject\` (k = 10). The rows alternate between batches embedded on the event loop (\`EMBEDDING_WORKERS=0\`)
 and on one worker thread per core (the default); the question itself is embedded on the query thread in both.
 
 ${table(
-  ['EMBEDDING_WORKERS', 'idle p50 ms', 'idle p99 ms', 'questions during import', 'during import p50 ms', 'p99 ms', 'import s', 'mentors/s'],
-  results.map((r) => [r.workers, r.idle.p50Ms, r.idle.p99Ms, r.duringImport.count, r.duringImport.p50Ms, r.duringImport.p99Ms, r.importS, r.importMentorsPerS]),
-  ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  ['EMBEDDING_WORKERS', 'import', 'idle p50 ms', 'idle p99 ms', 'questions during import', 'during import p50 ms', 'p99 ms', 'import s', 'mentors/s'],
+  results.map((r) => [r.workers, r.mode, r.idle.p50Ms, r.idle.p99Ms, r.duringImport.count, r.duringImport.p50Ms, r.duringImport.p99Ms, r.importS, r.importMentorsPerS]),
+  ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
 )}
 
-On the event loop a batch of ${BATCH} mentors (about 170 texts) blocks every question behind it for as long as it embeds;
+On the event loop a batch of 64 mentors (about 350 texts) blocks every question behind it for as long as it embeds;
 on worker threads the event loop only stores and indexes, and questions wait for a core instead. The import
 itself may then take longer: it shares the two cores with the many more questions that get answered meanwhile.
+Pipelined, the event loop writes one batch while the threads embed the next, so the import finishes sooner and the
+questions asked meanwhile wait longer for a core.
 `;
 await fs.writeFile(path.join(root, 'bench/import-latency.md'), md);
 console.log('wrote bench/import-latency.json and bench/import-latency.md');
