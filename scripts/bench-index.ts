@@ -4,22 +4,24 @@
  * recall@100 (the app's candidate pool), search p50/p99.
  *
  *   pnpm exec tsx scripts/bench-index.ts [--source cache|clustered] [--n 100000] [--queries 1000]
- *     [--m 16,32] [--ef-construction 200,400] [--ef 50,100,...] [--out bench]
- *     cache:     [--model use-lite-a5693b60] [--seed 42]  (vectors that `pnpm bench` embedded)
+ *     [--m 16,32] [--ef-construction 200,400] [--ef 50,100,...] [--out bench] [--report index]
+ *     cache:     [--seed 42]  (the mentor vectors `pnpm bench` stores, from its cache; the model is the configured one)
  *     clustered: [--dim 512] [--clusters 50] [--noise 1] [--seed 1]
  *
- * Writes <out>/index.json and <out>/index.md, rewritten after every build so a long grid keeps what it has.
+ * Writes <out>/<report>.json and <out>/<report>.md, rewritten after every build so a long grid keeps what it has.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../engine/src/config.js';
+import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
 import { ClusteredVectors } from '../engine/src/vector-index/clustered-vectors.js';
 import { ExactVectorIndex } from '../engine/src/vector-index/exact-vector-index.js';
 import { HnswVectorIndex, searchEf } from '../engine/src/vector-index/hnsw-vector-index.js';
 import { loadSnapshot, saveSnapshot } from '../engine/src/vector-index/index-snapshot.js';
 import type { VectorHit } from '../engine/src/vector-index/vector-index.js';
-import { CACHE_DIR } from './bench/bench-data.js';
+import { loadBenchData } from './bench/bench-data.js';
 import { recallOf, round, summarise, summariseRecall, type LatencySummary, type RecallSummary } from './bench/stats.js';
 
 const { values: args } = parseArgs({
@@ -27,7 +29,6 @@ const { values: args } = parseArgs({
     source: { type: 'string', default: 'cache' },
     n: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '1000' },
-    model: { type: 'string', default: 'use-lite-a5693b60' },
     dim: { type: 'string', default: '512' },
     clusters: { type: 'string', default: '50' },
     noise: { type: 'string', default: '1' },
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     'ef-construction': { type: 'string', default: '200,400' },
     ef: { type: 'string', default: '50,100,200,300,400,600,800' },
     out: { type: 'string', default: 'bench' },
+    report: { type: 'string', default: 'index' },
   },
 });
 const list = (value: string) => value.split(',').map(Number);
@@ -52,24 +54,20 @@ const TARGET = { mean: 0.99, p5: 0.9 };
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const load = () => os.loadavg().map((x) => round(x, 2));
 
-/** The first `count` rows of a raw float32 cache file written by scripts/bench/vector-cache.ts. */
-async function readCachedRows(file: string, dim: number, count: number): Promise<Float32Array[]> {
-  const bytes = await fs.readFile(file);
-  const rowBytes = dim * 4;
-  if (bytes.length < count * rowBytes) throw new Error(`${file} holds ${Math.floor(bytes.length / rowBytes)} rows, need ${count}; run pnpm bench --mentors ${count} first`);
-  return Array.from({ length: count }, (_, i) => new Float32Array(bytes.buffer.slice(bytes.byteOffset + i * rowBytes, bytes.byteOffset + (i + 1) * rowBytes)));
-}
-
 let data: Float32Array[];
 let queries: Float32Array[];
 let dataDescription: string;
 let dim: number;
 if (args.source === 'cache') {
   const seed = Number(args.seed ?? 42);
-  dim = Number(args.dim);
-  data = await readCachedRows(path.join(CACHE_DIR, `${args.model}-mentors-s${seed}.f32`), dim, n);
-  queries = await readCachedRows(path.join(CACHE_DIR, `${args.model}-questions-s${seed}.f32`), dim, queryCount);
-  dataDescription = `${n.toLocaleString('en')} real \`${args.model}\` embeddings (${dim}d) of seeded demo mentor bios (seed ${seed}; templated, so many near-duplicates); ${queryCount} held-out demo question vectors`;
+  const embedder = await createEmbeddingProvider(loadConfig(process.env));
+  // The engine's mentor vectors (centroids of each mentor's profile and passage vectors), as `pnpm bench` uses them.
+  const bench = await loadBenchData(embedder, { mentors: n, questions: queryCount, seed }, log);
+  await embedder.close?.();
+  dim = embedder.dimensions;
+  data = bench.mentorVectors;
+  queries = bench.questionVectors;
+  dataDescription = `${n.toLocaleString('en')} \`${embedder.id}\` mentor vectors (${dim}d; each the centroid of a seeded demo mentor's profile and passage vectors, seed ${seed}; templated bios, so many near-duplicates); ${queryCount} held-out demo question vectors`;
 } else {
   const seed = Number(args.seed ?? 1);
   dim = Number(args.dim);
@@ -218,7 +216,7 @@ function render(runs: GridRun[], done: boolean) {
     ``,
     `${dataDescription}; k = ${K}. ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}; ${report.createdAt.slice(0, 10)}.`,
     ``,
-    `Generated by \`pnpm exec tsx scripts/bench-index.ts --source ${args.source} --n ${n} --m ${ms.join(',')} --ef-construction ${efConstructions.join(',')} --ef ${efSweep.join(',')}\`.`,
+    `Generated by \`pnpm exec tsx scripts/bench-index.ts --source ${args.source} --n ${n} --queries ${queryCount} --m ${ms.join(',')} --ef-construction ${efConstructions.join(',')} --ef ${efSweep.join(',')} --report ${args.report}\`.`,
     `Single-threaded builds and searches; wall clock on a shared 2-core machine, so the load average (1/5/15 min) is given with each build.` +
       (done
         ? ' Search latencies come from a final pass that runs every (build, ef) pair in turn for each query, so they compare side by side.'
@@ -254,8 +252,8 @@ function render(runs: GridRun[], done: boolean) {
 async function write(runs: GridRun[], done: boolean): Promise<string> {
   const { report, md } = render(runs, done);
   await fs.mkdir(args.out!, { recursive: true });
-  await fs.writeFile(path.join(args.out!, 'index.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await fs.writeFile(path.join(args.out!, 'index.md'), md);
+  await fs.writeFile(path.join(args.out!, `${args.report}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  await fs.writeFile(path.join(args.out!, `${args.report}.md`), md);
   return md;
 }
 
