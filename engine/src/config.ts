@@ -79,11 +79,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     embeddingQueryThreads: int(env, 'EMBEDDING_QUERY_THREADS', 1, 0, 256),
     embeddingWorkers: int(env, 'EMBEDDING_WORKERS', Math.min(os.availableParallelism(), 4), 0, 256),
     exactScanBelow: int(env, 'EXACT_SCAN_BELOW', 2000, 0, 10_000_000),
-    // bench/index.md, 100k real embeddings of the templated demo bios (near-duplicates, flat neighbourhoods):
-    // m 32 / efConstruction 400 / ef 300 gives recall@10 0.995 (p5 1, worst query 0.7) at p50 1.4 ms, as fast
-    // as any grid point that reaches 0.99 and with the best worst case; the old 16 / 200 / 200 gave 0.961
-    // (p5 0.7). The build costs twice 16 / 200's. Above 100k vectors the index raises ef with the fourth
-    // root of its size (searchEf in vector-index/hnsw-vector-index.ts; bench/index-25k.md, index-50k.md).
+    // bench/index.md, 100k mentor vectors of the templated demo bios (near-duplicates, flat neighbourhoods):
+    // m 32 / efConstruction 400 / ef 300 gives recall@10 0.994 (p5 1, worst query 0.4) at p50 1.3 ms, the only
+    // grid point at ef 300 or less with p5 1 (16 / 400 / 300 is 0.2 ms faster at 0.992, p5 0.9); the old
+    // 16 / 200 / 200 gave 0.961 (p5 0.8). The build costs twice 16 / 200's. Above 100k vectors the index raises
+    // ef with the graph's size (searchEf in vector-index/hnsw-vector-index.ts; bench/index-25k.md, index-50k.md, index-1m.md).
     hnsw: {
       m: int(env, 'HNSW_M', 32, 4, 128),
       efConstruction: int(env, 'HNSW_EF_CONSTRUCTION', 400, 10, 2000),

@@ -24,15 +24,15 @@ const FREE_SLOT = -1;
 const EF_REFERENCE_SIZE = 100_000;
 
 /**
- * The ef a search starts with: efSearch up to the reference size, then growing with the fourth root
- * of the graph size (×1.78 at 1M), and never below k. A fixed ef loses recall as the graph grows: on
- * the demo embeddings (m 32, efConstruction 400, ef 300) recall@10 went 0.999 / 0.996 / 0.995 at
- * 25k / 50k / 100k, and the ef that keeps it grew between N^0.2 and N^0.6. At 1M the fourth root
- * gives ef 533, which is worth ef 300 at 100k (0.995) if recall decays like N^0.25 and ef 210 (0.986)
- * if like N^0.4, at a latency still far below the exact scan's.
+ * The ef a search starts with: efSearch up to the reference size, then growing with the three-quarter
+ * power of the graph size (×5.6 at 1M), and never below k. A fixed ef loses recall as the graph grows. On
+ * the demo mentor vectors (m 32, efConstruction 400) the ef that holds recall@10 at 0.989-0.996 grew 7.1x
+ * from 100k to 1M (ef 200 / 300 at 100k against 1,423 / 2,134 at 1M: N^0.85), but about N^0.5 from 50k to
+ * 100k (ef 200 at 50k, 0.993; ef 300 at 100k, 0.994). Sources: bench/index-50k.md, index.md, index-1m-ef-sweep.md.
+ * The three-quarter power lies between them: ef 300 becomes 1,687 at 1M (bench/index-1m.md).
  */
 export function searchEf(efSearch: number, graphSize: number, k: number): number {
-  const scale = Math.max(1, graphSize / EF_REFERENCE_SIZE) ** 0.25;
+  const scale = Math.max(1, graphSize / EF_REFERENCE_SIZE) ** 0.75;
   return Math.max(Math.round(efSearch * scale), k);
 }
 
