@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../engine/src/config.js';
 import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
-import { dot } from '../engine/src/shared/vector-math.js';
+import { passageSimilarities } from '../engine/src/services/match-service.js';
 import { RequestRepository } from '../engine/src/db/request-repository.js';
 import { ExposureTracker } from '../engine/src/services/exposure-tracker.js';
 import { appConfig, bulkInsert, started } from './bench/app-bench.js';
@@ -119,7 +119,7 @@ if (app && (phase === 'all' || phase === 'match')) {
     const ids = [...new Set([...vectorHits.map((h) => h.label), ...lexicalHits.map((h) => h.id)])];
     time('  bm25 scoreDocuments', () => search.bm25.scoreDocuments(text, ids), i);
     time('  bm25 cosineDocuments', () => search.bm25.cosineDocuments(text, ids), i);
-    time('  passage similarities', () => ids.map((id) => search.passages.get(id)!.vectors.map((v) => dot(qv, v))), i);
+    time('  passage similarities', () => ids.map((id) => passageSimilarities(qv, search.passages.get(id)!)), i);
     // The whole service call, cached question vector, recording on (as /match does).
     const r = await engine.matcher.match({ text, k: 10 }, { queryVector: qv });
     if (i < warm) continue;

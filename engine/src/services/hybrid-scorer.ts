@@ -9,6 +9,7 @@ import { SkillsVocabulary } from '../matching/skills-vocabulary.js';
 import type { CandidateInput, MatchMentor } from '../matching/types.js';
 import type { WeightConfig } from '../matching/weights.js';
 import { centroid, dot } from '../shared/vector-math.js';
+import { dotInt8, quantizeInt8 } from '../vector-index/int8-vectors.js';
 
 /**
  * Scores every mentor of a dataset for every query with the production ranker under `config`, over
@@ -39,6 +40,8 @@ export function hybridScorer(embedder: EmbeddingProvider, config: WeightConfig, 
     const passages = dataset.mentors.map((m) => m.passages.map((p) => cache.get(p)!));
     // The mentor vector as the engine stores it (services/mentor-embedding.ts), over the dataset's passages.
     const whole = profileTexts.map((t, i) => centroid([...(t === null ? [] : [cache.get(t)!]), ...passages[i]!]));
+    // Passage vectors as the search index holds them, int8; the mentor vector as the graph does, float.
+    const quantized = passages.map((vectors) => quantizeInt8(vectors, embedder.dimensions));
     const now = new Date(0);
 
     const matrix = new Map<string, Map<string, number>>();
@@ -48,7 +51,7 @@ export function hybridScorer(embedder: EmbeddingProvider, config: WeightConfig, 
       const candidates: CandidateInput[] = mentors.map((mentor, i) => ({
         mentor,
         wholeSimilarity: dot(qv, whole[i]!),
-        passageSimilarities: passages[i]!.map((v) => ({ start: 0, end: 0, similarity: dot(qv, v) })),
+        passageSimilarities: passages[i]!.map((_, j) => ({ start: 0, end: 0, similarity: dotInt8(qv, quantized[i]!, j) })),
         lexicalSimilarity: lexical.get(mentor.rowId) ?? 0,
         servedThisMonth: 0,
         shownRecently: 0,

@@ -10,12 +10,13 @@ import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import { mergeCandidates } from '../matching/candidates.js';
 import { matchMentors, type MentorMatch } from '../matching/match-mentors.js';
 import { diffRankings, type RankDiff } from '../matching/preview-diff.js';
-import type { CandidateInput, MatchRequestFilters } from '../matching/types.js';
+import type { CandidateInput, MatchRequestFilters, PassageSimilarity } from '../matching/types.js';
 import type { WeightConfig } from '../matching/weights.js';
 import type { ActiveConfig, ConfigService } from './config-service.js';
 import { ExposureTracker } from './exposure-tracker.js';
 import type { SearchIndex } from './search-index.js';
-import { dot } from '../shared/vector-math.js';
+import { dotInt8 } from '../vector-index/int8-vectors.js';
+import { passageCount, type PassageVectors } from '../vector-index/snapshot-passages.js';
 
 export interface MatchRequest {
   text: string;
@@ -51,6 +52,15 @@ export interface MatchResult {
 }
 
 export type RetrievalMode = 'hybrid' | 'semantic' | 'lexical';
+
+/** The question's similarity with each passage of a mentor, with the passage's place in the bio. */
+export function passageSimilarities(query: Float32Array, stored: PassageVectors): PassageSimilarity[] {
+  const out: PassageSimilarity[] = [];
+  for (let i = 0; i < passageCount(stored); i++) {
+    out.push({ start: stored.spans[2 * i]!, end: stored.spans[2 * i + 1]!, similarity: dotInt8(query, stored, i + 1) });
+  }
+  return out;
+}
 
 /**
  * Answers a mentee's question: embeds it, retrieves candidates from the vector index and BM25, gathers
@@ -146,8 +156,8 @@ export class MatchService {
       if (!mentor || !stored) continue;
       candidates.push({
         mentor,
-        wholeSimilarity: queryVector ? (c.similarity ?? dot(queryVector, stored.vector)) : null,
-        passageSimilarities: queryVector ? stored.spans.map(([start, end], i) => ({ start, end, similarity: dot(queryVector, stored.vectors[i]!) })) : [],
+        wholeSimilarity: queryVector ? (c.similarity ?? dotInt8(queryVector, stored, 0)) : null,
+        passageSimilarities: queryVector ? passageSimilarities(queryVector, stored) : [],
         lexicalSimilarity: lexical.get(c.id) ?? 0,
         servedThisMonth: exposure.sessionsThisMonth.get(c.id) ?? 0,
         shownRecently: exposure.shown.get(c.id) ?? 0,

@@ -12,14 +12,16 @@ import type { HnswVectorIndex } from '../vector-index/hnsw-vector-index.js';
 import type { VectorHit } from '../vector-index/vector-index.js';
 import { createVectorIndex, type VectorIndexKind } from '../vector-index/create-vector-index.js';
 import { loadSnapshot, saveSnapshot } from '../vector-index/index-snapshot.js';
+import { quantizeInt8 } from '../vector-index/int8-vectors.js';
 import type { PassageVectors } from '../vector-index/snapshot-passages.js';
 import { Bm25Index } from '../matching/bm25.js';
 import { SkillsVocabulary } from '../matching/skills-vocabulary.js';
 import type { JobProgress } from './job-service.js';
 import { embedMentors } from './mentor-embedding.js';
 
+/** The database keeps float32; memory holds int8 (a quarter of the bytes, see int8-vectors.ts). */
 function passageVectorsOf(e: StoredEmbedding): PassageVectors {
-  return { vector: e.vector, spans: e.passageSpans, vectors: e.passageVectors };
+  return { spans: Int32Array.from(e.passageSpans.flat()), ...quantizeInt8([e.vector, ...e.passageVectors], e.vector.length) };
 }
 
 export type IndexState = 'loading' | 'rebuilding' | 'ready' | 'failed';
@@ -42,7 +44,7 @@ export class SearchIndex {
   readonly bm25 = new Bm25Index();
   readonly mentors = new Map<number, Mentor>();
   private readonly rowIdByExternalId = new Map<string, number>();
-  /** The whole-text vector (for candidates only the lexical list found) and the passage vectors, by row id. */
+  /** The mentor vector (for candidates only the lexical list found) and the passage vectors, by row id. */
   readonly passages = new Map<number, PassageVectors>();
   private skillsVocabulary: SkillsVocabulary | null = null;
   private capacityTotal: number | null = null;
@@ -136,22 +138,24 @@ export class SearchIndex {
       for await (const m of new MentorRepository(this.db).streamAll(2000)) mentorsById.set(m.rowId, m);
       phase('read mentors');
       let done = 0;
-      const add = (mentorId: number, stored: PassageVectors) => {
+      /** `vector`, the float mentor vector, goes into a graph that was not loaded with the snapshot. */
+      const add = (mentorId: number, stored: PassageVectors, vector: Float32Array | null) => {
         const mentor = mentorsById.get(mentorId);
-        if (mentor) this.put(mentor, stored, !fromSnapshot);
+        if (mentor) this.put(mentor, stored, fromSnapshot ? null : vector);
         if (++done % 500 === 0) report({ done, total: count, stage: fromSnapshot ? 'loading index' : 'building index' });
       };
       // The snapshot's passage vectors were saved in mentor-id order, the order the database gives them.
       const savedPassages = snapshot?.ok ? snapshot.passages : null;
-      if (savedPassages) for (const [mentorId, stored] of savedPassages) add(mentorId, stored);
+      if (savedPassages) for (const [mentorId, stored] of savedPassages) add(mentorId, stored, null);
       else {
         for await (const e of embeddings.streamForModel(this.embedder.id, 1000)) {
-          add(e.mentorId, passageVectorsOf(e));
+          add(e.mentorId, passageVectorsOf(e), e.vector);
         }
       }
       phase(savedPassages ? 'passages from snapshot, build in memory' : 'read embeddings, build in memory');
       this.loadedFrom = fromSnapshot ? 'snapshot' : 'rebuild';
-      if (!fromSnapshot && this.kind === 'hnsw') await this.saveSnapshot();
+      // A snapshot without passages of the current format is written again, so the next start need not read them from the database.
+      if (this.kind === 'hnsw' && !savedPassages) await this.saveSnapshot();
       phase('save snapshot');
       await embeddings.deleteOtherModels(this.embedder.id);
       phase('drop other models');
@@ -180,8 +184,8 @@ export class SearchIndex {
     }
   }
 
-  private put(mentor: Mentor, stored: PassageVectors, addVector: boolean): void {
-    if (addVector) this.vectors.upsert(mentor.rowId, stored.vector);
+  private put(mentor: Mentor, stored: PassageVectors, vector: Float32Array | null): void {
+    if (vector) this.vectors.upsert(mentor.rowId, vector);
     this.setMentor(mentor);
     this.passages.set(mentor.rowId, stored);
   }
@@ -211,7 +215,7 @@ export class SearchIndex {
     const byId = new Map(embeddings.map((e) => [e.mentorId, e]));
     for (const mentor of mentors) {
       const e = byId.get(mentor.rowId);
-      if (e) this.put(mentor, passageVectorsOf(e), true);
+      if (e) this.put(mentor, passageVectorsOf(e), e.vector);
       else this.setMentor(mentor);
     }
     this.skillsVocabulary = null;

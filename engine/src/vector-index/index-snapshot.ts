@@ -35,7 +35,10 @@ export interface SnapshotMeta {
   /** HNSW build and search parameters; null for the exact index. */
   params: HnswParams | null;
   createdAt: string;
-  /** `passages` is absent from snapshots written before passage vectors were saved; those are read from the database. */
+  /**
+   * `passages` is absent from snapshots written before passage vectors were saved; those, and passage files
+   * of the earlier float32 format, are read from the database.
+   */
   files: { data: SnapshotFile; labels: SnapshotFile; passages?: SnapshotFile };
 }
 
@@ -146,7 +149,7 @@ export async function loadSnapshot(dir: string, expected: SnapshotExpectation): 
       const read = await readChecked(dir, file);
       if (typeof read === 'string') return { ok: false, status: 'corrupt', reason: read };
       passages = readPassageFile(read, meta.dimensions);
-      if (passages.size !== meta.count) {
+      if (passages && passages.size !== meta.count) {
         return { ok: false, status: 'corrupt', reason: `snapshot holds passages of ${passages.size} rows, its meta says ${meta.count}` };
       }
     }

@@ -1,75 +1,82 @@
 import fs from 'node:fs/promises';
+import { int8Rows, type Int8Vectors } from './int8-vectors.js';
 
-/** What the search index keeps per mentor as evidence: the whole-text vector and one vector per bio passage. */
-export interface PassageVectors {
-  vector: Float32Array;
-  /** [start, end) of each passage in the bio, in the order of `vectors`. */
-  spans: Array<[number, number]>;
-  vectors: Float32Array[];
+/**
+ * What the search index keeps per mentor as evidence, as int8 rows (see int8-vectors.ts): row 0 is the
+ * mentor vector, row i + 1 the vector of bio passage i.
+ */
+export interface PassageVectors extends Int8Vectors {
+  /** [start, end) of each passage in the bio, two entries per passage, in the order of the rows. */
+  spans: Int32Array;
 }
 
-const MAGIC = 0x4d4d5053; // "MMPS"
+/** How many passages `p` holds. */
+export function passageCount(p: PassageVectors): number {
+  return p.spans.length / 2;
+}
+
+const MAGIC = 0x38504d4d; // "MMP8"
+/** The float32 format written before passages were held as int8; such a file is read from the database instead. */
+const FLOAT32_MAGIC = 0x4d4d5053;
 const HEADER_BYTES = 16;
-// Large enough that a write is one syscall per few MB of vectors, small enough to keep the views list short.
-const VECTORS_PER_WRITE = 2048;
+// Large enough that a write is one syscall per few MB of codes, small enough to keep the views list short.
+const MENTORS_PER_WRITE = 4096;
 
 /**
  * Writes the passage vectors of every mentor to `file`, so that a start whose snapshot matches the
- * database reads them at disk speed instead of decoding every embedding row through the database driver.
+ * database reads them at disk speed instead of decoding and quantising every embedding row again.
  * Layout (host byte order, as the vector files): header (magic, dimensions, mentors, passages: uint32),
- * row ids (float64), passage counts (uint32), span bounds (int32, two per passage), then the vectors
- * (float32, each mentor's whole-text vector followed by its passage vectors). Entries keep their order.
+ * row ids (float64), passage counts (uint32), span bounds (int32, two per passage), row scales (float32,
+ * one per mentor and passage), then the int8 codes of the same rows (each mentor's vector followed by its
+ * passage vectors). Entries keep their order.
  */
 export async function writePassageFile(file: string, entries: ReadonlyArray<readonly [number, PassageVectors]>, dimensions: number): Promise<void> {
   const n = entries.length;
   let passages = 0;
-  for (const [, p] of entries) passages += p.vectors.length;
+  for (const [, p] of entries) passages += passageCount(p);
   const header = new Uint32Array([MAGIC, dimensions, n, passages]);
   const ids = new Float64Array(n);
   const counts = new Uint32Array(n);
   const spans = new Int32Array(passages * 2);
-  let at = 0;
+  const scales = new Float32Array(n + passages);
+  let span = 0;
+  let row = 0;
   entries.forEach(([id, p], i) => {
-    if (p.vectors.length !== p.spans.length) throw new Error(`Mentor ${id}: ${p.vectors.length} passage vectors but ${p.spans.length} spans`);
+    const rows = int8Rows(p);
+    if (rows !== passageCount(p) + 1) throw new Error(`Mentor ${id}: ${rows} vectors for ${passageCount(p)} passages`);
+    if (p.codes.length !== rows * dimensions) throw new Error(`Mentor ${id}: ${p.codes.length} codes for ${rows} rows, expected ${dimensions} dimensions`);
     ids[i] = id;
-    counts[i] = p.vectors.length;
-    for (const [start, end] of p.spans) {
-      spans[at++] = start;
-      spans[at++] = end;
-    }
+    counts[i] = passageCount(p);
+    spans.set(p.spans, span);
+    span += p.spans.length;
+    scales.set(p.scales, row);
+    row += rows;
   });
   const handle = await fs.open(file, 'w');
   try {
-    await handle.writev([header, ids, counts, spans].map(bytesOf));
-    let views: Uint8Array[] = [];
-    for (const [id, p] of entries) {
-      for (const v of [p.vector, ...p.vectors]) {
-        if (v.length !== dimensions) throw new Error(`Mentor ${id}: a vector has ${v.length} dimensions, expected ${dimensions}`);
-        views.push(bytesOf(v));
-      }
-      if (views.length >= VECTORS_PER_WRITE) {
-        await handle.writev(views);
-        views = [];
-      }
+    await handle.writev([header, ids, counts, spans, scales].map(bytesOf));
+    for (let i = 0; i < n; i += MENTORS_PER_WRITE) {
+      await handle.writev(entries.slice(i, i + MENTORS_PER_WRITE).map(([, p]) => bytesOf(p.codes)));
     }
-    if (views.length > 0) await handle.writev(views);
   } finally {
     await handle.close();
   }
 }
 
 /**
- * Parses what `writePassageFile` wrote. The vectors are views into `bytes`, which must start at an
- * 8-byte boundary (a freshly read file does). Throws on any inconsistency in sizes.
+ * Parses what `writePassageFile` wrote; null for a file of the earlier float32 format. Each mentor's
+ * arrays are views into `bytes`, which must start at an 8-byte boundary (a freshly read file does).
+ * Throws on any inconsistency in sizes.
  */
-export function readPassageFile(bytes: Uint8Array, dimensions: number): Map<number, PassageVectors> {
+export function readPassageFile(bytes: Uint8Array, dimensions: number): Map<number, PassageVectors> | null {
   if (bytes.byteOffset % 8 !== 0) throw new Error('passage file buffer is not 8-byte aligned');
   if (bytes.byteLength < HEADER_BYTES) throw new Error('passage file is shorter than its header');
   const [magic, dims, n, passages] = new Uint32Array(bytes.buffer, bytes.byteOffset, 4) as unknown as [number, number, number, number];
+  if (magic === FLOAT32_MAGIC) return null;
   if (magic !== MAGIC) throw new Error('passage file has the wrong magic number');
   if (dims !== dimensions) throw new Error(`passage file has ${dims} dimensions, expected ${dimensions}`);
-  const vectorCount = n + passages;
-  const expected = HEADER_BYTES + n * 8 + n * 4 + passages * 8 + vectorCount * dims * 4;
+  const rowCount = n + passages;
+  const expected = HEADER_BYTES + n * 8 + n * 4 + passages * 8 + rowCount * 4 + rowCount * dims;
   if (bytes.byteLength !== expected) throw new Error(`passage file has ${bytes.byteLength} bytes, its header implies ${expected}`);
   let offset = bytes.byteOffset + HEADER_BYTES;
   const ids = new Float64Array(bytes.buffer, offset, n);
@@ -78,28 +85,28 @@ export function readPassageFile(bytes: Uint8Array, dimensions: number): Map<numb
   offset += n * 4;
   const bounds = new Int32Array(bytes.buffer, offset, passages * 2);
   offset += passages * 8;
-  const floats = new Float32Array(bytes.buffer, offset, vectorCount * dims);
+  const scales = new Float32Array(bytes.buffer, offset, rowCount);
+  offset += rowCount * 4;
+  const codes = new Int8Array(bytes.buffer, offset, rowCount * dims);
 
   const out = new Map<number, PassageVectors>();
   let span = 0;
   let row = 0;
-  const next = () => floats.subarray(row * dims, ++row * dims);
   for (let i = 0; i < n; i++) {
     const count = counts[i]!;
     if (span + count > passages) throw new Error('passage counts exceed the passages in the header');
-    const vector = next();
-    const spans: Array<[number, number]> = [];
-    const vectors: Float32Array[] = [];
-    for (let j = 0; j < count; j++, span++) {
-      spans.push([bounds[2 * span]!, bounds[2 * span + 1]!]);
-      vectors.push(next());
-    }
-    out.set(ids[i]!, { vector, spans, vectors });
+    out.set(ids[i]!, {
+      spans: bounds.subarray(2 * span, 2 * (span + count)),
+      scales: scales.subarray(row, row + count + 1),
+      codes: codes.subarray(row * dims, (row + count + 1) * dims),
+    });
+    span += count;
+    row += count + 1;
   }
   if (span !== passages) throw new Error(`passage counts add up to ${span}, the header says ${passages}`);
   return out;
 }
 
-function bytesOf(array: Uint32Array | Float64Array | Int32Array | Float32Array): Uint8Array {
+function bytesOf(array: Uint32Array | Float64Array | Int32Array | Float32Array | Int8Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
