@@ -46,7 +46,8 @@ export class SearchIndex {
   private readonly rowIdByExternalId = new Map<string, number>();
   /** The mentor vector (for candidates only the lexical list found) and the passage vectors, by row id. */
   readonly passages = new Map<number, PassageVectors>();
-  private skillsVocabulary: SkillsVocabulary | null = null;
+  /** Built from the mentors' own skills plus synonyms, and kept current mentor by mentor. */
+  readonly skills = new SkillsVocabulary();
   private capacityTotal: number | null = null;
   private state: IndexState = 'loading';
   private progress: JobProgress | null = null;
@@ -193,6 +194,8 @@ export class SearchIndex {
   private setMentor(mentor: Mentor): void {
     const previous = this.mentors.get(mentor.rowId);
     if (previous && previous.externalId !== mentor.externalId) this.rowIdByExternalId.delete(previous.externalId);
+    if (previous) this.skills.remove(previous.skills);
+    this.skills.add(mentor.skills);
     this.mentors.set(mentor.rowId, mentor);
     this.rowIdByExternalId.set(mentor.externalId, mentor.rowId);
     this.bm25.upsert(mentor.rowId, mentor);
@@ -218,7 +221,6 @@ export class SearchIndex {
       if (e) this.put(mentor, passageVectorsOf(e), e.vector);
       else this.setMentor(mentor);
     }
-    this.skillsVocabulary = null;
     this.capacityTotal = null;
     this.markDirty();
   }
@@ -233,12 +235,6 @@ export class SearchIndex {
     return this.capacityTotal;
   }
 
-  /** Built from the mentors' own skills plus synonyms; rebuilt lazily after writes. */
-  get skills(): SkillsVocabulary {
-    this.skillsVocabulary ??= SkillsVocabulary.fromMentors([...this.mentors.values()].map((m) => m.skills));
-    return this.skillsVocabulary;
-  }
-
   mentorByExternalId(externalId: string): Mentor | undefined {
     const rowId = this.rowIdByExternalId.get(externalId);
     return rowId === undefined ? undefined : this.mentors.get(rowId);
@@ -248,7 +244,10 @@ export class SearchIndex {
     this.vectors.remove(rowId);
     this.bm25.remove(rowId);
     const mentor = this.mentors.get(rowId);
-    if (mentor) this.rowIdByExternalId.delete(mentor.externalId);
+    if (mentor) {
+      this.rowIdByExternalId.delete(mentor.externalId);
+      this.skills.remove(mentor.skills);
+    }
     this.mentors.delete(rowId);
     this.passages.delete(rowId);
     this.capacityTotal = null;

@@ -90,6 +90,22 @@ describe('ranking and explanations', () => {
   });
 });
 
+describe('skills vocabulary', () => {
+  it('recognises a skill from the write that adds it; once its mentor drops it, nobody is credited with it', async () => {
+    const question = 'Who can review my Terraform modules?';
+    const terraform = (r: Awaited<ReturnType<typeof match>>) =>
+      r.matches.flatMap((m) => (m.explanation as MatchDto['explanation'] & { skills: Array<{ mentorSkill: string; questionStart: number }> }).skills.map((s) => ({ id: m.mentor.id, ...s })));
+    expect(terraform(await match({ text: question }))).toEqual([]);
+
+    const patch = (skills: string[]) => app.inject({ method: 'PATCH', url: '/api/mentors/data', payload: { skills } });
+    expect((await patch(['python', 'data', 'Terraform'])).statusCode).toBe(200);
+    expect(terraform(await match({ text: question }))).toEqual([expect.objectContaining({ id: 'data', mentorSkill: 'Terraform', questionStart: question.indexOf('Terraform') })]);
+
+    expect((await patch(['python', 'data'])).statusCode).toBe(200);
+    expect(terraform(await match({ text: question }))).toEqual([]);
+  });
+});
+
 describe('hard rules', () => {
   it('inactive mentors are never returned', async () => {
     const r = await match({ text: 'retired negotiator thirty years salary offers', k: 50 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SkillsVocabulary } from '../../src/matching/skills-vocabulary.js';
+import { seededRandom } from './helpers.js';
 
 const vocabulary = SkillsVocabulary.fromMentors([
   ['Machine Learning', 'Go', 'Salary Negotiation'],
@@ -52,5 +53,52 @@ describe('SkillsVocabulary', () => {
     expect(vocabulary.keyOf('Golang')).toBe(vocabulary.keyOf('Go'));
     expect(vocabulary.display(vocabulary.keyOf('kubernetes'))).toBe('Kubernetes');
     expect(vocabulary.keyOf('Underwater Basket Weaving')).toBe('underwater basket weav');
+  });
+
+  it('follows mentors added and removed in any order exactly as a vocabulary built from the remaining ones', () => {
+    // Spellings that collide (case, inflection), synonyms of the table, ambiguous words and mentor-only phrases.
+    const pool = ['Kubernetes', 'kubernetes', 'K8s', 'Go', 'go', 'GO', 'R', 'Rust', 'rust', 'Salary negotiation', 'salary negotiations',
+      'Cobol', 'COBOL', 'Underwater basket weaving', 'Basket weaving', 'Basket', 'on', 'On', 'ML', 'Machine learning', 'Fundraising', 'IVF'];
+    const texts = [
+      'I write Go and go to COBOL meetups; basket weaving, underwater basket weaving or just a basket?',
+      'Rust or rust, R or r, ML in K8s, salary negotiation on the fundraising side, on IVF',
+      'Cobol, cobol and Kubernetes; Salary Negotiations; On call',
+    ];
+    const observe = (v: SkillsVocabulary) => ({
+      size: v.size,
+      found: texts.map((t) => v.findSkills(t)),
+      keys: pool.map((p) => [v.keyOf(p), v.display(v.keyOf(p))]),
+    });
+    for (const seed of [1, 2, 3, 4]) {
+      const random = seededRandom(seed);
+      const live = new SkillsVocabulary();
+      const mentors = new Map<number, string[]>();
+      for (let step = 0; step < 300; step++) {
+        const id = Math.floor(random() * 25);
+        const before = mentors.get(id);
+        if (before) live.remove(before);
+        if (random() < 0.3) mentors.delete(id);
+        else {
+          const skills = Array.from({ length: Math.floor(random() * 4) }, () => pool[Math.floor(random() * pool.length)]!);
+          live.add(skills);
+          mentors.set(id, skills);
+        }
+        if (step % 10 === 0 || step === 299) expect(observe(live)).toEqual(observe(SkillsVocabulary.fromMentors(mentors.values())));
+      }
+    }
+    // Forgotten once nobody lists them: the table's skills stay, mentor-only ones go.
+    const live = new SkillsVocabulary();
+    live.add(['Cobol', 'Kubernetes']);
+    expect(live.findSkills('Cobol on Kubernetes').map((s) => s.skill)).toEqual(['Cobol', 'Kubernetes']);
+    live.remove(['Cobol', 'Kubernetes']);
+    expect(live.findSkills('Cobol on Kubernetes').map((s) => s.skill)).toEqual(['Kubernetes']);
+    expect(live.size).toBe(new SkillsVocabulary().size);
+    // An everyday word is a skill only as spelled by some mentor: each spelling counts until its last mentor goes.
+    live.add(['On']);
+    live.add(['on']);
+    expect(live.findSkills('On call, on time').map((s) => s.start)).toEqual([0, 9]);
+    live.remove(['on']);
+    expect(live.findSkills('On call, on time')).toEqual(SkillsVocabulary.fromMentors([['On']]).findSkills('On call, on time'));
+    expect(live.findSkills('On call, on time').map((s) => s.start)).toEqual([0]);
   });
 });
