@@ -155,7 +155,7 @@ export class SearchIndex {
       }
       phase(savedPassages ? 'passages from snapshot, build in memory' : 'read embeddings, build in memory');
       this.loadedFrom = fromSnapshot ? 'snapshot' : 'rebuild';
-      // A snapshot without passages of the current format is written again, so the next start need not read them from the database.
+      // A rebuilt graph, or a snapshot without passages in the current format, is saved: the next start reads both from disk.
       if (this.kind === 'hnsw' && !savedPassages) await this.saveSnapshot();
       phase('save snapshot');
       await embeddings.deleteOtherModels(this.embedder.id);
