@@ -55,7 +55,11 @@ export class RequestRepository {
    */
   async recordMenteeRequests(requests: readonly NewMenteeRequest[]): Promise<void> {
     if (requests.length === 0) return;
-    const served = requests.flatMap((r) => r.matches.map((m) => ({ requestId: r.id, configVersion: r.configVersion, ...m })));
+    const served = requests.flatMap((r) =>
+      r.matches.map((m) => ({ request_id: r.id, mentor_id: m.mentorRowId, rank: m.rank, score: m.score, breakdown: m.breakdown, config_version: r.configVersion })),
+    );
+    // The matches travel as one JSON document: a jsonb[] of one text per match cost PGlite, on this thread,
+    // about 0.5 ms more per request of ten (array quoting on both sides).
     await sql`
       with request as (
         insert into mentee_requests (id, text, filters, config_version, created_at)
@@ -70,14 +74,8 @@ export class RequestRepository {
       )
       insert into served_matches (request_id, mentor_id, rank, score, breakdown, config_version)
       select m.request_id, m.mentor_id, m.rank, m.score, m.breakdown, m.config_version
-      from unnest(
-        ${sql.val(served.map((m) => m.requestId))}::bigint[],
-        ${sql.val(served.map((m) => m.mentorRowId))}::bigint[],
-        ${sql.val(served.map((m) => m.rank))}::integer[],
-        ${sql.val(served.map((m) => m.score))}::double precision[],
-        ${sql.val(served.map((m) => JSON.stringify(m.breakdown)))}::jsonb[],
-        ${sql.val(served.map((m) => m.configVersion))}::integer[]
-      ) as m(request_id, mentor_id, rank, score, breakdown, config_version)
+      from jsonb_to_recordset(${JSON.stringify(served)}::jsonb)
+        as m(request_id bigint, mentor_id bigint, rank integer, score double precision, breakdown jsonb, config_version integer)
       -- Joining the CTE makes the match rows wait for their request rows (the foreign key).
       join request on request.id = m.request_id`.execute(this.db);
   }
