@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
@@ -76,6 +77,29 @@ describe('index lifecycle (HNSW forced)', () => {
       expect(ranked.length).toBe(41);
       expect(await fullRanking(h, bulkMentor(7, 'life').bio)).toEqual(ranked);
       expect((await matchIds(h, 'beekeeper honey apiculture'))[0]).toBe('bee');
+    });
+  });
+
+  it('a snapshot whose passage file has the earlier float32 format keeps its graph, reads passages from the database and is saved again', async () => {
+    const ranked = await withApp(embedder(), (h) => fullRanking(h, bulkMentor(7, 'life').bio));
+    const dir = snapshotDir('hashing-64');
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, SNAPSHOT_META_FILE), 'utf8'));
+    // Only the header is read before the format is recognised; its magic number is "MMPS".
+    const old = Buffer.from(new Uint32Array([0x4d4d5053, 64, 41, 0]).buffer);
+    fs.writeFileSync(path.join(dir, meta.files.passages.name), old);
+    meta.files.passages = { ...meta.files.passages, bytes: old.length, crc32: crc32(old) };
+    fs.writeFileSync(path.join(dir, SNAPSHOT_META_FILE), JSON.stringify(meta));
+
+    const counting = embedder();
+    await withApp(counting, async (h) => {
+      expect((await status(h)).index).toMatchObject({ loadedFrom: 'snapshot', size: 41 });
+      expect(Object.keys(h.app.engine().search.loadPhases())).toContain('read embeddings, build in memory');
+      expect(counting.calls).toBe(0);
+      expect(await fullRanking(h, bulkMentor(7, 'life').bio)).toEqual(ranked);
+    });
+    await withApp(embedder(), async (h) => {
+      expect((await status(h)).index).toMatchObject({ loadedFrom: 'snapshot', size: 41 });
+      expect(Object.keys(h.app.engine().search.loadPhases())).toContain('passages from snapshot, build in memory');
     });
   });
 
