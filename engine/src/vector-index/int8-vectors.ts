@@ -1,8 +1,9 @@
 /**
  * Rows of vectors as int8 codes with one scale per row (symmetric: scale = max |x| / 127, code =
  * round(x / scale)), a quarter of the memory of float32. A dot product with a float query is off by at
- * most half a step per component, ‖q‖₁ · scale / 2; on the model's unit vectors that bound is about 0.01
- * and the error itself about 0.0003, far below the differences between mentors that ranking depends on.
+ * most half a step per component, ‖q‖₁ · scale / 2. On 2,000 clustered 512-d unit vectors and 50 queries that
+ * bound was 0.016 and the error itself 0.0003 on average, 0.0017 at worst: far below the differences between
+ * mentors that ranking depends on (the demo and gold-standard rankings did not move).
  */
 export interface Int8Vectors {
   /** Row r is codes[r · dimensions, (r + 1) · dimensions). */
