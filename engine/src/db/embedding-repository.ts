@@ -79,6 +79,12 @@ export class EmbeddingRepository {
     return hashes;
   }
 
+  /** Content hashes of every embedding for `modelId`, by mentor row id. */
+  async hashesForModel(modelId: string): Promise<Map<number, string>> {
+    const rows = await this.db.selectFrom('mentor_embeddings').select(['mentor_id', 'content_hash']).where('model_id', '=', modelId).execute();
+    return new Map(rows.map((row) => [row.mentor_id, row.content_hash]));
+  }
+
   /** Every embedding for `modelId` in mentor-id order, read `batchSize` rows at a time. */
   async *streamForModel(modelId: string, batchSize = 1000): AsyncGenerator<StoredEmbedding> {
     let after = 0;

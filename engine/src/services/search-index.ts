@@ -6,6 +6,7 @@ import type { Mentor } from '../domain/mentor.js';
 import type { Database } from '../db/schema.js';
 import { MentorRepository } from '../db/mentor-repository.js';
 import { EmbeddingRepository, type StoredEmbedding } from '../db/embedding-repository.js';
+import { embeddingChecksumInTurns } from '../db/vector-codec.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import type { ExactVectorIndex } from '../vector-index/exact-vector-index.js';
 import type { HnswVectorIndex } from '../vector-index/hnsw-vector-index.js';
@@ -22,6 +23,11 @@ import { embedMentors } from './mentor-embedding.js';
 /** The database keeps float32; memory holds int8 (a quarter of the bytes, see int8-vectors.ts). */
 function passageVectorsOf(e: StoredEmbedding): PassageVectors {
   return { spans: Int32Array.from(e.passageSpans.flat()), ...quantizeInt8([e.vector, ...e.passageVectors], e.vector.length) };
+}
+
+/** Row ids only grow and a map keeps insertion order, so these entries are in id order unless a load inserted out of it. */
+function inIdOrder<T>(entries: [number, T][]): [number, T][] {
+  return entries.every((entry, i) => i === 0 || entries[i - 1]![0] < entry[0]) ? entries : entries.sort((a, b) => a[0] - b[0]);
 }
 
 export type IndexState = 'loading' | 'rebuilding' | 'ready' | 'failed';
@@ -46,6 +52,8 @@ export class SearchIndex {
   private readonly rowIdByExternalId = new Map<string, number>();
   /** The mentor vector (for candidates only the lexical list found) and the passage vectors, by row id. */
   readonly passages = new Map<number, PassageVectors>();
+  /** The content hash of each mentor's embedding, so a snapshot's checksum comes from what it holds, not from a query. */
+  private readonly contentHashes = new Map<number, string>();
   /** Built from the mentors' own skills plus synonyms, and kept current mentor by mentor. */
   readonly skills = new SkillsVocabulary();
   private capacityTotal: number | null = null;
@@ -58,7 +66,11 @@ export class SearchIndex {
   private markReady!: () => void;
   private failReady!: (err: unknown) => void;
   private dirty = false;
+  /** Writes applied so far: a save clears `dirty` only if none arrived while it ran. */
+  private writes = 0;
   private saveTimer: NodeJS.Timeout | null = null;
+  /** The running save; the next one waits for it (a graph is written by one save at a time). */
+  private saving: Promise<void> | null = null;
   private readonly snapshotDir: string;
 
   constructor(
@@ -140,17 +152,21 @@ export class SearchIndex {
       phase('read mentors');
       let done = 0;
       /** `vector`, the float mentor vector, goes into a graph that was not loaded with the snapshot. */
-      const add = (mentorId: number, stored: PassageVectors, vector: Float32Array | null) => {
+      const add = (mentorId: number, stored: PassageVectors, vector: Float32Array | null, contentHash: string) => {
         const mentor = mentorsById.get(mentorId);
-        if (mentor) this.put(mentor, stored, fromSnapshot ? null : vector);
+        if (mentor) this.put(mentor, stored, fromSnapshot ? null : vector, contentHash);
         if (++done % 500 === 0) report({ done, total: count, stage: fromSnapshot ? 'loading index' : 'building index' });
       };
       // The snapshot's passage vectors were saved in mentor-id order, the order the database gives them.
       const savedPassages = snapshot?.ok ? snapshot.passages : null;
-      if (savedPassages) for (const [mentorId, stored] of savedPassages) add(mentorId, stored, null);
-      else {
+      if (savedPassages) {
+        const hashes = await embeddings.hashesForModel(this.embedder.id);
+        // The snapshot matched the database's checksum, so every row has a hash; were one gone since, the
+        // empty one makes the next snapshot's checksum differ from the database's, and that start rebuilds.
+        for (const [mentorId, stored] of savedPassages) add(mentorId, stored, null, hashes.get(mentorId) ?? '');
+      } else {
         for await (const e of embeddings.streamForModel(this.embedder.id, 1000)) {
-          add(e.mentorId, passageVectorsOf(e), e.vector);
+          add(e.mentorId, passageVectorsOf(e), e.vector, e.contentHash);
         }
       }
       phase(savedPassages ? 'passages from snapshot, build in memory' : 'read embeddings, build in memory');
@@ -185,10 +201,11 @@ export class SearchIndex {
     }
   }
 
-  private put(mentor: Mentor, stored: PassageVectors, vector: Float32Array | null): void {
+  private put(mentor: Mentor, stored: PassageVectors, vector: Float32Array | null, contentHash: string): void {
     if (vector) this.vectors.upsert(mentor.rowId, vector);
     this.setMentor(mentor);
     this.passages.set(mentor.rowId, stored);
+    this.contentHashes.set(mentor.rowId, contentHash);
   }
 
   private setMentor(mentor: Mentor): void {
@@ -218,7 +235,7 @@ export class SearchIndex {
     const byId = new Map(embeddings.map((e) => [e.mentorId, e]));
     for (const mentor of mentors) {
       const e = byId.get(mentor.rowId);
-      if (e) this.put(mentor, passageVectorsOf(e), e.vector);
+      if (e) this.put(mentor, passageVectorsOf(e), e.vector, e.contentHash);
       else this.setMentor(mentor);
     }
     this.capacityTotal = null;
@@ -250,6 +267,7 @@ export class SearchIndex {
     }
     this.mentors.delete(rowId);
     this.passages.delete(rowId);
+    this.contentHashes.delete(rowId);
     this.capacityTotal = null;
     this.markDirty();
   }
@@ -257,6 +275,7 @@ export class SearchIndex {
   private markDirty(): void {
     if (this.kind !== 'hnsw') return;
     this.dirty = true;
+    this.writes++;
     // Saving the graph after every write would dominate import time; a quiet period batches them.
     if (!this.saveTimer) {
       this.saveTimer = setTimeout(() => {
@@ -269,15 +288,35 @@ export class SearchIndex {
 
   async saveSnapshot(): Promise<void> {
     if (this.kind !== 'hnsw') return;
-    const { checksum } = await new EmbeddingRepository(this.db).checksum(this.embedder.id);
-    // Taken in the same tick as the graph, so the two describe the same rows.
-    const passages = [...this.passages].sort((a, b) => a[0] - b[0]);
+    const previous = this.saving;
+    const save = (async () => {
+      await previous?.catch(() => undefined);
+      await this.writeSnapshot();
+    })();
+    this.saving = save;
+    try {
+      await save;
+    } finally {
+      if (this.saving === save) this.saving = null;
+    }
+  }
+
+  /**
+   * Passages, content hashes and the graph are taken in one tick, so they describe the same rows; the
+   * checksum is the database's (`EmbeddingRepository.checksum`) for exactly those rows. Querying it instead
+   * stalled PGlite's event loop 120-140 ms at 100k mentors, and could describe rows written after it.
+   */
+  private async writeSnapshot(): Promise<void> {
+    const writes = this.writes;
+    const passages = inIdOrder([...this.passages]);
+    const checksum = embeddingChecksumInTurns(inIdOrder([...this.contentHashes]));
     await saveSnapshot(this.snapshotDir, this.vectors, { modelId: this.embedder.id, checksum }, passages);
-    this.dirty = false;
+    if (this.writes === writes) this.dirty = false;
   }
 
   async close(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
+    await this.saving?.catch(() => undefined);
     if (this.dirty && this.state === 'ready') await this.saveSnapshot();
   }
 }

@@ -20,6 +20,13 @@ export interface HnswOptions extends HnswParams {
 
 const FREE_SLOT = -1;
 
+/**
+ * A hidden label's entry in a slot table (`slotTable`, `readGraph`): −2 − label, so it differs from every
+ * label (non-negative) and from FREE_SLOT. A graph file keeps hidden slots marked deleted, and only the
+ * table tells them from removed ones.
+ */
+const hiddenEntry = (label: number): number => -2 - label;
+
 /** Graph size at which efSearch was measured (bench/index.md). */
 const EF_REFERENCE_SIZE = 100_000;
 
@@ -59,6 +66,11 @@ export class HnswVectorIndex implements VectorIndex {
   private usedSlots = 0;
   /** Live slots marked deleted in the graph because their label is hidden. */
   private readonly hiddenSlots = new Set<number>();
+  /**
+   * Changes that arrive while `writeGraph` runs, applied in order when it ends (null when no write runs):
+   * hnswlib writes from another thread, straight from the graph's memory.
+   */
+  private deferred: (() => void)[] | null = null;
 
   private constructor(
     readonly dimensions: number,
@@ -97,9 +109,9 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   /**
-   * Restores an index written by `writeGraph`; `slotLabels` is the matching `slotTable()`.
-   * Throws if the two disagree, so a mismatched pair is never served. The file must be intact
-   * (hnswlib trusts its contents), which the snapshot's checksum establishes first.
+   * Restores an index written by `writeGraph`; `slotLabels` is the slot table it returned. Throws if the
+   * two disagree, so a mismatched pair is never served. The file must be intact (hnswlib trusts its
+   * contents), which the snapshot's checksum establishes first.
    */
   static readGraph(path: string, dimensions: number, params: HnswParams, slotLabels: Float64Array): HnswVectorIndex {
     // A fresh, uninitialised graph: readIndexSync frees an existing one and would leave it dangling on failure.
@@ -115,14 +127,28 @@ export class HnswVectorIndex implements VectorIndex {
     const index = new HnswVectorIndex(dimensions, params, graph, labels);
     index.usedSlots = used;
     for (let slot = 0; slot < used; slot++) {
-      const label = slotLabels[slot]!;
-      if (label === FREE_SLOT) {
+      const entry = slotLabels[slot]!;
+      if (entry === FREE_SLOT) {
         index.freeSlots.push(slot);
         continue;
       }
+      const hidden = entry < FREE_SLOT;
+      const label = hidden ? hiddenEntry(entry) : entry;
       checkLabel(label);
       if (index.slotOf.has(label)) throw new RangeError(`Duplicate label ${label}`);
       index.slotOf.set(label, slot);
+      labels[slot] = label;
+      if (hidden) {
+        // Written marked deleted, unless a search that included hidden labels had them shown just then.
+        // Unmarking first means only that rare case throws (hnswlib refuses to mark a slot twice).
+        try {
+          graph.unmarkDelete(slot);
+        } catch {
+          // It was live in the file.
+        }
+        graph.markDelete(slot);
+        index.hiddenSlots.add(slot);
+      }
     }
     return index;
   }
@@ -143,6 +169,10 @@ export class HnswVectorIndex implements VectorIndex {
     checkLabel(label);
     checkVector(vector, this.dimensions);
     const point = Array.from(vector);
+    this.change(() => this.insert(label, point));
+  }
+
+  private insert(label: number, point: number[]): void {
     const existing = this.slotOf.get(label);
     if (existing !== undefined) {
       // Same label on a live element: hnswlib moves the point and repairs its neighbourhood, and
@@ -163,6 +193,10 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   remove(label: number): void {
+    this.change(() => this.delete(label));
+  }
+
+  private delete(label: number): void {
     const slot = this.slotOf.get(label);
     if (slot === undefined) return;
     if (!this.hiddenSlots.delete(slot)) this.graph.markDelete(slot);
@@ -173,6 +207,10 @@ export class HnswVectorIndex implements VectorIndex {
 
   /** Leaves `label` out of searches (or brings it back) until told otherwise or removed; unknown labels are ignored. */
   setHidden(label: number, hidden: boolean): void {
+    this.change(() => this.hide(label, hidden));
+  }
+
+  private hide(label: number, hidden: boolean): void {
     const slot = this.slotOf.get(label);
     if (slot === undefined || this.hiddenSlots.has(slot) === hidden) return;
     if (hidden) {
@@ -208,12 +246,40 @@ export class HnswVectorIndex implements VectorIndex {
     return result.neighbors.map((slot, i) => ({ label: labels[slot]!, similarity: 1 - result.distances[i]! }));
   }
 
+  /** Applies a change to the graph now, or after the running `writeGraph`. */
+  private change(apply: () => void): void {
+    if (this.deferred) this.deferred.push(apply);
+    else apply();
+  }
+
   /**
-   * Writes the graph (vectors included) to `path`; pair it with `slotTable()` taken at the same time.
-   * Hidden labels are written as live ones: hiding is not part of a snapshot, the owner applies it again.
+   * Writes the graph (vectors included) to `path` on a libuv thread, and returns the slot table of the
+   * state written, taken when called. Searches go on meanwhile and see that state: upserts, removals and
+   * hiding wait until the write ends (at 100k mentors the synchronous write stalled the event loop
+   * 160-660 ms). Hidden labels stay hidden in the file; the slot table records them.
    */
-  writeGraph(path: string): void {
-    this.withHiddenShown(() => this.graph.writeIndexSync(path));
+  async writeGraph(path: string): Promise<Float64Array> {
+    if (this.deferred) throw new Error('A graph write is already running');
+    const table = this.slotTable();
+    this.deferred = [];
+    let failure: unknown = null;
+    try {
+      await this.graph.writeIndex(path);
+    } catch (error) {
+      failure = error;
+    }
+    const changes = this.deferred;
+    this.deferred = null;
+    // Every change is applied even if one throws: they have already been committed by their owners.
+    for (const apply of changes) {
+      try {
+        apply();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure) throw failure;
+    return table;
   }
 
   private withHiddenShown<T>(fn: () => T): T {
@@ -225,9 +291,11 @@ export class HnswVectorIndex implements VectorIndex {
     }
   }
 
-  /** Row id per hnswlib slot (-1 for removed), a copy. */
-  slotTable(): Float64Array {
-    return this.slotLabels.slice(0, this.usedSlots);
+  /** Per hnswlib slot: the row id, −1 for a removed slot, `hiddenEntry(row id)` for a hidden one. A copy. */
+  private slotTable(): Float64Array {
+    const table = this.slotLabels.slice(0, this.usedSlots);
+    for (const slot of this.hiddenSlots) table[slot] = hiddenEntry(table[slot]!);
+    return table;
   }
 
   private searchWithEf(point: number[], k: number, ef: number, filter?: (slot: number) => boolean): hnswlib.SearchResult {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -61,24 +61,24 @@ export type SnapshotLoadResult =
 export async function saveSnapshot(
   dir: string,
   index: ExactVectorIndex | HnswVectorIndex,
-  info: { modelId: string; checksum: string },
+  /** `checksum` may still be computed while the files are written. */
+  info: { modelId: string; checksum: string | Promise<string> },
   passages?: ReadonlyArray<readonly [number, PassageVectors]>,
 ): Promise<SnapshotMeta> {
-  await fs.mkdir(dir, { recursive: true });
+  // Synchronously: the caller took `passages` in the same tick as this call, and the index is read before
+  // the first await (the graph's slot table included), so concurrent writes cannot slip in between.
+  mkdirSync(dir, { recursive: true });
   const createdAt = new Date();
   const generation = `${createdAt.getTime().toString(36)}-${randomBytes(4).toString('hex')}`;
   const dataName = `index-${generation}.${index.kind}`;
   const labelsName = `index-${generation}.labels`;
   const passagesName = `index-${generation}.passages`;
-  // Everything that reads the index happens before the first await, so concurrent writes cannot
-  // slip between the data file and the label table.
   const count = index.size;
   let labels: Float64Array;
   let params: HnswParams | null = null;
   if (index instanceof HnswVectorIndex) {
-    index.writeGraph(path.join(dir, `${dataName}.tmp`));
-    labels = index.slotTable();
     params = index.params;
+    labels = await index.writeGraph(path.join(dir, `${dataName}.tmp`));
   } else {
     const rows = index.rows();
     labels = rows.labels.slice();
@@ -96,7 +96,7 @@ export async function saveSnapshot(
     modelId: info.modelId,
     dimensions: index.dimensions,
     count,
-    checksum: info.checksum,
+    checksum: await info.checksum,
     params,
     createdAt: createdAt.toISOString(),
     files: { data, labels: labelsFile, ...(passagesFile ? { passages: passagesFile } : {}) },

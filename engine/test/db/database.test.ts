@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { migrations } from '../../src/db/migration-provider.js';
 import { createRepositories } from '../../src/db/repositories.js';
-import { decodeVectors, embeddingChecksum, encodeVectors } from '../../src/db/vector-codec.js';
+import { decodeVectors, embeddingChecksum, embeddingChecksumInTurns, encodeVectors } from '../../src/db/vector-codec.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const temporary: string[] = [];
@@ -50,6 +50,14 @@ describe('vector codec', () => {
     const b = { mentorId: 10, contentHash: 'y' };
     expect(embeddingChecksum([a, b])).toBe(embeddingChecksum([b, a]));
     expect(embeddingChecksum([a, b])).not.toBe(embeddingChecksum([a, { ...b, contentHash: 'z' }]));
+  });
+
+  it('checksums sorted pairs in turns exactly as in one go, whatever the turn size', async () => {
+    const pairs = Array.from({ length: 10 }, (_, i) => [i * 7 + 1, `hash-${i}`] as const);
+    const expected = embeddingChecksum(pairs.map(([mentorId, contentHash]) => ({ mentorId, contentHash })));
+    for (const perTurn of [1, 3, 10, 4096]) expect(await embeddingChecksumInTurns(pairs, perTurn)).toBe(expected);
+    expect(await embeddingChecksumInTurns([])).toBe(embeddingChecksum([]));
+    expect(await embeddingChecksumInTurns(pairs.slice(1))).not.toBe(expected);
   });
 });
 

@@ -7,7 +7,7 @@ import type { ServedMatch } from '../../src/db/request-repository.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
 import { migrationProvider } from '../../src/db/migration-provider.js';
 import { withTransaction } from '../../src/db/transaction.js';
-import { embeddingChecksum } from '../../src/db/vector-codec.js';
+import { embeddingChecksum, embeddingChecksumInTurns } from '../../src/db/vector-codec.js';
 import type { MentorInput } from '../../src/domain/mentor.js';
 import { AppError } from '../../src/errors.js';
 import { backends, emptyDatabase } from './backends.js';
@@ -366,6 +366,11 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect(first.count).toBe(12);
       expect(first.checksum).toBe(embeddingChecksum(stored));
       expect(first.checksum).toMatch(/^[0-9a-f]{32}$/);
+      // What the search index checksums a snapshot from, three pairs per turn so that turns join.
+      const hashes = await repos.embeddings.hashesForModel('model-a');
+      expect(hashes).toEqual(new Map(stored.map((e) => [e.mentorId, e.contentHash])));
+      expect(await embeddingChecksumInTurns([...hashes].sort((x, y) => x[0] - y[0]), 3)).toBe(first.checksum);
+      expect(await repos.embeddings.hashesForModel('model-b')).toEqual(new Map());
       expect(await repos.embeddings.checksum('model-a')).toEqual(first);
 
       await repos.embeddings.upsertMany('model-a', [embedding(ids[5]!, 'hash-changed')]);

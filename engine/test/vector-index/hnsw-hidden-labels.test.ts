@@ -65,19 +65,71 @@ describe('HnswVectorIndex hidden labels', () => {
     }
   });
 
-  it('writes hidden labels to the graph file as live ones', () => {
+  it('keeps hidden labels hidden through a graph write and read, and tells them from removed ones', async () => {
     const { index, labels } = build(6);
-    for (const label of labels.slice(0, 300)) index.setHidden(label, true);
+    const hidden = labels.slice(0, 300);
+    for (const label of hidden) index.setHidden(label, true);
     index.remove(labels[500]!);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hnsw-hidden-'));
     try {
       const file = path.join(dir, 'graph.bin');
-      index.writeGraph(file);
-      const loaded = HnswVectorIndex.readGraph(file, dims, index.params, index.slotTable());
-      const query = new Float32Array(dims).fill(0.1);
-      expect(loaded.search(query, 40)).toEqual(index.search(query, 40, undefined, { includeHidden: true }));
-      expect(index.search(query, 40).some((h) => labels.slice(0, 300).includes(h.label))).toBe(false);
+      const table = await index.writeGraph(file);
+      const loaded = HnswVectorIndex.readGraph(file, dims, index.params, table);
+      expect(loaded.size).toBe(index.size);
       expect(loaded.has(labels[500]!)).toBe(false);
+      expect(hidden.every((label) => loaded.has(label))).toBe(true);
+      const random = seededRandom(60);
+      for (let q = 0; q < 20; q++) {
+        const query = randomVector(random);
+        const shown = loaded.search(query, 40);
+        expect(shown).toEqual(index.search(query, 40));
+        expect(shown.some((h) => hidden.includes(h.label))).toBe(false);
+        expect(loaded.search(query, 40, undefined, { includeHidden: true })).toEqual(index.search(query, 40, undefined, { includeHidden: true }));
+      }
+      // Hiding goes on as on the original: a label shown again is found, one hidden again is not.
+      loaded.setHidden(hidden[0]!, false);
+      loaded.setHidden(labels[1000]!, true);
+      const target = loaded.search(new Float32Array(dims).fill(0.1), 3000).map((h) => h.label);
+      expect(target).toContain(hidden[0]);
+      expect(target).not.toContain(labels[1000]);
+      expect(target).not.toContain(hidden[1]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('defers upserts, removals and hiding that arrive during a graph write, and applies them in order after it', async () => {
+    const { index, labels, random } = build(7);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hnsw-write-'));
+    try {
+      const file = path.join(dir, 'graph.bin');
+      const probe = randomVector(random);
+      const before = index.search(probe, 30);
+      const writing = index.writeGraph(file);
+      // While hnswlib writes on its own thread, searches see the state being written.
+      const added = randomVector(random);
+      index.upsert(50_000, added);
+      index.setHidden(50_000, true);
+      index.setHidden(50_000, false);
+      index.remove(before[0]!.label);
+      index.setHidden(before[1]!.label, true);
+      index.upsert(labels[7]!, probe);
+      expect(index.has(50_000)).toBe(false);
+      expect(index.search(probe, 30)).toEqual(before);
+      const table = await writing;
+
+      const after = index.search(probe, 30).map((h) => h.label);
+      expect(after[0]).toBe(labels[7]);
+      expect(after).not.toContain(before[0]!.label);
+      expect(after).not.toContain(before[1]!.label);
+      expect(index.search(added, 1)[0]!.label).toBe(50_000);
+      // The file holds the state at the start of the write.
+      const loaded = HnswVectorIndex.readGraph(file, dims, index.params, table);
+      expect(loaded.has(50_000)).toBe(false);
+      expect(loaded.search(probe, 30)).toEqual(before);
+      const [first, second] = await Promise.allSettled([index.writeGraph(file), index.writeGraph(file)]);
+      expect(first.status).toBe('fulfilled');
+      expect(second.status === 'rejected' && String(second.reason)).toMatch(/already running/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
