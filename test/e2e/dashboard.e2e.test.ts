@@ -105,10 +105,14 @@ describe('dashboard against the real engine', () => {
     const { engine, page } = dashboard;
     await page.goto(`${engine.url}/evaluation`);
     await page.getByTestId('dataset-select').locator('option').nth(1).waitFor({ state: 'attached' });
+    await page.locator('[data-testid="config-option"][value="research"]').check();
     await page.getByTestId('run-evaluation').click();
     const table = page.getByTestId('metrics-table');
     await table.waitFor({ timeout: 300_000 });
-    expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
+    const rows = await table.locator('tbody th[scope="row"]').allTextContents();
+    expect(rows[0]).toMatch(/\(active\)$/);
+    expect(rows[1]).toBe('research');
+    expect(rows.length).toBeGreaterThan(2);
     expect(await page.locator('[data-testid="metric-chart"] rect').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="lorenz-chart"] path').count()).toBeGreaterThan(0);
     await shoot(page, 'evaluation');
