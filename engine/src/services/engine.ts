@@ -62,7 +62,10 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const exposureRefreshMs = database.kind === 'pglite' ? 15 * 60_000 : 60_000;
   const matcher = new MatchService(database.db, embedder, search, configs, { log: opts.log, exposureRefreshMs });
   const evaluation = new EvaluationService(config, embedder, configs, jobs, opts.generators);
-  const loading = search.load(opts.onIndexProgress).catch((err: unknown) => opts.log.error({ err }, 'index load failed'));
+  const loading = search.load(opts.onIndexProgress).then(
+    () => matcher.warm().catch((err: unknown) => opts.log.warn({ err }, 'reading exposure counts at start failed; the first question reads them')),
+    (err: unknown) => opts.log.error({ err }, 'index load failed'),
+  );
 
   return {
     config,

@@ -22,6 +22,8 @@ export class ExposureTracker {
   private loadedAt = 0;
   private loadedFor = '';
   private refreshing: Promise<void> | null = null;
+  /** The read that requests wait for when nothing for their window and month is held yet; they share it. */
+  private firstRead: { key: string; done: Promise<void> } | null = null;
 
   constructor(
     private readonly requests: Pick<RequestRepository, 'exposureCounts' | 'sessionCountsSince'>,
@@ -33,7 +35,15 @@ export class ExposureTracker {
     const key = `${windowDays}:${now.getUTCFullYear()}-${now.getUTCMonth()}`;
     if (!this.snapshot || key !== this.loadedFor) {
       // Another window or a new month: the snapshot held counts something else.
-      this.store(key, await this.read(windowDays, now));
+      if (this.firstRead?.key !== key) {
+        const done = this.read(windowDays, now)
+          .then((fresh) => this.store(key, fresh))
+          .finally(() => {
+            if (this.firstRead?.done === done) this.firstRead = null;
+          });
+        this.firstRead = { key, done };
+      }
+      await this.firstRead.done;
     } else if (Date.now() - this.loadedAt > this.refreshMs && !this.refreshing) {
       // Shows recorded in memory while this runs are lost when its result replaces the snapshot, unless the
       // database already had them; the next refresh counts them.

@@ -81,6 +81,15 @@ export class MatchService {
     this.exposure = new ExposureTracker(this.requests, opts.log, opts.exposureRefreshMs);
   }
 
+  /**
+   * Reads what the first question would otherwise wait for: the exposure counts of the active window. On
+   * PGlite with a long request log that aggregate took 0.5 s at 100k mentors, paid by the first mentee.
+   */
+  async warm(): Promise<void> {
+    const config = await this.configs.getActive();
+    await this.exposure.current(config.rules.exposureWindowDays);
+  }
+
   /** Ranks under the active configuration (or `config`) and records what was served unless told not to. */
   async match(
     req: MatchRequest,

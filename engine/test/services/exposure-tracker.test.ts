@@ -67,6 +67,25 @@ describe('ExposureTracker', () => {
     expect(db.reads.count).toBe(4);
   });
 
+  it('lets requests that arrive before the first read ends share it, and retries a first read that failed', async () => {
+    const db = fakeRepository();
+    const tracker = new ExposureTracker(db.repository, { warn: vi.fn() });
+    const warm = tracker.current(30);
+    const asked = tracker.current(30);
+    await flush();
+    db.fail();
+    await expect(warm).rejects.toThrow(/database gone/);
+    await expect(asked).rejects.toThrow(/database gone/);
+    expect(db.reads.count).toBe(1);
+
+    db.setShown(new Map([[4, 3]]));
+    const retried = [tracker.current(30), tracker.current(30), tracker.current(30)];
+    await flush();
+    db.answer();
+    for (const snapshot of await Promise.all(retried)) expect(snapshot.shown.get(4)).toBe(3);
+    expect(db.reads.count).toBe(2);
+  });
+
   it('awaits a fresh read for another window', async () => {
     const db = fakeRepository();
     const tracker = new ExposureTracker(db.repository, { warn: vi.fn() });
