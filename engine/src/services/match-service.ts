@@ -82,12 +82,15 @@ export class MatchService {
   }
 
   /**
-   * Reads what the first question would otherwise wait for: the exposure counts of the active window. On
-   * PGlite with a long request log that aggregate took 0.5 s at 100k mentors, paid by the first mentee.
+   * Answers one question nobody asked, unrecorded, so that the first mentee does not pay for what the first
+   * question reads and compiles: the exposure counts of the active window (an aggregate that took 0.5 s at 100k
+   * mentors on PGlite with a long request log), the lazily built BM25 norms, and V8's first compilations.
+   * A constant unit vector stands in for the question's embedding: the model's sessions ran a probe when
+   * they loaded, and the model embeds nothing it was not asked to.
    */
   async warm(): Promise<void> {
-    const config = await this.configs.getActive();
-    await this.exposure.current(config.rules.exposureWindowDays);
+    const queryVector = new Float32Array(this.embedder.dimensions).fill(1 / Math.sqrt(this.embedder.dimensions));
+    await this.match({ text: 'How do I grow from engineer to engineering manager without losing touch with code?', k: 10 }, { record: false, queryVector });
   }
 
   /** Ranks under the active configuration (or `config`) and records what was served unless told not to. */
