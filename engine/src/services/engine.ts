@@ -63,7 +63,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const matcher = new MatchService(database.db, embedder, search, configs, { log: opts.log, exposureRefreshMs });
   const evaluation = new EvaluationService(config, embedder, configs, jobs, opts.generators);
   const loading = search.load(opts.onIndexProgress).then(
-    () => matcher.warm().catch((err: unknown) => opts.log.warn({ err }, 'reading exposure counts at start failed; the first question reads them')),
+    () => matcher.warm().catch((err: unknown) => opts.log.warn({ err }, 'the warm-up question failed; the first question will read what it would have')),
     (err: unknown) => opts.log.error({ err }, 'index load failed'),
   );
 
