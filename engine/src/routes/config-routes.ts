@@ -1,13 +1,13 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FACTOR_NAMES } from '../matching/weights.js';
-import { Rules, Weights, errorResponses } from './schemas.js';
+import { Nullable, Rules, Weights, errorResponses } from './schemas.js';
 import type { WeightConfig } from '../db/weight-config-repository.js';
 
 const VersionParams = Type.Object({ version: Type.Integer({ minimum: 1 }) });
 const Actor = Type.String({ minLength: 1, maxLength: 100, description: 'Who makes the change (recorded in the history)' });
 const name = Type.String({ minLength: 1, maxLength: 100 });
-const note = Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]);
+const note = Nullable(Type.String({ maxLength: 1000 }));
 
 function dto(c: WeightConfig & { events?: Array<{ id: number; action: string; actor: string; detail: unknown; at: Date }> }) {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -57,7 +57,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['configs'],
         summary: 'Create a draft configuration (validated: weights >= 0, at least one positive, known factors only)',
         body: Type.Object(
-          { name, weights: Weights, rules: Type.Optional(Rules), basedOn: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])), note: Type.Optional(note), actor: Actor },
+          { name, weights: Weights, rules: Type.Optional(Rules), basedOn: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))), note: Type.Optional(note), actor: Actor },
           { additionalProperties: false },
         ),
         response: { 201: Type.Ref('WeightConfig'), ...errorResponses(404, 422) },

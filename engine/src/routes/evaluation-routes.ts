@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses } from './schemas.js';
+import { errorResponses, StringEnum } from './schemas.js';
 import { predictionsExport, resultsToCsv } from '../evaluation/results-format.js';
 
 const RunParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
@@ -76,7 +76,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Download a finished run: metrics as JSON or CSV, or the per-mentor score export (predictions)',
         params: RunParams,
         querystring: Type.Object(
-          { format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('predictions')], { default: 'json' }), config: Type.Optional(Type.String()) },
+          { format: StringEnum(['json', 'csv', 'predictions'], { default: 'json' }), config: Type.Optional(Type.String()) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Unknown(), ...errorResponses(404) },

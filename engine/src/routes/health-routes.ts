@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../errors.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, Nullable } from './schemas.js';
 
 const Status = Type.Object(
   {
@@ -13,8 +13,8 @@ const Status = Type.Object(
       kind: Type.String({ description: 'hnsw or exact' }),
       state: Type.String({ description: 'loading, rebuilding or ready' }),
       size: Type.Integer(),
-      progress: Type.Union([Type.Object({ done: Type.Number(), total: Type.Union([Type.Number(), Type.Null()]), stage: Type.String() }), Type.Null()]),
-      loadedFrom: Type.Union([Type.String(), Type.Null()], { description: 'snapshot, rebuild or null while loading' }),
+      progress: Type.Union([Type.Object({ done: Type.Number(), total: Nullable(Type.Number()), stage: Type.String() }), Type.Null()]),
+      loadedFrom: Nullable(Type.String(), { description: 'snapshot, rebuild or null while loading' }),
     }),
   },
   { $id: 'EngineStatus', title: 'EngineStatus' },

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses } from './schemas.js';
+import { errorResponses, Nullable, StringEnum } from './schemas.js';
 import { AppError } from '../errors.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { MatchRequest, MatchResult } from '../services/match-service.js';
@@ -33,8 +33,8 @@ const MatchBody = Type.Object(
 );
 
 const MatchResponse = Type.Object({
-  requestId: Type.Union([Type.Integer(), Type.Null()]),
-  configVersion: Type.Union([Type.Integer(), Type.Null()]),
+  requestId: Nullable(Type.Integer()),
+  configVersion: Nullable(Type.Integer()),
   candidates: Type.Integer({ description: 'Mentors retrieved before ranking' }),
   eligible: Type.Integer({ description: 'Candidates that passed the hard rules' }),
   matches: Type.Array(Type.Ref('Match')),
@@ -42,7 +42,7 @@ const MatchResponse = Type.Object({
 });
 
 const RankedBrief = Type.Object({
-  configVersion: Type.Union([Type.Integer(), Type.Null()]),
+  configVersion: Nullable(Type.Integer()),
   matches: Type.Array(Type.Ref('Match')),
 });
 
@@ -67,11 +67,11 @@ const MetricResult = Type.Object({
 
 const DiffEntry = Type.Object({
   externalId: Type.String(),
-  activeRank: Type.Union([Type.Integer(), Type.Null()]),
-  draftRank: Type.Union([Type.Integer(), Type.Null()]),
-  activeScore: Type.Union([Type.Number(), Type.Null()]),
-  draftScore: Type.Union([Type.Number(), Type.Null()]),
-  change: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('new'), Type.Literal('dropped'), Type.Literal('unchanged')]),
+  activeRank: Nullable(Type.Integer()),
+  draftRank: Nullable(Type.Integer()),
+  activeScore: Nullable(Type.Number()),
+  draftScore: Nullable(Type.Number()),
+  change: StringEnum(['up', 'down', 'new', 'dropped', 'unchanged']),
   moved: Type.Integer(),
 });
 
@@ -147,7 +147,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['match'],
         summary: 'A mentee asks a proposed mentor for a session',
         body: Type.Object(
-          { mentorId: Type.String({ minLength: 1, maxLength: 128 }), requestId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])), note: Type.Optional(Type.String({ maxLength: 2000 })) },
+          { mentorId: Type.String({ minLength: 1, maxLength: 128 }), requestId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))), note: Type.Optional(Type.String({ maxLength: 2000 })) },
           { additionalProperties: false },
         ),
         response: { 201: Type.Object({ id: Type.Integer() }), ...errorResponses(404) },
@@ -168,7 +168,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Recent mentee questions (samples for the weights lab)',
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }, { additionalProperties: false }),
         response: {
-          200: Type.Array(Type.Object({ id: Type.Integer(), text: Type.String(), configVersion: Type.Union([Type.Integer(), Type.Null()]), createdAt: Type.String({ format: 'date-time' }) })),
+          200: Type.Array(Type.Object({ id: Type.Integer(), text: Type.String(), configVersion: Nullable(Type.Integer()), createdAt: Type.String({ format: 'date-time' }) })),
           ...errorResponses(),
         },
       },

@@ -21,6 +21,19 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   return out;
 }
 
+/**
+ * `T | null` as `type: [T, 'null']`, and string literals as one `enum`, rather than as an anyOf: fast-json-stringify
+ * serialises these with a typeof check, while for an anyOf it compiles Ajv validators during a route's first
+ * response (90 ms for /api/match). @fastify/swagger writes them as `nullable` and `enum` in the OpenAPI 3.0 document.
+ */
+export function Nullable<T extends TSchema & { type: string }>(schema: T, options: { description?: string } = {}) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, ...options, type: [schema.type, 'null'] });
+}
+
+export function StringEnum<const T extends readonly string[]>(values: T, options: { default?: T[number]; description?: string } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
 const id = Type.String({ pattern: MENTOR_LIMITS.id.source, description: 'Stable external id' });
 
 export const Mentor = Type.Object(
@@ -32,7 +45,7 @@ export const Mentor = Type.Object(
     skills: Type.Array(Type.String()),
     languages: Type.Array(Type.String()),
     timezone: Type.String(),
-    location: Type.Union([Type.String(), Type.Null()]),
+    location: Nullable(Type.String()),
     yearsExperience: Type.Integer(),
     capacityPerMonth: Type.Integer(),
     active: Type.Boolean(),
@@ -50,7 +63,7 @@ const mentorFields = {
   skills: Type.Array(Type.String({ minLength: 1, maxLength: MENTOR_LIMITS.skillMax }), { maxItems: MENTOR_LIMITS.skillsMax }),
   languages: Type.Array(Type.String({ pattern: MENTOR_LIMITS.language.source }), { maxItems: MENTOR_LIMITS.languagesMax }),
   timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' }),
-  location: Type.Union([Type.String({ maxLength: MENTOR_LIMITS.locationMax }), Type.Null()]),
+  location: Nullable(Type.String({ maxLength: MENTOR_LIMITS.locationMax })),
   yearsExperience: Type.Integer({ minimum: 0, maximum: MENTOR_LIMITS.yearsMax }),
   capacityPerMonth: Type.Integer({ minimum: 0, maximum: MENTOR_LIMITS.capacityMax }),
   active: Type.Boolean(),
@@ -115,7 +128,7 @@ export const ImportResult = Type.Object(
 export type ImportResultDto = Static<typeof ImportResult>;
 
 export const ImportQuery = Type.Object(
-  { format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('jsonl'), Type.Literal('json')])) },
+  { format: Type.Optional(StringEnum(['csv', 'jsonl', 'json'])) },
   { additionalProperties: false },
 );
 
@@ -123,18 +136,18 @@ export const Job = Type.Object(
   {
     id: Type.String(),
     kind: Type.String(),
-    state: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
-    progress: Type.Object({ done: Type.Number(), total: Type.Union([Type.Number(), Type.Null()]), stage: Type.String() }),
+    state: StringEnum(['running', 'done', 'failed']),
+    progress: Type.Object({ done: Type.Number(), total: Nullable(Type.Number()), stage: Type.String() }),
     result: Type.Optional(Type.Unknown()),
     error: Type.Optional(Type.Ref('ErrorResponse')),
     startedAt: Type.String({ format: 'date-time' }),
-    finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    finishedAt: Nullable(Type.String({ format: 'date-time' })),
   },
   { $id: 'Job', title: 'Job' },
 );
 
 const Factor = Type.Object({
-  name: Type.Union(FACTOR_NAMES.map((n) => Type.Literal(n))),
+  name: StringEnum(FACTOR_NAMES),
   value: Type.Number({ description: 'The signal in [0, 1]' }),
   weight: Type.Number(),
   contribution: Type.Number({ description: 'value × weight / sum of weights; contributions add up to the score' }),
@@ -157,7 +170,7 @@ export const Explanation = Type.Object(
         term: Type.String(),
         questionStart: Type.Integer(),
         questionEnd: Type.Integer(),
-        field: Type.Union([Type.Literal('bio'), Type.Literal('headline'), Type.Literal('skills')]),
+        field: StringEnum(['bio', 'headline', 'skills']),
         skillIndex: Type.Optional(Type.Integer()),
         mentorStart: Type.Integer(),
         mentorEnd: Type.Integer(),
@@ -185,17 +198,17 @@ export const WeightConfigDto = Type.Object(
   {
     version: Type.Integer(),
     name: Type.String(),
-    status: Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')]),
+    status: StringEnum(['draft', 'active', 'archived']),
     weights: Weights,
     rules: Rules,
-    basedOn: Type.Union([Type.Integer(), Type.Null()]),
-    note: Type.Union([Type.String(), Type.Null()]),
+    basedOn: Nullable(Type.Integer()),
+    note: Nullable(Type.String()),
     createdBy: Type.String(),
     createdAt: Type.String({ format: 'date-time' }),
     updatedBy: Type.String(),
     updatedAt: Type.String({ format: 'date-time' }),
-    activatedBy: Type.Union([Type.String(), Type.Null()]),
-    activatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    activatedBy: Nullable(Type.String()),
+    activatedAt: Nullable(Type.String({ format: 'date-time' })),
     events: Type.Optional(Type.Array(ConfigEvent)),
   },
   { $id: 'WeightConfig', title: 'WeightConfig' },

@@ -1225,6 +1225,7 @@ export interface paths {
                                 entries: {
                                     activeRank: number | null;
                                     activeScore: number | null;
+                                    /** @enum {string} */
                                     change: "up" | "down" | "new" | "dropped" | "unchanged";
                                     draftRank: number | null;
                                     draftScore: number | null;
@@ -2192,6 +2193,7 @@ export interface components {
             factors: {
                 /** @description value × weight / sum of weights; contributions add up to the score */
                 contribution: number;
+                /** @enum {string} */
                 name: "semantic" | "lexical" | "skills" | "language" | "timezone" | "capacity" | "experience" | "fairness";
                 /** @description The signal in [0, 1] */
                 value: number;
@@ -2207,6 +2209,7 @@ export interface components {
                 skillIndex: number;
             }[];
             terms: {
+                /** @enum {string} */
                 field: "bio" | "headline" | "skills";
                 mentorEnd: number;
                 mentorStart: number;
@@ -2248,6 +2251,7 @@ export interface components {
             result?: unknown;
             /** Format: date-time */
             startedAt: string;
+            /** @enum {string} */
             state: "running" | "done" | "failed";
         };
         /** Match */
@@ -2330,6 +2334,7 @@ export interface components {
             rules: {
                 [key: string]: unknown;
             };
+            /** @enum {string} */
             status: "draft" | "active" | "archived";
             /** Format: date-time */
             updatedAt: string;
