@@ -13,7 +13,7 @@ const Status = Type.Object(
       kind: Type.String({ description: 'hnsw or exact' }),
       state: Type.String({ description: 'loading, rebuilding or ready' }),
       size: Type.Integer(),
-      progress: Type.Union([Type.Object({ done: Type.Number(), total: Nullable(Type.Number()), stage: Type.String() }), Type.Null()]),
+      progress: Nullable(Type.Object({ done: Type.Number(), total: Nullable(Type.Number()), stage: Type.String() })),
       loadedFrom: Nullable(Type.String(), { description: 'snapshot, rebuild or null while loading' }),
     }),
   },

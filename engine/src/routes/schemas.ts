@@ -249,7 +249,7 @@ export const EvaluationResult = Type.Object(
     checksum: Type.String(),
     createdAt: Type.String({ format: 'date-time' }),
     datasetOptions: Type.Record(Type.String(), Type.Unknown()),
-    meta: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
+    meta: Type.Record(Type.String(), Type.Unsafe<string | number | boolean | null>({ type: ['string', 'number', 'boolean', 'null'] })),
     settings: Type.Object({
       seed: Type.Integer(),
       bootstrapSamples: Type.Integer(),

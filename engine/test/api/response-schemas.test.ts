@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { Type } from 'typebox';
-import { Explanation, Match, Mentor, Nullable, StringEnum } from '../../src/routes/schemas.js';
+import { Explanation, Match, Mentor, Nullable, sharedSchemas, StringEnum } from '../../src/routes/schemas.js';
 
 function anyOfPaths(node: unknown, at = '$'): string[] {
   if (Array.isArray(node)) return node.flatMap((child, i) => anyOfPaths(child, `${at}[${i}]`));
@@ -23,7 +23,8 @@ describe('response schema helpers', () => {
 
   // fast-json-stringify compiles Ajv validators for every anyOf during a route's first response: with the
   // unions of a match it took the first /api/match after start 90 ms.
-  it('leave no anyOf in what /api/match answers', () => {
+  it('leave no anyOf in what /api/match answers, nor in any shared schema', () => {
     expect([Mentor, Explanation, Match].flatMap((schema) => anyOfPaths(schema))).toEqual([]);
+    expect(sharedSchemas.flatMap((schema, i) => anyOfPaths(schema, `sharedSchemas[${i}]`))).toEqual([]);
   });
 });
