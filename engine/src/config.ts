@@ -52,6 +52,9 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
+/** pino's levels: Fastify refuses any other at start with a message that does not name the variable. */
+const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 type Env = Record<string, string | undefined>;
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -101,5 +104,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
   if (!/^[\w.-]+$/.test(config.model)) throw new ConfigError(`EMBEDDING_MODEL must be a folder name under ${config.modelsDir}`);
+  if (!LOG_LEVELS.includes(config.logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);
+  }
   return Object.freeze({ ...config, hnsw: Object.freeze({ ...config.hnsw }) });
 }

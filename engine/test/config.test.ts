@@ -21,3 +21,16 @@ describe('loadConfig: embedding threads', () => {
     expect(() => loadConfig({ EMBEDDING_WORKERS: raw })).toThrow(`EMBEDDING_WORKERS must be an integer from 0 to 256, got "${raw}"`);
   });
 });
+
+describe('loadConfig: log level', () => {
+  it('takes any pino level and defaults to info', () => {
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
+    expect(loadConfig({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+  });
+
+  it('refuses an unknown level, from the environment or an override, naming the variable and the levels', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"');
+    expect(() => loadConfig({}, { logLevel: 'loud' })).toThrow(ConfigError);
+  });
+});
