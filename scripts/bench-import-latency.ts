@@ -80,7 +80,7 @@ async function measure(model: EmbeddingProvider, workers: number, mode: ImportMo
       }
       return { created, errors: [] };
     };
-    const importing = (mode === 'pipelined' ? app.engine().imports.importStream(rows, 'json') : sequentially()).finally(() => {
+    const importing = (mode === 'pipelined' ? app.engine().imports.readRows(rows, 'json').then((read) => app.engine().imports.importRows(read)) : sequentially()).finally(() => {
       done = true;
     });
     const busy: number[] = [];

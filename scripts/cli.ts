@@ -78,8 +78,8 @@ async function main(argv: string[]): Promise<void> {
       const format = formatOf(file, values.format);
       const result = await withEngine(async (engine) => {
         const bar = progressBar(`Importing ${path.basename(file)}`);
-        const data = await engine.imports.readBody(createReadStream(file));
-        const r = await engine.imports.importBuffer(data, format, (p) => bar.update(p.done, p.total, p.stage));
+        const rows = await engine.imports.readRows(createReadStream(file), format);
+        const r = await engine.imports.importRows(rows, (p) => bar.update(p.done, p.total, p.stage));
         bar.stop();
         await engine.search.saveSnapshot();
         return r;

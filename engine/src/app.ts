@@ -8,9 +8,10 @@ import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { loadConfig, type AppConfig } from './config.js';
 import { AppError } from './errors.js';
-import { makeErrorHandler, errorBody } from './error-handler.js';
+import { makeErrorHandler, frameworkErrorHandler } from './error-handler.js';
 import { sharedSchemas } from './routes/schemas.js';
 import { makeValidatorCompiler } from './validator-compiler.js';
+import { nulCharacterPaths } from './shared/nul-characters.js';
 import { createEngine, type Engine } from './services/engine.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
 import type { MentorGenerator } from './evaluation/generic-dataset.js';
@@ -44,6 +45,16 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   for (const schema of sharedSchemas) app.addSchema(schema);
   app.setValidatorCompiler(makeValidatorCompiler(sharedSchemas));
   app.setErrorHandler(makeErrorHandler(config.bodyLimitBytes));
+  app.addHook('preValidation', async (request) => {
+    const paths = [
+      ...nulCharacterPaths(request.params, 'params'),
+      ...nulCharacterPaths(request.query, 'querystring'),
+      ...nulCharacterPaths(request.body, 'body'),
+    ];
+    if (paths.length === 0) return;
+    const problems = paths.map((p) => `${p} must not contain the NUL character (U+0000)`);
+    throw new AppError('VALIDATION_FAILED', { detail: problems.join('; ') }, { problems });
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -82,13 +93,13 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   if (hasDashboard) {
     await app.register(fastifyStatic, { root: dashboard, wildcard: false, index: ['index.html'] });
   }
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
     if (hasDashboard && request.method === 'GET' && !url.startsWith('/api/')) {
       // Client-side routes of the single-page dashboard all load its shell.
       return reply.type('text/html').sendFile('index.html');
     }
-    return reply.status(404).send(errorBody('ROUTE_NOT_FOUND', { method: request.method, url }));
+    throw new AppError('ROUTE_NOT_FOUND', { method: request.method, url });
   });
 };
 
@@ -98,6 +109,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.config.logLevel === 'silent' ? false : { level: opts.config.logLevel },
     bodyLimit: opts.config.bodyLimitBytes,
+    // Longer than any valid id, so that an overlong one reaches its schema and gets that 400 message.
+    routerOptions: { maxParamLength: 1000 },
+    frameworkErrors: frameworkErrorHandler,
     // Opening PGlite and loading the model take seconds on a cold start.
     pluginTimeout: 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>();

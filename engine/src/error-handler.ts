@@ -1,6 +1,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, errorRegistry, type ErrorCode } from './errors.js';
+import { AppError } from './errors.js';
+import { NOT_BLANK } from './routes/schemas.js';
 import { STATUS_CODES } from 'node:http';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Content types the route reads, named when another is sent; JSON when absent. */
+    accepts?: readonly string[];
+  }
+}
 
 interface ErrorBody {
   statusCode: number;
@@ -24,6 +32,9 @@ function fromFastify(err: FastifyError, request: FastifyRequest, bodyLimit: numb
       const param = v.params as Record<string, unknown>;
       if (v.keyword === 'additionalProperties') return `${where} has unknown property "${String(param.additionalProperty)}"`;
       if (v.keyword === 'required') return `${where} must have property "${String(param.missingProperty)}"`;
+      if (v.keyword === 'enum') return `${where} must be one of ${(param.allowedValues as unknown[]).map((a) => JSON.stringify(a)).join(', ')}`;
+      if (v.keyword === 'anyOf') return `${where} matches none of the forms above`;
+      if (v.keyword === 'pattern' && param.pattern === NOT_BLANK) return `${where} must not be blank`;
       return `${where} ${v.message ?? 'is invalid'}`;
     });
     return new AppError('VALIDATION_FAILED', { detail: problems.join('; ') }, { problems });
@@ -36,7 +47,10 @@ function fromFastify(err: FastifyError, request: FastifyRequest, bodyLimit: numb
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('BODY_TOO_LARGE', { limit: bodyLimit });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: request.headers['content-type'] ?? 'none', expected: 'application/json' });
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', {
+        contentType: request.headers['content-type'] ?? 'none',
+        expected: (request.routeOptions.config.accepts ?? ['application/json']).join(', '),
+      });
   }
   if (err instanceof SyntaxError) return new AppError('MALFORMED_JSON', { detail: err.message });
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
@@ -54,8 +68,14 @@ export function makeErrorHandler(bodyLimit: number) {
   };
 }
 
-export function errorBody(code: ErrorCode, params: Record<string, string | number> = {}): ErrorBody {
-  return body(new AppError(code, params));
+/**
+ * Errors the router raises before a route is found (Fastify's `frameworkErrors`): a path parameter that is
+ * not valid percent-encoding, or one longer than the router takes.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const url = request.url.split('?')[0] ?? '/';
+  const detail = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : 'a path segment is not valid percent-encoding';
+  const e = new AppError('URL_INVALID', { url: url.length > 200 ? `${url.slice(0, 200)}…` : url, detail });
+  return reply.status(e.status).type('application/json').send(body(e));
 }
 
-export { errorRegistry };

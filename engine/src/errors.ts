@@ -1,6 +1,6 @@
 /**
- * The one registry of error codes. Domain code throws `AppError`s by code; the error handler in
- * app.ts is the only place that turns them (and Fastify's own errors) into HTTP responses.
+ * The one registry of error codes. Domain code throws `AppError`s by code; error-handler.ts is the
+ * only place that turns them (and Fastify's own errors) into HTTP responses.
  * Codes are part of the public API: never rename one, add a new one instead.
  */
 export const errorRegistry = {
@@ -9,7 +9,7 @@ export const errorRegistry = {
   BODY_TOO_LARGE: { status: 413, message: 'Body is larger than the limit of {limit} bytes' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content type {contentType} is not supported here; expected one of {expected}' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No route {method} {url}' },
-  METHOD_NOT_ALLOWED: { status: 405, message: 'Method {method} is not allowed on {url}' },
+  URL_INVALID: { status: 400, message: 'The URL {url} is not valid: {detail}' },
   MENTOR_NOT_FOUND: { status: 404, message: 'No mentor with id {id}' },
   MENTOR_ALREADY_EXISTS: { status: 409, message: 'A mentor with id {id} already exists' },
   IMPORT_EMPTY: { status: 400, message: 'The import file holds no rows' },
@@ -17,10 +17,13 @@ export const errorRegistry = {
   IMPORT_BAD_FORMAT: { status: 400, message: 'The import file could not be read as {format}: {detail}' },
   CONFIG_NOT_FOUND: { status: 404, message: 'No weight configuration version {version}' },
   CONFIG_INVALID: { status: 422, message: 'Weight configuration is invalid: {detail}' },
-  CONFIG_NOT_DRAFT: { status: 409, message: 'Version {version} is {status}; only drafts can be edited' },
+  CONFIG_NOT_DRAFT: { status: 409, message: 'Version {version} is {status}; only drafts can be {action}' },
   DATASET_NOT_FOUND: { status: 404, message: 'No dataset {name}' },
+  REQUEST_NOT_FOUND: { status: 404, message: 'No mentee request {id}' },
   JOB_NOT_FOUND: { status: 404, message: 'No job {id}' },
   EVALUATION_NOT_FOUND: { status: 404, message: 'No evaluation run {id}' },
+  EVALUATION_CONFIG_NOT_FOUND: { status: 404, message: 'Evaluation run {id} has no configuration {config}; it has {names}' },
+  DATASET_INVALID: { status: 500, message: 'Dataset {name} cannot be read: {detail}' },
   NOT_READY: { status: 503, message: 'The engine is not ready yet: {detail}' },
   MODEL_UNAVAILABLE: { status: 500, message: 'Embedding model {model} cannot be loaded from {path}: {detail}' },
   INTERNAL: { status: 500, message: 'Internal error' },

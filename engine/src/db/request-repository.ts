@@ -1,5 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
+import { AppError } from '../errors.js';
+import { isForeignKeyViolation } from './database-errors.js';
 
 export interface ServedMatch {
   mentorRowId: number;
@@ -109,12 +111,19 @@ export class RequestRepository {
 
   /** Records that a mentee asked a mentor for a session; returns its id. */
   async recordSessionRequest(requestId: number | null, mentorRowId: number, note: string | null): Promise<number> {
-    const { id } = await this.db
-      .insertInto('session_requests')
-      .values({ request_id: requestId, mentor_id: mentorRowId, note })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return id;
+    try {
+      const { id } = await this.db
+        .insertInto('session_requests')
+        .values({ request_id: requestId, mentor_id: mentorRowId, note })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return id;
+    } catch (err) {
+      if (requestId !== null && isForeignKeyViolation(err, 'session_requests', 'request_id')) {
+        throw new AppError('REQUEST_NOT_FOUND', { id: requestId });
+      }
+      throw err;
+    }
   }
 
   /** How often each mentor was served by requests made at or after `since`. */

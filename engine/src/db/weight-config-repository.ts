@@ -77,7 +77,7 @@ export class WeightConfigRepository {
   async updateDraft(version: number, patch: WeightConfigPatch, actor: string): Promise<WeightConfig> {
     return withTransaction(this.db, async (trx) => {
       const current = await requireConfig(trx, version, true);
-      if (current.status !== 'draft') throw new AppError('CONFIG_NOT_DRAFT', { version, status: current.status });
+      if (current.status !== 'draft') throw new AppError('CONFIG_NOT_DRAFT', { version, status: current.status, action: 'edited' });
       const row = await trx
         .updateTable('weight_configs')
         .set({
@@ -135,7 +135,9 @@ export class WeightConfigRepository {
       await sql`select pg_advisory_xact_lock(${activationLockKey})`.execute(trx);
       const target = await requireConfig(trx, version, true);
       if (target.status === 'active') return toConfig(target);
-      if (target.status !== 'draft') throw new AppError('CONFIG_NOT_DRAFT', { version, status: target.status });
+      if (target.status !== 'draft') {
+        throw new AppError('CONFIG_NOT_DRAFT', { version, status: target.status, action: 'activated (roll back to an archived version instead)' });
+      }
       return toConfig(await activateLocked(trx, version, actor));
     });
   }

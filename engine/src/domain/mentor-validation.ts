@@ -1,4 +1,5 @@
 import type { MentorInput } from './mentor.js';
+import { nulCharacterPaths } from '../shared/nul-characters.js';
 
 export const MENTOR_LIMITS = {
   id: /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/,
@@ -62,6 +63,7 @@ export function parseMentorInput(raw: unknown, partial = false): MentorParseResu
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, errors: ['expected an object'] };
   const r = raw as Record<string, unknown>;
   const out: Partial<MentorInput> = {};
+  for (const path of nulCharacterPaths(r, '')) errors.push(`${path} must not contain the NUL character (U+0000)`);
   const present = (key: string) => r[key] !== undefined && r[key] !== null && !(typeof r[key] === 'string' && r[key] === '' && key !== 'headline');
   const need = (key: string) => {
     if (!partial) errors.push(`${key} is required`);

@@ -62,6 +62,12 @@ export interface ExplanationOptions {
   locale?: string;
 }
 
+/**
+ * The sentence encoders put unrelated text near cosine 0.1 and a passage on the question's topic near
+ * 0.5-0.7 (SEMANTIC_CALIBRATION): a best passage below this is only the least unrelated one, and quoting
+ * it as the reason would claim a topic match that is not there.
+ */
+export const QUOTE_MIN_SIMILARITY = 0.3;
 const QUOTE_MAX = 160;
 const QUOTE_CUT = 140;
 
@@ -191,7 +197,7 @@ export function explainMatch(
 
   const topic: string[] = [];
   const top = evidence[0];
-  if (positive.has('semantic') && top) {
+  if (positive.has('semantic') && top && top.similarity >= QUOTE_MIN_SIMILARITY) {
     const { quote, abbreviated } = quotePassage(top.text);
     topic.push(`their bio says "${quote}${abbreviated ? '…' : ''}"`);
     mentioned.push('semantic');
@@ -234,7 +240,12 @@ export function explainMatch(
     mentioned.push('experience');
   }
 
-  const reasons = [topic, practical].filter((parts) => parts.length).map((parts) => `${capitalise(parts.join('; '))}.`);
+  // A quote that ends its own sentence ends the reason too: no '."."'.
+  const sentence = (parts: string[]) => {
+    const text = capitalise(parts.join('; '));
+    return /[.!?]["”]?$/.test(text) ? text : `${text}.`;
+  };
+  const reasons = [topic, practical].filter((parts) => parts.length).map(sentence);
   if (!reasons.length) reasons.push('No single signal stands out; ranked on the combined score.');
   return { factors, evidence, terms, skills, reasons, reasonFactors: mentioned };
 }

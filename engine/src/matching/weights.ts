@@ -118,6 +118,8 @@ function validateWeights(input: unknown, errors: string[]): Weights {
     }
   }
   if (!positive) errors.push('at least one weight must be positive');
+  // Scores divide by the sum: weights near the largest double overflow it and every score becomes 0.
+  else if (!Number.isFinite(FACTOR_NAMES.reduce((sum, name) => sum + weights[name], 0))) errors.push('the weights must add up to a finite number');
   return weights;
 }
 

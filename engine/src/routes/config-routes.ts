@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FACTOR_NAMES } from '../matching/weights.js';
-import { Nullable, Rules, Weights, errorResponses } from './schemas.js';
+import { NOT_BLANK, Nullable, Rules, VersionNumber, Weights, errorResponses } from './schemas.js';
 import type { WeightConfig } from '../db/weight-config-repository.js';
 
-const VersionParams = Type.Object({ version: Type.Integer({ minimum: 1 }) });
-const Actor = Type.String({ minLength: 1, maxLength: 100, description: 'Who makes the change (recorded in the history)' });
-const name = Type.String({ minLength: 1, maxLength: 100 });
+const VersionParams = Type.Object({ version: VersionNumber() });
+const Actor = Type.String({ minLength: 1, maxLength: 100, pattern: NOT_BLANK, description: 'Who makes the change (recorded in the history)' });
+const name = Type.String({ minLength: 1, maxLength: 100, pattern: NOT_BLANK });
 const note = Nullable(Type.String({ maxLength: 1000 }));
 
 function dto(c: WeightConfig & { events?: Array<{ id: number; action: string; actor: string; detail: unknown; at: Date }> }) {
@@ -57,7 +57,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['configs'],
         summary: 'Create a draft configuration (validated: weights >= 0, at least one positive, known factors only)',
         body: Type.Object(
-          { name, weights: Weights, rules: Type.Optional(Rules), basedOn: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))), note: Type.Optional(note), actor: Actor },
+          { name, weights: Weights, rules: Type.Optional(Rules), basedOn: Type.Optional(Nullable(VersionNumber())), note: Type.Optional(note), actor: Actor },
           { additionalProperties: false },
         ),
         response: { 201: Type.Ref('WeightConfig'), ...errorResponses(404, 422) },
@@ -109,7 +109,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/configs/:version/activate',
     {
-      schema: { tags: ['configs'], summary: 'Make this version the active one', params: VersionParams, body: actorBody, response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404, 422) } },
+      schema: { tags: ['configs'], summary: 'Make this version the active one', params: VersionParams, body: actorBody, response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404, 409, 422) } },
     },
     async (request) => dto(await configs().activate(request.params.version, request.body.actor)),
   );

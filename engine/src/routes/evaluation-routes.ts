@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, StringEnum } from './schemas.js';
+import { errorResponses, StringEnum, VersionNumber } from './schemas.js';
 import { predictionsExport, resultsToCsv } from '../evaluation/results-format.js';
+import { AppError } from '../errors.js';
 
 const RunParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 
@@ -30,13 +31,13 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             dataset: Type.String({ minLength: 1, maxLength: 100 }),
-            configs: Type.Array(Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('active'), Type.Literal('research')]), {
+            configs: Type.Array(Type.Union([VersionNumber(), StringEnum(['active', 'research'])]), {
               minItems: 1,
               maxItems: 10,
               description: 'Stored versions, "active", or "research" (the gold-standard preset, see docs/evaluation.md)',
             }),
             baselines: Type.Optional(Type.Boolean({ default: true })),
-            seed: Type.Optional(Type.Integer({ minimum: 0 })),
+            seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 })),
             bootstrapSamples: Type.Optional(Type.Integer({ minimum: 10, maximum: 10_000 })),
           },
           { additionalProperties: false },
@@ -90,7 +91,9 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       reply.header('content-disposition', `attachment; filename="${format === 'predictions' ? 'predictions' : 'evaluation'}-${request.params.id}.json"`);
       if (format === 'predictions') {
-        const scores = run.scores.get(config ?? run.result.configs[0]!.name) ?? [...run.scores.values()][0]!;
+        const name = config ?? run.result.configs[0]!.name;
+        const scores = run.scores.get(name);
+        if (!scores) throw new AppError('EVALUATION_CONFIG_NOT_FOUND', { id: request.params.id, config: name, names: [...run.scores.keys()].join(', ') });
         return predictionsExport(scores);
       }
       return run.result;

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, Nullable, StringEnum } from './schemas.js';
+import { errorResponses, NOT_BLANK, Nullable, RowId, StringEnum, VersionNumber } from './schemas.js';
 import { AppError } from '../errors.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { MatchRequest, MatchResult } from '../services/match-service.js';
@@ -21,9 +21,14 @@ const MatchFilters = Type.Object(
   { additionalProperties: false },
 );
 
+const DiffSummary = Type.Object(
+  { up: Type.Integer(), down: Type.Integer(), new: Type.Integer(), dropped: Type.Integer(), unchanged: Type.Integer() },
+  { description: 'How many mentors each kind of change concerns' },
+);
+
 const MatchBody = Type.Object(
   {
-    text: Type.String({ minLength: 1, maxLength: 5000, description: "The mentee's problem in free text" }),
+    text: Type.String({ minLength: 1, maxLength: 5000, pattern: NOT_BLANK, description: "The mentee's problem in free text" }),
     k: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
     filters: Type.Optional(MatchFilters),
     menteeYearsExperience: Type.Optional(Type.Integer({ minimum: 0, maximum: 70 })),
@@ -52,7 +57,7 @@ const PreviewBody = Type.Object(
     k: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
     filters: Type.Optional(MatchFilters),
     draft: Type.Optional(Type.Object({ weights: Type.Record(Type.String(), Type.Number()), rules: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false })),
-    draftVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+    draftVersion: Type.Optional(VersionNumber()),
     dataset: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Also score both configurations on this labelled dataset (GET /api/evaluation/datasets)' })),
   },
   { additionalProperties: false },
@@ -115,7 +120,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             active: RankedBrief,
             draft: RankedBrief,
-            diff: Type.Object({ entries: Type.Array(DiffEntry), summary: Type.Record(Type.String(), Type.Integer()) }),
+            diff: Type.Object({ entries: Type.Array(DiffEntry), summary: DiffSummary }),
             metrics: Type.Optional(Type.Object({ dataset: Type.String(), active: Type.Array(MetricResult), draft: Type.Array(MetricResult) })),
           }),
           ...errorResponses(404, 413, 415, 422, 503),
@@ -147,7 +152,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['match'],
         summary: 'A mentee asks a proposed mentor for a session',
         body: Type.Object(
-          { mentorId: Type.String({ minLength: 1, maxLength: 128 }), requestId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))), note: Type.Optional(Type.String({ maxLength: 2000 })) },
+          { mentorId: Type.String({ minLength: 1, maxLength: 128 }), requestId: Type.Optional(Nullable(RowId())), note: Type.Optional(Type.String({ maxLength: 2000 })) },
           { additionalProperties: false },
         ),
         response: { 201: Type.Object({ id: Type.Integer() }), ...errorResponses(404) },

@@ -1,11 +1,15 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Readable } from 'node:stream';
-import { ImportQuery, MentorCreate, MentorIdParams, MentorPatch, errorResponses } from './schemas.js';
+import { ImportQuery, INT32_MAX, MentorCreate, MentorIdParams, MentorPatch, errorResponses } from './schemas.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { ImportFormat } from '../services/import-service.js';
 
 const importContentTypes = ['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/x-jsonlines', 'text/plain', 'application/octet-stream'];
+/** Import routes' accepted types, as the error for any other type lists them. */
+const importAccepts = ['application/json', ...importContentTypes];
+
+const importBody = Type.Unknown({ description: 'The file: CSV with a header row, JSON Lines (one mentor per line), or a JSON array of mentors' });
 
 /** Picks the import format from ?format=, else from the content type. */
 function importFormat(query: { format?: ImportFormat }, contentType: string | undefined): ImportFormat {
@@ -16,9 +20,58 @@ function importFormat(query: { format?: ImportFormat }, contentType: string | un
   return 'jsonl';
 }
 
+/** The import routes take files as raw bodies; the other mentor routes keep answering 415 for anything but JSON. */
+const importRoutes: FastifyPluginAsyncTypebox = async (scope) => {
+  scope.addContentTypeParser(importContentTypes, (_request, payload, done) => done(null, payload));
+
+  scope.post(
+    '/mentors/import',
+    {
+      config: { accepts: importAccepts },
+      schema: {
+        tags: ['mentors'],
+        summary: 'Bulk import (CSV, JSON Lines or a JSON array), idempotent by id; per-row errors never abort the others',
+        description: 'Send the file as the body. Format from ?format= or the content type (text/csv, application/x-ndjson, application/json).',
+        querystring: ImportQuery,
+        consumes: importAccepts,
+        body: importBody,
+        response: { 200: Type.Ref('ImportResult'), ...errorResponses(413, 415) },
+      },
+    },
+    async (request) => {
+      const format = importFormat(request.query, request.headers['content-type']);
+      const { imports } = scope.engine();
+      return imports.importRows(await imports.readRows(request.body, format));
+    },
+  );
+
+  scope.post(
+    '/jobs/import',
+    {
+      config: { accepts: importAccepts },
+      schema: {
+        tags: ['jobs', 'mentors'],
+        summary: 'Bulk import as a background job; poll /api/jobs/{id} for progress',
+        querystring: ImportQuery,
+        consumes: importAccepts,
+        body: importBody,
+        response: { 202: Type.Object({ jobId: Type.String() }), ...errorResponses(413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const format = importFormat(request.query, request.headers['content-type']);
+      const engine = scope.engine();
+      // Read before the job starts: a file that cannot be read is refused in this response, and the job
+      // reports progress against a known number of rows.
+      const rows = await engine.imports.readRows(request.body, format);
+      const job = engine.jobs.start('import', (report) => engine.imports.importRows(rows, report));
+      return reply.status(202).send({ jobId: job.id });
+    },
+  );
+};
+
 const mentorRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Import bodies stay streams: a 10k-row file is parsed, embedded and written batch by batch.
-  app.addContentTypeParser(importContentTypes, (_request, payload, done) => done(null, payload));
+  await app.register(importRoutes);
 
   app.get(
     '/mentors',
@@ -28,7 +81,7 @@ const mentorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List mentors, paged and filtered',
         querystring: Type.Object(
           {
-            offset: Type.Integer({ minimum: 0, default: 0 }),
+            offset: Type.Integer({ minimum: 0, maximum: INT32_MAX, default: 0 }),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
             q: Type.Optional(Type.String({ maxLength: 200, description: 'Text search in name, headline and bio' })),
             skill: Type.Optional(Type.String({ maxLength: 80 })),
@@ -97,23 +150,6 @@ const mentorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post(
-    '/mentors/import',
-    {
-      schema: {
-        tags: ['mentors'],
-        summary: 'Bulk import (CSV, JSON Lines or a JSON array), idempotent by id; per-row errors never abort the others',
-        description: 'Send the file as the body. Format from ?format= or the content type (text/csv, application/x-ndjson, application/json).',
-        querystring: ImportQuery,
-        response: { 200: Type.Ref('ImportResult'), ...errorResponses(413, 415) },
-      },
-    },
-    async (request) => {
-      const format = importFormat(request.query, request.headers['content-type']);
-      return app.engine().imports.importStream(request.body as Readable | unknown, format);
-    },
-  );
-
   app.get(
     '/mentors/export',
     {
@@ -126,26 +162,6 @@ const mentorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (_request, reply) => {
       reply.type('application/x-ndjson');
       return reply.send(Readable.from(app.engine().mentors.exportJsonLines()));
-    },
-  );
-
-  app.post(
-    '/jobs/import',
-    {
-      schema: {
-        tags: ['jobs', 'mentors'],
-        summary: 'Bulk import as a background job; poll /api/jobs/{id} for progress',
-        querystring: ImportQuery,
-        response: { 202: Type.Object({ jobId: Type.String() }), ...errorResponses(413, 415) },
-      },
-    },
-    async (request, reply) => {
-      const format = importFormat(request.query, request.headers['content-type']);
-      const engine = app.engine();
-      // The upload is read whole first so the job can report progress against a known size.
-      const data = await engine.imports.readBody(request.body as Readable | unknown);
-      const job = engine.jobs.start('import', (report) => engine.imports.importBuffer(data, format, report));
-      return reply.status(202).send({ jobId: job.id });
     },
   );
 };

@@ -14,6 +14,17 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse', title: 'ErrorResponse' },
 );
 
+/**
+ * Numbers the database stores as a PostgreSQL integer (configuration versions, offsets) end at 2³¹ − 1 and
+ * bigint ids at JavaScript's safe integers: a larger one is refused by the schema, not by the database.
+ */
+export const INT32_MAX = 2_147_483_647;
+export const VersionNumber = (options: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: INT32_MAX, ...options });
+export const RowId = () => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
+/** Text that must say something: spaces alone are refused with "must not be blank". */
+export const NOT_BLANK = '\\S';
+
 /** Every route answers these with the error shape; routes add their specific ones. */
 export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
@@ -180,6 +191,7 @@ export const Explanation = Type.Object(
       Type.Object({ skill: Type.String(), key: Type.String(), questionStart: Type.Integer(), questionEnd: Type.Integer(), skillIndex: Type.Integer(), mentorSkill: Type.String() }),
     ),
     reasons: Type.Array(Type.String()),
+    reasonFactors: Type.Array(StringEnum(FACTOR_NAMES), { description: 'The factors the reasons speak of, in the order they do' }),
   },
   { $id: 'Explanation', title: 'Explanation' },
 );

@@ -66,7 +66,7 @@ export class ConfigService {
 
   async updateDraft(version: number, patch: { name?: string; weights?: unknown; rules?: unknown; note?: string | null }, actor: string) {
     const current = await this.get(version);
-    if (current.status !== 'draft') throw new AppError('CONFIG_NOT_DRAFT', { version, status: current.status });
+    if (current.status !== 'draft') throw new AppError('CONFIG_NOT_DRAFT', { version, status: current.status, action: 'edited' });
     const config = this.validate({ weights: patch.weights ?? current.weights, rules: patch.rules ?? current.rules });
     const change: WeightConfigPatch = { weights: config.weights, rules: { ...config.rules } };
     if (patch.name !== undefined) change.name = patch.name;

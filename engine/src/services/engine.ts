@@ -73,7 +73,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     embedder,
     search,
     mentors,
-    imports: new ImportService(mentors, config.bodyLimitBytes),
+    imports: new ImportService(mentors, config.bodyLimitBytes, opts.log),
     jobs,
     configs,
     matcher,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
-import type { EvalDataset } from '../evaluation/eval-dataset.js';
+import { DatasetFormatError, type EvalDataset } from '../evaluation/eval-dataset.js';
 import { loadGenericDataset, type MentorGenerator } from '../evaluation/generic-dataset.js';
 import { loadReviewerExpertiseDataset } from '../evaluation/reviewer-expertise-dataset.js';
 import { bm25Scorer, tfidfScorer } from '../evaluation/lexical-scorers.js';
@@ -71,7 +71,12 @@ export class EvaluationService {
     if (!info) throw new AppError('DATASET_NOT_FOUND', { name });
     const where = dir ?? info.path;
     if (!existsSync(where)) throw new AppError('DATASET_NOT_FOUND', { name: `${name} at ${where}` });
-    return info.kind === 'generic' ? loadGenericDataset(where, { generators: this.generators }) : loadReviewerExpertiseDataset(where);
+    try {
+      return await (info.kind === 'generic' ? loadGenericDataset(where, { generators: this.generators }) : loadReviewerExpertiseDataset(where));
+    } catch (err) {
+      if (err instanceof DatasetFormatError) throw new AppError('DATASET_INVALID', { name, detail: err.message });
+      throw err;
+    }
   }
 
   /** Embeds through the cache the hybrid scorer fills, so passages are embedded once per run. */

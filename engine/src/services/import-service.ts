@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
 import { parse as parseCsv } from 'csv-parse';
 import { AppError } from '../errors.js';
 import type { MentorInput } from '../domain/mentor.js';
@@ -35,11 +36,9 @@ const BATCH_SIZE = 64;
 // A file of nothing but bad rows should not produce a multi-megabyte response.
 const MAX_REPORTED_ERRORS = 1000;
 
-function toChunks(body: unknown): AsyncIterable<Uint8Array> {
+function toChunks(body: Readable | Uint8Array | string): AsyncIterable<Uint8Array> {
   if (body instanceof Readable) return body;
-  if (body instanceof Uint8Array) return Readable.from([body]);
-  if (typeof body === 'string') return Readable.from([Buffer.from(body)]);
-  throw new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: 'this body', expected: 'text/csv, application/x-ndjson or application/json' });
+  return Readable.from([typeof body === 'string' ? Buffer.from(body) : body]);
 }
 
 /** Decodes strictly as UTF-8: a file in another encoding is refused before it can write garbled names. */
@@ -161,40 +160,36 @@ function* arrayRows(parsed: unknown): Generator<RawRow> {
   for (let i = 0; i < items.length; i++) yield { row: i + 1, value: items[i] };
 }
 
+/** A file's rows as read, before validation; from ImportService.readRows. */
+export type ImportRows = readonly RawRow[];
+
 /**
- * Streams a file of mentors into the store batch by batch. Each row is validated on its own; a bad
- * row is reported and skipped, a failed batch is rolled back whole and reported row by row, and
- * rerunning the same file is idempotent (by id).
+ * Imports a file of mentors batch by batch. The whole file is read first, so a file that cannot be read
+ * (bad encoding, broken CSV quoting, JSON that does not parse) is refused before anything is written.
+ * Then each row is validated on its own: a bad row is reported and skipped. A batch the database refuses
+ * is rolled back and its rows retried one by one, so only the rows at fault fail. Rerunning the same file
+ * is idempotent (by id).
  */
 export class ImportService {
   constructor(
     private readonly mentors: MentorService,
     private readonly bodyLimit: number,
+    private readonly log: Pick<FastifyBaseLogger, 'error'>,
   ) {}
 
-  async readBody(body: unknown): Promise<Buffer | unknown[]> {
-    if (Array.isArray(body) || (typeof body === 'object' && body !== null && !(body instanceof Readable))) return body as unknown[];
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of toChunks(body)) {
-      size += chunk.length;
-      if (size > this.bodyLimit) throw new AppError('BODY_TOO_LARGE', { limit: this.bodyLimit });
-      parts.push(chunk);
-    }
-    return Buffer.concat(parts);
+  /** Reads and parses the whole body: a stream, bytes, text, or an already parsed JSON value. */
+  async readRows(body: unknown, format: ImportFormat): Promise<ImportRows> {
+    const source =
+      body instanceof Readable || body instanceof Uint8Array || typeof body === 'string'
+        ? (format === 'csv' ? csvRows : format === 'json' ? jsonArray : jsonLines)(decodeUtf8(toChunks(body), this.bodyLimit))
+        : arrayRows(body);
+    const rows: RawRow[] = [];
+    for await (const row of source) rows.push(row);
+    if (rows.length === 0) throw new AppError('IMPORT_EMPTY');
+    return rows;
   }
 
-  importBuffer(data: Buffer | unknown[], format: ImportFormat, report?: ProgressReporter): Promise<ImportResult> {
-    const total = Buffer.isBuffer(data) ? estimateRows(data, format) : data.length;
-    return this.importStream(Buffer.isBuffer(data) ? data : data, format, report, total);
-  }
-
-  async importStream(body: unknown, format: ImportFormat, report?: ProgressReporter, totalHint: number | null = null): Promise<ImportResult> {
-    const rows: AsyncIterable<RawRow> | Iterable<RawRow> =
-      Array.isArray(body) || (typeof body === 'object' && body !== null && !(body instanceof Readable) && !(body instanceof Uint8Array))
-        ? arrayRows(body)
-        : (format === 'csv' ? csvRows : format === 'json' ? jsonArray : jsonLines)(decodeUtf8(toChunks(body), this.bodyLimit));
-
+  async importRows(rows: ImportRows, report?: ProgressReporter): Promise<ImportResult> {
     const result: ImportResult = { rows: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [] };
     const fail = (e: ImportRowError) => {
       result.failed++;
@@ -212,10 +207,9 @@ export class ImportService {
         const outcomes = await this.mentors.commitBatch(await prepared);
         for (const o of outcomes) result[o.status]++;
       } catch (err) {
-        const message = err instanceof AppError ? err.message : 'the batch could not be written and was rolled back';
-        for (const b of current) fail({ row: b.row, id: b.input.externalId, code: 'BATCH_FAILED', message });
+        await this.commitOneByOne(current, prepared, err, result, fail);
       }
-      report?.({ done: result.rows, total: totalHint, stage: 'importing' });
+      report?.({ done: result.rows, total: rows.length, stage: 'importing' });
     };
 
     const flush = async () => {
@@ -230,7 +224,7 @@ export class ImportService {
     };
 
     try {
-      for await (const raw of rows) {
+      for (const raw of rows) {
         result.rows++;
         if (raw.error) {
           fail({ row: raw.row, code: 'ROW_UNREADABLE', message: `row ${raw.row} ${raw.error}` });
@@ -253,19 +247,41 @@ export class ImportService {
       }
       await flush();
     } finally {
-      // Batches read before a stream error are still written, as each batch was before the error.
+      // A batch being embedded is written even if a later one failed to prepare.
       if (inFlight) await commit(inFlight);
     }
-    if (result.rows === 0) throw new AppError('IMPORT_EMPTY');
     report?.({ done: result.rows, total: result.rows, stage: 'done' });
     return result;
   }
+
+  /** After a batch failed as a whole: each of its rows alone, so that one bad row does not fail the others. */
+  private async commitOneByOne(
+    rows: readonly { row: number; input: MentorInput }[],
+    preparing: Promise<PreparedBatch>,
+    batchError: unknown,
+    result: ImportResult,
+    fail: (e: ImportRowError) => void,
+  ): Promise<void> {
+    let prepared: PreparedBatch;
+    try {
+      prepared = await preparing;
+    } catch {
+      for (const b of rows) fail({ row: b.row, id: b.input.externalId, code: 'BATCH_FAILED', message: rowFailure(batchError) });
+      this.log.error({ err: batchError, rows: rows.length }, 'an import batch could not be embedded');
+      return;
+    }
+    for (const b of rows) {
+      try {
+        const [outcome] = await this.mentors.commitBatch({ ...prepared, inputs: [b.input] });
+        result[outcome!.status]++;
+      } catch (err) {
+        fail({ row: b.row, id: b.input.externalId, code: 'BATCH_FAILED', message: rowFailure(err) });
+        this.log.error({ err, row: b.row, id: b.input.externalId }, 'an import row could not be written');
+      }
+    }
+  }
 }
 
-function estimateRows(data: Buffer, format: ImportFormat): number | null {
-  if (format === 'json') return null;
-  let lines = 0;
-  for (const byte of data) if (byte === 0x0a) lines++;
-  if (data.length > 0 && data[data.length - 1] !== 0x0a) lines++;
-  return Math.max(0, format === 'csv' ? lines - 1 : lines);
+function rowFailure(err: unknown): string {
+  return err instanceof AppError ? err.message : 'the row could not be written, also on its own; it was rolled back (see the engine log)';
 }

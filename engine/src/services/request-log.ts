@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { NewMenteeRequest, RequestRepository } from '../db/request-repository.js';
+import { isRefusedData } from '../db/database-errors.js';
 
 const IDS_PER_RESERVATION = 64;
 /** Rows of one statement; more wait for the next. */
@@ -24,6 +25,8 @@ export class RequestLog {
   private queue: NewMenteeRequest[] = [];
   private scheduled: { immediate: NodeJS.Immediate } | { retry: NodeJS.Timeout } | null = null;
   private writing: Promise<void> | null = null;
+  /** Queued requests still to be written one per statement, after a batch the database refused. */
+  private singly = 0;
 
   constructor(
     private readonly repository: RequestRepository,
@@ -78,15 +81,30 @@ export class RequestLog {
     return this.repository.recordSessionRequest(requestId, mentorRowId, note);
   }
 
-  /** One statement with the oldest queued requests; false when it failed (they are queued again). */
+  /**
+   * One statement with the oldest queued requests; false when it failed and they are queued again. A
+   * statement the database refuses for its data is retried a request at a time, so one request it can never
+   * store is dropped alone instead of holding back every request queued behind it.
+   */
   private writeNext(): Promise<boolean> {
-    const batch = this.queue.splice(0, MAX_BATCH);
+    const singly = this.singly > 0;
+    const batch = this.queue.splice(0, singly ? 1 : MAX_BATCH);
+    if (singly) this.singly--;
     let ok = true;
     this.writing = this.repository
       .recordMenteeRequests(batch)
       .catch((err: unknown) => {
-        ok = false;
+        if (isRefusedData(err) && batch.length === 1) {
+          this.log.error({ err, requestId: batch[0]!.id }, 'the database refuses this mentee request; dropped it');
+          return;
+        }
         this.queue = [...batch, ...this.queue];
+        if (isRefusedData(err)) {
+          this.singly = batch.length;
+          return;
+        }
+        ok = false;
+        if (singly) this.singly++;
         const dropped = Math.max(0, this.queue.length - MAX_QUEUED);
         this.queue.splice(0, dropped);
         this.log.error({ err, queued: this.queue.length, dropped }, 'could not store mentee requests; retrying');

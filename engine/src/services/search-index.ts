@@ -274,7 +274,8 @@ export class SearchIndex {
     if (this.kind !== 'hnsw') return;
     this.dirty = true;
     this.writes++;
-    // Saving the graph after every write would dominate import time; a quiet period batches them.
+    // Saving the graph after every write would dominate import time: the writes of 30 s share one save, and a
+    // steady stream of writes still gets a snapshot every 30 s.
     if (!this.saveTimer) {
       this.saveTimer = setTimeout(() => {
         this.saveTimer = null;

@@ -85,3 +85,19 @@ describe('GET /api/evaluation/runs/{id}', () => {
     expect(body).toMatchObject({ code: 'EVALUATION_NOT_FOUND', statusCode: 404 });
   });
 });
+
+describe('GET /api/evaluation/runs/{id}/export?format=predictions', () => {
+  it("exports the named configuration's scores, and answers 404 naming the run's configurations for one it does not hold", async () => {
+    const job = await finishedEvaluation();
+    const runId = job.result!.runId;
+    const names = (job.result as unknown as EvaluationRunResult).configs.map((c) => c.name);
+    const ok = await app.app.inject({ method: 'GET', url: `/api/evaluation/runs/${runId}/export?format=predictions&config=${encodeURIComponent(names[1]!)}` });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(Object.keys(ok.json()).sort()).toEqual(['r-cook', 'r-tax', 'r-ux']);
+
+    const res = await app.app.inject({ method: 'GET', url: `/api/evaluation/runs/${runId}/export?format=predictions&config=doesnotexist` });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'EVALUATION_CONFIG_NOT_FOUND' });
+    expect(res.json().message).toBe(`Evaluation run ${runId} has no configuration doesnotexist; it has ${names.join(', ')}`);
+  });
+});

@@ -213,16 +213,12 @@ describe('import job', () => {
     expect((await get('job-299')).statusCode).toBe(200);
   });
 
-  it('a job over an empty file fails with IMPORT_EMPTY', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/jobs/import', headers: ndjson, payload: '\n' });
-    const { jobId } = res.json();
-    let job;
-    for (let i = 0; i < 100; i++) {
-      job = (await app.inject({ method: 'GET', url: `/api/jobs/${jobId}` })).json();
-      if (job.state !== 'running') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(job.state).toBe('failed');
-    expect(job.error).toMatchObject({ code: 'IMPORT_EMPTY', statusCode: 400 });
+  it('an empty file or one that cannot be read is refused before a job starts', async () => {
+    const empty = await app.inject({ method: 'POST', url: '/api/jobs/import', headers: ndjson, payload: '\n' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ code: 'IMPORT_EMPTY' });
+    const broken = await app.inject({ method: 'POST', url: '/api/jobs/import?format=csv', headers: { 'content-type': 'text/csv' }, payload: 'id,name\n"a,b\n' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json()).toMatchObject({ code: 'IMPORT_BAD_FORMAT' });
   });
 });

@@ -330,3 +330,107 @@ describe('random bodies never cause a 5xx', () => {
     expect([...statuses].some((s) => s >= 400)).toBe(true);
   });
 });
+
+describe('input the database could not store', () => {
+  const recentTexts = async () => (await app.inject({ method: 'GET', url: '/api/requests/recent?limit=100' })).json().map((r: { text: string }) => r.text);
+
+  it('a NUL character anywhere in a JSON body or query is a 400 naming the field, and later questions are still logged', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: 'career \u0000', k: 3 } }, 400, 'VALIDATION_FAILED', /body\.text must not contain the NUL character/);
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: 'career', exclude: ['x\u0000'] } }, 400, 'VALIDATION_FAILED', /body\.exclude\[0\]/);
+    await expectError({ method: 'POST', url: '/api/mentors', payload: mentor('nul-1', { bio: 'a \u0000 bio' }) }, 400, 'VALIDATION_FAILED', /body\.bio/);
+    await expectError({ method: 'PATCH', url: '/api/mentors/m1', payload: { skills: ['go\u0000'] } }, 400, 'VALIDATION_FAILED', /body\.skills\[0\]/);
+    await expectError({ method: 'GET', url: '/api/mentors?q=%00' }, 400, 'VALIDATION_FAILED', /querystring\.q/);
+    await expectError({ method: 'POST', url: '/api/configs', payload: { name: 'n\u0000', weights: { semantic: 1 }, actor: 'a' } }, 400, 'VALIDATION_FAILED', /body\.name/);
+    await expectError({ method: 'POST', url: '/api/session-requests', payload: { mentorId: 'm1', note: 'a\u0000' } }, 400, 'VALIDATION_FAILED', /body\.note/);
+    expect((await app.inject({ method: 'GET', url: '/api/mentors/nul-1' })).statusCode).toBe(404);
+
+    const asked = await app.inject({ method: 'POST', url: '/api/match', payload: { text: 'asked after the refused ones', k: 1 } });
+    expect(asked.statusCode).toBe(200);
+    expect(await recentTexts()).toContain('asked after the refused ones');
+  });
+
+  it('an import row with a NUL character fails alone as ROW_INVALID; the rows around it are written', async () => {
+    const rows = [mentor('nul-row-1'), mentor('nul-row-2', { name: 'x\u0000' }), mentor('nul-row-3')].map((m) => JSON.stringify(m)).join('\n');
+    const res = await app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: rows });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ rows: 3, created: 2, failed: 1, errors: [{ row: 2, id: 'nul-row-2', code: 'ROW_INVALID' }] });
+    expect(res.json().errors[0].message).toMatch(/name must not contain the NUL character/);
+  });
+
+  it('numbers beyond what the database stores are a 400, not a database error', async () => {
+    await expectError({ method: 'GET', url: '/api/configs/3000000000' }, 400, 'VALIDATION_FAILED', /params\.version must be <= 2147483647/);
+    await expectError({ method: 'POST', url: '/api/configs/3000000000/activate', payload: { actor: 'a' } }, 400, 'VALIDATION_FAILED');
+    await expectError({ method: 'POST', url: '/api/match/preview', payload: { text: 'x', draftVersion: 3000000000 } }, 400, 'VALIDATION_FAILED', /draftVersion/);
+    await expectError({ method: 'POST', url: '/api/evaluation/runs', payload: { dataset: 'demo', configs: [3000000000] } }, 400, 'VALIDATION_FAILED');
+    await expectError({ method: 'POST', url: '/api/session-requests', payload: { mentorId: 'm1', requestId: 1e20 } }, 400, 'VALIDATION_FAILED', /requestId/);
+    await expectError({ method: 'GET', url: '/api/mentors?offset=1e300' }, 400, 'VALIDATION_FAILED', /offset/);
+  });
+
+  it('a session request for a mentee request that does not exist is REQUEST_NOT_FOUND', async () => {
+    await expectError({ method: 'POST', url: '/api/session-requests', payload: { mentorId: 'm1', requestId: 99999 } }, 404, 'REQUEST_NOT_FOUND', /99999/);
+  });
+
+  it('weights that overflow their sum are CONFIG_INVALID', async () => {
+    await expectError(
+      { method: 'POST', url: '/api/configs', payload: { name: 'huge', weights: { semantic: 1e308, lexical: 1e308 }, actor: 'a' } },
+      422,
+      'CONFIG_INVALID',
+      /add up to a finite number/,
+    );
+  });
+
+  it('blank text is refused as blank', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: '   ' } }, 400, 'VALIDATION_FAILED', /body\.text must not be blank/);
+    await expectError({ method: 'POST', url: '/api/configs', payload: { name: 'x', weights: { semantic: 1 }, actor: '  ' } }, 400, 'VALIDATION_FAILED', /body\.actor must not be blank/);
+  });
+
+  it('a configuration name outside the allowed ones lists them', async () => {
+    await expectError({ method: 'POST', url: '/api/evaluation/runs', payload: { dataset: 'demo', configs: ['Active'] } }, 400, 'VALIDATION_FAILED', /must be one of "active", "research"/);
+  });
+});
+
+describe('ids and URLs', () => {
+  it('a mentor whose id has the longest allowed length can be read, edited and deleted', async () => {
+    const id = `long-${'x'.repeat(123)}`;
+    expect(id).toHaveLength(128);
+    expect((await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor(id) })).statusCode).toBe(201);
+    expect((await app.inject({ method: 'GET', url: `/api/mentors/${id}` })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'PATCH', url: `/api/mentors/${id}`, payload: { name: 'Renamed' } })).json().name).toBe('Renamed');
+    expect((await app.inject({ method: 'DELETE', url: `/api/mentors/${id}` })).statusCode).toBe(204);
+  });
+
+  it('an overlong id is refused by its schema, bad percent-encoding is URL_INVALID', async () => {
+    await expectError({ method: 'GET', url: `/api/mentors/${'y'.repeat(300)}` }, 400, 'VALIDATION_FAILED', /params\.id/);
+    await expectError({ method: 'GET', url: '/api/mentors/%ZZ' }, 400, 'URL_INVALID', /percent-encoding/);
+  });
+});
+
+describe('imports read the whole file before writing', () => {
+  it('a CSV whose quoting breaks after many good rows is refused and writes nothing', async () => {
+    const total = async () => (await app.inject({ method: 'GET', url: '/api/mentors?limit=1' })).json().total;
+    const before = await total();
+    const good = Array.from({ length: 140 }, (_, i) => `csv-${i},Mentor ${i},I coach people on careers in engineering.,UTC,5`);
+    const csv = ['id,name,bio,timezone,yearsExperience', ...good, 'bad,"unclosed,x,UTC,5'].join('\n');
+    await expectError({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'text/csv' }, payload: csv }, 400, 'IMPORT_BAD_FORMAT', /line 142/);
+    expect(await total()).toBe(before);
+  });
+
+  it('a JSON body that is not a list of mentors is IMPORT_BAD_FORMAT', async () => {
+    await expectError({ method: 'POST', url: '/api/mentors/import', headers: json, payload: 'null' }, 400, 'IMPORT_BAD_FORMAT', /array of mentors/);
+  });
+
+  it('a JSON route refuses an import content type, and the import route names the types it reads', async () => {
+    await expectError({ method: 'POST', url: '/api/mentors', headers: { 'content-type': 'text/csv' }, payload: 'x' }, 415, 'UNSUPPORTED_MEDIA_TYPE', /expected one of application\/json$/);
+    await expectError({ method: 'POST', url: '/api/mentors', headers: { 'content-type': 'text/plain' }, payload: 'x' }, 400, 'VALIDATION_FAILED', /^Request is invalid: body must be object$/);
+    await expectError({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'text/xml' }, payload: 'x' }, 415, 'UNSUPPORTED_MEDIA_TYPE', /text\/csv, application\/x-ndjson/);
+  });
+
+  it('activating an archived version is a 409 that says to roll back', async () => {
+    const create = async (name: string) => (await app.inject({ method: 'POST', url: '/api/configs', payload: { name, weights: { semantic: 1 }, actor: 'a' } })).json().version;
+    const first = await create('first');
+    await app.inject({ method: 'POST', url: `/api/configs/${first}/activate`, payload: { actor: 'a' } });
+    const second = await create('second');
+    await app.inject({ method: 'POST', url: `/api/configs/${second}/activate`, payload: { actor: 'a' } });
+    await expectError({ method: 'POST', url: `/api/configs/${first}/activate`, payload: { actor: 'a' } }, 409, 'CONFIG_NOT_DRAFT', /archived; only drafts can be activated \(roll back/);
+  });
+});

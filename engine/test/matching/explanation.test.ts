@@ -68,6 +68,19 @@ describe('explanations', () => {
     expect(reasonFactors).toEqual(['semantic', 'skills', 'language', 'capacity', 'experience']);
   });
 
+  it('quotes no passage as the reason when even the best one is unrelated to the question, and ends a quoted sentence once', () => {
+    const weak = run({
+      candidates: [candidate(recruiter, { wholeSimilarity: 0.2, passageSimilarities: spans.map((s, i) => ({ ...s, similarity: [0.25, 0.2, 0.1][i]! })), lexicalSimilarity: 0 })],
+    }).matches[0]!.explanation;
+    expect(weak.factors.find((f) => f.name === 'semantic')!.contribution).toBeGreaterThan(0);
+    expect(weak.reasons.join(' ')).not.toMatch(/bio says/);
+    expect(weak.reasonFactors).not.toContain('semantic');
+
+    const weights = Object.fromEntries(FACTOR_NAMES.map((n) => [n, n === 'semantic' ? 1 : 0])) as Weights;
+    const { reasons } = run({ weights }).matches[0]!.explanation;
+    expect(reasons).toEqual(['Their bio says "Led salary negotiations for 40 offers as a recruiting lead."']);
+  });
+
   it('never mentions a factor that contributes nothing', () => {
     const weights = Object.fromEntries(FACTOR_NAMES.map((n) => [n, n === 'lexical' ? 1 : 0])) as Weights;
     const { reasons, reasonFactors, factors } = run({ weights }).matches[0]!.explanation;

@@ -117,6 +117,36 @@ describe('RequestLog', () => {
     ]);
   });
 
+  it('drops only a request the database refuses, writing the rest of its batch and every later request', async () => {
+    const { gated, writes, release } = gatedRepository();
+    const error = vi.fn();
+    const log = new RequestLog(gated, { error });
+    const first = await log.record(request('first', 1));
+    await vi.waitFor(() => expect(writes).toHaveLength(1));
+    // PostgreSQL text cannot hold U+0000: the statement with this request fails whatever is retried.
+    const before = await log.record(request('before', 2));
+    const bad = await log.record(request('bad\u0000', 3));
+    const after = await log.record(request('after', 4));
+    // From here on every write goes through as soon as it starts.
+    let released = 0;
+    const gates = setInterval(() => {
+      for (; released < writes.length; released++) release();
+    }, 1);
+    await log.flush();
+    const later = await log.record(request('later', 5));
+    await log.flush();
+    clearInterval(gates);
+    expect(await stored()).toEqual([
+      [first, 'first'],
+      [before, 'before'],
+      [after, 'after'],
+      [later, 'later'],
+    ]);
+    expect(writes).toEqual([['first'], ['before', 'bad\u0000', 'after'], ['before'], ['bad\u0000'], ['after'], ['later']]);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0]![0]).toMatchObject({ requestId: bad });
+  });
+
   it('gives distinct ids across reservations and across logs sharing the database, and writes more than one statement holds', async () => {
     const one = new RequestLog(repository, { error: vi.fn() });
     const two = new RequestLog(repository, { error: vi.fn() });

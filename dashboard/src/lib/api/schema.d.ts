@@ -334,6 +334,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -664,7 +673,7 @@ export interface paths {
                         baselines?: boolean;
                         bootstrapSamples?: number;
                         /** @description Stored versions, "active", or "research" (the gold-standard preset, see docs/evaluation.md) */
-                        configs: (number | "active" | "research")[];
+                        configs: (number | ("active" | "research"))[];
                         dataset: string;
                         seed?: number;
                     };
@@ -973,7 +982,18 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description The file: CSV with a header row, JSON Lines (one mentor per line), or a JSON array of mentors */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                    "application/jsonl": unknown;
+                    "application/octet-stream": unknown;
+                    "application/x-jsonlines": unknown;
+                    "application/x-ndjson": unknown;
+                    "text/csv": unknown;
+                    "text/plain": unknown;
+                };
+            };
             responses: {
                 /** @description Default Response */
                 202: {
@@ -1232,8 +1252,13 @@ export interface paths {
                                     externalId: string;
                                     moved: number;
                                 }[];
+                                /** @description How many mentors each kind of change concerns */
                                 summary: {
-                                    [key: string]: number;
+                                    down: number;
+                                    dropped: number;
+                                    new: number;
+                                    unchanged: number;
+                                    up: number;
                                 };
                             };
                             draft: {
@@ -1737,7 +1762,18 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description The file: CSV with a header row, JSON Lines (one mentor per line), or a JSON array of mentors */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                    "application/jsonl": unknown;
+                    "application/octet-stream": unknown;
+                    "application/x-jsonlines": unknown;
+                    "application/x-ndjson": unknown;
+                    "text/csv": unknown;
+                    "text/plain": unknown;
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -2199,6 +2235,8 @@ export interface components {
                 value: number;
                 weight: number;
             }[];
+            /** @description The factors the reasons speak of, in the order they do */
+            reasonFactors: ("semantic" | "lexical" | "skills" | "language" | "timezone" | "capacity" | "experience" | "fairness")[];
             reasons: string[];
             skills: {
                 key: string;

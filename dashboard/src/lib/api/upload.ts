@@ -1,6 +1,7 @@
-import { ApiError, type ResponseBody } from './client.js';
+import { api, unwrap, type ResponseBody } from './client.js';
+import type { paths } from './schema.js';
 
-export type ImportFormat = 'csv' | 'jsonl' | 'json';
+export type ImportFormat = NonNullable<NonNullable<paths['/api/jobs/import']['post']['parameters']['query']>['format']>;
 
 export function importFormatOf(fileName: string): ImportFormat | null {
   const ext = fileName.toLowerCase().split('.').pop();
@@ -12,28 +13,14 @@ export function importFormatOf(fileName: string): ImportFormat | null {
 
 const contentTypes: Record<ImportFormat, string> = { csv: 'text/csv', jsonl: 'application/x-ndjson', json: 'application/json' };
 
-/**
- * Starts an import job with the file as the raw body. openapi-fetch would serialise the body as
- * JSON, so this one call uses fetch directly; its response type still comes from the generated paths.
- */
-export async function startImportJob(file: Blob, format: ImportFormat): Promise<ResponseBody<'/api/jobs/import', 'post'>> {
-  let response: Response;
-  try {
-    response = await fetch(`/api/jobs/import?format=${format}`, {
-      method: 'POST',
-      headers: { 'content-type': contentTypes[format] },
+/** Starts an import job with the file as the raw body: the browser sends the Blob as it is, not as JSON. */
+export function startImportJob(file: Blob, format: ImportFormat): Promise<ResponseBody<'/api/jobs/import', 'post'>> {
+  return unwrap(
+    api.POST('/api/jobs/import', {
+      params: { query: { format } },
       body: file,
-    });
-  } catch {
-    throw new ApiError('Cannot reach the engine. Is it running?', null);
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const message =
-      typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string'
-        ? body.message
-        : `The engine answered ${response.status}`;
-    throw new ApiError(message, response.status);
-  }
-  return body as ResponseBody<'/api/jobs/import', 'post'>;
+      bodySerializer: (body) => body as Blob,
+      headers: { 'content-type': contentTypes[format] },
+    }),
+  );
 }
