@@ -14,9 +14,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../engine/src/config.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,7 +43,7 @@ const modelFile = dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onn
 const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', modelFile];
 const optionalFiles = ['special_tokens_map.json'];
 
-const target = path.join(process.env.MODELS_DIR ?? path.join(root, 'models'), name);
+const target = path.join(loadConfig().modelsDir, name);
 const staging = `${target}.download-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
 

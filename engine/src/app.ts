@@ -103,7 +103,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   });
 };
 
-export const mentormatchPlugin = fp(mentormatch, { name: 'mentormatch', fastify: '5.x' });
+const mentormatchPlugin = fp(mentormatch, { name: 'mentormatch', fastify: '5.x' });
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

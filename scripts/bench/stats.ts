@@ -1,4 +1,5 @@
 import type { VectorHit } from '../../engine/src/vector-index/vector-index.js';
+import { annRecallAtK } from '../../engine/src/evaluation/metrics.js';
 
 export interface LatencySummary {
   p50Ms: number;
@@ -20,13 +21,10 @@ export function summarise(samples: readonly number[]): LatencySummary {
   return { p50Ms: round(percentile(sorted, 0.5), 3), p99Ms: round(percentile(sorted, 0.99), 3), meanMs: round(mean, 3), count: sorted.length };
 }
 
-/** |found ∩ expected| / |expected| by label; 1 when nothing was expected. */
+/** |found ∩ expected| / |expected| by label; 1 when nothing was expected. The harness's metric, for one query. */
 export function recallOf(found: readonly Pick<VectorHit, 'label'>[], expected: readonly Pick<VectorHit, 'label'>[]): number {
-  if (expected.length === 0) return 1;
-  const labels = new Set(found.map((h) => h.label));
-  let hits = 0;
-  for (const { label } of expected) if (labels.has(label)) hits++;
-  return hits / expected.length;
+  const labels = (hits: readonly Pick<VectorHit, 'label'>[]) => hits.map((h) => h.label);
+  return annRecallAtK([labels(found)], [labels(expected)], Math.max(found.length, expected.length)).mean;
 }
 
 export interface RecallSummary {

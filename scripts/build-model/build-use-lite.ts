@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { readTfjsGraphModel } from './tfjs-weights.js';
 import { buildUseLiteOnnx, USE_LITE_DIMENSIONS, USE_LITE_MAX_TOKENS } from './use-lite-onnx.js';
 import { buildTokenizerConfig, buildTokenizerJson, type Vocabulary } from './use-lite-tokenizer.js';
+import { loadConfig } from '../../engine/src/config.js';
 
 /** Bump on format changes; edits to the builder's own files also trigger a rebuild (see builderHash). */
 export const BUILDER_VERSION = 2;
@@ -158,7 +159,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const args = process.argv.slice(2);
   const started = performance.now();
   const result = await buildUseLite({
-    modelsDir: args.find((a) => !a.startsWith('--')) ?? process.env.MODELS_DIR,
+    modelsDir: args.find((a) => !a.startsWith('--')) ?? loadConfig().modelsDir,
     force: args.includes('--force'),
   });
   const ms = Math.round(performance.now() - started);

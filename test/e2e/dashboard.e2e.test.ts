@@ -47,6 +47,26 @@ describe('dashboard against the real engine', () => {
     await shoot(page, 'weights-preview');
   });
 
+  it('at phone width no page scrolls sideways, and a long recent question does not widen the weights lab', async () => {
+    const { engine, page } = dashboard;
+    await api(engine, 'POST', '/api/match', { text: `${'a very long question about changing careers '.repeat(40)}end`, k: 3 });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${engine.url}/weights`);
+    await page.getByTestId('recent-question').first().waitFor();
+    expect(await overflow()).toBe(0);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['/', '/mentors', '/weights', '/evaluation']) {
+      await page.goto(`${engine.url}${path}`);
+      await page.locator('h1').waitFor();
+      if (path === '/mentors') await page.getByTestId('mentor-row').first().waitFor();
+      expect(await overflow(), path).toBe(0);
+    }
+    await shoot(page, 'evaluation-phone');
+  });
+
   it('saves and activates a configuration, and /api/match uses it', async () => {
     const { engine, page } = dashboard;
     const { configVersion: activeBefore } = await api<{ configVersion: number }>(engine, 'POST', '/api/match', { text: 'career change into data science', k: 3 });

@@ -55,6 +55,44 @@ describe('coordinator and mentee flows against the real engine', () => {
     await shoot(page, 'mentor-edited');
   });
 
+  it('deactivates and then deletes a mentor on the Mentors page; Edit opens the form in view with the cursor in it', async () => {
+    const { engine, page } = dashboard;
+    const id = 'e2e-leaving';
+    await api(engine, 'POST', '/api/mentors', {
+      id,
+      name: 'Leaving Mentor',
+      bio: 'I coached early-career designers for years and am about to stop mentoring.',
+      timezone: 'UTC',
+      yearsExperience: 9,
+    });
+    await page.setViewportSize({ width: 1280, height: 700 });
+    await page.goto(`${engine.url}/mentors`);
+    await page.getByTestId('mentor-search').fill('Leaving Mentor');
+    const row = page.locator(`[data-testid="mentor-row"][data-mentor-id="${id}"]`);
+    await row.waitFor();
+
+    await row.getByTestId('toggle-active').click();
+    await expect.poll(async () => (await api<{ active: boolean }>(engine, 'GET', `/api/mentors/${id}`)).active).toBe(false);
+    await expect.poll(() => row.getByTestId('toggle-active').textContent()).toBe('Activate');
+
+    // Scrolled to the bottom first: the form opens above the list and must come into view.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await row.getByTestId('edit-mentor').click();
+    const form = page.getByTestId('mentor-form');
+    await form.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('mentor-name');
+    const top = await form.evaluate((el) => el.getBoundingClientRect().top);
+    expect(top).toBeGreaterThanOrEqual(0);
+    expect(top).toBeLessThan(700);
+
+    await form.getByTestId('mentor-delete').click();
+    await form.getByTestId('mentor-delete-confirm').click();
+    await form.waitFor({ state: 'detached' });
+    await row.waitFor({ state: 'detached' });
+    expect((await fetch(`${engine.url}/api/mentors/${id}`)).status).toBe(404);
+    await shoot(page, 'mentor-deleted');
+  });
+
   it('requests a session with a matched mentor from the Ask page: confirmed on the card and counted by the engine', async () => {
     const { engine, page } = dashboard;
     const question = 'I am a teacher and want to move into product management';
@@ -74,6 +112,8 @@ describe('coordinator and mentee flows against the real engine', () => {
 
     const card = page.locator(`[data-testid="mentor-card"][data-mentor-id="${mentorId}"]`);
     await card.getByTestId('request-session').click();
+    // The keyboard lands in the note field, and on the confirmation once sent.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('request-note');
     await card.getByTestId('request-note').fill('Could we talk about moving from the classroom to a product team?');
     const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/session-requests' && r.request().method() === 'POST');
     await card.getByTestId('confirm-request').click();
@@ -85,6 +125,7 @@ describe('coordinator and mentee flows against the real engine', () => {
     await confirmation.waitFor();
     expect(await confirmation.textContent()).toContain(mentor.name);
     expect(await card.getByTestId('request-session').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent ?? '')).toContain(mentor.name);
 
     const after = await capacityByMentor(question, timezone);
     expect(after.get(mentorId!)?.capacity).toBeLessThan(capacityBefore);

@@ -1,3 +1,5 @@
+import type { Schemas } from './api/client.js';
+
 export interface FactorContribution {
   name: string;
   contribution: number;
@@ -14,23 +16,20 @@ export interface FactorBar {
   negative: boolean;
 }
 
-const labels: Record<string, string> = {
+const labels: Record<Schemas['Explanation']['factors'][number]['name'], string> = {
   semantic: 'Meaning',
   lexical: 'Exact terms',
   skills: 'Skills',
-  practical: 'Practical fit',
-  practicalFit: 'Practical fit',
   language: 'Language',
   timezone: 'Time zone',
   capacity: 'Capacity',
   experience: 'Experience gap',
-  experienceGap: 'Experience gap',
   fairness: 'Fairness',
 };
 
 /** Human label for a factor name; unknown factors still read well ("someNewFactor" → "Some new factor"). */
 export function factorLabel(name: string): string {
-  const known = labels[name];
+  const known = (labels as Record<string, string | undefined>)[name];
   if (known) return known;
   const words = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().trim();
   return words.charAt(0).toUpperCase() + words.slice(1);

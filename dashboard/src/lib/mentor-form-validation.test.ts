@@ -25,6 +25,14 @@ describe('validateMentorForm', () => {
     expect(Object.keys(errors).sort()).toEqual(['bio', 'capacityPerMonth', 'id', 'languages', 'timezone', 'yearsExperience']);
   });
 
+  it("applies the engine's limits from the OpenAPI document, the language count included", () => {
+    const codes = Array.from({ length: 21 }, (_, i) => `l${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+    expect(validateMentorForm({ ...valid, languages: codes.slice(0, 20).join(', ') }).languages).toBeUndefined();
+    expect(validateMentorForm({ ...valid, languages: codes.join(', ') }).languages).toBe('At most 20 languages.');
+    expect(validateMentorForm({ ...valid, name: 'n'.repeat(201) }).name).toBe('Name is at most 200 characters.');
+    expect(validateMentorForm({ ...valid, bio: 'b'.repeat(10_001) }).bio).toBe('Bio is at most 10,000 characters.');
+  });
+
   it('splits lists on commas, semicolons and bars', () => {
     expect(splitList(' a, b;c | d ,, ')).toEqual(['a', 'b', 'c', 'd']);
   });

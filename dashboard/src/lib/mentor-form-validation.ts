@@ -2,6 +2,8 @@
  * Client-side checks for the mentor form, mirroring the engine's schema limits so people see
  * problems before submitting; the engine stays the authority and its 4xx message is shown too.
  */
+import openapi from './api/openapi.json';
+
 export interface MentorFormValues {
   id: string;
   name: string;
@@ -18,8 +20,11 @@ export interface MentorFormValues {
 
 export type MentorFormErrors = Partial<Record<keyof MentorFormValues, string>>;
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
-const LANGUAGE = /^[a-z]{2,3}$/;
+// The limits are the engine's, read from the OpenAPI document the API client is generated from, so the
+// form refuses exactly what the engine would.
+const fields = openapi.components.schemas.MentorCreate.properties;
+const ID = new RegExp(fields.id.pattern);
+const LANGUAGE = new RegExp(fields.languages.items.pattern);
 
 export function splitList(value: string): string[] {
   return value
@@ -45,21 +50,25 @@ function integerIn(value: string, min: number, max: number): boolean {
 
 export function validateMentorForm(v: MentorFormValues): MentorFormErrors {
   const errors: MentorFormErrors = {};
+  const count = (n: number) => n.toLocaleString('en');
   if (!ID.test(v.id.trim())) errors.id = 'Use 1–128 letters, digits or . _ : @ - (starting with a letter or digit).';
   if (!v.name.trim()) errors.name = 'Name is required.';
-  else if (v.name.length > 200) errors.name = 'Name is at most 200 characters.';
-  if (v.headline.length > 300) errors.headline = 'Headline is at most 300 characters.';
+  else if (v.name.length > fields.name.maxLength) errors.name = `Name is at most ${count(fields.name.maxLength)} characters.`;
+  if (v.headline.length > fields.headline.maxLength) errors.headline = `Headline is at most ${count(fields.headline.maxLength)} characters.`;
   if (!v.bio.trim()) errors.bio = 'Bio is required: matching reads it.';
-  else if (v.bio.length > 10_000) errors.bio = 'Bio is at most 10,000 characters.';
+  else if (v.bio.length > fields.bio.maxLength) errors.bio = `Bio is at most ${count(fields.bio.maxLength)} characters.`;
   const skills = splitList(v.skills);
-  if (skills.length > 50) errors.skills = 'At most 50 skills.';
-  else if (skills.some((s) => s.length > 80)) errors.skills = 'Each skill is at most 80 characters.';
+  if (skills.length > fields.skills.maxItems) errors.skills = `At most ${fields.skills.maxItems} skills.`;
+  else if (skills.some((s) => s.length > fields.skills.items.maxLength)) errors.skills = `Each skill is at most ${fields.skills.items.maxLength} characters.`;
   const languages = splitList(v.languages);
   if (languages.some((l) => !LANGUAGE.test(l))) errors.languages = 'Use lower-case ISO 639-1 codes such as en, es, de.';
+  else if (languages.length > fields.languages.maxItems) errors.languages = `At most ${fields.languages.maxItems} languages.`;
   if (!v.timezone.trim()) errors.timezone = 'Time zone is required.';
   else if (!isTimezone(v.timezone.trim())) errors.timezone = 'Use an IANA time zone such as Europe/Berlin.';
-  if (v.location.length > 200) errors.location = 'Location is at most 200 characters.';
-  if (!integerIn(v.yearsExperience, 0, 70)) errors.yearsExperience = 'Whole years from 0 to 70.';
-  if (!integerIn(v.capacityPerMonth, 0, 100)) errors.capacityPerMonth = 'Sessions per month from 0 to 100.';
+  if (v.location.length > fields.location.maxLength) errors.location = `Location is at most ${fields.location.maxLength} characters.`;
+  const years = fields.yearsExperience;
+  if (!integerIn(v.yearsExperience, years.minimum, years.maximum)) errors.yearsExperience = `Whole years from ${years.minimum} to ${years.maximum}.`;
+  const capacity = fields.capacityPerMonth;
+  if (!integerIn(v.capacityPerMonth, capacity.minimum, capacity.maximum)) errors.capacityPerMonth = `Sessions per month from ${capacity.minimum} to ${capacity.maximum}.`;
   return errors;
 }

@@ -33,7 +33,7 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
 }
 
 /** Runs every pending migration; throws the first failure (kysely rolls that migration back). */
-export async function migrate(db: Kysely<Database>): Promise<void> {
+async function migrate(db: Kysely<Database>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -81,10 +81,7 @@ const DiffEntry = Type.Object({
 });
 
 function toMatchDto(r: MatchResult) {
-  return r.matches.map((m) => {
-    const { reasonFactors: _unused, ...explanation } = m.explanation;
-    return { rank: m.rank, mentor: toMentorDto(m.mentor), score: m.score, explanation };
-  });
+  return r.matches.map((m) => ({ rank: m.rank, mentor: toMentorDto(m.mentor), score: m.score, explanation: m.explanation }));
 }
 
 function toRequest(body: Static<typeof MatchBody> | Static<typeof PreviewBody>): MatchRequest {

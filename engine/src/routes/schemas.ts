@@ -136,7 +136,6 @@ export const ImportResult = Type.Object(
   },
   { $id: 'ImportResult', title: 'ImportResult' },
 );
-export type ImportResultDto = Static<typeof ImportResult>;
 
 export const ImportQuery = Type.Object(
   { format: Type.Optional(StringEnum(['csv', 'jsonl', 'json'])) },

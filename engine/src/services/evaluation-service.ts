@@ -110,6 +110,7 @@ export class EvaluationService {
   }
 
   async run(request: EvaluationRequest, report?: ProgressReporter, dir?: string): Promise<EvaluationRun & { id: string }> {
+    report?.({ done: 0, total: null, stage: `reading ${request.dataset}` });
     const dataset = await this.loadDataset(request.dataset, dir);
     const scorers = await this.scorers(request.configs, request.baselines ?? true);
     const scores = new Map<string, ScoreMatrix>();
@@ -118,7 +119,14 @@ export class EvaluationService {
       seed: request.seed ?? 42,
       bootstrapSamples: request.bootstrapSamples ?? 1000,
       meta: { model: this.embedder.id, activeConfigVersion: active.version, configs: request.configs.join(',') },
-      onProgress: (p) => report?.({ done: p.done, total: p.total, stage: `${p.stage} ${p.config}` }),
+      // The steps (two per configuration) name the stage; the count moves within it when the scorer reports
+      // progress (texts embedded, questions scored), which is where a run spends its minutes.
+      onProgress: (p) =>
+        report?.({
+          done: p.stageTotal === undefined ? 0 : (p.stageDone ?? 0),
+          total: p.stageTotal ?? null,
+          stage: `step ${Math.min(p.done + 1, p.total)} of ${p.total}: ${p.stage} ${p.config}`,
+        }),
       onScores: (name, s) => scores.set(name, s),
     });
     const id = `${Date.now().toString(36)}-${this.runs.size + 1}`;
