@@ -34,6 +34,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
             configs: Type.Array(Type.Union([VersionNumber(), StringEnum(['active', 'research'])]), {
               minItems: 1,
               maxItems: 10,
+              uniqueItems: true,
               description: 'Stored versions, "active", or "research" (the gold-standard preset, see docs/evaluation.md)',
             }),
             baselines: Type.Optional(Type.Boolean({ default: true })),

@@ -127,8 +127,8 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const engine = app.engine();
       const { draft, draftVersion, dataset, ...rest } = request.body;
-      if (draft === undefined && draftVersion === undefined) {
-        throw new AppError('VALIDATION_FAILED', { detail: 'give the draft configuration inline (draft) or as a stored version (draftVersion)' });
+      if ((draft === undefined) === (draftVersion === undefined)) {
+        throw new AppError('VALIDATION_FAILED', { detail: 'give the draft configuration either inline (draft) or as a stored version (draftVersion), not both' });
       }
       const config = draftVersion !== undefined ? await engine.configs.resolve(draftVersion) : { version: null, ...engine.configs.validate(draft ?? { weights: {} }) };
       const result = await engine.matcher.preview(toRequest(rest), config);

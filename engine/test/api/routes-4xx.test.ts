@@ -384,6 +384,16 @@ describe('input the database could not store', () => {
     await expectError({ method: 'POST', url: '/api/configs', payload: { name: 'x', weights: { semantic: 1 }, actor: '  ' } }, 400, 'VALIDATION_FAILED', /body\.actor must not be blank/);
   });
 
+  it('a preview with both an inline draft and a stored one, and a run naming a configuration twice, are refused', async () => {
+    await expectError(
+      { method: 'POST', url: '/api/match/preview', payload: { text: 'x', draft: { weights: { semantic: 1 } }, draftVersion: 1 } },
+      400,
+      'VALIDATION_FAILED',
+      /not both/,
+    );
+    await expectError({ method: 'POST', url: '/api/evaluation/runs', payload: { dataset: 'demo', configs: ['active', 'active'] } }, 400, 'VALIDATION_FAILED', /duplicate/);
+  });
+
   it('a configuration name outside the allowed ones lists them', async () => {
     await expectError({ method: 'POST', url: '/api/evaluation/runs', payload: { dataset: 'demo', configs: ['Active'] } }, 400, 'VALIDATION_FAILED', /must be one of "active", "research"/);
   });
