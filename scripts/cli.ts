@@ -85,6 +85,7 @@ async function main(argv: string[]): Promise<void> {
         return r;
       });
       for (const e of result.errors) console.error(`row ${e.row}${e.id ? ` (${e.id})` : ''}: ${e.code}: ${e.message}`);
+      for (const w of result.warnings) console.error(`warning: ${w}`);
       console.log(`rows ${result.rows}: created ${result.created}, updated ${result.updated}, unchanged ${result.unchanged}, failed ${result.failed}`);
       if (result.failed > 0) process.exitCode = 2;
       return;

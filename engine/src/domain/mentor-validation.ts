@@ -58,6 +58,15 @@ function asBool(value: unknown): boolean | undefined {
  * every problem at once, so an importer can fix a file in one pass.
  * Accepts `id` or `externalId` for the stable id.
  */
+/**
+ * Every field a mentor row may carry, aliases included. `createdAt` and `updatedAt` come with an export and are
+ * the store's to set, so an export imports back without complaint.
+ */
+export const MENTOR_ROW_FIELDS: ReadonlySet<string> = new Set([
+  'id', 'externalId', 'external_id', 'name', 'headline', 'bio', 'skills', 'languages', 'timezone', 'location',
+  'yearsExperience', 'years_experience', 'capacityPerMonth', 'capacity_per_month', 'active', 'createdAt', 'updatedAt',
+]);
+
 export function parseMentorInput(raw: unknown, partial = false): MentorParseResult {
   const errors: string[] = [];
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, errors: ['expected an object'] };

@@ -63,11 +63,12 @@ export interface ExplanationOptions {
 }
 
 /**
- * The sentence encoders put unrelated text near cosine 0.1 and a passage on the question's topic near
- * 0.5-0.7 (SEMANTIC_CALIBRATION): a best passage below this is only the least unrelated one, and quoting
- * it as the reason would claim a topic match that is not there.
+ * Below this cosine the best passage is only the least unrelated one, and quoting it as the reason would
+ * claim a topic match that is not there. With USE Lite over the 2,000 demo mentors, the best passage of each
+ * of the 41 labelled questions scores 0.488 to 0.82 (median 0.677), while gibberish, "hello" or "lorem ipsum"
+ * still finds one at 0.26 to 0.41.
  */
-export const QUOTE_MIN_SIMILARITY = 0.3;
+export const QUOTE_MIN_SIMILARITY = 0.45;
 const QUOTE_MAX = 160;
 const QUOTE_CUT = 140;
 

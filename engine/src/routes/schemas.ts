@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { MENTOR_LIMITS } from '../domain/mentor-validation.js';
 import { FACTOR_NAMES } from '../matching/weights.js';
 import type { EvaluationRunResult } from '../evaluation/run-evaluation.js';
+import { IMPORT_ROW_ERROR_CODES } from '../services/import-service.js';
 
 export const ErrorResponse = Type.Object(
   {
@@ -119,7 +120,7 @@ export const ImportRowError = Type.Object(
   {
     row: Type.Integer({ description: '1-based row number in the file (header excluded for CSV)' }),
     id: Type.Optional(Type.String()),
-    code: Type.String(),
+    code: StringEnum(IMPORT_ROW_ERROR_CODES),
     message: Type.String(),
   },
   { $id: 'ImportRowError', title: 'ImportRowError' },
@@ -133,6 +134,7 @@ export const ImportResult = Type.Object(
     unchanged: Type.Integer(),
     failed: Type.Integer(),
     errors: Type.Array(Type.Ref('ImportRowError')),
+    warnings: Type.Array(Type.String(), { description: 'Whole-file remarks that failed no row, such as a column that is not a mentor field' }),
   },
   { $id: 'ImportResult', title: 'ImportResult' },
 );

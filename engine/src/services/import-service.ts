@@ -3,16 +3,18 @@ import type { FastifyBaseLogger } from 'fastify';
 import { parse as parseCsv } from 'csv-parse';
 import { AppError } from '../errors.js';
 import type { MentorInput } from '../domain/mentor.js';
-import { parseMentorInput } from '../domain/mentor-validation.js';
+import { MENTOR_ROW_FIELDS, parseMentorInput } from '../domain/mentor-validation.js';
 import type { MentorService, PreparedBatch } from './mentor-service.js';
 import type { ProgressReporter } from './job-service.js';
 
 export type ImportFormat = 'csv' | 'jsonl' | 'json';
 
+export const IMPORT_ROW_ERROR_CODES = ['ROW_UNREADABLE', 'ROW_INVALID', 'DUPLICATE_ID', 'BATCH_FAILED'] as const;
+
 export interface ImportRowError {
   row: number;
   id?: string;
-  code: string;
+  code: (typeof IMPORT_ROW_ERROR_CODES)[number];
   message: string;
 }
 
@@ -23,6 +25,8 @@ export interface ImportResult {
   unchanged: number;
   failed: number;
   errors: ImportRowError[];
+  /** Whole-file remarks that failed no row, such as a column that is not a mentor field. */
+  warnings: string[];
 }
 
 interface RawRow {
@@ -190,7 +194,9 @@ export class ImportService {
   }
 
   async importRows(rows: ImportRows, report?: ProgressReporter): Promise<ImportResult> {
-    const result: ImportResult = { rows: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [] };
+    const result: ImportResult = { rows: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [], warnings: [] };
+    // A misspelt optional column ("yearsExperiance") would otherwise import every row with the default value.
+    const unknownFields = new Map<string, number>();
     const fail = (e: ImportRowError) => {
       result.failed++;
       if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(e);
@@ -230,6 +236,11 @@ export class ImportService {
           fail({ row: raw.row, code: 'ROW_UNREADABLE', message: `row ${raw.row} ${raw.error}` });
           continue;
         }
+        if (typeof raw.value === 'object' && raw.value !== null && !Array.isArray(raw.value)) {
+          for (const field of Object.keys(raw.value)) {
+            if (!MENTOR_ROW_FIELDS.has(field) && !unknownFields.has(field)) unknownFields.set(field, raw.row);
+          }
+        }
         const parsed = parseMentorInput(raw.value);
         const rawId = (raw.value as { id?: unknown } | null)?.id;
         if (!parsed.ok) {
@@ -249,6 +260,9 @@ export class ImportService {
     } finally {
       // A batch being embedded is written even if a later one failed to prepare.
       if (inFlight) await commit(inFlight);
+    }
+    for (const [field, row] of unknownFields) {
+      result.warnings.push(`"${field}" (first in row ${row}) is not a mentor field and was ignored; mentor fields are ${[...MENTOR_ROW_FIELDS].join(', ')}`);
     }
     report?.({ done: result.rows, total: result.rows, stage: 'done' });
     return result;

@@ -31,7 +31,7 @@ describe('formats', () => {
     ].join('\n');
     const res = await importFile(csv, { 'content-type': 'text/csv' });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ rows: 2, created: 2, updated: 0, unchanged: 0, failed: 0, errors: [] });
+    expect(res.json()).toEqual({ rows: 2, created: 2, updated: 0, unchanged: 0, failed: 0, errors: [], warnings: [] });
     expect((await get('csv-1')).json()).toMatchObject({
       name: 'Ortega, Alma',
       bio: 'Negotiated offers; said "no" often.',
@@ -103,6 +103,26 @@ describe('bad rows', () => {
       [2, 'ROW_UNREADABLE'],
       [3, 'ROW_INVALID'],
     ]);
+  });
+});
+
+describe('fields that are not mentor fields', () => {
+  it('a misspelt column imports the rows with the default and warns once, naming the column and its first row', async () => {
+    const csv = ['id,name,bio,timezone,yearsExperience,capacityPerMont', 'typo-1,Ana,Coaches designers.,UTC,5,7', 'typo-2,Ben,Coaches writers.,UTC,6,8'].join('\n');
+    const res = await importFile(csv, { 'content-type': 'text/csv' });
+    expect(res.json()).toMatchObject({ created: 2, failed: 0 });
+    expect(res.json().warnings).toHaveLength(1);
+    expect(res.json().warnings[0]).toMatch(/^"capacityPerMont" \(first in row 1\) is not a mentor field and was ignored; mentor fields are id, /);
+    expect((await get('typo-1')).json().capacityPerMonth).toBe(2);
+  });
+
+  it('an export, or mentors as the API lists them (createdAt and updatedAt are the store\'s), import back without warnings', async () => {
+    const exported = (await app.inject({ method: 'GET', url: '/api/mentors/export' })).body;
+    expect((await importFile(exported, ndjson)).json()).toMatchObject({ failed: 0, warnings: [] });
+    const listed = (await app.inject({ method: 'GET', url: '/api/mentors?limit=5' })).json().items;
+    expect(Object.keys(listed[0])).toContain('createdAt');
+    const res = await app.inject({ method: 'POST', url: '/api/mentors/import', payload: listed });
+    expect(res.json()).toMatchObject({ failed: 0, unchanged: listed.length, warnings: [] });
   });
 });
 

@@ -2265,10 +2265,13 @@ export interface components {
             rows: number;
             unchanged: number;
             updated: number;
+            /** @description Whole-file remarks that failed no row, such as a column that is not a mentor field */
+            warnings: string[];
         };
         /** ImportRowError */
         ImportRowError: {
-            code: string;
+            /** @enum {string} */
+            code: "ROW_UNREADABLE" | "ROW_INVALID" | "DUPLICATE_ID" | "BATCH_FAILED";
             id?: string;
             message: string;
             /** @description 1-based row number in the file (header excluded for CSV) */
