@@ -19,7 +19,14 @@ describe('dashboard against the real engine', () => {
     expect(await cards.first().getByTestId('factor-bar').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('evidence').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="evidence"] mark').count()).toBeGreaterThan(0);
+    expect(await page.getByText('clearly about your question').count()).toBe(0);
     await shoot(page, 'ask');
+
+    // Gibberish still gets the closest mentors, but the page says that no profile is about it.
+    await page.getByTestId('ask-input').fill('qwzx vbnm blorf');
+    await page.getByTestId('ask-submit').click();
+    await page.getByText('clearly about your question').waitFor();
+    await shoot(page, 'ask-gibberish');
   });
 
   it('moves a weight and sees the draft preview change', async () => {
@@ -28,6 +35,8 @@ describe('dashboard against the real engine', () => {
     await page.getByTestId('sample-input').fill('Kubernetes cluster upgrades and on-call for a platform team');
     const draftRows = page.getByTestId('draft-row');
     await draftRows.first().waitFor();
+    // Nothing changed yet: there is no new version to save.
+    expect(await page.getByTestId('save-config').isDisabled()).toBe(true);
     const before = await draftRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-mentor-id')).join(','));
     const scoresBefore = await page.getByTestId('draft-score').allTextContents();
 
@@ -44,6 +53,8 @@ describe('dashboard against the real engine', () => {
       [before, scoresBefore.join(',')],
     );
     expect(await page.getByTestId('movement').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('save-config').isDisabled()).toBe(false);
+    expect(await page.locator('[data-testid="weight-share"][data-factor="lexical"]').textContent()).not.toBe('0%');
     await shoot(page, 'weights-preview');
   });
 
