@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
-import { NOT_BLANK } from './routes/schemas.js';
+import { NOT_BLANK } from './validator-compiler.js';
 import { STATUS_CODES } from 'node:http';
 
 declare module 'fastify' {

@@ -3,6 +3,9 @@ import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 
+/** A `pattern` for text that must say something: the error handler words its failure as "must not be blank". */
+export const NOT_BLANK = '\\S';
+
 /**
  * Query strings and params are text and need coercion ("10" → 10); JSON bodies must not be coerced,
  * so that a wrong type in a body is a 400 and not a silent conversion.

@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FACTOR_NAMES } from '../matching/weights.js';
-import { NOT_BLANK, Nullable, Rules, VersionNumber, Weights, errorResponses } from './schemas.js';
+import { Nullable, Rules, VersionNumber, Weights, errorResponses } from './schemas.js';
 import type { WeightConfig } from '../db/weight-config-repository.js';
+import { NOT_BLANK } from '../validator-compiler.js';
 
 const VersionParams = Type.Object({ version: VersionNumber() });
 const Actor = Type.String({ minLength: 1, maxLength: 100, pattern: NOT_BLANK, description: 'Who makes the change (recorded in the history)' });

@@ -1,9 +1,10 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, NOT_BLANK, Nullable, RowId, StringEnum, VersionNumber } from './schemas.js';
+import { errorResponses, Nullable, RowId, StringEnum, VersionNumber } from './schemas.js';
 import { AppError } from '../errors.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { MatchRequest, MatchResult } from '../services/match-service.js';
+import { NOT_BLANK } from '../validator-compiler.js';
 
 const language = Type.String({ pattern: '^[a-z]{2,3}$' });
 const hour = Type.Number({ minimum: 0, maximum: 24 });

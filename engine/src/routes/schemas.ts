@@ -23,9 +23,6 @@ export const INT32_MAX = 2_147_483_647;
 export const VersionNumber = (options: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: INT32_MAX, ...options });
 export const RowId = () => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
-/** Text that must say something: spaces alone are refused with "must not be blank". */
-export const NOT_BLANK = '\\S';
-
 /** Every route answers these with the error shape; routes add their specific ones. */
 export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};

@@ -280,7 +280,8 @@ export class ImportService {
     try {
       prepared = await preparing;
     } catch {
-      for (const b of rows) fail({ row: b.row, id: b.input.externalId, code: 'BATCH_FAILED', message: rowFailure(batchError) });
+      const message = batchError instanceof AppError ? batchError.message : 'the batch could not be embedded; nothing of it was written (see the engine log)';
+      for (const b of rows) fail({ row: b.row, id: b.input.externalId, code: 'BATCH_FAILED', message });
       this.log.error({ err: batchError, rows: rows.length }, 'an import batch could not be embedded');
       return;
     }
@@ -289,13 +290,10 @@ export class ImportService {
         const [outcome] = await this.mentors.commitBatch({ ...prepared, inputs: [b.input] });
         result[outcome!.status]++;
       } catch (err) {
-        fail({ row: b.row, id: b.input.externalId, code: 'BATCH_FAILED', message: rowFailure(err) });
+        const message = err instanceof AppError ? err.message : 'the row could not be written, also on its own; it was rolled back (see the engine log)';
+        fail({ row: b.row, id: b.input.externalId, code: 'BATCH_FAILED', message });
         this.log.error({ err, row: b.row, id: b.input.externalId }, 'an import row could not be written');
       }
     }
   }
-}
-
-function rowFailure(err: unknown): string {
-  return err instanceof AppError ? err.message : 'the row could not be written, also on its own; it was rolled back (see the engine log)';
 }

@@ -59,7 +59,7 @@ describe('import pipeline', () => {
     const result = await service.importRows(await service.readRows(rows(150), 'json'));
     expect(result).toMatchObject({ rows: 150, created: 86, failed: 64 });
     expect(result.errors).toHaveLength(64);
-    expect(result.errors[0]).toEqual({ row: 65, id: 'm-64', code: 'BATCH_FAILED', message: 'the row could not be written, also on its own; it was rolled back (see the engine log)' });
+    expect(result.errors[0]).toEqual({ row: 65, id: 'm-64', code: 'BATCH_FAILED', message: 'the batch could not be embedded; nothing of it was written (see the engine log)' });
     expect(committed).toEqual([...rows(64), ...rows(150).slice(128)].map((m) => m.id));
     expect(errors).toEqual([expect.objectContaining({ rows: 64, err: expect.objectContaining({ message: 'the encoder failed' }) })]);
   });
