@@ -29,6 +29,33 @@ describe('dashboard against the real engine', () => {
     await shoot(page, 'ask-gibberish');
   });
 
+  it('edits a numeric rule and a list rule in the weights lab: a value the engine refuses is named, a valid one changes the draft', async () => {
+    const { engine, page } = dashboard;
+    await page.goto(`${engine.url}/weights`);
+    await page.getByTestId('sample-input').fill('Kubernetes cluster upgrades and on-call for a platform team');
+    await page.getByTestId('draft-row').first().waitFor();
+    const tolerance = page.locator('[data-testid="rule-number"][data-rule="fairnessTolerance"]');
+    await tolerance.fill('-3');
+    await tolerance.blur();
+    await page.getByText(/fairnessTolerance/).first().waitFor();
+    expect(await page.getByTestId('save-config').isDisabled()).toBe(false);
+
+    await tolerance.fill('2');
+    await tolerance.blur();
+    const languages = page.locator('[data-testid="rule-list"][data-rule="requiredLanguages"]');
+    await languages.fill('es');
+    await languages.blur();
+    // Only Spanish speakers are left: every mentor the draft ranks speaks it.
+    await expect
+      .poll(async () => {
+        const ids = await page.getByTestId('draft-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-mentor-id')));
+        const spoken = await Promise.all(ids.map((id) => api<{ languages: string[] }>(engine, 'GET', `/api/mentors/${id}`)));
+        return ids.length > 0 && spoken.every((m) => m.languages.includes('es'));
+      }, { timeout: 15_000 })
+      .toBe(true);
+    await shoot(page, 'weights-rules');
+  });
+
   it('moves a weight and sees the draft preview change', async () => {
     const { engine, page } = dashboard;
     await page.goto(`${engine.url}/weights`);
@@ -146,7 +173,16 @@ describe('dashboard against the real engine', () => {
     expect(rows.length).toBeGreaterThan(2);
     expect(await page.locator('[data-testid="metric-chart"] rect').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="lorenz-chart"] path').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('delta-row').count()).toBe(rows.length - 1);
     await shoot(page, 'evaluation');
+
+    // The run's id is in the address: the results come back after leaving the page.
+    const runId = new URL(page.url()).searchParams.get('run');
+    expect(runId).toBeTruthy();
+    await page.goto(`${engine.url}/`);
+    await page.goto(`${engine.url}/evaluation?run=${runId}`);
+    await table.waitFor();
+    expect(await table.locator('tbody th[scope="row"]').allTextContents()).toEqual(rows);
   }, 330_000);
 });
 
