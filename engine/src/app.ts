@@ -11,7 +11,7 @@ import { AppError } from './errors.js';
 import { makeErrorHandler, frameworkErrorHandler } from './error-handler.js';
 import { sharedSchemas } from './routes/schemas.js';
 import { makeValidatorCompiler } from './validator-compiler.js';
-import { nulCharacterPaths } from './shared/nul-characters.js';
+import { describeUnstorable, unstorableText } from './shared/unstorable-text.js';
 import { createEngine, type Engine } from './services/engine.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
 import type { MentorGenerator } from './evaluation/generic-dataset.js';
@@ -45,14 +45,18 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   for (const schema of sharedSchemas) app.addSchema(schema);
   app.setValidatorCompiler(makeValidatorCompiler(sharedSchemas));
   app.setErrorHandler(makeErrorHandler(config.bodyLimitBytes));
+  // JSON routes take no text/plain body: without this Fastify parses one into a string and the schema says
+  // "body must be object" instead of a 415. The import routes add it back for their files.
+  app.removeContentTypeParser('text/plain');
   app.addHook('preValidation', async (request) => {
-    const paths = [
-      ...nulCharacterPaths(request.params, 'params'),
-      ...nulCharacterPaths(request.query, 'querystring'),
-      ...nulCharacterPaths(request.body, 'body'),
+    const found = [
+      ...unstorableText(request.params, 'params'),
+      ...unstorableText(request.query, 'querystring'),
+      // An import's rows are checked one by one, so that one bad row fails alone.
+      ...(request.routeOptions.config.importFile ? [] : unstorableText(request.body, 'body')),
     ];
-    if (paths.length === 0) return;
-    const problems = paths.map((p) => `${p} must not contain the NUL character (U+0000)`);
+    if (found.length === 0) return;
+    const problems = found.map(describeUnstorable);
     throw new AppError('VALIDATION_FAILED', { detail: problems.join('; ') }, { problems });
   });
 

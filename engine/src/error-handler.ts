@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Content types the route reads, named when another is sent; JSON when absent. */
     accepts?: readonly string[];
+    /** The body is a file of rows, each validated on its own (imports). */
+    importFile?: boolean;
   }
 }
 

@@ -51,7 +51,7 @@ function integerIn(value: string, min: number, max: number): boolean {
 export function validateMentorForm(v: MentorFormValues): MentorFormErrors {
   const errors: MentorFormErrors = {};
   const count = (n: number) => n.toLocaleString('en');
-  if (!ID.test(v.id.trim())) errors.id = 'Use 1–128 letters, digits or . _ : @ - (starting with a letter or digit).';
+  if (!ID.test(v.id.trim())) errors.id = 'Use 1–128 letters, digits or . _ : @ - (starting with a letter or digit, and not “export”).';
   if (!v.name.trim()) errors.name = 'Name is required.';
   else if (v.name.length > fields.name.maxLength) errors.name = `Name is at most ${count(fields.name.maxLength)} characters.`;
   if (v.headline.length > fields.headline.maxLength) errors.headline = `Headline is at most ${count(fields.headline.maxLength)} characters.`;

@@ -62,6 +62,12 @@ export class MentorRepository {
     return row ? toMentor(row) : null;
   }
 
+  /** The mentor's row, locked until the transaction ends (FOR UPDATE), or null when there is none. */
+  async getForUpdate(externalId: string): Promise<Mentor | null> {
+    const row = await this.db.selectFrom('mentors').selectAll().where('external_id', '=', externalId).forUpdate().executeTakeFirst();
+    return row ? toMentor(row) : null;
+  }
+
   /** Mentors by row id; ids with no mentor are absent from the map. */
   async getByRowIds(rowIds: readonly number[]): Promise<Map<number, Mentor>> {
     const found = new Map<number, Mentor>();

@@ -1,8 +1,9 @@
 import type { MentorInput } from './mentor.js';
-import { nulCharacterPaths } from '../shared/nul-characters.js';
+import { describeUnstorable, unstorableText } from '../shared/unstorable-text.js';
 
 export const MENTOR_LIMITS = {
-  id: /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/,
+  // "export" would be unreachable: GET /api/mentors/export is the export of all mentors.
+  id: /^(?!export$)[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/,
   nameMax: 200,
   headlineMax: 300,
   bioMax: 10_000,
@@ -67,28 +68,36 @@ export const MENTOR_ROW_FIELDS: ReadonlySet<string> = new Set([
   'yearsExperience', 'years_experience', 'capacityPerMonth', 'capacity_per_month', 'active', 'createdAt', 'updatedAt',
 ]);
 
+function characters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
 export function parseMentorInput(raw: unknown, partial = false): MentorParseResult {
   const errors: string[] = [];
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, errors: ['expected an object'] };
   const r = raw as Record<string, unknown>;
   const out: Partial<MentorInput> = {};
-  for (const path of nulCharacterPaths(r, '')) errors.push(`${path} must not contain the NUL character (U+0000)`);
+  for (const found of unstorableText(r, '')) errors.push(describeUnstorable(found));
   const present = (key: string) => r[key] !== undefined && r[key] !== null && !(typeof r[key] === 'string' && r[key] === '' && key !== 'headline');
   const need = (key: string) => {
     if (!partial) errors.push(`${key} is required`);
   };
 
-  const id = r.id ?? r.externalId ?? r.external_id;
+  // A file may carry an empty id column beside externalId: the first id given counts.
+  const id = [r.id, r.externalId, r.external_id].find((v) => v !== undefined && v !== null && v !== '');
   if (!partial || id !== undefined) {
     if (typeof id !== 'string' || !MENTOR_LIMITS.id.test(id)) {
-      errors.push('id must be 1-128 characters of letters, digits and . _ : @ -, starting with a letter or digit');
+      errors.push('id must be 1-128 characters of letters, digits and . _ : @ -, starting with a letter or digit, and not "export"');
     } else out.externalId = id;
   }
 
   const text = (key: 'name' | 'headline' | 'bio', max: number, min: number) => {
     if (!present(key)) return key === 'headline' && !partial ? void (out.headline = '') : need(key);
     const v = r[key];
-    if (typeof v !== 'string' || v.trim().length < min || v.length > max) {
+    // Characters as people count them (code points), as the API's schema does: an emoji is one.
+    if (typeof v !== 'string' || v.trim().length < min || characters(v) > max) {
       errors.push(`${key} must be a string of ${min} to ${max} characters`);
     } else out[key] = v.trim();
   };
@@ -98,7 +107,7 @@ export function parseMentorInput(raw: unknown, partial = false): MentorParseResu
 
   if (present('skills')) {
     const list = asList(r.skills);
-    if (!list || list.length > MENTOR_LIMITS.skillsMax || list.some((s) => typeof s !== 'string' || !s.trim() || s.length > MENTOR_LIMITS.skillMax)) {
+    if (!list || list.length > MENTOR_LIMITS.skillsMax || list.some((s) => typeof s !== 'string' || !s.trim() || characters(s) > MENTOR_LIMITS.skillMax)) {
       errors.push(`skills must be a list of at most ${MENTOR_LIMITS.skillsMax} non-empty strings of up to ${MENTOR_LIMITS.skillMax} characters`);
     } else out.skills = [...new Set((list as string[]).map((s) => s.trim()))];
   } else if (!partial) out.skills = [];
@@ -112,13 +121,13 @@ export function parseMentorInput(raw: unknown, partial = false): MentorParseResu
   } else if (!partial) out.languages = [];
 
   if (present('timezone')) {
-    if (typeof r.timezone !== 'string' || !isValidTimezone(r.timezone)) errors.push('timezone must be an IANA time zone such as "Europe/Berlin"');
-    else out.timezone = r.timezone;
+    if (typeof r.timezone !== 'string' || !isValidTimezone(r.timezone.trim())) errors.push('timezone must be an IANA time zone such as "Europe/Berlin"');
+    else out.timezone = r.timezone.trim();
   } else need('timezone');
 
   if (r.location !== undefined) {
-    if (r.location === null || r.location === '') out.location = null;
-    else if (typeof r.location !== 'string' || r.location.length > MENTOR_LIMITS.locationMax) errors.push(`location must be a string of up to ${MENTOR_LIMITS.locationMax} characters`);
+    if (r.location === null || (typeof r.location === 'string' && r.location.trim() === '')) out.location = null;
+    else if (typeof r.location !== 'string' || characters(r.location) > MENTOR_LIMITS.locationMax) errors.push(`location must be a string of up to ${MENTOR_LIMITS.locationMax} characters`);
     else out.location = r.location.trim();
   } else if (!partial) out.location = null;
 

@@ -54,7 +54,7 @@ const RankedBrief = Type.Object({
 
 const PreviewBody = Type.Object(
   {
-    text: Type.String({ minLength: 1, maxLength: 5000 }),
+    text: Type.String({ minLength: 1, maxLength: 5000, pattern: NOT_BLANK }),
     k: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
     filters: Type.Optional(MatchFilters),
     draft: Type.Optional(Type.Object({ weights: Type.Record(Type.String(), Type.Number()), rules: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false })),
@@ -129,7 +129,8 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const engine = app.engine();
       const { draft, draftVersion, dataset, ...rest } = request.body;
       if ((draft === undefined) === (draftVersion === undefined)) {
-        throw new AppError('VALIDATION_FAILED', { detail: 'give the draft configuration either inline (draft) or as a stored version (draftVersion), not both' });
+        const detail = draft === undefined ? 'give the draft configuration inline (draft) or as a stored version (draftVersion)' : 'give draft or draftVersion, not both';
+        throw new AppError('VALIDATION_FAILED', { detail });
       }
       const config = draftVersion !== undefined ? await engine.configs.resolve(draftVersion) : { version: null, ...engine.configs.validate(draft ?? { weights: {} }) };
       const result = await engine.matcher.preview(toRequest(rest), config);

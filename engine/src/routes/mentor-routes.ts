@@ -27,7 +27,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (scope) => {
   scope.post(
     '/mentors/import',
     {
-      config: { accepts: importAccepts },
+      config: { accepts: importAccepts, importFile: true },
       schema: {
         tags: ['mentors'],
         summary: 'Bulk import (CSV, JSON Lines or a JSON array), idempotent by id; per-row errors never abort the others',
@@ -48,7 +48,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (scope) => {
   scope.post(
     '/jobs/import',
     {
-      config: { accepts: importAccepts },
+      config: { accepts: importAccepts, importFile: true },
       schema: {
         tags: ['jobs', 'mentors'],
         summary: 'Bulk import as a background job; poll /api/jobs/{id} for progress',
@@ -133,7 +133,7 @@ const mentorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Update a mentor; re-embeds only when the embedded text changed',
         params: MentorIdParams,
         body: MentorPatch,
-        response: { 200: Type.Ref('Mentor'), ...errorResponses(404, 413, 415) },
+        response: { 200: Type.Ref('Mentor'), ...errorResponses(404, 409, 413, 415) },
       },
     },
     async (request) => toMentorDto(await app.engine().mentors.update(request.params.id, request.body)),

@@ -119,8 +119,16 @@ async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
   if (last) yield last;
 }
 
+/** The header's column names; a name given twice is ambiguous (which cell is the name?), so the file is refused. */
+function csvColumns(header: string[]): string[] {
+  const names = header.map((c) => c.trim());
+  const twice = names.find((name, i) => name !== '' && names.indexOf(name) !== i);
+  if (twice !== undefined) throw new AppError('IMPORT_BAD_FORMAT', { format: 'CSV', detail: `the header names the column "${twice}" twice` });
+  return names;
+}
+
 async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
-  const parser = parseCsv({ columns: (h: string[]) => h.map((c) => c.trim()), bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: false });
+  const parser = parseCsv({ columns: csvColumns, bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: false });
   const feeding = (async () => {
     try {
       for await (const piece of text) if (!parser.write(piece)) await new Promise((r) => parser.once('drain', r));

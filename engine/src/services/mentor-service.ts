@@ -29,6 +29,8 @@ export interface PreparedBatch {
  */
 export class MentorService {
   private readonly mentors: MentorRepository;
+  /** The last write queued for each mentor id (see `serially`). */
+  private readonly writes = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -55,18 +57,51 @@ export class MentorService {
     return this.get(input.externalId);
   }
 
+  /**
+   * Applies a partial change to the mentor as it is when the change is written. The merged record is
+   * embedded outside the transaction (slow), so the transaction checks, with the row locked, that the
+   * mentor is still the one the change was merged onto: if another write changed it meanwhile (another
+   * engine on the same server), the change is merged again onto that; if it was deleted, this is a 404 and
+   * nothing is written. Before, two PATCHes at once kept only one of them, and a PATCH racing a DELETE
+   * brought the mentor back.
+   */
   async update(externalId: string, rawPatch: unknown): Promise<Mentor> {
     const patch = validated(rawPatch, true);
-    const current = await this.get(externalId);
-    const { rowId: _rowId, createdAt: _c, updatedAt: _u, ...base } = current;
-    await this.upsertBatch([{ ...base, ...patch, externalId }]);
-    return this.get(externalId);
+    return this.serially(externalId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.get(externalId);
+        const prepared = await this.prepareBatch([{ ...fieldsOf(current), ...patch, externalId }]);
+        try {
+          await this.commitBatch(prepared, { onlyIfUnchanged: current });
+          return this.get(externalId);
+        } catch (err) {
+          if (!(err instanceof MentorChanged) || attempt === MAX_UPDATE_ATTEMPTS) throw err instanceof MentorChanged ? err.appError() : err;
+        }
+      }
+    });
   }
 
   async delete(externalId: string): Promise<void> {
-    const rowId = await this.mentors.delete(externalId);
-    if (rowId === null) throw new AppError('MENTOR_NOT_FOUND', { id: externalId });
-    this.search.remove(rowId);
+    await this.serially(externalId, async () => {
+      const rowId = await this.mentors.delete(externalId);
+      if (rowId === null) throw new AppError('MENTOR_NOT_FOUND', { id: externalId });
+      this.search.remove(rowId);
+    });
+  }
+
+  /** Runs writes to one mentor one after another within this engine, so they do not merge onto stale copies. */
+  private serially<T>(externalId: string, write: () => Promise<T>): Promise<T> {
+    const before = this.writes.get(externalId) ?? Promise.resolve();
+    const result = before.then(write, write);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writes.set(externalId, settled);
+    void settled.then(() => {
+      if (this.writes.get(externalId) === settled) this.writes.delete(externalId);
+    });
+    return result;
   }
 
   /**
@@ -96,10 +131,17 @@ export class MentorService {
   }
 
   /** The second half of `upsertBatch`: writes a prepared batch in one transaction, then updates the index. */
-  async commitBatch(prepared: PreparedBatch, opts: { failIfExists?: boolean } = {}): Promise<BatchOutcome[]> {
+  async commitBatch(prepared: PreparedBatch, opts: { failIfExists?: boolean; onlyIfUnchanged?: Mentor } = {}): Promise<BatchOutcome[]> {
     const { modelId, inputs, freshById } = prepared;
     const { results, embeddings } = await withTransaction(this.db, async (trx) => {
-      const results = await new MentorRepository(trx).upsertMany(inputs);
+      const repository = new MentorRepository(trx);
+      const expected = opts.onlyIfUnchanged;
+      if (expected) {
+        const now = await repository.getForUpdate(expected.externalId);
+        if (!now) throw new AppError('MENTOR_NOT_FOUND', { id: expected.externalId });
+        if (JSON.stringify(fieldsOf(now)) !== JSON.stringify(fieldsOf(expected))) throw new MentorChanged(expected.externalId);
+      }
+      const results = await repository.upsertMany(inputs);
       if (opts.failIfExists && results.some((r) => r.status !== 'created')) {
         throw new AppError('MENTOR_ALREADY_EXISTS', { id: results.find((r) => r.status !== 'created')!.externalId });
       }
@@ -125,6 +167,25 @@ export class MentorService {
       yield `${JSON.stringify({ id: externalId, ...rest })}\n`;
     }
   }
+}
+
+const MAX_UPDATE_ATTEMPTS = 5;
+
+/** The mentor changed between the read a change was merged onto and the write: merge again. */
+class MentorChanged extends Error {
+  constructor(readonly externalId: string) {
+    super(`mentor ${externalId} changed while a change to it was being written`);
+  }
+
+  appError(): AppError {
+    return new AppError('MENTOR_CHANGED', { id: this.externalId });
+  }
+}
+
+/** What a mentor is, without what the store keeps about the row. */
+function fieldsOf(mentor: Mentor): MentorInput {
+  const { rowId: _rowId, createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = mentor;
+  return fields;
 }
 
 function validated(raw: unknown, partial: boolean): Partial<MentorInput> {

@@ -349,6 +349,20 @@ describe('input the database could not store', () => {
     expect(await recentTexts()).toContain('asked after the refused ones');
   });
 
+  it('a lone UTF-16 surrogate is refused like NUL (jsonb cannot hold it), and the request log keeps later questions', async () => {
+    await expectError({ method: 'POST', url: '/api/match', payload: { text: 'career', exclude: ['\ud800'] } }, 400, 'VALIDATION_FAILED', /body\.exclude\[0\] must be well-formed Unicode/);
+    await expectError({ method: 'POST', url: '/api/mentors', payload: mentor('lone-1', { name: 'a\udc00b' }) }, 400, 'VALIDATION_FAILED', /body\.name/);
+    const emoji = await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('emoji-1', { name: '😀'.repeat(150) }) });
+    expect(emoji.statusCode, emoji.body).toBe(201);
+  });
+
+  it('a JSON array import with a NUL row fails that row only, like the other formats', async () => {
+    const rows = [mentor('arr-nul-1'), mentor('arr-nul-2', { bio: 'x\u0000' })];
+    const res = await app.inject({ method: 'POST', url: '/api/mentors/import', payload: rows });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ created: 1, failed: 1, errors: [{ row: 2, code: 'ROW_INVALID' }] });
+  });
+
   it('an import row with a NUL character fails alone as ROW_INVALID; the rows around it are written', async () => {
     const rows = [mentor('nul-row-1'), mentor('nul-row-2', { name: 'x\u0000' }), mentor('nul-row-3')].map((m) => JSON.stringify(m)).join('\n');
     const res = await app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: rows });
@@ -381,6 +395,7 @@ describe('input the database could not store', () => {
 
   it('blank text is refused as blank', async () => {
     await expectError({ method: 'POST', url: '/api/match', payload: { text: '   ' } }, 400, 'VALIDATION_FAILED', /body\.text must not be blank/);
+    await expectError({ method: 'POST', url: '/api/match/preview', payload: { text: '\t\n ', draftVersion: 1 } }, 400, 'VALIDATION_FAILED', /body\.text must not be blank/);
     await expectError({ method: 'POST', url: '/api/configs', payload: { name: 'x', weights: { semantic: 1 }, actor: '  ' } }, 400, 'VALIDATION_FAILED', /body\.actor must not be blank/);
   });
 
@@ -409,6 +424,10 @@ describe('ids and URLs', () => {
     expect((await app.inject({ method: 'DELETE', url: `/api/mentors/${id}` })).statusCode).toBe(204);
   });
 
+  it('"export" is not a mentor id: GET /api/mentors/export is the export', async () => {
+    await expectError({ method: 'POST', url: '/api/mentors', payload: mentor('export') }, 400, 'VALIDATION_FAILED', /body\.id/);
+  });
+
   it('an overlong id is refused by its schema, bad percent-encoding is URL_INVALID', async () => {
     await expectError({ method: 'GET', url: `/api/mentors/${'y'.repeat(300)}` }, 400, 'VALIDATION_FAILED', /params\.id/);
     await expectError({ method: 'GET', url: '/api/mentors/%ZZ' }, 400, 'URL_INVALID', /percent-encoding/);
@@ -425,13 +444,23 @@ describe('imports read the whole file before writing', () => {
     expect(await total()).toBe(before);
   });
 
+  it('a CSV header that names a column twice is IMPORT_BAD_FORMAT', async () => {
+    await expectError(
+      { method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'text/csv' }, payload: 'id,name,bio,timezone,name\nx1,A,B,UTC,C\n' },
+      400,
+      'IMPORT_BAD_FORMAT',
+      /names the column "name" twice/,
+    );
+  });
+
   it('a JSON body that is not a list of mentors is IMPORT_BAD_FORMAT', async () => {
     await expectError({ method: 'POST', url: '/api/mentors/import', headers: json, payload: 'null' }, 400, 'IMPORT_BAD_FORMAT', /array of mentors/);
   });
 
   it('a JSON route refuses an import content type, and the import route names the types it reads', async () => {
     await expectError({ method: 'POST', url: '/api/mentors', headers: { 'content-type': 'text/csv' }, payload: 'x' }, 415, 'UNSUPPORTED_MEDIA_TYPE', /expected one of application\/json$/);
-    await expectError({ method: 'POST', url: '/api/mentors', headers: { 'content-type': 'text/plain' }, payload: 'x' }, 400, 'VALIDATION_FAILED', /^Request is invalid: body must be object$/);
+    await expectError({ method: 'POST', url: '/api/mentors', headers: { 'content-type': 'text/plain' }, payload: 'x' }, 415, 'UNSUPPORTED_MEDIA_TYPE', /expected one of application\/json$/);
+    await expectError({ method: 'POST', url: '/api/match', headers: { 'content-type': 'text/plain' }, payload: 'career advice' }, 415, 'UNSUPPORTED_MEDIA_TYPE');
     await expectError({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'text/xml' }, payload: 'x' }, 415, 'UNSUPPORTED_MEDIA_TYPE', /text\/csv, application\/x-ndjson/);
   });
 

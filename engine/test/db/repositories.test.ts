@@ -1,10 +1,11 @@
 import { Migrator, sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import type { StoredEmbedding } from '../../src/db/embedding-repository.js';
 import type { ServedMatch } from '../../src/db/request-repository.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
+import { MentorRepository } from '../../src/db/mentor-repository.js';
 import { migrationProvider } from '../../src/db/migration-provider.js';
 import { withTransaction } from '../../src/db/transaction.js';
 import { embeddingChecksum, embeddingChecksumInTurns } from '../../src/db/vector-codec.js';
@@ -171,6 +172,30 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('MENTOR_ALREADY_EXISTS');
       expect((await repos.mentors.getByExternalId(mentor(1).externalId))!.name).toBe('Mentor 1');
+    });
+
+    it('reads a mentor for update, and on a server holds a second writer until the transaction ends', async () => {
+      await repos.mentors.create(mentor(1));
+      const id = mentor(1).externalId;
+      expect(await repos.mentors.getForUpdate('nobody')).toBeNull();
+      const events: string[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const first = withTransaction(handle.db, async (trx) => {
+        expect((await new MentorRepository(trx).getForUpdate(id))!.name).toBe('Mentor 1');
+        events.push('locked');
+        await held;
+        events.push('released');
+      });
+      await vi.waitFor(() => expect(events).toEqual(['locked']));
+      // PGlite has one connection: a second statement queues behind the transaction anyway.
+      const second = repos.mentors.update(id, { name: 'After' }).then(() => events.push('updated'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(events).toEqual(['locked']);
+      release();
+      await Promise.all([first, second]);
+      expect(events).toEqual(['locked', 'released', 'updated']);
+      expect((await repos.mentors.getByExternalId(id))!.name).toBe('After');
     });
 
     it('fetches a batch by row id, leaving out unknown ids', async () => {

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddingRepository } from '../../src/db/embedding-repository.js';
+import type { EmbeddingProvider } from '../../src/embedding/embedding-provider.js';
+import { HashingEmbeddingProvider } from '../../src/embedding/hashing-embedding-provider.js';
+import { contentHash } from '../../src/services/mentor-embedding.js';
+import { MentorService } from '../../src/services/mentor-service.js';
+import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
+
+/** As slow as the real model is per mentor, so that concurrent writes overlap while one is being embedded. */
+class SlowEmbeddingProvider implements EmbeddingProvider {
+  private readonly inner = new HashingEmbeddingProvider(64);
+  readonly id = this.inner.id;
+  readonly dimensions = this.inner.dimensions;
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    return this.inner.embed(texts);
+  }
+}
+
+let harness: TestApp;
+const embedder = new SlowEmbeddingProvider();
+
+beforeAll(async () => {
+  harness = await startTestApp({ embedder });
+});
+afterAll(() => harness?.close());
+
+const patch = (id: string, body: object) => harness.app.inject({ method: 'PATCH', url: `/api/mentors/${id}`, payload: body });
+const get = (id: string) => harness.app.inject({ method: 'GET', url: `/api/mentors/${id}` });
+
+/** The stored embedding must be the one of the mentor as stored, or matching reads text the mentor no longer has. */
+async function expectEmbeddingOf(id: string): Promise<void> {
+  const { rowId: _r, createdAt: _c, updatedAt: _u, ...stored } = (await harness.app.engine().mentors.get(id));
+  const hashes = await new EmbeddingRepository(harness.app.engine().database.db).getHashes(embedder.id, [(await harness.app.engine().mentors.get(id)).rowId]);
+  expect([...hashes.values()]).toEqual([contentHash(embedder.id, stored)]);
+}
+
+describe('concurrent writes to one mentor', () => {
+  it('keeps every one of four PATCHes sent at once, with the embedding of the final text', async () => {
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('p1') })).statusCode).toBe(201);
+    const answers = await Promise.all([
+      patch('p1', { name: 'Renamed' }),
+      patch('p1', { skills: ['negotiation'] }),
+      patch('p1', { bio: 'I now coach founders on fundraising and board meetings.' }),
+      patch('p1', { capacityPerMonth: 7 }),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200]);
+    expect((await get('p1')).json()).toMatchObject({
+      name: 'Renamed',
+      skills: ['negotiation'],
+      bio: 'I now coach founders on fundraising and board meetings.',
+      capacityPerMonth: 7,
+    });
+    await expectEmbeddingOf('p1');
+  });
+
+  it('does not bring back a mentor deleted while a PATCH was being embedded', async () => {
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('d1') })).statusCode).toBe(201);
+    const patching = patch('d1', { bio: 'A new bio that takes a while to embed.' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const deleted = await harness.app.inject({ method: 'DELETE', url: '/api/mentors/d1' });
+    expect(deleted.statusCode).toBe(204);
+    expect([200, 404]).toContain((await patching).statusCode);
+    expect((await get('d1')).statusCode).toBe(404);
+    expect((await patch('d1', { name: 'Too late' })).statusCode).toBe(404);
+  });
+
+  it('merges a change again when another engine changed the mentor while it was embedded', async () => {
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('e1') })).statusCode).toBe(201);
+    const engine = harness.app.engine();
+    // A second service over the same database stands in for another engine: it does not share this one's queue.
+    const other = new MentorService(engine.database.db, embedder, engine.search);
+    await Promise.all([engine.mentors.update('e1', { headline: 'Changed here' }), other.update('e1', { bio: 'Changed by the other engine while this one embedded.' })]);
+    expect(await engine.mentors.get('e1')).toMatchObject({ headline: 'Changed here', bio: 'Changed by the other engine while this one embedded.' });
+    await expectEmbeddingOf('e1');
+  });
+});
