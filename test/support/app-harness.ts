@@ -25,6 +25,21 @@ export class CountingEmbeddingProvider implements EmbeddingProvider {
   }
 }
 
+/**
+ * The hashing embedder paced like the real model (tens of milliseconds per call, yielding the event loop),
+ * so that concurrent work overlaps an embedding as it does in production.
+ */
+export class ModelPacedEmbedder implements EmbeddingProvider {
+  private readonly inner = new HashingEmbeddingProvider(64);
+  readonly id = this.inner.id;
+  readonly dimensions = this.inner.dimensions;
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    return this.inner.embed(texts);
+  }
+}
+
 export function makeTempDir(prefix = 'mm-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -1,24 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddingRepository } from '../../src/db/embedding-repository.js';
-import type { EmbeddingProvider } from '../../src/embedding/embedding-provider.js';
-import { HashingEmbeddingProvider } from '../../src/embedding/hashing-embedding-provider.js';
 import { contentHash } from '../../src/services/mentor-embedding.js';
 import { MentorService } from '../../src/services/mentor-service.js';
-import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
-
-/** As slow as the real model is per mentor, so that concurrent writes overlap while one is being embedded. */
-class SlowEmbeddingProvider implements EmbeddingProvider {
-  private readonly inner = new HashingEmbeddingProvider(64);
-  readonly id = this.inner.id;
-  readonly dimensions = this.inner.dimensions;
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    return this.inner.embed(texts);
-  }
-}
+import { mentor, ModelPacedEmbedder, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
 
 let harness: TestApp;
-const embedder = new SlowEmbeddingProvider();
+// As slow as the real model, so that concurrent writes overlap while one is being embedded.
+const embedder = new ModelPacedEmbedder();
 
 beforeAll(async () => {
   harness = await startTestApp({ embedder });
