@@ -12,6 +12,7 @@ export const errorRegistry = {
   URL_INVALID: { status: 400, message: 'The URL {url} is not valid: {detail}' },
   MENTOR_NOT_FOUND: { status: 404, message: 'No mentor with id {id}' },
   MENTOR_ALREADY_EXISTS: { status: 409, message: 'A mentor with id {id} already exists' },
+  MENTOR_INACTIVE: { status: 409, message: 'Mentor {id} is not taking session requests at the moment (inactive)' },
   MENTOR_CHANGED: { status: 409, message: 'Mentor {id} kept changing while this change was written; read it again and retry' },
   IMPORT_EMPTY: { status: 400, message: 'The import file holds no rows' },
   IMPORT_BAD_ENCODING: { status: 400, message: 'The import file is not valid UTF-8 (first bad byte at offset {offset})' },

@@ -154,7 +154,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { mentorId: Type.String({ minLength: 1, maxLength: 128 }), requestId: Type.Optional(Nullable(RowId())), note: Type.Optional(Type.String({ maxLength: 2000 })) },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ id: Type.Integer() }), ...errorResponses(404) },
+        response: { 201: Type.Object({ id: Type.Integer() }), ...errorResponses(404, 409) },
       },
     },
     async (request, reply) => {

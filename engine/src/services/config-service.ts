@@ -68,7 +68,11 @@ export class ConfigService {
     const current = await this.get(version);
     if (current.status !== 'draft') throw new AppError('CONFIG_NOT_DRAFT', { version, status: current.status, action: 'edited' });
     const config = this.validate({ weights: patch.weights ?? current.weights, rules: patch.rules ?? current.rules });
-    const change: WeightConfigPatch = { weights: config.weights, rules: { ...config.rules } };
+    // Only what the patch names is written: two edits at once, one of the weights and one of the rules, both
+    // land, and the history says what each changed.
+    const change: WeightConfigPatch = {};
+    if (patch.weights !== undefined) change.weights = config.weights;
+    if (patch.rules !== undefined) change.rules = { ...config.rules };
     if (patch.name !== undefined) change.name = patch.name;
     if (patch.note !== undefined) change.note = patch.note;
     return this.repo.updateDraft(version, change, actor);

@@ -255,6 +255,8 @@ export class MatchService {
   async requestSession(mentorExternalId: string, requestId: number | null, note: string | null): Promise<number> {
     const mentor = this.search.mentorByExternalId(mentorExternalId);
     if (!mentor) throw new AppError('MENTOR_NOT_FOUND', { id: mentorExternalId });
+    // A card shown before the mentor was deactivated can still be clicked.
+    if (!mentor.active) throw new AppError('MENTOR_INACTIVE', { id: mentorExternalId });
     const id = await this.requests.recordSessionRequest(requestId, mentor.rowId, note);
     this.exposure.recordSession(mentor.rowId);
     return id;

@@ -190,6 +190,27 @@ describe('configurations', () => {
     expect(list.filter((c) => c.status === 'active').map((c) => c.version)).toEqual([rolledVersion]);
   });
 
+  it('edits of a draft write only what they name: two at once both land, and the history says what each changed', async () => {
+    const created = await app.inject({ method: 'POST', url: '/api/configs', payload: { name: 'edited twice', weights: { semantic: 1 }, actor: 'tester' } });
+    const version = created.json().version;
+    const [weights, rules] = await Promise.all([
+      app.inject({ method: 'PATCH', url: `/api/configs/${version}`, payload: { weights: { semantic: 1, lexical: 0.5 }, actor: 'a' } }),
+      app.inject({ method: 'PATCH', url: `/api/configs/${version}`, payload: { rules: { fairnessTolerance: 3 }, actor: 'b' } }),
+    ]);
+    expect([weights.statusCode, rules.statusCode]).toEqual([200, 200]);
+    await app.inject({ method: 'PATCH', url: `/api/configs/${version}`, payload: { name: 'renamed', actor: 'c' } });
+    const stored = (await app.inject({ method: 'GET', url: `/api/configs/${version}` })).json();
+    expect(stored).toMatchObject({ name: 'renamed', weights: { semantic: 1, lexical: 0.5 }, rules: { fairnessTolerance: 3 } });
+    const listed = (await app.inject({ method: 'GET', url: '/api/configs' })).json() as Array<{ version: number; events: Array<{ action: string; actor: string; detail: { changed: string[] } }> }>;
+    const edits = listed.find((c) => c.version === version)!.events.filter((e) => e.action === 'edited');
+    // The two concurrent edits may land in either order.
+    expect(edits.map((e) => [e.actor, e.detail.changed]).sort()).toEqual([
+      ['a', ['weights']],
+      ['b', ['rules']],
+      ['c', ['name']],
+    ]);
+  });
+
   it('preview answers both rankings and their diff, and records nothing', async () => {
     const recentBefore = (await app.inject({ method: 'GET', url: '/api/requests/recent?limit=100' })).json().length;
     const res = await app.inject({ method: 'POST', url: '/api/match/preview', payload: { text: salary, k: 5, draft: { weights: { fairness: 1 } } } });

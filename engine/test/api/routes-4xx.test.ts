@@ -380,6 +380,11 @@ describe('input the database could not store', () => {
     await expectError({ method: 'GET', url: '/api/mentors?offset=1e300' }, 400, 'VALIDATION_FAILED', /offset/);
   });
 
+  it('a session request for an inactive mentor is MENTOR_INACTIVE', async () => {
+    expect((await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('resting', { active: false }) })).statusCode).toBe(201);
+    await expectError({ method: 'POST', url: '/api/session-requests', payload: { mentorId: 'resting' } }, 409, 'MENTOR_INACTIVE', /not taking session requests/);
+  });
+
   it('a session request for a mentee request that does not exist is REQUEST_NOT_FOUND', async () => {
     await expectError({ method: 'POST', url: '/api/session-requests', payload: { mentorId: 'm1', requestId: 99999 } }, 404, 'REQUEST_NOT_FOUND', /99999/);
   });
