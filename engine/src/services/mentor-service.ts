@@ -62,8 +62,7 @@ export class MentorService {
    * embedded outside the transaction (slow), so the transaction checks, with the row locked, that the
    * mentor is still the one the change was merged onto: if another write changed it meanwhile (another
    * engine on the same server), the change is merged again onto that; if it was deleted, this is a 404 and
-   * nothing is written. Before, two PATCHes at once kept only one of them, and a PATCH racing a DELETE
-   * brought the mentor back.
+   * nothing is written (an upsert would bring it back).
    */
   async update(externalId: string, rawPatch: unknown): Promise<Mentor> {
     const patch = validated(rawPatch, true);
@@ -91,8 +90,9 @@ export class MentorService {
 
   /** Runs writes to one mentor one after another within this engine, so they do not merge onto stale copies. */
   private serially<T>(externalId: string, write: () => Promise<T>): Promise<T> {
+    // The queue holds settled promises only, so the next write starts whether the previous one failed or not.
     const before = this.writes.get(externalId) ?? Promise.resolve();
-    const result = before.then(write, write);
+    const result = before.then(write);
     const settled = result.then(
       () => undefined,
       () => undefined,
