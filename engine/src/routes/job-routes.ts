@@ -13,7 +13,8 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('Job'), ...errorResponses(404) },
       },
     },
-    async (request) => app.engine().jobs.get(request.params.id),
+    // UUIDs are case-insensitive; jobs are created with lower-case ids.
+    async (request) => app.engine().jobs.get(request.params.id.toLowerCase()),
   );
 };
 

@@ -150,6 +150,14 @@ describe('unknown ids', () => {
     await expectError({ method: 'GET', url: '/api/configs/latest' }, 400, 'VALIDATION_FAILED', /version must be integer/);
   });
 
+  it('jobs: a job id in capitals is the same job (UUIDs are case-insensitive)', async () => {
+    const started = await app.inject({ method: 'POST', url: '/api/jobs/import', headers: { 'content-type': 'application/x-ndjson' }, payload: JSON.stringify(mentor('job-case-1')) });
+    const { jobId } = started.json();
+    const upper = await app.inject({ method: 'GET', url: `/api/jobs/${jobId.toUpperCase()}` });
+    expect(upper.statusCode, upper.body).toBe(200);
+    expect(upper.json().id).toBe(jobId);
+  });
+
   it('jobs: an unknown uuid is JOB_NOT_FOUND, a non-uuid is a 400', async () => {
     await expectError({ method: 'GET', url: '/api/jobs/00000000-0000-4000-8000-000000000000' }, 404, 'JOB_NOT_FOUND', /00000000/);
     await expectError({ method: 'GET', url: '/api/jobs/42' }, 400, 'VALIDATION_FAILED', /uuid/);
