@@ -145,15 +145,31 @@ export class MentorService {
       if (opts.failIfExists && results.some((r) => r.status !== 'created')) {
         throw new AppError('MENTOR_ALREADY_EXISTS', { id: results.find((r) => r.status !== 'created')!.externalId });
       }
+      const fresh = new Map(freshById);
+      const embeddingRepository = new EmbeddingRepository(trx);
+      // A row prepared as "already embedded" may have been changed by another write since (a PATCH while an import
+      // re-imports the same text): its stored embedding is then of other text. Rare, so it is embedded here, with
+      // the rows this statement wrote locked, rather than failing the batch.
+      const kept = results.filter((r) => !fresh.has(r.externalId));
+      if (kept.length > 0) {
+        const byId = new Map(inputs.map((m) => [m.externalId, m]));
+        const stored = await embeddingRepository.getHashes(modelId, kept.map((r) => r.rowId));
+        const stale = kept.map((r) => byId.get(r.externalId)!).filter((m, i) => stored.get(kept[i]!.rowId) !== contentHash(modelId, m));
+        if (stale.length > 0) {
+          const vectors = await embedMentors(this.embedder, stale.map((input) => ({ rowId: 0, input })));
+          stale.forEach((m, i) => fresh.set(m.externalId, vectors[i]!));
+        }
+      }
       const embeddings = results.flatMap((r) => {
-        const e = freshById.get(r.externalId);
+        const e = fresh.get(r.externalId);
         return e ? [{ ...e, mentorId: r.rowId }] : [];
       });
-      await new EmbeddingRepository(trx).upsertMany(modelId, embeddings);
+      await embeddingRepository.upsertMany(modelId, embeddings);
       return { results, embeddings };
     });
 
-    const changed = results.filter((r) => r.status !== 'unchanged').map((r) => r.rowId);
+    const reembedded = new Set(embeddings.map((e) => e.mentorId));
+    const changed = results.filter((r) => r.status !== 'unchanged' || reembedded.has(r.rowId)).map((r) => r.rowId);
     if (changed.length > 0) {
       const mentors = await this.mentors.getByRowIds(changed);
       this.search.apply([...mentors.values()], embeddings);

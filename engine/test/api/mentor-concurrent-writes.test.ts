@@ -53,6 +53,31 @@ describe('concurrent writes to one mentor', () => {
     expect((await patch('d1', { name: 'Too late' })).statusCode).toBe(404);
   });
 
+  it('an import prepared before a PATCH does not keep the embedding of the PATCHed text when it writes the old text back', async () => {
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('i1') })).statusCode).toBe(201);
+    const service = harness.app.engine().mentors;
+    const { rowId: _r, createdAt: _c, updatedAt: _u, ...asStored } = await service.get('i1');
+    // The import's batch is read as "already embedded" (same text as stored) ...
+    const prepared = await service.prepareBatch([asStored]);
+    expect(prepared.freshById.size).toBe(0);
+    // ... then a PATCH changes the bio, then the import writes its (old) text back.
+    await service.update('i1', { bio: 'A bio written between the import reading and writing its batch.' });
+    await service.commitBatch(prepared);
+    expect((await service.get('i1')).bio).toBe(asStored.bio);
+    await expectEmbeddingOf('i1');
+  });
+
+  it('does not bring back a mentor another engine deleted while a PATCH was being embedded', async () => {
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('d2') })).statusCode).toBe(201);
+    const engine = harness.app.engine();
+    const other = new MentorService(engine.database.db, embedder, engine.search);
+    const patching = engine.mentors.update('d2', { bio: 'A new bio that takes a while to embed.' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await other.delete('d2');
+    await expect(patching).rejects.toMatchObject({ code: 'MENTOR_NOT_FOUND' });
+    expect((await get('d2')).statusCode).toBe(404);
+  });
+
   it('merges a change again when another engine changed the mentor while it was embedded', async () => {
     expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('e1') })).statusCode).toBe(201);
     const engine = harness.app.engine();
