@@ -2,8 +2,10 @@ import type { MentorInput } from './mentor.js';
 import { describeUnstorable, unstorableText } from '../shared/unstorable-text.js';
 
 export const MENTOR_LIMITS = {
-  // "export" would be unreachable: GET /api/mentors/export is the export of all mentors.
-  id: /^(?!export$)[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/,
+  id: /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/,
+  // A new mentor may not be called "export": GET /api/mentors/export is the export of all mentors. Only new ids
+  // are checked, so a mentor stored under that id before can still be edited and deleted.
+  newId: /^(?!export$)[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/,
   nameMax: 200,
   headlineMax: 300,
   bioMax: 10_000,
@@ -88,7 +90,7 @@ export function parseMentorInput(raw: unknown, partial = false): MentorParseResu
   // A file may carry an empty id column beside externalId: the first id given counts.
   const id = [r.id, r.externalId, r.external_id].find((v) => v !== undefined && v !== null && v !== '');
   if (!partial || id !== undefined) {
-    if (typeof id !== 'string' || !MENTOR_LIMITS.id.test(id)) {
+    if (typeof id !== 'string' || !(partial ? MENTOR_LIMITS.id : MENTOR_LIMITS.newId).test(id)) {
       errors.push('id must be 1-128 characters of letters, digits and . _ : @ -, starting with a letter or digit, and not "export"');
     } else out.externalId = id;
   }

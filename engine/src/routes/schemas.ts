@@ -80,7 +80,7 @@ const mentorFields = {
 
 export const MentorCreate = Type.Object(
   {
-    id,
+    id: Type.String({ pattern: MENTOR_LIMITS.newId.source, description: 'Stable external id; not "export"' }),
     name: mentorFields.name,
     headline: Type.Optional(mentorFields.headline),
     bio: mentorFields.bio,

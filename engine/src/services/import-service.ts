@@ -40,9 +40,8 @@ const BATCH_SIZE = 64;
 // A file of nothing but bad rows should not produce a multi-megabyte response.
 const MAX_REPORTED_ERRORS = 1000;
 
-function toChunks(body: Readable | Uint8Array | string): AsyncIterable<Uint8Array> {
-  if (body instanceof Readable) return body;
-  return Readable.from([typeof body === 'string' ? Buffer.from(body) : body]);
+function toChunks(body: Readable | Uint8Array): AsyncIterable<Uint8Array> {
+  return body instanceof Readable ? body : Readable.from([body]);
 }
 
 /** Decodes strictly as UTF-8: a file in another encoding is refused before it can write garbled names. */
@@ -191,8 +190,11 @@ export class ImportService {
 
   /** Reads and parses the whole body: a stream, bytes, text, or an already parsed JSON value. */
   async readRows(body: unknown, format: ImportFormat): Promise<ImportRows> {
+    if (body === undefined) throw new AppError('IMPORT_EMPTY');
+    // The import routes hand text files over as streams: a string is a JSON body that was a JSON string.
+    if (typeof body === 'string') throw new AppError('IMPORT_BAD_FORMAT', { format: 'JSON', detail: 'expected an array of mentors or { "mentors": [...] }, got a string' });
     const source =
-      body instanceof Readable || body instanceof Uint8Array || typeof body === 'string'
+      body instanceof Readable || body instanceof Uint8Array
         ? (format === 'csv' ? csvRows : format === 'json' ? jsonArray : jsonLines)(decodeUtf8(toChunks(body), this.bodyLimit))
         : arrayRows(body);
     const rows: RawRow[] = [];

@@ -16,8 +16,9 @@ const RETRY_MS = 1_000;
  * into the next statement (group commit), so under load many share one statement; on PGlite, which runs on
  * this thread, a statement costs about 1.5 ms however few rows it has. Waiting to fill fixed batches was
  * cheaper on average but stalled the request that triggered a 32-row write for about 23 ms.
- * Everything that reads requests back goes through here and writes the queue first; shutdown writes it too,
- * so only a crash can lose requests, those of the last write or so.
+ * Everything that reads requests back goes through here and writes the queue first; shutdown writes it too.
+ * So a crash can lose the requests of the last write or so; otherwise requests are lost only when the database
+ * refuses one for its data (dropped alone, logged) or fails for so long that MAX_QUEUED are waiting.
  */
 export class RequestLog {
   private readonly ids: number[] = [];

@@ -466,6 +466,21 @@ describe('imports read the whole file before writing', () => {
     );
   });
 
+  it('an import without a body is IMPORT_EMPTY, and a JSON string is not read as a file', async () => {
+    await expectError({ method: 'POST', url: '/api/mentors/import' }, 400, 'IMPORT_EMPTY');
+    await expectError({ method: 'POST', url: '/api/mentors/import', headers: json, payload: JSON.stringify(JSON.stringify([mentor('str-1')])) }, 400, 'IMPORT_BAD_FORMAT', /got a string/);
+    expect((await app.inject({ method: 'GET', url: '/api/mentors/str-1' })).statusCode).toBe(404);
+  });
+
+  it('a mentor stored as "export" before the id was reserved can still be edited and deleted', async () => {
+    // Written below the API, as a mentor created before the reservation was.
+    const legacy = { externalId: 'export', name: 'Legacy', headline: '', bio: 'Stored before the id was reserved.', skills: [], languages: ['en'], timezone: 'UTC', location: null, yearsExperience: 3, capacityPerMonth: 2, active: true };
+    const stored = await app.engine().mentors.upsertBatch([legacy]);
+    expect(stored).toEqual([{ externalId: 'export', status: 'created' }]);
+    expect((await app.inject({ method: 'PATCH', url: '/api/mentors/export', payload: { name: 'Still here' } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'DELETE', url: '/api/mentors/export' })).statusCode).toBe(204);
+  });
+
   it('a JSON body that is not a list of mentors is IMPORT_BAD_FORMAT', async () => {
     await expectError({ method: 'POST', url: '/api/mentors/import', headers: json, payload: 'null' }, 400, 'IMPORT_BAD_FORMAT', /array of mentors/);
   });

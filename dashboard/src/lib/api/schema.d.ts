@@ -1431,7 +1431,7 @@ export interface paths {
                         bio: string;
                         capacityPerMonth?: number;
                         headline?: string;
-                        /** @description Stable external id */
+                        /** @description Stable external id; not "export" */
                         id: string;
                         languages?: string[];
                         location?: string | null;
@@ -2346,7 +2346,7 @@ export interface components {
             bio: string;
             capacityPerMonth?: number;
             headline?: string;
-            /** @description Stable external id */
+            /** @description Stable external id; not "export" */
             id: string;
             languages?: string[];
             location?: string | null;
