@@ -85,6 +85,16 @@ describe('coordinator and mentee flows against the real engine', () => {
     expect(top).toBeGreaterThanOrEqual(0);
     expect(top).toBeLessThan(700);
 
+    // Activated again on the row while the form is open: saving the form's own edit must not undo it.
+    await row.getByTestId('toggle-active').click();
+    await expect.poll(async () => (await api<{ active: boolean }>(engine, 'GET', `/api/mentors/${id}`)).active).toBe(true);
+    await form.getByTestId('mentor-form-headline').fill('Edited while the row was changed');
+    await form.getByTestId('mentor-form-submit').click();
+    await form.waitFor({ state: 'detached' });
+    expect(await api<{ active: boolean; headline: string }>(engine, 'GET', `/api/mentors/${id}`)).toMatchObject({ active: true, headline: 'Edited while the row was changed' });
+
+    await row.getByTestId('edit-mentor').click();
+    await form.waitFor();
     await form.getByTestId('mentor-delete').click();
     await form.getByTestId('mentor-delete-confirm').click();
     await form.waitFor({ state: 'detached' });
