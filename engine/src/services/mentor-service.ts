@@ -120,11 +120,7 @@ export class MentorService {
     await this.search.whenReady();
     const modelId = this.embedder.id;
     const existing = await this.mentors.getRowIdsByExternalIds(inputs.map((m) => m.externalId));
-    const hashes = await new EmbeddingRepository(this.db).getHashes(modelId, [...existing.values()]);
-    const needsEmbedding = inputs.filter((m) => {
-      const rowId = existing.get(m.externalId);
-      return rowId === undefined || hashes.get(rowId) !== contentHash(modelId, m);
-    });
+    const needsEmbedding = await withoutCurrentEmbedding(new EmbeddingRepository(this.db), modelId, inputs, existing);
     // Embedding happens before the transaction: it is slow and must not hold the connection.
     const fresh = await embedMentors(this.embedder, needsEmbedding.map((input) => ({ rowId: 0, input })));
     return { modelId, inputs, freshById: new Map(needsEmbedding.map((m, i) => [m.externalId, fresh[i]!])) };
@@ -150,11 +146,10 @@ export class MentorService {
       // A row prepared as "already embedded" may have been changed by another write since (a PATCH while an import
       // re-imports the same text): its stored embedding is then of other text. Rare, so it is embedded here, with
       // the rows this statement wrote locked, rather than failing the batch.
-      const kept = results.filter((r) => !fresh.has(r.externalId));
+      const kept = inputs.filter((m) => !fresh.has(m.externalId));
       if (kept.length > 0) {
-        const byId = new Map(inputs.map((m) => [m.externalId, m]));
-        const stored = await embeddingRepository.getHashes(modelId, kept.map((r) => r.rowId));
-        const stale = kept.map((r) => byId.get(r.externalId)!).filter((m, i) => stored.get(kept[i]!.rowId) !== contentHash(modelId, m));
+        const rowIds = new Map(results.map((r) => [r.externalId, r.rowId]));
+        const stale = await withoutCurrentEmbedding(embeddingRepository, modelId, kept, rowIds);
         if (stale.length > 0) {
           const vectors = await embedMentors(this.embedder, stale.map((input) => ({ rowId: 0, input })));
           stale.forEach((m, i) => fresh.set(m.externalId, vectors[i]!));
@@ -179,13 +174,27 @@ export class MentorService {
 
   async *exportJsonLines(): AsyncGenerator<string> {
     for await (const m of this.mentors.streamAll(1000)) {
-      const { rowId: _r, createdAt: _c, updatedAt: _u, externalId, ...rest } = m;
+      const { externalId, ...rest } = fieldsOf(m);
       yield `${JSON.stringify({ id: externalId, ...rest })}\n`;
     }
   }
 }
 
 const MAX_UPDATE_ATTEMPTS = 5;
+
+/** The inputs with no stored embedding of their current text (by content hash): new mentors and changed ones. */
+async function withoutCurrentEmbedding(
+  embeddings: EmbeddingRepository,
+  modelId: string,
+  inputs: readonly MentorInput[],
+  rowIds: ReadonlyMap<string, number>,
+): Promise<MentorInput[]> {
+  const hashes = await embeddings.getHashes(modelId, inputs.flatMap((m) => rowIds.get(m.externalId) ?? []));
+  return inputs.filter((m) => {
+    const rowId = rowIds.get(m.externalId);
+    return rowId === undefined || hashes.get(rowId) !== contentHash(modelId, m);
+  });
+}
 
 /** The mentor changed between the read a change was merged onto and the write: merge again. */
 class MentorChanged extends Error {

@@ -18,8 +18,8 @@ const get = (id: string) => harness.app.inject({ method: 'GET', url: `/api/mento
 
 /** The stored embedding must be the one of the mentor as stored, or matching reads text the mentor no longer has. */
 async function expectEmbeddingOf(id: string): Promise<void> {
-  const { rowId: _r, createdAt: _c, updatedAt: _u, ...stored } = (await harness.app.engine().mentors.get(id));
-  const hashes = await new EmbeddingRepository(harness.app.engine().database.db).getHashes(embedder.id, [(await harness.app.engine().mentors.get(id)).rowId]);
+  const { rowId, createdAt: _c, updatedAt: _u, ...stored } = await harness.app.engine().mentors.get(id);
+  const hashes = await new EmbeddingRepository(harness.app.engine().database.db).getHashes(embedder.id, [rowId]);
   expect([...hashes.values()]).toEqual([contentHash(embedder.id, stored)]);
 }
 
