@@ -22,7 +22,6 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../engine/src/config.js';
 import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
 import { passageSimilarities } from '../engine/src/services/match-service.js';
-import { RequestRepository } from '../engine/src/db/request-repository.js';
 import { ExposureTracker } from '../engine/src/services/exposure-tracker.js';
 import { appConfig, bulkInsert, started } from './bench/app-bench.js';
 import { CACHE_DIR, loadBenchData } from './bench/bench-data.js';
@@ -140,7 +139,7 @@ if (app && (phase === 'all' || phase === 'match')) {
     add('match: total (no embed)', r.timings.totalMs - r.timings.embedMs);
   }
   // What one exposure refresh costs: the aggregate over every match recorded in the window (so far, this run's).
-  const requests = new RequestRepository(engine.database.db);
+  const requests = engine.repositories.requests;
   const windowDays = (await engine.configs.getActive()).rules.exposureWindowDays;
   for (let i = 0; i < 20; i++) {
     const t = performance.now();

@@ -7,9 +7,7 @@ import autocannon from 'autocannon';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../engine/src/app.js';
 import { loadConfig } from '../../engine/src/config.js';
-import { EmbeddingRepository, type StoredEmbedding } from '../../engine/src/db/embedding-repository.js';
-import { MentorRepository } from '../../engine/src/db/mentor-repository.js';
-import { withTransaction } from '../../engine/src/db/transaction.js';
+import type { StoredEmbedding } from '../../engine/src/db/embedding-repository.js';
 import type { MentorInput } from '../../engine/src/domain/mentor.js';
 import type { EmbeddingProvider } from '../../engine/src/embedding/embedding-provider.js';
 import { mentorEmbeddingTexts } from '../../engine/src/services/mentor-embedding.js';
@@ -88,9 +86,9 @@ export async function bulkInsert(app: FastifyInstance, mentors: readonly MentorI
   for (let i = 0; i < mentors.length; i += chunk) {
     const inputs = mentors.slice(i, i + chunk);
     const embeddingOf = new Map(inputs.map((m, j) => [m.externalId, embeddings[i + j]!]));
-    await withTransaction(app.engine().database.db, async (trx) => {
-      const results = await new MentorRepository(trx).upsertMany(inputs);
-      await new EmbeddingRepository(trx).upsertMany(
+    await app.engine().repositories.transaction(async (trx) => {
+      const results = await trx.mentors.upsertMany(inputs);
+      await trx.embeddings.upsertMany(
         modelId,
         results.map((r) => ({ ...embeddingOf.get(r.externalId)!, mentorId: r.rowId })),
       );

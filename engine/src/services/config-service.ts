@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
-import type { Database } from '../db/schema.js';
-import { WeightConfigRepository, type WeightConfig as StoredConfig, type WeightConfigPatch } from '../db/weight-config-repository.js';
+import type { WeightConfigRepository, WeightConfig as StoredConfig, WeightConfigPatch } from '../db/weight-config-repository.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS, validateWeightConfig, type WeightConfig } from '../matching/weights.js';
 
 export interface ActiveConfig extends WeightConfig {
@@ -11,12 +9,9 @@ export interface ActiveConfig extends WeightConfig {
 
 /** Validates every configuration before it is stored, and serves the active one to the matcher. */
 export class ConfigService {
-  private readonly repo: WeightConfigRepository;
   private active: ActiveConfig | null = null;
 
-  constructor(db: Kysely<Database>) {
-    this.repo = new WeightConfigRepository(db);
-  }
+  constructor(private readonly repo: WeightConfigRepository) {}
 
   /** A fresh database gets the built-in defaults as version 1, so served matches always name a version. */
   async ensureActive(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
-import { MentorRepository } from '../db/mentor-repository.js';
+import { createRepositories, type Repositories } from '../db/repositories.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import { createEmbeddingProvider } from '../embedding/create-embedding-provider.js';
 import { SearchIndex } from './search-index.js';
@@ -24,6 +24,7 @@ export interface EngineStatus {
 export interface Engine {
   readonly config: Readonly<AppConfig>;
   readonly database: DatabaseHandle;
+  readonly repositories: Repositories;
   readonly embedder: EmbeddingProvider;
   readonly search: SearchIndex;
   readonly mentors: MentorService;
@@ -51,16 +52,17 @@ export interface EngineOptions {
 export async function createEngine(config: Readonly<AppConfig>, opts: EngineOptions): Promise<Engine> {
   const embedder = opts.embedder ?? (await createEmbeddingProvider(config));
   const database = await openDatabase(config);
-  const search = new SearchIndex(database.db, embedder, config, opts.log);
-  const mentors = new MentorService(database.db, embedder, search);
+  const repositories = createRepositories(database.db);
+  const search = new SearchIndex(repositories, embedder, config, opts.log);
+  const mentors = new MentorService(repositories, embedder, search);
   const jobs = new JobService();
-  const configs = new ConfigService(database.db);
+  const configs = new ConfigService(repositories.weightConfigs);
   await configs.ensureActive();
   // PGlite has one writer, this process, whose shows are counted in memory as they happen: a refresh there
   // only lets old shows leave the window, and costs the event loop the whole aggregate. Engines sharing a
   // PostgreSQL server refresh often to see each other's shows.
   const exposureRefreshMs = database.kind === 'pglite' ? 15 * 60_000 : 60_000;
-  const matcher = new MatchService(database.db, embedder, search, configs, { log: opts.log, exposureRefreshMs });
+  const matcher = new MatchService(repositories.requests, embedder, search, configs, { log: opts.log, exposureRefreshMs });
   const evaluation = new EvaluationService(config, embedder, configs, jobs, opts.generators);
   const loading = search.load(opts.onIndexProgress).then(
     () => matcher.warm().catch((err: unknown) => opts.log.warn({ err }, 'the warm-up question failed; the first question will read what it would have')),
@@ -70,6 +72,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   return {
     config,
     database,
+    repositories,
     embedder,
     search,
     mentors,
@@ -79,7 +82,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     matcher,
     evaluation,
     async status() {
-      const counts = await new MentorRepository(database.db).counts();
+      const counts = await repositories.mentors.counts();
       const index = search.status();
       return {
         ready: index.state === 'ready',

@@ -1,10 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Mentor } from '../domain/mentor.js';
 import { isValidTimezone } from '../domain/mentor-validation.js';
-import type { Database } from '../db/schema.js';
-import { RequestRepository } from '../db/request-repository.js';
+import type { RequestRepository } from '../db/request-repository.js';
 import { RequestLog } from './request-log.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import { mergeCandidates } from '../matching/candidates.js';
@@ -71,13 +69,13 @@ export class MatchService {
   readonly exposure: ExposureTracker;
 
   constructor(
-    db: Kysely<Database>,
+    requests: RequestRepository,
     private readonly embedder: EmbeddingProvider,
     private readonly search: SearchIndex,
     private readonly configs: ConfigService,
     opts: { log: Pick<FastifyBaseLogger, 'warn' | 'error'>; exposureRefreshMs: number },
   ) {
-    this.requests = new RequestLog(new RequestRepository(db), opts.log);
+    this.requests = new RequestLog(requests, opts.log);
     this.exposure = new ExposureTracker(this.requests, opts.log, opts.exposureRefreshMs);
   }
 

@@ -1,12 +1,10 @@
-import type { Kysely } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Mentor, MentorInput } from '../domain/mentor.js';
 import { parseMentorInput } from '../domain/mentor-validation.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
-import type { Database } from '../db/schema.js';
-import { withTransaction } from '../db/transaction.js';
-import { MentorRepository, type MentorListQuery, type UpsertStatus } from '../db/mentor-repository.js';
-import { EmbeddingRepository, type StoredEmbedding } from '../db/embedding-repository.js';
+import type { MentorListQuery, UpsertStatus } from '../db/mentor-repository.js';
+import type { EmbeddingRepository, StoredEmbedding } from '../db/embedding-repository.js';
+import type { Repositories } from '../db/repositories.js';
 import { contentHash, embedMentors } from './mentor-embedding.js';
 import type { SearchIndex } from './search-index.js';
 
@@ -28,16 +26,16 @@ export interface PreparedBatch {
  * either fully present or absent (the index is rebuilt from the database at start).
  */
 export class MentorService {
-  private readonly mentors: MentorRepository;
+  private readonly mentors: Repositories['mentors'];
   /** The last write queued for each mentor id (see `serially`). */
   private readonly writes = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly repositories: Repositories,
     private readonly embedder: EmbeddingProvider,
     private readonly search: SearchIndex,
   ) {
-    this.mentors = new MentorRepository(db);
+    this.mentors = repositories.mentors;
   }
 
   async get(externalId: string): Promise<Mentor> {
@@ -120,7 +118,7 @@ export class MentorService {
     await this.search.whenReady();
     const modelId = this.embedder.id;
     const existing = await this.mentors.getRowIdsByExternalIds(inputs.map((m) => m.externalId));
-    const needsEmbedding = await withoutCurrentEmbedding(new EmbeddingRepository(this.db), modelId, inputs, existing);
+    const needsEmbedding = await withoutCurrentEmbedding(this.repositories.embeddings, modelId, inputs, existing);
     // Embedding happens before the transaction: it is slow and must not hold the connection.
     const fresh = await embedMentors(this.embedder, needsEmbedding.map((input) => ({ rowId: 0, input })));
     return { modelId, inputs, freshById: new Map(needsEmbedding.map((m, i) => [m.externalId, fresh[i]!])) };
@@ -129,8 +127,8 @@ export class MentorService {
   /** The second half of `upsertBatch`: writes a prepared batch in one transaction, then updates the index. */
   async commitBatch(prepared: PreparedBatch, opts: { failIfExists?: boolean; onlyIfUnchanged?: Mentor } = {}): Promise<BatchOutcome[]> {
     const { modelId, inputs, freshById } = prepared;
-    const { results, embeddings } = await withTransaction(this.db, async (trx) => {
-      const repository = new MentorRepository(trx);
+    const { results, embeddings } = await this.repositories.transaction(async (trx) => {
+      const repository = trx.mentors;
       const expected = opts.onlyIfUnchanged;
       if (expected) {
         const now = await repository.getForUpdate(expected.externalId);
@@ -142,7 +140,7 @@ export class MentorService {
         throw new AppError('MENTOR_ALREADY_EXISTS', { id: results.find((r) => r.status !== 'created')!.externalId });
       }
       const fresh = new Map(freshById);
-      const embeddingRepository = new EmbeddingRepository(trx);
+      const embeddingRepository = trx.embeddings;
       // A row prepared as "already embedded" may have been changed by another write since (a PATCH while an import
       // re-imports the same text): its stored embedding is then of other text. Rare, so it is embedded here, with
       // the rows this statement wrote locked, rather than failing the batch.

@@ -1,11 +1,9 @@
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config.js';
 import type { Mentor } from '../domain/mentor.js';
-import type { Database } from '../db/schema.js';
-import { MentorRepository } from '../db/mentor-repository.js';
-import { EmbeddingRepository, type StoredEmbedding } from '../db/embedding-repository.js';
+import type { StoredEmbedding } from '../db/embedding-repository.js';
+import type { Repositories } from '../db/repositories.js';
 import { embeddingChecksumInTurns } from '../db/vector-codec.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import type { ExactVectorIndex } from '../vector-index/exact-vector-index.js';
@@ -77,7 +75,7 @@ export class SearchIndex {
   private readonly snapshotDir: string;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly repositories: Repositories,
     private readonly embedder: EmbeddingProvider,
     private readonly config: Readonly<AppConfig>,
     private readonly log: FastifyBaseLogger,
@@ -128,7 +126,7 @@ export class SearchIndex {
     try {
       await this.embedMissing(report);
       phase('embed missing');
-      const embeddings = new EmbeddingRepository(this.db);
+      const embeddings = this.repositories.embeddings;
       const { checksum, count } = await embeddings.checksum(this.embedder.id);
       phase('checksum');
       this.kind = count < this.config.exactScanBelow ? 'exact' : 'hnsw';
@@ -151,7 +149,7 @@ export class SearchIndex {
       this.vectors = fromSnapshot ?? createVectorIndex(this.kind, this.embedder.dimensions, this.config.hnsw);
 
       const mentorsById = new Map<number, Mentor>();
-      for await (const m of new MentorRepository(this.db).streamAll(2000)) mentorsById.set(m.rowId, m);
+      for await (const m of this.repositories.mentors.streamAll(2000)) mentorsById.set(m.rowId, m);
       phase('read mentors');
       let done = 0;
       /** `vector`, the float mentor vector, goes into a graph that was not loaded with the snapshot. */
@@ -190,11 +188,11 @@ export class SearchIndex {
   }
 
   private async embedMissing(report: (p: JobProgress) => void): Promise<void> {
-    const embeddings = new EmbeddingRepository(this.db);
+    const embeddings = this.repositories.embeddings;
     const missing = await embeddings.missingForModel(this.embedder.id);
     if (missing.length === 0) return;
     this.state = 'rebuilding';
-    const mentors = new MentorRepository(this.db);
+    const mentors = this.repositories.mentors;
     const batch = 64;
     for (let i = 0; i < missing.length; i += batch) {
       const rows = await mentors.getByRowIds(missing.slice(i, i + batch));

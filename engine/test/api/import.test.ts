@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { EmbeddingRepository } from '../../src/db/embedding-repository.js';
 import { bulkMentor, jsonLines, mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
 
 let harness: TestApp;
@@ -200,7 +199,7 @@ describe('10k rows', () => {
     const status = (await app.inject({ method: 'GET', url: '/api/status' })).json();
     expect(status.mentors.total).toBe(before + 10_000);
     expect(status.mentors.indexed).toBe(status.mentors.total);
-    const { count } = await new EmbeddingRepository(app.engine().database.db).checksum(app.engine().embedder.id);
+    const { count } = await app.engine().repositories.embeddings.checksum(app.engine().embedder.id);
     expect(count).toBe(status.mentors.total);
     expect((await get('tenk-9999')).json().name).toBe('Person 9999');
   }, 300_000);

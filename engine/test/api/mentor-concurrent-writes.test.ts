@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddingRepository } from '../../src/db/embedding-repository.js';
 import { contentHash } from '../../src/services/mentor-embedding.js';
 import { MentorService } from '../../src/services/mentor-service.js';
 import { mentor, ModelPacedEmbedder, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
@@ -19,7 +18,7 @@ const get = (id: string) => harness.app.inject({ method: 'GET', url: `/api/mento
 /** The stored embedding must be the one of the mentor as stored, or matching reads text the mentor no longer has. */
 async function expectEmbeddingOf(id: string): Promise<void> {
   const { rowId, createdAt: _c, updatedAt: _u, ...stored } = await harness.app.engine().mentors.get(id);
-  const hashes = await new EmbeddingRepository(harness.app.engine().database.db).getHashes(embedder.id, [rowId]);
+  const hashes = await harness.app.engine().repositories.embeddings.getHashes(embedder.id, [rowId]);
   expect([...hashes.values()]).toEqual([contentHash(embedder.id, stored)]);
 }
 
@@ -70,7 +69,7 @@ describe('concurrent writes to one mentor', () => {
   it('does not bring back a mentor another engine deleted while a PATCH was being embedded', async () => {
     expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('d2') })).statusCode).toBe(201);
     const engine = harness.app.engine();
-    const other = new MentorService(engine.database.db, embedder, engine.search);
+    const other = new MentorService(engine.repositories, embedder, engine.search);
     const patching = engine.mentors.update('d2', { bio: 'A new bio that takes a while to embed.' });
     await new Promise((resolve) => setTimeout(resolve, 10));
     await other.delete('d2');
@@ -82,7 +81,7 @@ describe('concurrent writes to one mentor', () => {
     expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('e1') })).statusCode).toBe(201);
     const engine = harness.app.engine();
     // A second service over the same database stands in for another engine: it does not share this one's queue.
-    const other = new MentorService(engine.database.db, embedder, engine.search);
+    const other = new MentorService(engine.repositories, embedder, engine.search);
     await Promise.all([engine.mentors.update('e1', { headline: 'Changed here' }), other.update('e1', { bio: 'Changed by the other engine while this one embedded.' })]);
     expect(await engine.mentors.get('e1')).toMatchObject({ headline: 'Changed here', bio: 'Changed by the other engine while this one embedded.' });
     await expectEmbeddingOf('e1');

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { EmbeddingRepository } from '../../src/db/embedding-repository.js';
-import { MentorRepository } from '../../src/db/mentor-repository.js';
 import { CountingEmbeddingProvider, mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
 
 let harness: TestApp;
@@ -15,10 +13,10 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 async function storedHash(id: string): Promise<string | undefined> {
-  const db = app.engine().database.db;
-  const m = await new MentorRepository(db).getByExternalId(id);
+  const { mentors, embeddings } = app.engine().repositories;
+  const m = await mentors.getByExternalId(id);
   if (!m) return undefined;
-  return (await new EmbeddingRepository(db).getHashes(embedder.id, [m.rowId])).get(m.rowId);
+  return (await embeddings.getHashes(embedder.id, [m.rowId])).get(m.rowId);
 }
 
 async function matchIds(text: string, extra: Record<string, unknown> = {}): Promise<string[]> {
@@ -136,7 +134,7 @@ describe('delete', () => {
   it('removes the row, its embedding and its place in the index', async () => {
     await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('del-1', { bio: 'Beekeeper and honey exporter for twenty years.' }) });
     expect(await matchIds('beekeeper honey exporter')).toContain('del-1');
-    const rowId = (await new MentorRepository(app.engine().database.db).getByExternalId('del-1'))!.rowId;
+    const rowId = (await app.engine().repositories.mentors.getByExternalId('del-1'))!.rowId;
     const sizeBefore = app.engine().search.status().size;
 
     const res = await app.inject({ method: 'DELETE', url: '/api/mentors/del-1' });
@@ -145,7 +143,7 @@ describe('delete', () => {
     expect((await app.inject({ method: 'GET', url: '/api/mentors/del-1' })).statusCode).toBe(404);
     expect(await matchIds('beekeeper honey exporter')).not.toContain('del-1');
     expect(app.engine().search.status().size).toBe(sizeBefore - 1);
-    expect((await new EmbeddingRepository(app.engine().database.db).getHashes(embedder.id, [rowId])).size).toBe(0);
+    expect((await app.engine().repositories.embeddings.getHashes(embedder.id, [rowId])).size).toBe(0);
     expect((await app.inject({ method: 'DELETE', url: '/api/mentors/del-1' })).statusCode).toBe(404);
 
     const status = (await app.inject({ method: 'GET', url: '/api/status' })).json();
@@ -157,7 +155,7 @@ describe('active capacity', () => {
   it('follows every write: the sum of the active mentors\' monthly capacity, as the database has them', async () => {
     const databaseSum = async () => {
       let total = 0;
-      for await (const m of new MentorRepository(app.engine().database.db).streamAll(500)) if (m.active) total += m.capacityPerMonth;
+      for await (const m of app.engine().repositories.mentors.streamAll(500)) if (m.active) total += m.capacityPerMonth;
       return total;
     };
     const check = async () => expect(app.engine().search.activeCapacity).toBe(await databaseSum());

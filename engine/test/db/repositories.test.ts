@@ -412,8 +412,7 @@ describe.each(backends())('repositories on $name', (backend) => {
   describe('transactions', () => {
     it('leaves nothing behind when a batch fails', async () => {
       await repos.mentors.create(mentor(0));
-      const failure = withTransaction(handle.db, async (trx) => {
-        const inner = createRepositories(trx);
+      const failure = repos.transaction(async (inner) => {
         const written = await inner.mentors.upsertMany([mentor(1), mentor(2), mentor(0, { name: 'Changed' })]);
         await inner.embeddings.upsertMany('model-a', written.map((r) => embedding(r.rowId, 'h')));
         // A repository that opens its own transaction joins this one.
@@ -442,8 +441,8 @@ describe.each(backends())('repositories on $name', (backend) => {
       const batches = Array.from({ length: 5 }, (_, b) => Array.from({ length: 20 }, (_, i) => mentor(b * 100 + i)));
       const outcomes = await Promise.allSettled(
         batches.map((batch, b) =>
-          withTransaction(handle.db, async (trx) => {
-            await createRepositories(trx).mentors.upsertMany(batch);
+          repos.transaction(async (inner) => {
+            await inner.mentors.upsertMany(batch);
             if (b === 2) throw new Error('batch 2 fails');
           }),
         ),
