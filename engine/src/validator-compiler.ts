@@ -1,4 +1,4 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
@@ -19,5 +19,36 @@ export function makeValidatorCompiler(shared: TSchema[]): FastifySchemaCompiler<
   };
   const strict = make(false);
   const coercing = make('array');
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema);
+  return ({ schema, httpPart }) => (httpPart === 'body' ? strict.compile(schema) : decimalOnly(schema, coercing.compile(schema)));
+}
+
+const DECIMAL: Record<'integer' | 'number', RegExp> = {
+  integer: /^[+-]?\d+$/,
+  number: /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/,
+};
+
+/**
+ * Ajv coerces any text JavaScript reads as a number, so "0x10" was version 16 and "1e1" offset 10. Numbers in
+ * a path or query string must be written in decimal; anything else fails as the wrong type.
+ */
+function decimalOnly(schema: TSchema, validate: ValidateFunction): ValidateFunction {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  const numeric = Object.entries(properties).flatMap(([key, s]) => (s.type === 'integer' || s.type === 'number' ? [[key, s.type] as const] : []));
+  if (numeric.length === 0) return validate;
+  const checked = ((data: unknown) => {
+    const values = (data ?? {}) as Record<string, unknown>;
+    const wrong: ErrorObject[] = numeric.flatMap(([key, type]) => {
+      const value = values[key];
+      if (typeof value !== 'string' || DECIMAL[type].test(value)) return [];
+      return [{ instancePath: `/${key}`, schemaPath: `#/properties/${key}/type`, keyword: 'type', params: { type }, message: `must be ${type}` }];
+    });
+    if (wrong.length > 0) {
+      checked.errors = wrong;
+      return false;
+    }
+    const ok = validate(data);
+    checked.errors = validate.errors;
+    return ok;
+  }) as ValidateFunction;
+  return checked;
 }

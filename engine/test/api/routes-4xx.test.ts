@@ -150,6 +150,18 @@ describe('unknown ids', () => {
     await expectError({ method: 'GET', url: '/api/configs/latest' }, 400, 'VALIDATION_FAILED', /version must be integer/);
   });
 
+  it('numbers in a path or query written other than in decimal', async () => {
+    // JavaScript reads these as 1 and 10; they are not how anyone writes a version or an offset.
+    expect((await app.inject({ method: 'GET', url: '/api/configs/1' })).statusCode).toBe(200);
+    await expectError({ method: 'GET', url: '/api/configs/0x1' }, 400, 'VALIDATION_FAILED', /version must be integer/);
+    await expectError({ method: 'GET', url: '/api/configs/1e0' }, 400, 'VALIDATION_FAILED', /version must be integer/);
+    await expectError({ method: 'GET', url: '/api/configs/%201' }, 400, 'VALIDATION_FAILED', /version must be integer/);
+    await expectError({ method: 'GET', url: '/api/mentors?limit=1e1' }, 400, 'VALIDATION_FAILED', /limit must be integer/);
+    const listed = await app.inject({ method: 'GET', url: '/api/mentors?limit=1&offset=0' });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items).toHaveLength(1);
+  });
+
   it('jobs: a job id in capitals is the same job (UUIDs are case-insensitive)', async () => {
     const started = await app.inject({ method: 'POST', url: '/api/jobs/import', headers: { 'content-type': 'application/x-ndjson' }, payload: JSON.stringify(mentor('job-case-1')) });
     const { jobId } = started.json();
