@@ -39,8 +39,10 @@ function sentenceSpans(text: string): PassageSpan[] {
     if (span) spans.push(span);
     start = end;
   };
-  // A terminator run, closing quotes or brackets, then whitespace; or a line break.
-  const boundary = /([.!?…]+)["'”’)\]]*(?=\s|$)|\n/g;
+  // A terminator run, closing quotes or brackets, then whitespace; or a line break. A match starts only where a
+  // run starts: tried from every dot of a long run not followed by a space, the run was scanned again from each
+  // (10,000 dots took 0.9 s on the event loop).
+  const boundary = /(?<![.!?…])([.!?…]+)["'”’)\]]*(?=\s|$)|\n/g;
   for (const m of text.matchAll(boundary)) {
     const end = m.index + m[0].length;
     if (m[0] !== '\n') {

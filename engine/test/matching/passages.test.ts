@@ -40,6 +40,18 @@ describe('splitPassages', () => {
     expect(texts(bio)).toEqual(['Twelve years in data engineering at retail companies', 'Now leading a platform team of eight engineers']);
   });
 
+  it('reads a long run of terminators once: it ends a sentence only where whitespace follows the run', () => {
+    // Each of these took quadratic time in the run's length (the boundary was tried from every dot of it).
+    for (const mark of ['.', '!', '?…']) {
+      const run = mark.repeat(100_000 / mark.length);
+      const whole = (bio: string) => splitPassages(bio, { maxChars: 1_000_000 }).map((p) => bio.slice(p.start, p.end));
+      const glued = `A${run}x and more words so that this passage stands alone.`;
+      expect(whole(glued)).toEqual([glued]);
+      const spaced = `I coach engineers on their first promotion${run} Then I moved into people operations at a scale-up.`;
+      expect(whole(spaced)).toEqual([`I coach engineers on their first promotion${run}`, 'Then I moved into people operations at a scale-up.']);
+    }
+  });
+
   it('returns nothing for an empty or blank bio', () => {
     expect(splitPassages('')).toEqual([]);
     expect(splitPassages(' \n\t ')).toEqual([]);
