@@ -8,10 +8,11 @@ import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { loadConfig, type AppConfig } from './config.js';
 import { AppError } from './errors.js';
-import { makeErrorHandler, frameworkErrorHandler } from './error-handler.js';
+import { makeErrorHandler, frameworkErrorHandler, validationFailed } from './error-handler.js';
 import { sharedSchemas } from './routes/schemas.js';
 import { makeValidatorCompiler } from './validator-compiler.js';
 import { describeUnstorable, unstorableText } from './shared/unstorable-text.js';
+import { makeRequestGuard } from './request-guard.js';
 import { createEngine, type Engine } from './services/engine.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
 import type { MentorGenerator } from './evaluation/generic-dataset.js';
@@ -44,7 +45,8 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   const { config } = opts;
   for (const schema of sharedSchemas) app.addSchema(schema);
   app.setValidatorCompiler(makeValidatorCompiler(sharedSchemas));
-  app.setErrorHandler(makeErrorHandler(config.bodyLimitBytes));
+  app.setErrorHandler(makeErrorHandler());
+  app.addHook('onRequest', makeRequestGuard(config.host));
   // JSON routes take no text/plain body: without this Fastify parses one into a string and the schema says
   // "body must be object" instead of a 415. The import routes add it back for their files.
   app.removeContentTypeParser('text/plain');
@@ -55,9 +57,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       // An import's rows are checked one by one, so that one bad row fails alone.
       ...(request.routeOptions.config.importFile ? [] : unstorableText(request.body, 'body')),
     ];
-    if (found.length === 0) return;
-    const problems = found.map(describeUnstorable);
-    throw new AppError('VALIDATION_FAILED', { detail: problems.join('; ') }, { problems });
+    if (found.length > 0) throw validationFailed(found.map(describeUnstorable));
   });
 
   await app.register(swagger, {
@@ -83,7 +83,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes);
-      await api.register(mentorRoutes);
+      await api.register(mentorRoutes, { importBodyLimit: config.bodyLimitBytes });
       await api.register(matchRoutes);
       await api.register(configRoutes);
       await api.register(jobRoutes);
@@ -107,12 +107,18 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   });
 };
 
+/**
+ * Bodies other than import files: the largest valid one (a mentor with a full bio) is about 50 KB, and a body that
+ * size can still hold hundreds of thousands of array items for the validator to report on.
+ */
+const JSON_BODY_LIMIT = 1024 * 1024;
+
 const mentormatchPlugin = fp(mentormatch, { name: 'mentormatch', fastify: '5.x' });
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.config.logLevel === 'silent' ? false : { level: opts.config.logLevel },
-    bodyLimit: opts.config.bodyLimitBytes,
+    bodyLimit: Math.min(JSON_BODY_LIMIT, opts.config.bodyLimitBytes),
     // Longer than any valid id, so that an overlong one reaches its schema and gets that 400 message.
     routerOptions: { maxParamLength: 1000 },
     frameworkErrors: frameworkErrorHandler,

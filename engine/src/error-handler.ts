@@ -27,9 +27,9 @@ function body(err: AppError): ErrorBody {
 }
 
 /** Translates Fastify's own errors (parsing, validation, limits) into registry codes. */
-function fromFastify(err: FastifyError, request: FastifyRequest, bodyLimit: number): AppError | null {
+function fromFastify(err: FastifyError, request: FastifyRequest): AppError | null {
   if (err.validation) {
-    const problems = err.validation.map((v) => {
+    const problems = err.validation.slice(0, MAX_PROBLEMS).map((v) => {
       const where = `${err.validationContext ?? 'body'}${v.instancePath ? v.instancePath.replaceAll('/', '.') : ''}`;
       const param = v.params as Record<string, unknown>;
       if (v.keyword === 'additionalProperties') return `${where} has unknown property "${String(param.additionalProperty)}"`;
@@ -39,7 +39,7 @@ function fromFastify(err: FastifyError, request: FastifyRequest, bodyLimit: numb
       if (v.keyword === 'pattern' && param.pattern === NOT_BLANK) return `${where} must not be blank`;
       return `${where} ${v.message ?? 'is invalid'}`;
     });
-    return new AppError('VALIDATION_FAILED', { detail: problems.join('; ') }, { problems });
+    return validationFailed(problems, err.validation.length);
   }
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -47,7 +47,7 @@ function fromFastify(err: FastifyError, request: FastifyRequest, bodyLimit: numb
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError('MALFORMED_JSON', { detail: 'the body is empty but the content type says JSON' });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('BODY_TOO_LARGE', { limit: bodyLimit });
+      return new AppError('BODY_TOO_LARGE', { limit: request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0 });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', {
         contentType: request.headers['content-type'] ?? 'none',
@@ -61,9 +61,20 @@ function fromFastify(err: FastifyError, request: FastifyRequest, bodyLimit: numb
   return null;
 }
 
-export function makeErrorHandler(bodyLimit: number) {
+/** Problems named in one response: a body can hold a million wrong items, and its answer must stay small. */
+export const MAX_PROBLEMS = 20;
+
+/** VALIDATION_FAILED naming the first problems, and how many more there are. */
+export function validationFailed(problems: readonly string[], total = problems.length): AppError {
+  const named = problems.slice(0, MAX_PROBLEMS);
+  const more = total - named.length;
+  const detail = more > 0 ? `${named.join('; ')}; and ${more} more` : named.join('; ');
+  return new AppError('VALIDATION_FAILED', { detail }, { problems: named });
+}
+
+export function makeErrorHandler() {
   return function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-    const appError = err instanceof AppError ? err : fromFastify(err, request, bodyLimit);
+    const appError = err instanceof AppError ? err : fromFastify(err, request);
     if (!appError || appError.status >= 500) request.log.error({ err }, 'request failed');
     const e = appError ?? new AppError('INTERNAL');
     return reply.status(e.status).type('application/json').send(body(e));

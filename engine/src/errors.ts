@@ -9,6 +9,8 @@ export const errorRegistry = {
   BODY_TOO_LARGE: { status: 413, message: 'Body is larger than the limit of {limit} bytes' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content type {contentType} is not supported here; expected one of {expected}' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No route {method} {url}' },
+  CROSS_SITE_REQUEST: { status: 403, message: 'A {method} from another site ({from}) is refused: pages on other sites must not change this engine' },
+  HOST_NOT_ALLOWED: { status: 403, message: 'This engine listens on loopback and answers only to localhost names, not to Host {host}' },
   URL_INVALID: { status: 400, message: 'The URL {url} is not valid: {detail}' },
   MENTOR_NOT_FOUND: { status: 404, message: 'No mentor with id {id}' },
   MENTOR_ALREADY_EXISTS: { status: 409, message: 'A mentor with id {id} already exists' },

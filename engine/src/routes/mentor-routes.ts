@@ -4,8 +4,10 @@ import { Readable } from 'node:stream';
 import { ImportQuery, INT32_MAX, MentorCreate, MentorIdParams, MentorPatch, errorResponses } from './schemas.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { ImportFormat } from '../services/import-service.js';
+import { AppError } from '../errors.js';
 
-const importContentTypes = ['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/x-jsonlines', 'text/plain', 'application/octet-stream'];
+// Not text/plain: a page on another site may send that without the browser asking this engine first.
+const importContentTypes = ['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/octet-stream'];
 /** Import routes' accepted types, as the error for any other type lists them. */
 const importAccepts = ['application/json', ...importContentTypes];
 
@@ -20,14 +22,25 @@ function importFormat(query: { format?: ImportFormat }, contentType: string | un
   return 'jsonl';
 }
 
+export interface MentorRoutesOptions {
+  /** Largest import file; other bodies keep the server's (smaller) limit. */
+  importBodyLimit: number;
+}
+
 /** The import routes take files as raw bodies; the other mentor routes keep answering 415 for anything but JSON. */
-const importRoutes: FastifyPluginAsyncTypebox = async (scope) => {
-  scope.addContentTypeParser(importContentTypes, (_request, payload, done) => done(null, payload));
+const importRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (scope, { importBodyLimit }) => {
+  scope.addContentTypeParser(importContentTypes, { bodyLimit: importBodyLimit }, (request, payload, done) => {
+    // The stream is read, and its rows parsed, up to the limit; a body announced as larger is refused unread.
+    const announced = Number(request.headers['content-length']);
+    if (announced > importBodyLimit) done(new AppError('BODY_TOO_LARGE', { limit: importBodyLimit }), undefined);
+    else done(null, payload);
+  });
 
   scope.post(
     '/mentors/import',
     {
       config: { accepts: importAccepts, importFile: true },
+      bodyLimit: importBodyLimit,
       schema: {
         tags: ['mentors'],
         summary: 'Bulk import (CSV, JSON Lines or a JSON array), idempotent by id; per-row errors never abort the others',
@@ -49,6 +62,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (scope) => {
     '/jobs/import',
     {
       config: { accepts: importAccepts, importFile: true },
+      bodyLimit: importBodyLimit,
       schema: {
         tags: ['jobs', 'mentors'],
         summary: 'Bulk import as a background job; poll /api/jobs/{id} for progress',
@@ -70,8 +84,8 @@ const importRoutes: FastifyPluginAsyncTypebox = async (scope) => {
   );
 };
 
-const mentorRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  await app.register(importRoutes);
+const mentorRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (app, opts) => {
+  await app.register(importRoutes, opts);
 
   app.get(
     '/mentors',

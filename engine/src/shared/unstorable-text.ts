@@ -9,18 +9,29 @@ export interface UnstorableText {
   problem: string;
 }
 
-export function unstorableText(value: unknown, path: string, out: UnstorableText[] = []): UnstorableText[] {
-  if (typeof value === 'string') {
-    const problem = textProblem(value);
-    if (problem) out.push({ path, problem });
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => unstorableText(item, `${path}[${i}]`, out));
-  } else if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      const child = path === '' ? key : `${path}.${key}`;
-      const problem = textProblem(key);
-      if (problem) out.push({ path: `the property name ${JSON.stringify(key)} in ${path || 'the row'}`, problem });
-      unstorableText(item, child, out);
+/**
+ * The strings in `value` PostgreSQL cannot store, in document order, up to `limit` of them. Walked with a stack
+ * rather than recursion: JSON nested 10,000 deep overflowed the call stack.
+ */
+export function unstorableText(value: unknown, path: string, limit = 20): UnstorableText[] {
+  const out: UnstorableText[] = [];
+  const pending: [unknown, string][] = [[value, path]];
+  while (pending.length > 0 && out.length < limit) {
+    const [item, at] = pending.pop()!;
+    if (typeof item === 'string') {
+      const problem = textProblem(item);
+      if (problem) out.push({ path: at, problem });
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) pending.push([item[i], `${at}[${i}]`]);
+    } else if (isPlainObject(item)) {
+      const entries = Object.entries(item);
+      const children: [unknown, string][] = [];
+      for (const [key, child] of entries) {
+        const problem = textProblem(key);
+        if (problem && out.length < limit) out.push({ path: `the property name ${JSON.stringify(key)} in ${at || 'the row'}`, problem });
+        children.push([child, at === '' ? key : `${at}.${key}`]);
+      }
+      for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
     }
   }
   return out;

@@ -49,15 +49,15 @@ describe('formats', () => {
     const array = JSON.stringify([mentor('arr-1'), mentor('arr-2'), mentor('arr-3')]);
     expect((await importFile(array, { 'content-type': 'application/json' })).json()).toMatchObject({ rows: 3, created: 3 });
     const wrapped = JSON.stringify({ mentors: [mentor('arr-4')] });
-    expect((await importFile(wrapped, { 'content-type': 'text/plain' }, '?format=json')).json()).toMatchObject({ rows: 1, created: 1 });
+    expect((await importFile(wrapped, { 'content-type': 'application/octet-stream' }, '?format=json')).json()).toMatchObject({ rows: 1, created: 1 });
     expect((await get('arr-4')).statusCode).toBe(200);
   });
 
   it('a JSON body that is not an array is IMPORT_BAD_FORMAT', async () => {
-    const res = await importFile(JSON.stringify({ id: 'x' }), { 'content-type': 'text/plain' }, '?format=json');
+    const res = await importFile(JSON.stringify({ id: 'x' }), { 'content-type': 'application/octet-stream' }, '?format=json');
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'IMPORT_BAD_FORMAT' });
-    const broken = await importFile('[{"id":', { 'content-type': 'text/plain' }, '?format=json');
+    const broken = await importFile('[{"id":', { 'content-type': 'application/octet-stream' }, '?format=json');
     expect(broken.json()).toMatchObject({ code: 'IMPORT_BAD_FORMAT' });
   });
 });

@@ -513,3 +513,71 @@ describe('imports read the whole file before writing', () => {
     await expectError({ method: 'POST', url: `/api/configs/${first}/activate`, payload: { actor: 'a' } }, 409, 'CONFIG_NOT_DRAFT', /archived; only drafts can be activated \(roll back/);
   });
 });
+
+describe('requests from web pages of other sites', () => {
+  const change = { method: 'PATCH' as const, url: '/api/mentors/m1', payload: { headline: 'Changed from elsewhere' } };
+
+  it('a change a page on another site sends is refused, and nothing is written', async () => {
+    const before = (await app.inject({ method: 'GET', url: '/api/mentors/m1' })).json().headline;
+    await expectError({ ...change, headers: { 'sec-fetch-site': 'cross-site' } }, 403, 'CROSS_SITE_REQUEST', /PATCH from another site/);
+    await expectError({ ...change, headers: { origin: 'https://evil.example' } }, 403, 'CROSS_SITE_REQUEST', /evil\.example/);
+    expect((await app.inject({ method: 'GET', url: '/api/mentors/m1' })).json().headline).toBe(before);
+  });
+
+  it('the dashboard (same origin) and clients outside browsers still write', async () => {
+    const sameOrigin = await app.inject({ ...change, headers: { 'sec-fetch-site': 'same-origin', origin: 'http://localhost:80', host: 'localhost:80' } });
+    expect(sameOrigin.statusCode, sameOrigin.body).toBe(200);
+    const noBrowser = await app.inject({ ...change, payload: { headline: 'Changed by a script' } });
+    expect(noBrowser.json().headline).toBe('Changed by a script');
+  });
+
+  it('an import sent as text/plain (which a page may send without asking) is a 415', async () => {
+    const row = JSON.stringify({ ...mentor('m1'), bio: 'Overwritten by a form on another site.' });
+    await expectError({ method: 'POST', url: '/api/mentors/import?format=jsonl', headers: { 'content-type': 'text/plain' }, payload: row }, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect((await app.inject({ method: 'GET', url: '/api/mentors/m1' })).json().bio).not.toContain('Overwritten');
+  });
+
+  it('an engine on loopback answers only to localhost names (a page re-pointed at 127.0.0.1 cannot read it)', async () => {
+    await expectError({ method: 'GET', url: '/api/requests/recent', headers: { host: 'rebind.attacker.example:3000' } }, 403, 'HOST_NOT_ALLOWED', /rebind\.attacker\.example/);
+    for (const host of ['localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'app.localhost']) {
+      expect((await app.inject({ method: 'GET', url: '/api/requests/recent', headers: { host } })).statusCode, host).toBe(200);
+    }
+  });
+});
+
+describe('answers to huge or deep bodies stay small', () => {
+  it('120,000 wrong configurations in an evaluation run: a small 400', async () => {
+    const body = await expectError(
+      { method: 'POST', url: '/api/evaluation/runs', payload: { dataset: 'demo', configs: Array.from({ length: 120_000 }, () => 'nope') } },
+      400,
+      'VALIDATION_FAILED',
+      /configs/,
+    );
+    expect(JSON.stringify(body).length).toBeLessThan(1000);
+  });
+
+  it('a body over the JSON limit is a 413 naming that limit', async () => {
+    const body = await expectError({ method: 'POST', url: '/api/match', payload: { text: 'x', exclude: Array.from({ length: 300_000 }, () => 'mentor') } }, 413, 'BODY_TOO_LARGE');
+    expect(body.message).toContain(String(1024 * 1024));
+  });
+
+  it('NUL characters in 100,000 items name 20 of them', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/match', payload: { text: 'x', stray: Array.from({ length: 100_000 }, () => '\u0000') } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details.problems).toHaveLength(20);
+    expect(res.body.length).toBeLessThan(5000);
+  });
+
+  it('JSON nested 10,000 deep is a 400', async () => {
+    const deep = `{"text":"x","k":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    await expectError({ method: 'POST', url: '/api/match', headers: json, payload: deep }, 400, 'VALIDATION_FAILED', /k must be integer/);
+    const deepText = `{"text":"x","stray":${'['.repeat(10_000)}"\\u0000"${']'.repeat(10_000)}}`;
+    await expectError({ method: 'POST', url: '/api/match', headers: json, payload: deepText }, 400, 'VALIDATION_FAILED', /NUL/);
+  });
+
+  it('an import announced as larger than the limit is refused before it is read', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson', 'content-length': String(60 * 1024 * 1024) }, payload: '{}' });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ code: 'BODY_TOO_LARGE' });
+  });
+});

@@ -991,7 +991,6 @@ export interface paths {
                     "application/x-jsonlines": unknown;
                     "application/x-ndjson": unknown;
                     "text/csv": unknown;
-                    "text/plain": unknown;
                 };
             };
             responses: {
@@ -1780,7 +1779,6 @@ export interface paths {
                     "application/x-jsonlines": unknown;
                     "application/x-ndjson": unknown;
                     "text/csv": unknown;
-                    "text/plain": unknown;
                 };
             };
             responses: {
