@@ -39,6 +39,12 @@ interface RawRow {
 const BATCH_SIZE = 64;
 // A file of nothing but bad rows should not produce a multi-megabyte response.
 const MAX_REPORTED_ERRORS = 1000;
+/** Unknown fields named in warnings; a row may have any number of them, and any length. */
+const MAX_FIELD_WARNINGS = 20;
+
+function clipped(field: string): string {
+  return field.length > 80 ? `${field.slice(0, 80)}…` : field;
+}
 
 function toChunks(body: Readable | Uint8Array): AsyncIterable<Uint8Array> {
   return body instanceof Readable ? body : Readable.from([body]);
@@ -207,6 +213,7 @@ export class ImportService {
     const result: ImportResult = { rows: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [], warnings: [] };
     // A misspelt optional column ("yearsExperiance") would otherwise import every row with the default value.
     const unknownFields = new Map<string, number>();
+    let moreUnknownFields = false;
     const fail = (e: ImportRowError) => {
       result.failed++;
       if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(e);
@@ -248,7 +255,9 @@ export class ImportService {
         }
         if (typeof raw.value === 'object' && raw.value !== null && !Array.isArray(raw.value)) {
           for (const field of Object.keys(raw.value)) {
-            if (!MENTOR_ROW_FIELDS.has(field) && !unknownFields.has(field)) unknownFields.set(field, raw.row);
+            if (MENTOR_ROW_FIELDS.has(field) || unknownFields.has(field)) continue;
+            if (unknownFields.size < MAX_FIELD_WARNINGS) unknownFields.set(field, raw.row);
+            else moreUnknownFields = true;
           }
         }
         const parsed = parseMentorInput(raw.value);
@@ -272,8 +281,9 @@ export class ImportService {
       if (inFlight) await commit(inFlight);
     }
     for (const [field, row] of unknownFields) {
-      result.warnings.push(`"${field}" (first in row ${row}) is not a mentor field and was ignored; mentor fields are ${[...MENTOR_ROW_FIELDS].join(', ')}`);
+      result.warnings.push(`"${clipped(field)}" (first in row ${row}) is not a mentor field and was ignored; mentor fields are ${[...MENTOR_ROW_FIELDS].join(', ')}`);
     }
+    if (moreUnknownFields) result.warnings.push(`more fields that are not mentor fields were ignored; only the first ${MAX_FIELD_WARNINGS} are named`);
     report?.({ done: result.rows, total: result.rows, stage: 'done' });
     return result;
   }

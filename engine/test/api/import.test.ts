@@ -115,6 +115,18 @@ describe('fields that are not mentor fields', () => {
     expect((await get('typo-1')).json().capacityPerMonth).toBe(2);
   });
 
+  it('a row with 100,000 unknown fields names 20 of them, each clipped, and says there are more', async () => {
+    const row: Record<string, unknown> = { ...mentor('many-fields') };
+    for (let i = 0; i < 100_000; i++) row[`extra${i}${'x'.repeat(i === 0 ? 500 : 0)}`] = i;
+    const res = await importFile(JSON.stringify(row), ndjson);
+    expect(res.json()).toMatchObject({ created: 1, failed: 0 });
+    const warnings: string[] = res.json().warnings;
+    expect(warnings).toHaveLength(21);
+    expect(warnings[0]).toMatch(/^"extra0x{74}…" \(first in row 1\)/);
+    expect(warnings[20]).toMatch(/only the first 20 are named/);
+    expect(res.body.length).toBeLessThan(20_000);
+  });
+
   it('an export, or mentors as the API lists them (createdAt and updatedAt are the store\'s), import back without warnings', async () => {
     const exported = (await app.inject({ method: 'GET', url: '/api/mentors/export' })).body;
     expect((await importFile(exported, ndjson)).json()).toMatchObject({ failed: 0, warnings: [] });
