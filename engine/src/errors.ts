@@ -27,6 +27,7 @@ export const errorRegistry = {
   JOB_NOT_FOUND: { status: 404, message: 'No job {id}' },
   EVALUATION_NOT_FOUND: { status: 404, message: 'No evaluation run {id}' },
   EVALUATION_CONFIG_NOT_FOUND: { status: 404, message: 'Evaluation run {id} has no configuration {config}; it has {names}' },
+  EVALUATION_BUSY: { status: 429, message: 'Evaluation work is already running or waiting ({pending}); start this run when one has finished' },
   DATASET_INVALID: { status: 500, message: 'Dataset {name} cannot be read: {detail}' },
   NOT_READY: { status: 503, message: 'The engine is not ready yet: {detail}' },
   MODEL_UNAVAILABLE: { status: 500, message: 'Embedding model {model} cannot be loaded from {path}: {detail}' },

@@ -43,7 +43,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 202: Type.Object({ jobId: Type.String() }), ...errorResponses(404) },
+        response: { 202: Type.Object({ jobId: Type.String() }), ...errorResponses(404, 429) },
       },
     },
     async (request, reply) => {

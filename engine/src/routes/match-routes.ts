@@ -121,7 +121,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
             diff: Type.Object({ entries: Type.Array(DiffEntry), summary: DiffSummary }),
             metrics: Type.Optional(Type.Object({ dataset: Type.String(), active: Type.Array(MetricResult), draft: Type.Array(MetricResult) })),
           }),
-          ...errorResponses(404, 413, 415, 422, 503),
+          ...errorResponses(404, 413, 415, 422, 429, 503),
         },
       },
     },

@@ -46,10 +46,20 @@ export interface EvaluationRun {
   scores: Map<string, ScoreMatrix>;
 }
 
+/** Finished runs kept for `get`, newest first. */
+const KEPT_RUNS = 20;
+/** Evaluation work that may wait behind the running one before more is refused. */
+const MAX_WAITING = 2;
+
 /** Runs the research evaluation harness against the engine's model and stored configurations. */
 export class EvaluationService {
   private readonly runs = new Map<string, EvaluationRun>();
   private readonly embeddingCache = new Map<string, Float32Array>();
+  /** Settles when the evaluation work started last has finished; the next waits for it. */
+  private turn: Promise<void> = Promise.resolve();
+  /** Evaluation work started and not finished: the one running and those waiting behind it. */
+  private pending = 0;
+  private runCount = 0;
 
   constructor(
     private readonly config: Readonly<AppConfig>,
@@ -129,8 +139,13 @@ export class EvaluationService {
         }),
       onScores: (name, s) => scores.set(name, s),
     });
-    const id = `${Date.now().toString(36)}-${this.runs.size + 1}`;
+    const id = `${Date.now().toString(36)}-${++this.runCount}`;
     this.runs.set(id, { result, scores });
+    // The newest runs stay reachable (the dashboard's ?run=); each holds every configuration's score matrix.
+    for (const old of this.runs.keys()) {
+      if (this.runs.size <= KEPT_RUNS) break;
+      this.runs.delete(old);
+    }
     return { id, result, scores };
   }
 
@@ -139,6 +154,10 @@ export class EvaluationService {
    * metrics with bootstrap intervals, and the draft's paired difference from the active one.
    */
   async compareConfigs(datasetName: string, active: ActiveConfig, draft: WeightConfig): Promise<{ active: MetricResult[]; draft: MetricResult[] }> {
+    return this.inTurn(() => this.compare(datasetName, active, draft));
+  }
+
+  private async compare(datasetName: string, active: ActiveConfig, draft: WeightConfig): Promise<{ active: MetricResult[]; draft: MetricResult[] }> {
     const dataset = await this.loadDataset(datasetName);
     const result = await runEvaluation(
       dataset,
@@ -151,11 +170,33 @@ export class EvaluationService {
     return { active: result.configs[0]!.metrics, draft: result.configs[1]!.metrics };
   }
 
+  /** Starts a run as a job, after the evaluation work already started; 429 when too much is waiting. */
   start(request: EvaluationRequest) {
+    this.refuseWhenBusy();
     return this.jobs.start('evaluation', async (report) => {
-      const { id, result } = await this.run(request, report);
+      if (this.pending > 0) report({ done: 0, total: null, stage: 'waiting for the evaluation started before this one' });
+      const { id, result } = await this.inTurn(() => this.run(request, report));
       return { runId: id, ...result };
     });
+  }
+
+  private refuseWhenBusy(): void {
+    if (this.pending > MAX_WAITING) throw new AppError('EVALUATION_BUSY', { pending: this.pending });
+  }
+
+  /**
+   * Evaluation work runs one piece at a time: each embeds and ranks thousands of texts on the cores mentees'
+   * questions need, and four runs side by side took four times as long each.
+   */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    this.refuseWhenBusy();
+    this.pending++;
+    const result = this.turn.then(work).finally(() => this.pending--);
+    this.turn = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   get(id: string): EvaluationRun {
