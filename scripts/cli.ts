@@ -12,7 +12,7 @@ import { AppError } from '../engine/src/errors.js';
 import { createEngine, type Engine } from '../engine/src/services/engine.js';
 import type { ImportFormat } from '../engine/src/services/import-service.js';
 import { buildUseLite } from './build-model/build-use-lite.js';
-import { progressBar } from './lib/progress.js';
+import { printable, progressBar } from './lib/progress.js';
 import { seedDemoMentors } from './lib/seed.js';
 import { runEvalCommand } from './lib/eval-command.js';
 import { generateMentors } from './demo-data/generate-mentors.js';
@@ -84,8 +84,9 @@ async function main(argv: string[]): Promise<void> {
         await engine.search.saveSnapshot();
         return r;
       });
-      for (const e of result.errors) console.error(`row ${e.row}${e.id ? ` (${e.id})` : ''}: ${e.code}: ${e.message}`);
-      for (const w of result.warnings) console.error(`warning: ${w}`);
+      // Ids and messages quote the file, whose control characters would otherwise drive the terminal.
+      for (const e of result.errors) console.error(printable(`row ${e.row}${e.id ? ` (${e.id})` : ''}: ${e.code}: ${e.message}`));
+      for (const w of result.warnings) console.error(printable(`warning: ${w}`));
       console.log(`rows ${result.rows}: created ${result.created}, updated ${result.updated}, unchanged ${result.unchanged}, failed ${result.failed}`);
       if (result.failed > 0) process.exitCode = 2;
       return;

@@ -13,6 +13,7 @@ import { sharedSchemas } from './routes/schemas.js';
 import { makeValidatorCompiler } from './validator-compiler.js';
 import { describeUnstorable, unstorableText } from './shared/unstorable-text.js';
 import { makeRequestGuard } from './request-guard.js';
+import { addSecurityHeaders, dashboardCsp } from './security-headers.js';
 import { createEngine, type Engine } from './services/engine.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
 import type { MentorGenerator } from './evaluation/generic-dataset.js';
@@ -93,19 +94,29 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   );
 
   const dashboard = config.dashboardDir;
-  const hasDashboard = dashboard !== null && fs.existsSync(path.join(dashboard, 'index.html'));
-  if (hasDashboard) {
-    await app.register(fastifyStatic, { root: dashboard, wildcard: false, index: ['index.html'] });
+  const indexHtml = dashboard === null ? null : readIfExists(path.join(dashboard, 'index.html'));
+  addSecurityHeaders(app, indexHtml === null ? null : dashboardCsp(indexHtml));
+  if (indexHtml !== null) {
+    await app.register(fastifyStatic, { root: dashboard!, wildcard: false, index: ['index.html'] });
   }
   app.setNotFoundHandler(async (request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
-    if (hasDashboard && request.method === 'GET' && !url.startsWith('/api/')) {
-      // Client-side routes of the single-page dashboard all load its shell.
+    // Client-side routes of the single-page dashboard all load its shell; a missing asset (a file name) is a 404.
+    if (indexHtml !== null && request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/_app/') && !/\.[a-z0-9]+$/i.test(url)) {
       return reply.type('text/html').sendFile('index.html');
     }
-    throw new AppError('ROUTE_NOT_FOUND', { method: request.method, url });
+    throw new AppError('ROUTE_NOT_FOUND', { method: request.method, url: url.length > 200 ? `${url.slice(0, 200)}…` : url });
   });
 };
+
+function readIfExists(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
 
 /**
  * Bodies other than import files: the largest valid one (a mentor with a full bio) is about 50 KB, and a body that

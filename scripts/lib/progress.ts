@@ -33,3 +33,8 @@ export function progressBar(label: string) {
     stop() {},
   };
 }
+
+/** The text with C0/C1 control characters (terminal escape sequences among them) shown as \u escapes. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

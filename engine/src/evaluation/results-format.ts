@@ -6,9 +6,10 @@ import type { EvaluationResult } from './run-evaluation.js';
  * (outer) with a score for every query (inner), so an external scorer can recompute our numbers.
  */
 export function predictionsExport(scores: ScoreMatrix): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
+  // Without prototypes, an id such as "__proto__" is a key like any other.
+  const out: Record<string, Record<string, number>> = Object.create(null);
   for (const [queryId, row] of scores) {
-    for (const [mentorId, score] of row) (out[mentorId] ??= {})[queryId] = score;
+    for (const [mentorId, score] of row) (out[mentorId] ??= Object.create(null))[queryId] = score;
   }
   return out;
 }
@@ -53,7 +54,7 @@ export function formatResultsTable(result: EvaluationResult): string {
 
 const csvCell = (v: string | number) => {
   const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 /** Long format, one row per configuration and metric, exposure included; `delta:<metric>` rows are differences from the first configuration. */

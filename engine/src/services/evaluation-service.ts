@@ -80,7 +80,8 @@ export class EvaluationService {
     const info = this.datasets().find((d) => d.name === name);
     if (!info) throw new AppError('DATASET_NOT_FOUND', { name });
     const where = dir ?? info.path;
-    if (!existsSync(where)) throw new AppError('DATASET_NOT_FOUND', { name: `${name} at ${where}` });
+    // A folder given on the command line is named; the engine's own folders are named by their setting, not their path.
+    if (!existsSync(where)) throw new AppError('DATASET_NOT_FOUND', { name: `${name} at ${dir ?? (info.kind === 'generic' ? 'DEMO_EVAL_DIR' : 'REVIEWER_EXPERTISE_DIR')}` });
     try {
       return await (info.kind === 'generic' ? loadGenericDataset(where, { generators: this.generators }) : loadReviewerExpertiseDataset(where));
     } catch (err) {

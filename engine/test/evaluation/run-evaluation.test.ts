@@ -158,6 +158,16 @@ describe('result formats', () => {
     expect(exported.m2!.q4).toBe(2);
   });
 
+  it('exports an id such as "__proto__" as a key like any other', () => {
+    const scores: ScoreMatrix = new Map([
+      ['__proto__', new Map([['constructor', 1], ['__proto__', 2]])],
+      ['q2', new Map([['__proto__', 3]])],
+    ]);
+    const exported = JSON.parse(JSON.stringify(predictionsExport(scores)));
+    expect(exported).toEqual(JSON.parse('{"constructor":{"__proto__":1},"__proto__":{"__proto__":2,"q2":3}}'));
+    expect(({} as Record<string, unknown>).q2).toBeUndefined();
+  });
+
   it('prints a table and a long CSV', async () => {
     const result = await runEvaluation(dataset, [{ name: 'tfidf', score: tfidfScorer() }, { name: 'oracle', score: oracle }], { bootstrapSamples: 20 });
     const table = formatResultsTable(result).split('\n');
@@ -171,5 +181,8 @@ describe('result formats', () => {
     expect(csv.some((l) => l.includes(',oracle,delta:mrr,'))).toBe(true);
     expect(table).toContain('difference from tfidf (paired bootstrap)');
     expect(csv.find((l) => l.includes(',oracle,mrr,'))).toBe(`tiny,${'c'.repeat(64)},oracle,mrr,1,1,1,2`);
+    // A carriage return in a name is quoted like a line break, so the row stays one record.
+    const renamed = { ...result, configs: result.configs.map((c) => ({ ...c, name: `${c.name}\rx` })) };
+    expect(resultsToCsv(renamed)).toContain('"oracle\rx",mrr,');
   });
 });
