@@ -40,6 +40,8 @@ export interface AppConfig {
   hnsw: { m: number; efConstruction: number; efSearch: number };
   /** How many demo mentors the start command seeds into an empty database; 0 disables seeding. */
   seedDemoMentors: number;
+  /** Days a mentee's question text is kept; 0 keeps it. What the question was served is kept either way. */
+  questionRetentionDays: number;
   bodyLimitBytes: number;
   logLevel: string;
   /** Built dashboard to serve at `/`; null serves the API only. */
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
       efSearch: int(env, 'HNSW_EF_SEARCH', 300, 10, 5000),
     },
     seedDemoMentors: int(env, 'SEED_DEMO_MENTORS', 2000, 0, 10_000_000),
+    questionRetentionDays: int(env, 'QUESTION_RETENTION_DAYS', 90, 0, 36_500),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
     dashboardDir: env.DASHBOARD_DIR === '' ? null : path.resolve(env.DASHBOARD_DIR || dashboardDefault),
@@ -103,7 +106,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
   if (config.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
-  if (!/^[\w.-]+$/.test(config.model)) throw new ConfigError(`EMBEDDING_MODEL must be a folder name under ${config.modelsDir}`);
+  if (!/^[\w.-]+$/.test(config.model) || /^\.+$/.test(config.model)) throw new ConfigError(`EMBEDDING_MODEL must be a folder name under ${config.modelsDir}`);
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);
   }

@@ -34,3 +34,17 @@ describe('loadConfig: log level', () => {
     expect(() => loadConfig({}, { logLevel: 'loud' })).toThrow(ConfigError);
   });
 });
+
+describe('loadConfig: model folder and question retention', () => {
+  it('refuses a model name that leaves the models folder', () => {
+    for (const model of ['..', '.', '../use-lite', 'a/b']) expect(() => loadConfig({ EMBEDDING_MODEL: model }), model).toThrow(/EMBEDDING_MODEL must be a folder name/);
+    expect(loadConfig({ EMBEDDING_MODEL: 'use-lite.v2' }).model).toBe('use-lite.v2');
+  });
+
+  it('keeps question texts 90 days by default; 0 keeps them; a negative or non-numeric value is refused', () => {
+    expect(loadConfig({}).questionRetentionDays).toBe(90);
+    expect(loadConfig({ QUESTION_RETENTION_DAYS: '0' }).questionRetentionDays).toBe(0);
+    expect(() => loadConfig({ QUESTION_RETENTION_DAYS: '-1' })).toThrow(/QUESTION_RETENTION_DAYS/);
+    expect(() => loadConfig({ QUESTION_RETENTION_DAYS: 'forever' })).toThrow(/QUESTION_RETENTION_DAYS/);
+  });
+});

@@ -82,9 +82,25 @@ export class RequestRepository {
       join request on request.id = m.request_id`.execute(this.db);
   }
 
-  /** The latest requests, newest first, each with its matches. */
+  /**
+   * Erases the question text of requests made before `cutoff`; what they were served stays (exposure
+   * balancing and the audit of served matches need it, not the mentee's words). Returns how many were erased.
+   */
+  async eraseTextsBefore(cutoff: Date): Promise<number> {
+    const result = await this.db.updateTable('mentee_requests').set({ text: '' }).where('created_at', '<', cutoff).where('text', '<>', '').executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** The latest requests whose text is kept, newest first, each with its matches. */
   async recentRequests(limit: number): Promise<RecordedRequest[]> {
-    const requests = await this.db.selectFrom('mentee_requests').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    const requests = await this.db
+      .selectFrom('mentee_requests')
+      .selectAll()
+      .where('text', '<>', '')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     if (requests.length === 0) return [];
     const matches = await this.db
       .selectFrom('served_matches')

@@ -11,6 +11,7 @@ import { JobService, type JobProgress } from './job-service.js';
 import { ConfigService } from './config-service.js';
 import { MatchService } from './match-service.js';
 import { EvaluationService } from './evaluation-service.js';
+import { QuestionRetention } from './question-retention.js';
 import type { MentorGenerator } from '../evaluation/generic-dataset.js';
 
 export interface EngineStatus {
@@ -64,6 +65,8 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const exposureRefreshMs = database.kind === 'pglite' ? 15 * 60_000 : 60_000;
   const matcher = new MatchService(repositories.requests, embedder, search, configs, { log: opts.log, exposureRefreshMs });
   const evaluation = new EvaluationService(config, embedder, configs, jobs, opts.generators);
+  const retention = new QuestionRetention(repositories.requests, config.questionRetentionDays, opts.log);
+  retention.start();
   const loading = search.load(opts.onIndexProgress).then(
     () => matcher.warm().catch((err: unknown) => opts.log.warn({ err }, 'the warm-up question failed; the first question will read what it would have')),
     (err: unknown) => opts.log.error({ err }, 'index load failed'),
@@ -96,6 +99,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
       await loading;
       await jobs.settle(10_000);
       await matcher.close();
+      await retention.close();
       await search.close();
       await embedder.close?.();
       await database.close();

@@ -556,6 +556,22 @@ describe.each(backends())('repositories on $name', (backend) => {
       ]);
     });
 
+    it('erases the text of questions asked before a cutoff, keeps what they were served, and lists only kept ones', async () => {
+      const ids = (await repos.mentors.upsertMany([mentor(1)])).map((r) => r.rowId);
+      const [old, recent] = await repos.requests.reserveRequestIds(2);
+      const day = (d: number) => new Date(Date.UTC(2026, 0, d));
+      await repos.requests.recordMenteeRequests([
+        { id: old!, text: 'My manager ignores me', filters: {}, configVersion: null, createdAt: day(1), matches: [{ mentorRowId: ids[0]!, rank: 1, score: 0.5, breakdown: {} }] },
+        { id: recent!, text: 'Moving into product', filters: {}, configVersion: null, createdAt: day(20), matches: [] },
+      ]);
+      expect(await repos.requests.eraseTextsBefore(day(10))).toBe(1);
+      expect(await repos.requests.eraseTextsBefore(day(10))).toBe(0);
+      const stored = await handle.db.selectFrom('mentee_requests').select(['id', 'text']).orderBy('id').execute();
+      expect(stored).toEqual([{ id: old, text: '' }, { id: recent, text: 'Moving into product' }]);
+      expect((await repos.requests.exposureCounts(day(1))).counts.get(ids[0]!)).toBe(1);
+      expect((await repos.requests.recentRequests(10)).map((r) => r.id)).toEqual([recent]);
+    });
+
     it('records exact scores and breakdowns with quotes, backslashes and non-ASCII text', async () => {
       const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2)])).map((r) => r.rowId);
       const breakdown = { factors: [{ name: 'say "hi" \\ {x,y} é', value: 1 / 3 }], note: null };
