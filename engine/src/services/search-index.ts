@@ -173,7 +173,13 @@ export class SearchIndex {
       phase(savedPassages ? 'passages from snapshot, build in memory' : 'read embeddings, build in memory');
       this.loadedFrom = fromSnapshot ? 'snapshot' : 'rebuild';
       // A rebuilt graph, or a snapshot without passages in the current format, is saved: the next start reads both from disk.
-      if (this.kind === 'hnsw' && !savedPassages) await this.saveSnapshot();
+      if (this.kind === 'hnsw' && !savedPassages) {
+        // The snapshot only saves the next start a rebuild: a disk that cannot take it must not keep this start from serving.
+        await this.saveSnapshot().catch((err: unknown) => {
+          this.dirty = true;
+          this.log.warn({ err, dir: this.snapshotDir }, 'index snapshot could not be saved; serving from memory, the next start rebuilds');
+        });
+      }
       phase('save snapshot');
       await embeddings.deleteOtherModels(this.embedder.id);
       phase('drop other models');
@@ -314,6 +320,9 @@ export class SearchIndex {
   async close(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     await this.saving?.catch(() => undefined);
-    if (this.dirty && this.state === 'ready') await this.saveSnapshot();
+    if (this.dirty && this.state === 'ready') {
+      // Shutting down must go on (the database still has to close): the next start rebuilds what was not saved.
+      await this.saveSnapshot().catch((err: unknown) => this.log.warn({ err, dir: this.snapshotDir }, 'index snapshot could not be saved at shutdown; the next start rebuilds'));
+    }
   }
 }

@@ -160,6 +160,21 @@ describe('index lifecycle (HNSW forced)', () => {
     await withApp(embedder(), async (h) => expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', size: 40 }));
   });
 
+  it('a snapshot that cannot be written (its folder is a file) leaves the engine serving from memory', async () => {
+    const indexDir = path.join(dataDir, 'index');
+    fs.rmSync(indexDir, { recursive: true, force: true });
+    fs.writeFileSync(indexDir, 'not a folder');
+    try {
+      await withApp(embedder(), async (h) => {
+        expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', size: 40, state: 'ready' });
+        expect((await matchIds(h, bulkMentor(5, 'life').bio)).length).toBeGreaterThan(0);
+      });
+    } finally {
+      fs.rmSync(indexDir, { force: true });
+    }
+    await withApp(embedder(), async (h) => expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', state: 'ready' }));
+  });
+
   it('a model change re-embeds every mentor and deletes the old model embeddings', async () => {
     const other = new CountingEmbeddingProvider(new HashingEmbeddingProvider(32, 'hashing-alt'));
     await withApp(other, async (h) => {
