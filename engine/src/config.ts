@@ -82,7 +82,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     embeddingBatchSize: int(env, 'EMBEDDING_BATCH_SIZE', 32, 1, 1024),
     embeddingThreads: int(env, 'EMBEDDING_THREADS', 0, 0, 256),
     embeddingQueryThreads: int(env, 'EMBEDDING_QUERY_THREADS', 1, 0, 256),
-    embeddingWorkers: int(env, 'EMBEDDING_WORKERS', Math.min(os.availableParallelism(), 4), 0, 256),
+    // More threads than cores embed no faster and each holds a model session (about 225 MiB): 100 took 5 GiB.
+    embeddingWorkers: int(env, 'EMBEDDING_WORKERS', Math.min(os.availableParallelism(), 4), 0, os.availableParallelism()),
     exactScanBelow: int(env, 'EXACT_SCAN_BELOW', 2000, 0, 10_000_000),
     // bench/index.md, 100k mentor vectors of the templated demo bios (near-duplicates, flat neighbourhoods):
     // m 32 / efConstruction 400 / ef 300 gives recall@10 0.994 (p5 1, worst query 0.4) at p50 1.3 ms, the only

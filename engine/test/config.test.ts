@@ -11,14 +11,15 @@ describe('loadConfig: embedding threads', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it('takes EMBEDDING_WORKERS=0 (batches on the event loop) and any count up to 256', () => {
+  it('takes EMBEDDING_WORKERS=0 (batches on the event loop) and any count up to the number of cores', () => {
+    const cores = os.availableParallelism();
     expect(loadConfig({ EMBEDDING_WORKERS: '0' }).embeddingWorkers).toBe(0);
-    expect(loadConfig({ EMBEDDING_WORKERS: '8' }).embeddingWorkers).toBe(8);
+    expect(loadConfig({ EMBEDDING_WORKERS: String(cores) }).embeddingWorkers).toBe(cores);
   });
 
-  it.each(['-1', '1.5', 'two', '257'])('refuses EMBEDDING_WORKERS=%s, naming the variable and the range', (raw) => {
+  it.each(['-1', '1.5', 'two', String(os.availableParallelism() + 1), '100'])('refuses EMBEDDING_WORKERS=%s, naming the variable and the range', (raw) => {
     expect(() => loadConfig({ EMBEDDING_WORKERS: raw })).toThrow(ConfigError);
-    expect(() => loadConfig({ EMBEDDING_WORKERS: raw })).toThrow(`EMBEDDING_WORKERS must be an integer from 0 to 256, got "${raw}"`);
+    expect(() => loadConfig({ EMBEDDING_WORKERS: raw })).toThrow(`EMBEDDING_WORKERS must be an integer from 0 to ${os.availableParallelism()}, got "${raw}"`);
   });
 });
 
