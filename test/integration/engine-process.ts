@@ -1,6 +1,7 @@
 /**
  * The engine as a separate process for crash tests: the product's server with the fast hashing
- * embedder injected, on DATA_DIR and an ephemeral port. Prints `{"port": N}` once it listens.
+ * embedder injected (or, with `--real-model`, the configured model on its worker threads), on DATA_DIR and
+ * an ephemeral port. Prints `{"port": N}` once it listens.
  */
 import type { AddressInfo } from 'node:net';
 import { startServer } from '../../engine/src/server.js';
@@ -8,6 +9,7 @@ import { ModelPacedEmbedder } from '../support/app-harness.js';
 
 // The hashing embedder is so fast that a 10k-row import could finish between two status polls, and the
 // kill would then land after it: this one takes as long as the real model per batch, yielding meanwhile.
-const app = await startServer({ port: 0, logLevel: 'warn', dashboardDir: null }, { embedder: new ModelPacedEmbedder() });
+const realModel = process.argv.includes('--real-model');
+const app = await startServer({ port: 0, logLevel: 'warn', dashboardDir: null }, realModel ? {} : { embedder: new ModelPacedEmbedder() });
 await app.engine().search.whenReady();
 console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port }));

@@ -25,10 +25,10 @@ interface Engine {
 }
 
 /** Starts the engine process and resolves once it listens. */
-function startEngine(): Promise<Engine> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+function startEngine(opts: { realModel?: boolean; dataDir?: string } = {}): Promise<Engine> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(opts.realModel ? ['--real-model'] : [])], {
     cwd: path.resolve(here, '../..'),
-    env: { ...process.env, DATA_DIR: dataDir, EXACT_SCAN_BELOW: '0' },
+    env: { ...process.env, DATA_DIR: opts.dataDir ?? dataDir, EXACT_SCAN_BELOW: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -46,10 +46,10 @@ function startEngine(): Promise<Engine> {
   });
 }
 
-async function stop(engine: Engine, signal: NodeJS.Signals): Promise<void> {
-  const exited = new Promise((r) => engine.child.once('exit', r));
+async function stop(engine: Engine, signal: NodeJS.Signals): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => engine.child.once('exit', r));
   engine.child.kill(signal);
-  await exited;
+  return exited;
 }
 
 async function status(engine: Engine) {
@@ -62,12 +62,12 @@ function postImport(engine: Engine): Promise<Response> {
 }
 
 /** Mentors without an embedding and the number of mentors, read straight from the data folder. */
-async function storedState(): Promise<{ mentors: number; missing: number[]; embeddings: number }> {
-  const handle = await openDatabase(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+async function storedState(dir = dataDir, modelId = 'hashing-64'): Promise<{ mentors: number; missing: number[]; embeddings: number }> {
+  const handle = await openDatabase(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }));
   try {
     const embeddings = new EmbeddingRepository(handle.db);
     const row = await handle.db.selectFrom('mentors').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { mentors: Number(row.n), missing: await embeddings.missingForModel('hashing-64'), embeddings: (await embeddings.checksum('hashing-64')).count };
+    return { mentors: Number(row.n), missing: await embeddings.missingForModel(modelId), embeddings: (await embeddings.checksum(modelId)).count };
   } finally {
     await handle.close();
   }
@@ -119,4 +119,30 @@ describe('SIGKILL during a 10k-row import', () => {
     expect(((await match.json()) as { matches: Array<{ mentor: { id: string } }> }).matches.map((m) => m.mentor.id)).toContain(`crash-${ROWS - 1}`);
     await stop(second, 'SIGTERM');
   }, 600_000);
+});
+
+describe('SIGTERM during an import job, with the model on its worker threads', () => {
+  const modelDir = makeTempDir('mm-sigterm-');
+  afterAll(() => removeDir(modelDir));
+
+  it('stops after the batch under way, exits 0, and leaves every stored mentor embedded', async () => {
+    const engine = await startEngine({ realModel: true, dataDir: modelDir });
+    const rows = jsonLines(Array.from({ length: 5000 }, (_, i) => bulkMentor(i, 'term')));
+    const started = await fetch(`${engine.url}/api/jobs/import`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: rows });
+    expect(started.status).toBe(202);
+    let landed = 0;
+    for (let i = 0; i < 600 && landed === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      landed = (await status(engine)).mentors.total;
+    }
+    expect(landed).toBeGreaterThan(0);
+    const modelId = ((await (await fetch(`${engine.url}/api/status`)).json()) as { model: { id: string } }).model.id;
+    // Before: the embedding threads were terminated inside an onnxruntime run and the process aborted (134).
+    expect(await stop(engine, 'SIGTERM')).toBe(0);
+    const stored = await storedState(modelDir, modelId);
+    expect(stored.mentors).toBeGreaterThan(0);
+    expect(stored.mentors).toBeLessThan(5000);
+    expect(stored.missing).toEqual([]);
+    expect(stored.embeddings).toBe(stored.mentors);
+  }, 300_000);
 });

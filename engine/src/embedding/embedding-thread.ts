@@ -15,13 +15,18 @@ export class EmbeddingThread {
   private readonly pending = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private gone: Error | null = null;
+  /** Called when the last pending run has answered (see close). */
+  private drained: (() => void) | null = null;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: EmbeddingWorkerReply) => {
       if (!('id' in reply)) return;
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
+      if (this.pending.size === 0) {
+        worker.unref();
+        this.drained?.();
+      }
       if ('vectors' in reply) waiter?.resolve(reply.vectors);
       else waiter?.reject(new Error(reply.error));
     });
@@ -29,6 +34,7 @@ export class EmbeddingThread {
       this.gone ??= e;
       for (const waiter of this.pending.values()) waiter.reject(e);
       this.pending.clear();
+      this.drained?.();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the embedding thread exited with code ${code}`)));
@@ -71,8 +77,13 @@ export class EmbeddingThread {
     });
   }
 
+  /**
+   * Refuses new texts, lets the runs already sent finish, then ends the thread: terminating a worker inside an
+   * onnxruntime run aborts the whole process (a native exception escapes it). A run takes milliseconds.
+   */
   async close(): Promise<void> {
     this.gone ??= new Error('the embedding thread was closed');
+    if (this.pending.size > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     await this.worker.terminate();
   }
 }

@@ -57,6 +57,9 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
    * thread) to do its share.
    */
   private batchThreads: Promise<EmbeddingThread[]> | null = null;
+  private closed = false;
+  /** Runs on this thread's own session, awaited by close. */
+  private readonly callerRuns = new Set<Promise<Float32Array[]>>();
   private activeBatches = 0;
   private idleTimer: NodeJS.Timeout | null = null;
 
@@ -76,6 +79,7 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
   }
 
   private async embedBatches(texts: readonly string[]): Promise<Float32Array[]> {
+    if (this.closed) throw new Error('the embedding model was closed');
     // Runs are padded to their longest text, so mixing short passages with long texts wastes most of
     // the compute; batching in length order avoids that (padding never changes a text's embedding, so
     // the order is free to choose).
@@ -97,7 +101,13 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
     const out = new Array<Float32Array>(texts.length);
     const embedRun = async (run: number[], thread: EmbeddingThread | null): Promise<void> => {
       const slotTexts = run.map((i) => clipped[i]!);
-      const onCaller = () => extract(this.extractor, slotTexts, this.options.pooling);
+      const onCaller = () => {
+        if (this.closed) throw new Error('the embedding model was closed');
+        const running = extract(this.extractor, slotTexts, this.options.pooling);
+        this.callerRuns.add(running);
+        void running.finally(() => this.callerRuns.delete(running)).catch(() => undefined);
+        return running;
+      };
       // A thread that died (it never should) costs the batch only speed: the calling thread's session answers.
       const vectors = thread ? await thread.embed(slotTexts).catch(onCaller) : await onCaller();
       run.forEach((slot, i) => {
@@ -147,9 +157,12 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
     return this.extractor.tokenizer.encode(text, { add_special_tokens: false });
   }
 
+  /** Refuses new texts, lets the runs under way finish (disposing a session inside a run aborts the process), then frees the sessions. */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     await Promise.all([this.queryThread?.close(), ...(this.batchThreads ? await this.batchThreads : []).map((t) => t.close())]);
+    await Promise.allSettled([...this.callerRuns]);
     await this.extractor.dispose();
   }
 }

@@ -78,7 +78,7 @@ const importRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (scop
       // Read before the job starts: a file that cannot be read is refused in this response, and the job
       // reports progress against a known number of rows.
       const rows = await engine.imports.readRows(request.body, format);
-      const job = engine.jobs.start('import', (report) => engine.imports.importRows(rows, report));
+      const job = engine.jobs.start('import', (report, signal) => engine.imports.importRows(rows, report, signal));
       return reply.status(202).send({ jobId: job.id });
     },
   );

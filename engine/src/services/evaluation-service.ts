@@ -14,7 +14,7 @@ import type { WeightConfig } from '../matching/weights.js';
 import type { ScoreMatrix } from '../evaluation/metrics.js';
 import type { NamedScorer } from '../evaluation/scoring.js';
 import type { ActiveConfig, ConfigService } from './config-service.js';
-import type { JobService, ProgressReporter } from './job-service.js';
+import type { JobProgress, JobService, ProgressReporter } from './job-service.js';
 import { hybridScorer } from './hybrid-scorer.js';
 
 export interface DatasetInfo {
@@ -174,9 +174,14 @@ export class EvaluationService {
   /** Starts a run as a job, after the evaluation work already started; 429 when too much is waiting. */
   start(request: EvaluationRequest) {
     this.refuseWhenBusy();
-    return this.jobs.start('evaluation', async (report) => {
+    return this.jobs.start('evaluation', async (report, signal) => {
       if (this.pending > 0) report({ done: 0, total: null, stage: 'waiting for the evaluation started before this one' });
-      const { id, result } = await this.inTurn(() => this.run(request, report));
+      // A run reports progress every few questions; at shutdown it stops there.
+      const reportUnlessStopped = (p: JobProgress) => {
+        if (signal.aborted) throw new AppError('JOB_CANCELLED', { detail: 'the evaluation run was stopped; start it again' });
+        report(p);
+      };
+      const { id, result } = await this.inTurn(() => this.run(request, reportUnlessStopped));
       return { runId: id, ...result };
     });
   }

@@ -209,7 +209,8 @@ export class ImportService {
     return rows;
   }
 
-  async importRows(rows: ImportRows, report?: ProgressReporter): Promise<ImportResult> {
+  /** Imports the rows; when `signal` aborts (the engine shuts down), the batches under way are written and the rest is not. */
+  async importRows(rows: ImportRows, report?: ProgressReporter, signal?: AbortSignal): Promise<ImportResult> {
     const result: ImportResult = { rows: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [], warnings: [] };
     // A misspelt optional column ("yearsExperiance") would otherwise import every row with the default value.
     const unknownFields = new Map<string, number>();
@@ -237,6 +238,7 @@ export class ImportService {
 
     const flush = async () => {
       if (batch.length === 0) return;
+      if (signal?.aborted) throw new AppError('JOB_CANCELLED', { detail: `rows before row ${batch[0]!.row} were imported; import the file again to finish (imports are idempotent by id)` });
       const next = { rows: batch, prepared: this.mentors.prepareBatch(batch.map((b) => b.input)) };
       // A failure is reported when the batch's turn to commit comes; until then nobody awaits it.
       next.prepared.catch(() => {});

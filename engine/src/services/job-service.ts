@@ -27,13 +27,15 @@ export interface JobView {
 export class JobService {
   private readonly jobs = new Map<string, JobView>();
   private readonly running = new Set<Promise<unknown>>();
+  /** One per running job: aborted when the engine shuts down, so work stops at its next safe point. */
+  private readonly controllers = new Set<AbortController>();
   private readonly keep: number;
 
   constructor(keep = 100) {
     this.keep = keep;
   }
 
-  start(kind: string, work: (report: ProgressReporter) => Promise<unknown>): JobView {
+  start(kind: string, work: (report: ProgressReporter, signal: AbortSignal) => Promise<unknown>): JobView {
     const job: JobView = {
       id: randomUUID(),
       kind,
@@ -44,9 +46,11 @@ export class JobService {
     };
     this.jobs.set(job.id, job);
     this.evictOld();
+    const controller = new AbortController();
+    this.controllers.add(controller);
     const settled = work((p) => {
       job.progress = { ...p };
-    }).then(
+    }, controller.signal).then(
       (result) => {
         job.state = 'done';
         job.result = result;
@@ -60,16 +64,20 @@ export class JobService {
       },
     );
     this.running.add(settled);
-    void settled.finally(() => this.running.delete(settled));
+    void settled.finally(() => {
+      this.running.delete(settled);
+      this.controllers.delete(controller);
+    });
     return job;
   }
 
   /**
-   * Waits for running jobs, at most `timeoutMs`, so a shutdown does not pull the model or the database
-   * from under an evaluation or import that is about to finish.
+   * Asks running jobs to stop at their next safe point (an import after the batch it is writing) and waits for
+   * them, at most `timeoutMs`, so a shutdown does not pull the model or the database from under them.
    */
   async settle(timeoutMs: number): Promise<void> {
     if (this.running.size === 0) return;
+    for (const controller of this.controllers) controller.abort();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
