@@ -75,7 +75,8 @@ export function validationFailed(problems: readonly string[], total = problems.l
 export function makeErrorHandler() {
   return function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     const appError = err instanceof AppError ? err : fromFastify(err, request);
-    if (!appError || appError.status >= 500) request.log.error({ err }, 'request failed');
+    // 503 is a state (starting, database away) that readiness probes ask about every few seconds, not a fault.
+    if (!appError || (appError.status >= 500 && appError.status !== 503)) request.log.error({ err }, 'request failed');
     const e = appError ?? new AppError('INTERNAL');
     return reply.status(e.status).type('application/json').send(body(e));
   };

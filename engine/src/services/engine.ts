@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../errors.js';
 import type { AppConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { createRepositories, type Repositories } from '../db/repositories.js';
@@ -85,7 +86,10 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     matcher,
     evaluation,
     async status() {
-      const counts = await repositories.mentors.counts();
+      // The index answers from memory while the database is away; readiness and status say it is away.
+      const counts = await repositories.mentors.counts().catch((err: unknown) => {
+        throw new AppError('NOT_READY', { detail: `the database does not answer (${err instanceof Error ? err.message : String(err)})` });
+      });
       const index = search.status();
       return {
         ready: index.state === 'ready',
