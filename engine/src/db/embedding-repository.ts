@@ -23,6 +23,26 @@ const upsertChunkSize = 200;
 
 // Vectors travel as base64 text rather than bytea's hex form: a third less text for the drivers to
 // build and scan (PGlite read 10k rows of 8 KB of vectors 15-25% faster this way).
+const embeddingColumns = [
+  'e.mentor_id',
+  'e.content_hash',
+  'e.passage_spans',
+  sql<string>`encode(e.vector, 'base64')`.as('vector'),
+  sql<string>`encode(e.passage_vectors, 'base64')`.as('passage_vectors'),
+] as const;
+
+function fromRow(row: { mentor_id: number; content_hash: string; passage_spans: number[]; vector: string; passage_vectors: string }): StoredEmbedding {
+  const spans: Array<[number, number]> = [];
+  for (let i = 0; i + 1 < row.passage_spans.length; i += 2) spans.push([row.passage_spans[i]!, row.passage_spans[i + 1]!]);
+  return {
+    mentorId: row.mentor_id,
+    contentHash: row.content_hash,
+    vector: decodeVectors(Buffer.from(row.vector, 'base64'), 1)[0]!,
+    passageVectors: decodeVectors(Buffer.from(row.passage_vectors, 'base64'), spans.length),
+    passageSpans: spans,
+  };
+}
+
 function fromBase64(bytes: Uint8Array) {
   return sql<Uint8Array>`decode(${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}, 'base64')`;
 }
@@ -85,6 +105,18 @@ export class EmbeddingRepository {
     return new Map(rows.map((row) => [row.mentor_id, row.content_hash]));
   }
 
+  /** The embeddings for `modelId` of these mentors; mentors without one are absent. */
+  async getForMentors(modelId: string, mentorIds: readonly number[]): Promise<StoredEmbedding[]> {
+    if (mentorIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('mentor_embeddings as e')
+      .select(embeddingColumns)
+      .where('e.model_id', '=', modelId)
+      .where(sql<SqlBool>`e.mentor_id = any(${sql.val(mentorIds)}::bigint[])`)
+      .execute();
+    return rows.map(fromRow);
+  }
+
   /** Every embedding for `modelId` in mentor-id order, read `batchSize` rows at a time. */
   async *streamForModel(modelId: string, batchSize = 1000): AsyncGenerator<StoredEmbedding> {
     let after = 0;
@@ -104,27 +136,11 @@ export class EmbeddingRepository {
             .as('page'),
         )
         .innerJoin('mentor_embeddings as e', (join) => join.onRef('e.mentor_id', '=', 'page.mentor_id').on('e.model_id', '=', modelId))
-        .select([
-          'e.mentor_id',
-          'e.content_hash',
-          'e.passage_spans',
-          sql<string>`encode(e.vector, 'base64')`.as('vector'),
-          sql<string>`encode(e.passage_vectors, 'base64')`.as('passage_vectors'),
-        ])
+        .select(embeddingColumns)
         .execute();
       // Sorting here rather than in SQL keeps the wide rows out of Postgres's sort (and its temp files).
       rows.sort((a, b) => a.mentor_id - b.mentor_id);
-      for (const row of rows) {
-        const spans: Array<[number, number]> = [];
-        for (let i = 0; i + 1 < row.passage_spans.length; i += 2) spans.push([row.passage_spans[i]!, row.passage_spans[i + 1]!]);
-        yield {
-          mentorId: row.mentor_id,
-          contentHash: row.content_hash,
-          vector: decodeVectors(Buffer.from(row.vector, 'base64'), 1)[0]!,
-          passageVectors: decodeVectors(Buffer.from(row.passage_vectors, 'base64'), spans.length),
-          passageSpans: spans,
-        };
-      }
+      for (const row of rows) yield fromRow(row);
       if (rows.length < batchSize) return;
       after = rows[rows.length - 1]!.mentor_id;
     }

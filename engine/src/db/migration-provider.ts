@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './migrations/0001-initial-schema.js';
 import * as requestTimeIndex from './migrations/0002-request-time-index.js';
 import * as mentorVectorCentroid from './migrations/0003-mentor-vector-centroid.js';
+import * as mentorChanges from './migrations/0004-mentor-changes.js';
 
 /**
  * Every migration in `migrations/`, by name. Imported statically rather than read from the folder so
@@ -11,6 +12,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
   '0002-request-time-index': requestTimeIndex,
   '0003-mentor-vector-centroid': mentorVectorCentroid,
+  '0004-mentor-changes': mentorChanges,
 };
 
 export const migrationProvider: MigrationProvider = {

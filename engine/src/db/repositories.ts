@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { EmbeddingRepository } from './embedding-repository.js';
+import { MentorChangeRepository } from './mentor-change-repository.js';
 import { MentorRepository } from './mentor-repository.js';
 import { RequestRepository } from './request-repository.js';
 import type { Database } from './schema.js';
@@ -9,6 +10,7 @@ import { WeightConfigRepository } from './weight-config-repository.js';
 /** The repositories over one database handle: what services are given instead of the handle itself. */
 export interface Repositories {
   mentors: MentorRepository;
+  mentorChanges: MentorChangeRepository;
   embeddings: EmbeddingRepository;
   requests: RequestRepository;
   weightConfigs: WeightConfigRepository;
@@ -23,6 +25,7 @@ export interface Repositories {
 export function createRepositories(db: Kysely<Database>): Repositories {
   return {
     mentors: new MentorRepository(db),
+    mentorChanges: new MentorChangeRepository(db),
     embeddings: new EmbeddingRepository(db),
     requests: new RequestRepository(db),
     weightConfigs: new WeightConfigRepository(db),

@@ -85,8 +85,16 @@ export interface WeightConfigEventsTable {
   at: Timestamp;
 }
 
+/** Written by triggers: every mentor row or embedding inserted, updated or deleted (migration 0004). */
+export interface MentorChangesTable {
+  seq: Generated<number>;
+  mentor_id: number;
+  changed_at: Timestamp;
+}
+
 export interface Database {
   mentors: MentorsTable;
+  mentor_changes: MentorChangesTable;
   mentor_embeddings: MentorEmbeddingsTable;
   mentee_requests: MenteeRequestsTable;
   served_matches: ServedMatchesTable;

@@ -13,6 +13,7 @@ import { ConfigService } from './config-service.js';
 import { MatchService } from './match-service.js';
 import { EvaluationService } from './evaluation-service.js';
 import { QuestionRetention } from './question-retention.js';
+import { IndexFollower } from './index-follower.js';
 import type { MentorGenerator } from '../evaluation/generic-dataset.js';
 
 export interface EngineStatus {
@@ -68,8 +69,15 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const evaluation = new EvaluationService(config, embedder, configs, jobs, opts.generators);
   const retention = new QuestionRetention(repositories.requests, config.questionRetentionDays, opts.log);
   retention.start();
+  // Engines sharing a PostgreSQL server, and the CLI, write mentors this engine holds in memory; PGlite has one
+  // process, this one, so there the follower only keeps the change log short.
+  const follower = new IndexFollower(repositories, search, embedder.id, opts.log, database.kind === 'pglite' ? 10 * 60_000 : 2_000);
+  await follower.begin();
   const loading = search.load(opts.onIndexProgress).then(
-    () => matcher.warm().catch((err: unknown) => opts.log.warn({ err }, 'the warm-up question failed; the first question will read what it would have')),
+    () => {
+      follower.start();
+      return matcher.warm().catch((err: unknown) => opts.log.warn({ err }, 'the warm-up question failed; the first question will read what it would have'));
+    },
     (err: unknown) => opts.log.error({ err }, 'index load failed'),
   );
 
@@ -104,6 +112,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
       await jobs.settle(10_000);
       await matcher.close();
       await retention.close();
+      await follower.close();
       await search.close();
       await embedder.close?.();
       await database.close();

@@ -249,6 +249,38 @@ export class SearchIndex {
     this.markDirty();
   }
 
+  /**
+   * Brings these mentors up to what the database holds (`mentors`, `embeddings` as read from it), after writes
+   * another engine or tool made: absent ones are removed, changed ones replaced. A copy older than the one held
+   * (this engine wrote a newer version meanwhile) is left alone. Returns how many mentors changed here.
+   */
+  applyFromDatabase(rowIds: readonly number[], mentors: ReadonlyMap<number, Mentor>, embeddings: readonly StoredEmbedding[]): number {
+    const byId = new Map(embeddings.map((e) => [e.mentorId, e]));
+    let changed = 0;
+    for (const rowId of rowIds) {
+      const stored = mentors.get(rowId);
+      const held = this.mentors.get(rowId);
+      if (!stored) {
+        if (held) {
+          this.remove(rowId);
+          changed++;
+        }
+        continue;
+      }
+      const e = byId.get(rowId);
+      if (held && held.updatedAt.getTime() > stored.updatedAt.getTime()) continue;
+      const sameText = !e || this.contentHashes.get(rowId) === e.contentHash;
+      if (held && held.updatedAt.getTime() === stored.updatedAt.getTime() && sameText) continue;
+      // A mentor without an embedding for this model yet is indexed once its embedding is written (logged too).
+      if (!held && !e) continue;
+      if (e && !sameText) this.put(stored, passageVectorsOf(e), e.vector, e.contentHash);
+      else this.setMentor(stored);
+      changed++;
+    }
+    if (changed > 0) this.markDirty();
+    return changed;
+  }
+
   /** Monthly capacity of all active mentors: the denominator of each mentor's fair share of exposure. */
   get activeCapacity(): number {
     return this.capacityTotal;

@@ -58,4 +58,41 @@ describe.skipIf(skipPostgresServer)('the engine on a PostgreSQL server', () => {
       await again.close();
     }
   }, 120_000);
+
+  it("each engine follows the other's mentor writes within seconds: created, deactivated, edited, deleted", async () => {
+    const other = await server.createDatabase();
+    const one = await startTestApp({ env: { DATABASE_URL: other } });
+    const two = await startTestApp({ env: { DATABASE_URL: other } });
+    const mentorIds = async (h: TestApp, text: string) =>
+      ((await h.app.inject({ method: 'POST', url: '/api/match', payload: { text, k: 10 } })).json() as { matches: Array<{ mentor: { id: string } }> }).matches.map((m) => m.mentor.id);
+    const eventually = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 100; i++) {
+        if (await check()) return true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    };
+    try {
+      const created = await one.app.inject({ method: 'POST', url: '/api/mentors', payload: bulkMentor(1, 'follow') });
+      expect(created.statusCode, created.body).toBe(201);
+      const question = bulkMentor(1, 'follow').bio;
+      expect(await eventually(async () => (await mentorIds(two, question)).includes('follow-1'))).toBe(true);
+      expect((await two.app.inject({ method: 'GET', url: '/api/status' })).json().mentors).toMatchObject({ total: 1, indexed: 1 });
+
+      await one.app.inject({ method: 'PATCH', url: '/api/mentors/follow-1', payload: { active: false } });
+      expect(await eventually(async () => !(await mentorIds(two, question)).includes('follow-1'))).toBe(true);
+
+      await one.app.inject({ method: 'PATCH', url: '/api/mentors/follow-1', payload: { active: true, bio: 'Beekeeper who exports honey and teaches apiculture.' } });
+      expect(await eventually(async () => (await mentorIds(two, 'beekeeping and honey exports'))[0] === 'follow-1')).toBe(true);
+      expect(two.app.engine().search.mentorByExternalId('follow-1')?.bio).toMatch(/Beekeeper/);
+
+      expect((await two.app.inject({ method: 'DELETE', url: '/api/mentors/follow-1' })).statusCode).toBe(204);
+      expect(await eventually(async () => one.app.engine().search.mentorByExternalId('follow-1') === undefined)).toBe(true);
+      expect(await mentorIds(one, 'beekeeping and honey exports')).not.toContain('follow-1');
+      expect((await one.app.inject({ method: 'GET', url: '/api/status' })).json().mentors).toMatchObject({ total: 0, indexed: 0 });
+    } finally {
+      await two.close();
+      await one.close();
+    }
+  }, 120_000);
 });

@@ -91,7 +91,7 @@ describe.each(backends())('repositories on $name', (backend) => {
   describe('schema', () => {
     it('applies every migration and reports pgvector truthfully', async () => {
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(handle.db);
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial-schema', '0002-request-time-index', '0003-mentor-vector-centroid']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial-schema', '0002-request-time-index', '0003-mentor-vector-centroid', '0004-mentor-changes']);
       const installed = await sql<{ n: number }>`select count(*) as n from pg_extension where extname = 'vector'`.execute(handle.db);
       expect(handle.hasPgvector).toBe(installed.rows[0]!.n === 1);
       if (backend.name === 'pglite') expect(handle.hasPgvector).toBe(true);
@@ -406,6 +406,38 @@ describe.each(backends())('repositories on $name', (backend) => {
       await repos.embeddings.upsertMany('model-a', [embedding(ids[5]!, 'hash-5')]);
       expect(await repos.embeddings.checksum('model-a')).toEqual(first);
       expect((await repos.embeddings.checksum('model-b')).count).toBe(0);
+    });
+  });
+
+  describe('mentor change log', () => {
+    it('logs every mentor row and embedding written or deleted, by any writer, and prunes by age', async () => {
+      const start = await repos.mentorChanges.now();
+      const before = new Date(start.getTime() - 1000);
+      const written = await repos.mentors.upsertMany([mentor(1), mentor(2)]);
+      const [a, b] = written.map((r) => r.rowId);
+      await repos.embeddings.upsertMany('model-a', [embedding(a!, 'h1')]);
+      await repos.mentors.upsertMany([mentor(1)]);
+      await repos.mentors.upsertMany([mentor(2, { name: 'Renamed' })]);
+      await repos.mentors.delete(mentor(1).externalId);
+      // A statement outside the repositories (another tool) is logged too.
+      await sql`update mentors set active = false where id = ${b}`.execute(handle.db);
+      const changes = await repos.mentorChanges.since(before);
+      expect(changes.map((c) => c.mentorId)).toEqual([a, b, a, b, a, b]);
+      expect(changes.map((c) => c.seq)).toEqual([...changes.map((c) => c.seq)].sort((x, y) => x - y));
+      expect(await repos.mentorChanges.prune(new Date(start.getTime() - 60_000))).toBe(0);
+      expect(await repos.mentorChanges.prune(new Date((await repos.mentorChanges.now()).getTime() + 1000))).toBe(6);
+      expect(await repos.mentorChanges.since(before)).toEqual([]);
+    });
+
+    it('reads the embeddings of given mentors, as stored', async () => {
+      const [a, b] = (await repos.mentors.upsertMany([mentor(1), mentor(2)])).map((r) => r.rowId);
+      await repos.embeddings.upsertMany('model-a', [embedding(a!, 'h1'), embedding(b!, 'h2')]);
+      const read = await repos.embeddings.getForMentors('model-a', [b!]);
+      expect(read.map((e) => [e.mentorId, e.contentHash])).toEqual([[b, 'h2']]);
+      const streamed = [];
+      for await (const e of repos.embeddings.streamForModel('model-a')) streamed.push(e);
+      expect(read[0]).toEqual(streamed.find((e) => e.mentorId === b));
+      expect(await repos.embeddings.getForMentors('model-b', [a!, b!])).toEqual([]);
     });
   });
 
