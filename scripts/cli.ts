@@ -2,8 +2,8 @@
  * `pnpm mm <command>`: operations on the configured database (DATA_DIR or DATABASE_URL), in process.
  * Stop a running engine first when it uses the embedded database: PGlite allows one process at a time.
  */
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
@@ -14,14 +14,17 @@ import type { ImportFormat } from '../engine/src/services/import-service.js';
 import { buildUseLite } from './build-model/build-use-lite.js';
 import { printable, progressBar } from './lib/progress.js';
 import { seedDemoMentors } from './lib/seed.js';
-import { runEvalCommand } from './lib/eval-command.js';
+import { parseConfigRefs, runEvalCommand } from './lib/eval-command.js';
 import { generateMentors } from './demo-data/generate-mentors.js';
 
 const usage = `usage: pnpm mm <command> [options]
-  import <file> [--format csv|jsonl|json]   import mentors (idempotent by id), with a progress bar
-  export [--out file.jsonl]                 export all mentors as JSON Lines
+  import <file> [--format csv|jsonl|json]   import mentors (idempotent by id), with a progress bar; exit
+                                            code 2 when some rows failed; Ctrl-C stops after the batch
+                                            under way (import the file again to finish)
+  export [--out file.jsonl]                 export all mentors as JSON Lines (written whole, then renamed)
   reindex                                   rebuild the vector index from the database
-  seed [--count N] [--seed S]               seed demo mentors into an empty database
+  seed [--count N] [--seed S]               seed demo mentors into an empty database, or finish a seed
+                                            that was interrupted
   status                                    model, mentors and index state
   eval <reviewer-expertise|demo> [--data dir] [--predictions file.json] [--out dir] [--configs list]
                                             evaluate match quality against BM25, TF-IDF and embedding-only
@@ -49,6 +52,21 @@ async function withEngine<T>(fn: (engine: Engine) => Promise<T>, opts: { dropSna
   }
 }
 
+/**
+ * A path as the user typed it: pnpm runs scripts in the repository root and says where it was called from in
+ * INIT_CWD, so `pnpm -C repo mm import mentors.csv` reads the caller's file.
+ */
+function fromCaller(file: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
+
+function positiveInteger(name: string, raw: string | undefined, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new Error(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  return n;
+}
+
 function formatOf(file: string, given?: string): ImportFormat {
   if (given === 'csv' || given === 'jsonl' || given === 'json') return given;
   if (given) throw new Error(`--format must be csv, jsonl or json, got ${given}`);
@@ -73,16 +91,23 @@ async function main(argv: string[]): Promise<void> {
   });
   switch (command) {
     case 'import': {
-      const file = positionals[0];
+      const file = positionals[0] === undefined ? undefined : fromCaller(positionals[0]);
       if (!file || !existsSync(file)) throw new Error(`import needs an existing file, got ${file ?? 'nothing'}`);
       const format = formatOf(file, values.format);
+      const stop = new AbortController();
+      process.once('SIGINT', () => {
+        console.error('\nstopping after the batch under way; import the file again to finish (imports are idempotent by id)');
+        stop.abort();
+      });
       const result = await withEngine(async (engine) => {
         const bar = progressBar(`Importing ${path.basename(file)}`);
         const rows = await engine.imports.readRows(createReadStream(file), format);
-        const r = await engine.imports.importRows(rows, (p) => bar.update(p.done, p.total, p.stage));
-        bar.stop();
-        await engine.search.saveSnapshot();
-        return r;
+        try {
+          return await engine.imports.importRows(rows, (p) => bar.update(p.done, p.total, p.stage), stop.signal);
+        } finally {
+          bar.stop();
+          await engine.search.saveSnapshot();
+        }
       });
       // Ids and messages quote the file, whose control characters would otherwise drive the terminal.
       for (const e of result.errors) console.error(printable(`row ${e.row}${e.id ? ` (${e.id})` : ''}: ${e.code}: ${e.message}`));
@@ -92,10 +117,30 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'export': {
+      const target = values.out === undefined ? null : fromCaller(values.out);
+      if (target !== null) {
+        if (!/\.(jsonl|ndjson)$/i.test(target)) throw new Error(`export writes JSON Lines: name the file .jsonl or .ndjson, got ${target}`);
+        if (!statSync(path.dirname(target), { throwIfNoEntry: false })?.isDirectory()) throw new Error(`export --out: the folder ${path.dirname(target)} does not exist`);
+      }
       await withEngine(async (engine) => {
-        const out = values.out ? createWriteStream(values.out) : process.stdout;
-        for await (const line of engine.mentors.exportJsonLines()) if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
-        if (values.out) await new Promise<void>((r) => out.end(() => r()));
+        // Written beside the target, then renamed: an interrupted export leaves no half file under the name.
+        const partial = target === null ? null : `${target}.partial`;
+        const out = partial === null ? process.stdout : createWriteStream(partial);
+        const failed = new Promise<never>((_, reject) => out.once('error', reject));
+        failed.catch(() => undefined);
+        try {
+          for await (const line of engine.mentors.exportJsonLines()) {
+            if (!out.write(line)) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed]);
+          }
+          if (partial !== null) {
+            await Promise.race([new Promise<void>((r) => out.end(() => r())), failed]);
+            await rename(partial, target!);
+          }
+        } catch (err) {
+          if (partial !== null) await rm(partial, { force: true });
+          // A reader that stopped early (`| head`) is not a failure of the export.
+          if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+        }
       });
       return;
     }
@@ -105,10 +150,10 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'seed': {
-      const n = await withEngine((engine) =>
-        seedDemoMentors(engine, { ...(values.count ? { count: Number(values.count) } : {}), ...(values.seed ? { seed: Number(values.seed) } : {}) }),
-      );
-      console.log(n > 0 ? `seeded ${n} demo mentors` : 'the database already has mentors; nothing seeded');
+      const count = positiveInteger('--count', values.count, 10_000_000);
+      const seed = positiveInteger('--seed', values.seed, 2 ** 32 - 1);
+      const n = await withEngine((engine) => seedDemoMentors(engine, { ...(count ? { count } : {}), ...(seed ? { seed } : {}) }));
+      console.log(n > 0 ? `seeded ${n} demo mentors` : 'the database already has mentors that are not this seed\'s demo mentors, or all of them; nothing seeded');
       return;
     }
     case 'status': {
@@ -116,11 +161,21 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'eval': {
-      await withEngine((engine) => runEvalCommand(engine, positionals[0], values));
+      const dataset = positionals[0];
+      if (dataset !== 'reviewer-expertise' && dataset !== 'demo') throw new Error(`eval needs a dataset name: reviewer-expertise or demo, got ${dataset ?? 'nothing'}`);
+      parseConfigRefs(values.configs);
+      const paths = { data: values.data, predictions: values.predictions, out: values.out };
+      const resolved = Object.fromEntries(Object.entries(paths).map(([k, v]) => [k, v === undefined ? undefined : fromCaller(v)]));
+      await withEngine((engine) => runEvalCommand(engine, dataset, { ...values, ...resolved }));
       return;
     }
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(usage);
+      return;
     default:
-      console.error(usage);
+      console.error(command ? `unknown command ${printable(command)}\n${usage}` : usage);
       process.exitCode = command ? 1 : 0;
   }
 }

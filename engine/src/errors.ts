@@ -24,7 +24,7 @@ export const errorRegistry = {
   CONFIG_NOT_DRAFT: { status: 409, message: 'Version {version} is {status}; only drafts can be {action}' },
   DATASET_NOT_FOUND: { status: 404, message: 'No dataset {name}' },
   REQUEST_NOT_FOUND: { status: 404, message: 'No mentee request {id}' },
-  JOB_CANCELLED: { status: 503, message: 'The engine shut down before this job finished: {detail}' },
+  JOB_CANCELLED: { status: 503, message: 'Stopped before it finished (the engine shut down, or the command was interrupted): {detail}' },
   JOB_NOT_FOUND: { status: 404, message: 'No job {id}' },
   EVALUATION_NOT_FOUND: { status: 404, message: 'No evaluation run {id}' },
   EVALUATION_CONFIG_NOT_FOUND: { status: 404, message: 'Evaluation run {id} has no configuration {config}; it has {names}' },
