@@ -1,6 +1,6 @@
 /**
  * The README's start command: makes sure the model and the dashboard are built, starts the engine
- * (which serves the dashboard), seeds demo mentors into an empty database, and prints the URL.
+ * (which serves the dashboard), prints the URL, and then seeds demo mentors into an empty database.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -14,23 +14,32 @@ import { generateMentors } from './demo-data/generate-mentors.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-// The start command is quieter than the engine's default; LOG_LEVEL still wins.
-const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
-if (config.model === 'use-lite') await buildUseLite({ modelsDir: config.modelsDir });
-if (!existsSync(path.join(root, 'dashboard/build/index.html'))) {
-  console.log('Building the dashboard ...');
-  execFileSync('pnpm', ['--filter', '@mentormatch/dashboard', 'build'], { cwd: root, stdio: 'inherit' });
+async function main(): Promise<void> {
+  // The start command is quieter than the engine's default; LOG_LEVEL still wins.
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  if (config.model === 'use-lite') await buildUseLite({ modelsDir: config.modelsDir });
+  if (!existsSync(path.join(root, 'dashboard/build/index.html'))) {
+    console.log('Building the dashboard ...');
+    execFileSync('pnpm', ['--filter', '@mentormatch/dashboard', 'build'], { cwd: root, stdio: 'inherit' });
+  }
+
+  // Listening first: health checks and the dashboard answer (with the index's progress) while a large index loads
+  // and demo mentors are seeded.
+  const app = await startServer({ logLevel: config.logLevel }, { generators: { demo: (count, seed) => [...generateMentors({ count, seed })] } });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
+  console.log(`mentormatch is running at http://${host}:${port}/`);
+  try {
+    const seeded = await seedDemoMentors(app.engine());
+    if (seeded > 0) console.log(`seeded ${seeded} demo mentors`);
+  } catch (err) {
+    // Stopped during seeding (Ctrl-C): the next start finishes it.
+    console.error(`seeding demo mentors stopped: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
-const app = await startServer(
-  { logLevel: config.logLevel },
-  {
-    generators: { demo: (count, seed) => [...generateMentors({ count, seed })] },
-    beforeListen: async (app) => {
-      await seedDemoMentors(app.engine());
-    },
-  },
-);
-const address = app.server.address();
-const port = typeof address === 'object' && address ? address.port : 3000;
-console.log(`mentormatch is running at http://localhost:${port}/`);
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

@@ -5,12 +5,10 @@ import { loadConfig, type AppConfig } from './config.js';
 /** Starts the engine and stops it gracefully on SIGINT/SIGTERM (the index snapshot is saved on close). */
 export async function startServer(
   overrides: Partial<AppConfig> = {},
-  options: Omit<AppOptions, 'config'> & { beforeListen?: (app: FastifyInstance) => Promise<void> } = {},
+  options: Omit<AppOptions, 'config'> = {},
 ): Promise<FastifyInstance> {
   const config = loadConfig(process.env, overrides);
-  const { beforeListen, ...appOptions } = options;
-  const app = await buildApp({ config, ...appOptions });
-  await beforeListen?.(app);
+  const app = await buildApp({ config, ...options });
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -25,13 +25,9 @@ export async function startEngine(demoMentors = 300): Promise<RunningEngine> {
   try {
     const app = await startServer(
       { port: 0, host: '127.0.0.1', dataDir, databaseUrl: null, dashboardDir: path.join(root, 'dashboard/build'), logLevel: 'warn' },
-      {
-        generators: { demo: (count, seed) => [...generateMentors({ count, seed })] },
-        beforeListen: async (app) => {
-          await seedDemoMentors(app.engine(), { count: demoMentors });
-        },
-      },
+      { generators: { demo: (count, seed) => [...generateMentors({ count, seed })] } },
     );
+    await seedDemoMentors(app.engine(), { count: demoMentors });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('engine is not listening on a TCP port');
     return {

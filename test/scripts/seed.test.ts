@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedDemoMentors } from '../../scripts/lib/seed.js';
-import { generateMentors } from '../../scripts/demo-data/generate-mentors.js';
+import { DEMO_DEFAULTS, generateMentors } from '../../scripts/demo-data/generate-mentors.js';
 import { mentor, startTestApp, type TestApp } from '../support/app-harness.js';
 
 let harness: TestApp | null = null;
@@ -13,7 +13,7 @@ describe('seedDemoMentors', () => {
   it('finishes a seed that was interrupted, embedding only the mentors it had not written', async () => {
     harness = await startTestApp();
     const engine = harness.app.engine();
-    const first = [...generateMentors({ count: 40 })].slice(0, 13);
+    const first = [...generateMentors({ count: 40, seed: DEMO_DEFAULTS.seed })].slice(0, 13);
     await engine.mentors.upsertBatch(first);
     expect(await seedDemoMentors(engine, { count: 40 })).toBe(40);
     expect((await engine.status()).mentors).toMatchObject({ total: 40, indexed: 40 });
