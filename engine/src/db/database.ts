@@ -50,7 +50,11 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     pglite = await createPglite(directory);
   } catch (error) {
     await unlock();
-    throw error;
+    throw new Error(
+      `The embedded database in ${directory} cannot be opened (${error instanceof Error ? error.message : String(error)}); ` +
+        'restore the folder from a backup, or move it aside to start with an empty database',
+      { cause: error },
+    );
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {

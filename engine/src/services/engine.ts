@@ -73,12 +73,13 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   // process, this one, so there the follower only keeps the change log short.
   const follower = new IndexFollower(repositories, search, embedder.id, opts.log, database.kind === 'pglite' ? 10 * 60_000 : 2_000);
   await follower.begin();
+  let closing = false;
   const loading = search.load(opts.onIndexProgress).then(
     () => {
       follower.start();
       return matcher.warm().catch((err: unknown) => opts.log.warn({ err }, 'the warm-up question failed; the first question will read what it would have'));
     },
-    (err: unknown) => opts.log.error({ err }, 'index load failed'),
+    (err: unknown) => (closing ? opts.log.info({ err }, 'index load stopped by the shutdown') : opts.log.error({ err }, 'index load failed')),
   );
 
   return {
@@ -108,6 +109,8 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
       };
     },
     async close() {
+      closing = true;
+      search.stopLoading();
       await loading;
       await jobs.settle(10_000);
       await matcher.close();

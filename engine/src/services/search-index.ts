@@ -1,3 +1,4 @@
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../config.js';
@@ -19,6 +20,15 @@ import type { JobProgress } from './job-service.js';
 import { embedMentors } from './mentor-embedding.js';
 
 /** The database keeps float32; memory holds int8 (a quarter of the bytes, see int8-vectors.ts). */
+/** Snapshots of other models: their vectors were just dropped from the database, so nothing can load them again. */
+async function removeOtherSnapshots(indexDir: string, modelId: string, log: FastifyBaseLogger): Promise<void> {
+  const entries = await readdir(indexDir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name === modelId) continue;
+    await rm(path.join(indexDir, entry.name), { recursive: true, force: true }).catch((err: unknown) => log.warn({ err }, 'an old index snapshot could not be removed'));
+  }
+}
+
 function passageVectorsOf(e: StoredEmbedding): PassageVectors {
   return { spans: Int32Array.from(e.passageSpans.flat()), ...quantizeInt8([e.vector, ...e.passageVectors], e.vector.length) };
 }
@@ -67,6 +77,8 @@ export class SearchIndex {
   private markReady!: () => void;
   private failReady!: (err: unknown) => void;
   private dirty = false;
+  /** Set by stopLoading: a shutdown during start-up does not wait for every missing embedding. */
+  private stopping = false;
   /** Writes applied so far: a save clears `dirty` only if none arrived while it ran. */
   private writes = 0;
   private saveTimer: NodeJS.Timeout | null = null;
@@ -89,6 +101,11 @@ export class SearchIndex {
     });
     // A load failure is reported through whenReady() and status(); it must not crash the process.
     this.ready.catch(() => undefined);
+  }
+
+  /** Makes a load under way stop after the batch of missing embeddings it is writing. */
+  stopLoading(): void {
+    this.stopping = true;
   }
 
   whenReady(): Promise<void> {
@@ -182,10 +199,12 @@ export class SearchIndex {
       }
       phase('save snapshot');
       await embeddings.deleteOtherModels(this.embedder.id);
+      await removeOtherSnapshots(path.dirname(this.snapshotDir), this.embedder.id, this.log);
       phase('drop other models');
       report({ done: count, total: count, stage: 'ready' });
       this.state = 'ready';
       this.markReady();
+      this.log.info({ kind: this.kind, size: this.vectors.size, from: this.loadedFrom, phases: this.phases }, 'index ready');
     } catch (err) {
       this.state = 'failed';
       this.failReady(err);
@@ -201,6 +220,8 @@ export class SearchIndex {
     const mentors = this.repositories.mentors;
     const batch = 64;
     for (let i = 0; i < missing.length; i += batch) {
+      // What is embedded is stored batch by batch, so the next start goes on from here.
+      if (this.stopping) throw new Error(`stopped while embedding mentors at start (${i} of ${missing.length} done): the engine is shutting down`);
       const rows = await mentors.getByRowIds(missing.slice(i, i + batch));
       const fresh = await embedMentors(this.embedder, [...rows.values()].map((m) => ({ rowId: m.rowId, input: m })));
       await embeddings.upsertMany(this.embedder.id, fresh);

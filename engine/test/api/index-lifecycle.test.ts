@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { parseMentorInput } from '../../src/domain/mentor-validation.js';
 import { openDatabase } from '../../src/db/database.js';
 import { MentorRepository } from '../../src/db/mentor-repository.js';
 import { createEmbeddingProvider } from '../../src/embedding/create-embedding-provider.js';
@@ -175,9 +177,11 @@ describe('index lifecycle (HNSW forced)', () => {
     await withApp(embedder(), async (h) => expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', state: 'ready' }));
   });
 
-  it('a model change re-embeds every mentor and deletes the old model embeddings', async () => {
+  it('a model change re-embeds every mentor and deletes the old model embeddings and snapshots', async () => {
     const other = new CountingEmbeddingProvider(new HashingEmbeddingProvider(32, 'hashing-alt'));
+    expect(fs.existsSync(snapshotDir('hashing-64'))).toBe(true);
     await withApp(other, async (h) => {
+      expect(fs.existsSync(snapshotDir('hashing-64'))).toBe(false);
       const s = await status(h);
       expect(s.model).toEqual({ id: 'hashing-alt', dimensions: 32 });
       expect(s.index).toMatchObject({ loadedFrom: 'rebuild', size: 40 });
@@ -196,7 +200,36 @@ describe('index lifecycle (HNSW forced)', () => {
     await withApp(back, async (h) => {
       expect((await status(h)).index).toMatchObject({ state: 'ready', size: 40 });
       expect(back.texts).toBeGreaterThanOrEqual(40);
+      expect(fs.readdirSync(path.join(dataDir, 'index'))).toEqual(['hashing-64']);
     });
+  });
+
+  it('a shutdown while missing embeddings are made at start stops after the batch under way; the next start goes on', async () => {
+    let before = 0;
+    await withDatabase(async (db) => {
+      before = await new MentorRepository(db).count();
+      const inputs = Array.from({ length: 200 }, (_, i) => parseMentorInput(bulkMentor(i, 'late')));
+      await new MentorRepository(db).upsertMany(inputs.map((p) => (p.ok ? p.value : expect.fail(p.errors.join('; ')))));
+    });
+    let calls = 0;
+    const slow = new (class extends HashingEmbeddingProvider {
+      override async embed(texts: readonly string[]) {
+        calls++;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return super.embed(texts);
+      }
+    })(64);
+    const app = await buildApp({ config: loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', DASHBOARD_DIR: '', ...hnsw }), embedder: slow });
+    await app.ready();
+    while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await app.close();
+    let stored = 0;
+    await withDatabase(async (db) => {
+      stored = Number((await db.selectFrom('mentor_embeddings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    });
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(before + 200);
+    await withApp(embedder(), async (h) => expect((await status(h)).mentors).toMatchObject({ total: before + 200, indexed: before + 200 }));
   });
 });
 
