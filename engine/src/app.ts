@@ -12,7 +12,7 @@ import { makeErrorHandler, frameworkErrorHandler, validationFailed } from './err
 import { sharedSchemas } from './routes/schemas.js';
 import { makeValidatorCompiler } from './validator-compiler.js';
 import { describeUnstorable, unstorableText } from './shared/unstorable-text.js';
-import { makeRequestGuard } from './request-guard.js';
+import { isLoopbackName, makeRequestGuard } from './request-guard.js';
 import { addSecurityHeaders, dashboardCsp } from './security-headers.js';
 import { createEngine, type Engine } from './services/engine.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
@@ -47,7 +47,10 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   for (const schema of sharedSchemas) app.addSchema(schema);
   app.setValidatorCompiler(makeValidatorCompiler(sharedSchemas));
   app.setErrorHandler(makeErrorHandler());
-  app.addHook('onRequest', makeRequestGuard(config.host));
+  app.addHook('onRequest', makeRequestGuard(config.host, config.apiToken));
+  if (config.apiToken === null && !isLoopbackName(config.host)) {
+    app.log.warn({ host: config.host }, 'listening beyond this machine without API_TOKEN: anyone who can reach it can change mentors and configurations');
+  }
   // JSON routes take no text/plain body: without this Fastify parses one into a string and the schema says
   // "body must be object" instead of a 415. The import routes add it back for their files.
   app.removeContentTypeParser('text/plain');
@@ -82,7 +85,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
 
   await app.register(
     async (api) => {
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes);
       await api.register(mentorRoutes, { importBodyLimit: config.bodyLimitBytes });
       await api.register(matchRoutes);

@@ -40,6 +40,8 @@ export interface AppConfig {
   hnsw: { m: number; efConstruction: number; efSearch: number };
   /** How many demo mentors the start command seeds into an empty database; 0 disables seeding. */
   seedDemoMentors: number;
+  /** When set, coordinator and researcher routes need `Authorization: Bearer <token>`; mentees' routes stay open. */
+  apiToken: string | null;
   /** Days a mentee's question text is kept; 0 keeps it. What the question was served is kept either way. */
   questionRetentionDays: number;
   bodyLimitBytes: number;
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     },
     seedDemoMentors: int(env, 'SEED_DEMO_MENTORS', 2000, 0, 10_000_000),
     questionRetentionDays: int(env, 'QUESTION_RETENTION_DAYS', 90, 0, 36_500),
+    apiToken: env.API_TOKEN || null,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
     dashboardDir: env.DASHBOARD_DIR === '' ? null : path.resolve(env.DASHBOARD_DIR || dashboardDefault),
@@ -108,6 +111,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
   if (!/^[\w.-]+$/.test(config.model) || /^\.+$/.test(config.model)) throw new ConfigError(`EMBEDDING_MODEL must be a folder name under ${config.modelsDir}`);
+  if (config.apiToken !== null && (config.apiToken.length < 16 || /\s/.test(config.apiToken))) {
+    throw new ConfigError('API_TOKEN must be at least 16 characters without spaces (for example: openssl rand -hex 24)');
+  }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);
   }

@@ -9,6 +9,7 @@ export const errorRegistry = {
   BODY_TOO_LARGE: { status: 413, message: 'Body is larger than the limit of {limit} bytes' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content type {contentType} is not supported here; expected one of {expected}' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No route {method} {url}' },
+  UNAUTHORIZED: { status: 401, message: 'This route is for coordinators and researchers: send the engine\'s token as Authorization: Bearer <API_TOKEN>' },
   CROSS_SITE_REQUEST: { status: 403, message: 'A {method} from another site ({from}) is refused: pages on other sites must not change this engine' },
   HOST_NOT_ALLOWED: { status: 403, message: 'This engine listens on loopback and answers only to localhost names, not to Host {host}' },
   URL_INVALID: { status: 400, message: 'The URL {url} is not valid: {detail}' },

@@ -1,11 +1,17 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function isLoopbackName(hostname: string): boolean {
+export function isLoopbackName(hostname: string): boolean {
   const name = hostname.toLowerCase();
   return name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/** Compared as digests, so the comparison takes the same time whatever the token given. */
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
 }
 
 /** The host name of a Host header or an origin's authority, without the port. */
@@ -21,13 +27,19 @@ function hostname(authority: string): string {
  * - a page whose name is re-pointed at 127.0.0.1 (DNS rebinding) is same-origin to itself, so an engine
  *   that listens on loopback answers only requests addressed to a loopback name.
  * Clients outside browsers (the CLI, curl, scripts) send neither header and are not affected.
+ * With API_TOKEN set, every /api route but the mentees' and the probes' (route config `public`) needs it.
  */
-export function makeRequestGuard(listenHost: string) {
+export function makeRequestGuard(listenHost: string, apiToken: string | null) {
   const loopbackOnly = isLoopbackName(listenHost);
+  const tokenDigest = apiToken === null ? null : digest(apiToken);
   return async function requestGuard(request: FastifyRequest): Promise<void> {
     const host = request.headers.host;
     if (loopbackOnly && host && !isLoopbackName(hostname(host))) {
       throw new AppError('HOST_NOT_ALLOWED', { host: host.length > 100 ? `${host.slice(0, 100)}…` : host });
+    }
+    if (tokenDigest !== null && request.url.startsWith('/api/') && !request.url.startsWith('/api/docs') && !request.routeOptions.config?.public) {
+      const given = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+      if (given === undefined || !timingSafeEqual(digest(given), tokenDigest)) throw new AppError('UNAUTHORIZED');
     }
     if (SAFE_METHODS.has(request.method)) return;
     const site = request.headers['sec-fetch-site'];

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../engine/src/server.js';
+import type { AppConfig } from '../../engine/src/config.js';
 import { buildUseLite } from '../../scripts/build-model/build-use-lite.js';
 import { generateMentors } from '../../scripts/demo-data/generate-mentors.js';
 import { seedDemoMentors } from '../../scripts/lib/seed.js';
@@ -19,12 +20,12 @@ export interface RunningEngine {
  * at `/`), on a fresh embedded database in a temporary folder. Fewer demo mentors than the default
  * keep seeding quick; the demo evaluation dataset gets its generator as in production.
  */
-export async function startEngine(demoMentors = 300): Promise<RunningEngine> {
+export async function startEngine(demoMentors = 300, overrides: Partial<AppConfig> = {}): Promise<RunningEngine> {
   await buildUseLite();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-e2e-'));
   try {
     const app = await startServer(
-      { port: 0, host: '127.0.0.1', dataDir, databaseUrl: null, dashboardDir: path.join(root, 'dashboard/build'), logLevel: 'warn' },
+      { port: 0, host: '127.0.0.1', dataDir, databaseUrl: null, dashboardDir: path.join(root, 'dashboard/build'), logLevel: 'warn', ...overrides },
       { generators: { demo: (count, seed) => [...generateMentors({ count, seed })] } },
     );
     await seedDemoMentors(app.engine(), { count: demoMentors });

@@ -23,13 +23,14 @@ const Status = Type.Object(
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
-    { schema: { tags: ['status'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    { config: { public: true }, schema: { tags: ['status'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/ready',
     {
+      config: { public: true },
       schema: {
         tags: ['status'],
         summary: 'Readiness: model loaded and index loaded',
@@ -45,7 +46,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/status',
-    { schema: { tags: ['status'], summary: 'Model, mentors and index state', response: { 200: Status, ...errorResponses(503) } } },
+    { config: { public: true }, schema: { tags: ['status'], summary: 'Model, mentors and index state', response: { 200: Status, ...errorResponses(503) } } },
     async () => app.engine().status(),
   );
 };

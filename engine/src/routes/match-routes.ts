@@ -93,6 +93,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/match',
     {
+      config: { public: true },
       schema: {
         tags: ['match'],
         summary: 'Ranked mentors for a free-text problem, each with a per-factor score breakdown, evidence and reasons',
@@ -147,6 +148,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/session-requests',
     {
+      config: { public: true },
       schema: {
         tags: ['match'],
         summary: 'A mentee asks a proposed mentor for a session',

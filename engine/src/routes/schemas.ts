@@ -26,7 +26,7 @@ export const RowId = () => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_I
 /** Every route answers these with the error shape; routes add their specific ones. */
 export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
-  for (const s of [400, 403, 500, ...statuses]) out[s] = Type.Ref('ErrorResponse');
+  for (const s of [400, 401, 403, 500, ...statuses]) out[s] = Type.Ref('ErrorResponse');
   return out;
 }
 
