@@ -37,8 +37,10 @@ export function makeRequestGuard(listenHost: string, apiToken: string | null) {
     if (loopbackOnly && host && !isLoopbackName(hostname(host))) {
       throw new AppError('HOST_NOT_ALLOWED', { host: host.length > 100 ? `${host.slice(0, 100)}…` : host });
     }
-    if (tokenDigest !== null && request.url.startsWith('/api/') && !request.url.startsWith('/api/docs') && !request.routeOptions.config?.public) {
-      const given = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+    // The route the router matched, not the URL as sent: it decodes "/%61pi/…" and drops an absolute form's origin.
+    const route = request.routeOptions.url;
+    if (tokenDigest !== null && route?.startsWith('/api/') && !route.startsWith('/api/docs') && !request.routeOptions.config?.public) {
+      const given = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       if (given === undefined || !timingSafeEqual(digest(given), tokenDigest)) throw new AppError('UNAUTHORIZED');
     }
     if (SAFE_METHODS.has(request.method)) return;

@@ -38,6 +38,14 @@ describe('API_TOKEN', () => {
     expect(listed.json().items.map((m: { id: string }) => m.id)).toEqual(['with-token']);
   });
 
+  it('a route written another way the router accepts (percent-encoded, absolute form) needs it too', async () => {
+    for (const url of ['/%61pi/mentors', '/api/%6Dentors', 'http://localhost:80/api/mentors', '/api/requests/%72ecent']) {
+      const res = await call('GET', url);
+      expect(res.statusCode, url).toBe(401);
+    }
+    expect((await call('GET', '/%61pi/mentors', { auth: `bearer ${token}` })).statusCode).toBe(200);
+  });
+
   it('a short token, or one with spaces, is refused at start', () => {
     expect(() => loadConfig({ API_TOKEN: 'short' })).toThrow(/API_TOKEN must be at least 16 characters/);
     expect(() => loadConfig({ API_TOKEN: 'has a space in it, long enough' })).toThrow(/API_TOKEN/);
