@@ -71,7 +71,8 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   retention.start();
   // Engines sharing a PostgreSQL server, and the CLI, write mentors this engine holds in memory; PGlite has one
   // process, this one, so there the follower only keeps the change log short.
-  const follower = new IndexFollower(repositories, search, embedder.id, opts.log, database.kind === 'pglite' ? 10 * 60_000 : 2_000);
+  const shared = database.kind === 'postgres';
+  const follower = new IndexFollower(repositories, search, embedder.id, opts.log, shared ? 2_000 : 10 * 60_000, shared);
   await follower.begin();
   let closing = false;
   const loading = search.load(opts.onIndexProgress).then(

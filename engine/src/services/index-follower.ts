@@ -4,12 +4,16 @@ import type { SearchIndex } from './search-index.js';
 
 /**
  * A change is stamped with its transaction's start and becomes visible at commit, so a write committing after a
- * read can carry an earlier stamp: each read looks this far back again, and skips the changes it has seen.
+ * read can carry an earlier stamp: each read looks this far back again, and skips the changes it has seen. A
+ * transaction open longer than this is missed by the other engines until the mentor changes again (the engine's
+ * own write transactions hold one batch of at most 64 mentors).
  */
 const OVERLAP_MS = 30_000;
 /** The log keeps this much: far more than any engine's poll interval plus the overlap. */
 const KEEP_MS = 10 * 60_000;
 const PRUNE_EVERY_MS = 60_000;
+/** Mentors read per query: a large import elsewhere must not come back as one statement of every vector. */
+const CHUNK = 1000;
 
 /**
  * Keeps this engine's in-memory mentors (vector index, BM25, skills) in step with writes other engines or the
@@ -29,6 +33,8 @@ export class IndexFollower {
     private readonly modelId: string,
     private readonly log: Pick<FastifyBaseLogger, 'info' | 'warn'>,
     private readonly intervalMs: number,
+    /** False where nobody else can write (PGlite: one process holds it): the log is then only kept short. */
+    private readonly applies: boolean,
   ) {}
 
   /** Marks where reading starts. Call before the index loads from the database, so writes during the load are read after it. */
@@ -45,24 +51,28 @@ export class IndexFollower {
     }, this.intervalMs).unref();
   }
 
-  /** Reads the changes since the last poll and applies them; returns how many mentors changed in memory. */
+  /**
+   * Reads the changes since the last poll and applies them; returns how many mentors changed in memory. What
+   * was read counts as seen only once it is applied, so a poll that fails is read again by the next one.
+   */
   async poll(): Promise<number> {
     if (this.since === null) await this.begin();
     const { mentorChanges, mentors, embeddings } = this.repositories;
     const now = await mentorChanges.now();
-    const changes = await mentorChanges.since(this.since!);
-    const fresh = changes.filter((c) => !this.seen.has(c.seq));
+    const fresh = (await mentorChanges.since(this.since!)).filter((c) => !this.seen.has(c.seq));
+    let changed = 0;
+    if (this.applies) {
+      const rowIds = [...new Set(fresh.map((c) => c.mentorId))];
+      for (let i = 0; i < rowIds.length; i += CHUNK) {
+        const ids = rowIds.slice(i, i + CHUNK);
+        const [stored, vectors] = await Promise.all([mentors.getByRowIds(ids), embeddings.getForMentors(this.modelId, ids)]);
+        changed += this.search.applyFromDatabase(ids, stored, vectors);
+      }
+      if (changed > 0) this.log.info({ changed }, 'applied mentor changes written elsewhere');
+    }
     for (const c of fresh) this.seen.set(c.seq, c.changedAt.getTime());
     this.since = new Date(now.getTime() - OVERLAP_MS);
     for (const [seq, at] of this.seen) if (at <= this.since.getTime()) this.seen.delete(seq);
-
-    let changed = 0;
-    const rowIds = [...new Set(fresh.map((c) => c.mentorId))];
-    if (rowIds.length > 0) {
-      const [stored, vectors] = await Promise.all([mentors.getByRowIds(rowIds), embeddings.getForMentors(this.modelId, rowIds)]);
-      changed = this.search.applyFromDatabase(rowIds, stored, vectors);
-      if (changed > 0) this.log.info({ changed }, 'applied mentor changes written elsewhere');
-    }
     if (now.getTime() - this.lastPrune >= PRUNE_EVERY_MS) {
       this.lastPrune = now.getTime();
       await mentorChanges.prune(new Date(now.getTime() - KEEP_MS));

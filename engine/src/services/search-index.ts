@@ -19,7 +19,6 @@ import { SkillsVocabulary } from '../matching/skills-vocabulary.js';
 import type { JobProgress } from './job-service.js';
 import { embedMentors } from './mentor-embedding.js';
 
-/** The database keeps float32; memory holds int8 (a quarter of the bytes, see int8-vectors.ts). */
 /** Snapshots of other models: their vectors were just dropped from the database, so nothing can load them again. */
 async function removeOtherSnapshots(indexDir: string, modelId: string, log: FastifyBaseLogger): Promise<void> {
   const entries = await readdir(indexDir, { withFileTypes: true }).catch(() => []);
@@ -29,6 +28,7 @@ async function removeOtherSnapshots(indexDir: string, modelId: string, log: Fast
   }
 }
 
+/** The database keeps float32; memory holds int8 (a quarter of the bytes, see int8-vectors.ts). */
 function passageVectorsOf(e: StoredEmbedding): PassageVectors {
   return { spans: Int32Array.from(e.passageSpans.flat()), ...quantizeInt8([e.vector, ...e.passageVectors], e.vector.length) };
 }
@@ -272,8 +272,9 @@ export class SearchIndex {
 
   /**
    * Brings these mentors up to what the database holds (`mentors`, `embeddings` as read from it), after writes
-   * another engine or tool made: absent ones are removed, changed ones replaced. A copy older than the one held
-   * (this engine wrote a newer version meanwhile) is left alone. Returns how many mentors changed here.
+   * another engine or tool made: absent ones are removed, changed ones replaced. A copy read before a write of this
+   * engine's committed is replaced by it at the next poll (that write is logged too): stamps follow transaction
+   * starts, not commits, so they cannot say which copy is newer. Returns how many mentors changed here.
    */
   applyFromDatabase(rowIds: readonly number[], mentors: ReadonlyMap<number, Mentor>, embeddings: readonly StoredEmbedding[]): number {
     const byId = new Map(embeddings.map((e) => [e.mentorId, e]));
@@ -289,7 +290,6 @@ export class SearchIndex {
         continue;
       }
       const e = byId.get(rowId);
-      if (held && held.updatedAt.getTime() > stored.updatedAt.getTime()) continue;
       const sameText = !e || this.contentHashes.get(rowId) === e.contentHash;
       if (held && held.updatedAt.getTime() === stored.updatedAt.getTime() && sameText) continue;
       // A mentor without an embedding for this model yet is indexed once its embedding is written (logged too).
