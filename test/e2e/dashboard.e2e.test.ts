@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, shoot, useDashboard } from './dashboard-helpers.js';
@@ -183,6 +184,13 @@ describe('dashboard against the real engine', () => {
     await page.goto(`${engine.url}/evaluation?run=${runId}`);
     await table.waitFor();
     expect(await table.locator('tbody th[scope="row"]').allTextContents()).toEqual(rows);
+
+    // The CSV download goes through the API client (so an access token would go with it) and holds every configuration.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+    expect(download.suggestedFilename()).toBe(`evaluation-${runId}.csv`);
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('dataset,checksum,config,metric,value,ci_low,ci_high,n');
+    for (const name of rows) expect(csv.some((line) => line.includes(`,${name},mrr,`))).toBe(true);
   }, 330_000);
 });
 
