@@ -106,7 +106,8 @@ async function main(argv: string[]): Promise<void> {
           return await engine.imports.importRows(rows, (p) => bar.update(p.done, p.total, p.stage), stop.signal);
         } finally {
           bar.stop();
-          await engine.search.saveSnapshot();
+          // The import is in the database either way; a snapshot that cannot be written is rebuilt at the next start.
+          await engine.search.saveSnapshot().catch((err: unknown) => console.error(`warning: the index snapshot was not saved (${err instanceof Error ? err.message : String(err)})`));
         }
       });
       // Ids and messages quote the file, whose control characters would otherwise drive the terminal.

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const app = await startServer({ logLevel: config.logLevel }, { generators: { demo: (count, seed) => [...generateMentors({ count, seed })] } });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   console.log(`mentormatch is running at http://${host}:${port}/`);
   try {
     const seeded = await seedDemoMentors(app.engine());

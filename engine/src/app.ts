@@ -47,6 +47,10 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   for (const schema of sharedSchemas) app.addSchema(schema);
   app.setValidatorCompiler(makeValidatorCompiler(sharedSchemas));
   app.setErrorHandler(makeErrorHandler());
+  const dashboard = config.dashboardDir;
+  const indexHtml = dashboard === null ? null : readIfExists(path.join(dashboard, 'index.html'));
+  // Before the guard, so that its refusals carry the headers too.
+  addSecurityHeaders(app, indexHtml === null ? null : dashboardCsp(indexHtml));
   app.addHook('onRequest', makeRequestGuard(config.host, config.apiToken));
   if (config.apiToken === null && !isLoopbackName(config.host)) {
     app.log.warn({ host: config.host }, 'listening beyond this machine without API_TOKEN: anyone who can reach it can change mentors and configurations');
@@ -96,9 +100,6 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
     { prefix: '/api' },
   );
 
-  const dashboard = config.dashboardDir;
-  const indexHtml = dashboard === null ? null : readIfExists(path.join(dashboard, 'index.html'));
-  addSecurityHeaders(app, indexHtml === null ? null : dashboardCsp(indexHtml));
   if (indexHtml !== null) {
     await app.register(fastifyStatic, { root: dashboard!, wildcard: false, index: ['index.html'] });
   }

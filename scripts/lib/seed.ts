@@ -4,9 +4,9 @@ import { DEMO_DEFAULTS, generateMentors } from '../demo-data/generate-mentors.js
 import { progressBar } from './progress.js';
 
 /**
- * Seeds the demo mentors into an empty database, or finishes a seed that was interrupted (the database holds
- * some of this seed's demo mentors and nothing else: demo ids are the same on every run, and mentors already
- * stored are not embedded again). A database with any other mentor is left alone.
+ * Seeds the demo mentors into an empty database, or finishes a seed that was interrupted: the database then holds
+ * exactly the first demo mentors in the order they are seeded (demo ids are the same on every run), and only the
+ * rest are written. Anything else (other mentors, demo mentors edited or deleted after a finished seed) is left alone.
  */
 export async function seedDemoMentors(engine: Engine, opts: { count?: number; seed?: number } = {}): Promise<number> {
   await engine.search.whenReady();
@@ -15,16 +15,21 @@ export async function seedDemoMentors(engine: Engine, opts: { count?: number; se
   const status = await engine.status();
   const demo = () => generateMentors({ count, seed: opts.seed ?? DEMO_DEFAULTS.seed });
   if (status.mentors.total >= count) return 0;
-  if (status.mentors.total > 0) {
-    const ids = new Set<string>();
-    for (const m of demo()) ids.add(m.externalId);
+  const stored = status.mentors.total;
+  if (stored > 0) {
     // The index holds every stored mentor once it is ready.
-    for (const m of engine.search.mentors.values()) if (!ids.has(m.externalId)) return 0;
+    let i = 0;
+    for (const m of demo()) {
+      if (i++ === stored) break;
+      if (!engine.search.mentorByExternalId(m.externalId)) return 0;
+    }
   }
   const bar = progressBar('Seeding demo mentors');
   let batch: MentorInput[] = [];
-  let done = 0;
+  let done = stored;
+  let skipped = 0;
   for (const mentor of demo()) {
+    if (skipped++ < stored) continue;
     batch.push(mentor);
     if (batch.length === 64) {
       await engine.mentors.upsertBatch(batch);

@@ -20,6 +20,18 @@ describe('seedDemoMentors', () => {
     expect(await seedDemoMentors(engine, { count: 40 })).toBe(0);
   });
 
+  it('after a finished seed, leaves demo mentors edited or deleted since as they are', async () => {
+    harness = await startTestApp();
+    const engine = harness.app.engine();
+    expect(await seedDemoMentors(engine, { count: 40 })).toBe(40);
+    const [first, second] = [...generateMentors({ count: 40, seed: DEMO_DEFAULTS.seed })];
+    await engine.mentors.delete(first!.externalId);
+    await engine.mentors.update(second!.externalId, { headline: 'Edited by a coordinator' });
+    expect(await seedDemoMentors(engine, { count: 40 })).toBe(0);
+    expect((await engine.status()).mentors.total).toBe(39);
+    expect((await engine.mentors.get(second!.externalId)).headline).toBe('Edited by a coordinator');
+  });
+
   it('leaves a database with any other mentor alone', async () => {
     harness = await startTestApp();
     const engine = harness.app.engine();

@@ -17,6 +17,7 @@ export class EmbeddingThread {
   private gone: Error | null = null;
   /** Called when the last pending run has answered (see close). */
   private drained: (() => void) | null = null;
+  private closing: Promise<void> | null = null;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: EmbeddingWorkerReply) => {
@@ -81,12 +82,23 @@ export class EmbeddingThread {
    * Refuses new texts, lets the runs already sent finish, then ends the thread: terminating a worker inside an
    * onnxruntime run aborts the whole process (a native exception escapes it). A run takes milliseconds.
    */
-  async close(): Promise<void> {
-    this.gone ??= new Error('the embedding thread was closed');
-    if (this.pending.size > 0) await new Promise<void>((resolve) => (this.drained = resolve));
-    await this.worker.terminate();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.gone ??= new Error('the embedding thread was closed');
+      if (this.pending.size > 0) {
+        // A run that never answers must not hold a shutdown for ever.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise<void>((resolve) => (this.drained = resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
+        clearTimeout(timer);
+      }
+      await this.worker.terminate();
+    })();
+    return this.closing;
   }
 }
+
+/** How long close waits for the runs under way: a run takes milliseconds, a batch of them a second or two. */
+const DRAIN_MS = 30_000;
 
 /**
  * Starts a worker on a TypeScript entry. The engine runs under tsx, whose loader hooks a worker does not

@@ -98,7 +98,9 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     async status() {
       // The index answers from memory while the database is away; readiness and status say it is away.
       const counts = await repositories.mentors.counts().catch((err: unknown) => {
-        throw new AppError('NOT_READY', { detail: `the database does not answer (${err instanceof Error ? err.message : String(err)})` });
+        // The cause stays in the log: status is public, and a database error names hosts and users.
+        opts.log.warn({ err }, 'the database does not answer');
+        throw new AppError('NOT_READY', { detail: 'the database does not answer' });
       });
       const index = search.status();
       return {

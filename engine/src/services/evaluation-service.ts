@@ -181,7 +181,11 @@ export class EvaluationService {
         if (signal.aborted) throw new AppError('JOB_CANCELLED', { detail: 'the evaluation run was stopped; start it again' });
         report(p);
       };
-      const { id, result } = await this.inTurn(() => this.run(request, reportUnlessStopped));
+      const { id, result } = await this.inTurn(() => {
+        // A run that waited its turn through a shutdown does not start.
+        reportUnlessStopped({ done: 0, total: null, stage: `reading ${request.dataset}` });
+        return this.run(request, reportUnlessStopped);
+      });
       return { runId: id, ...result };
     });
   }

@@ -238,7 +238,7 @@ export class ImportService {
 
     const flush = async () => {
       if (batch.length === 0) return;
-      if (signal?.aborted) throw new AppError('JOB_CANCELLED', { detail: `rows before row ${batch[0]!.row} were imported; import the file again to finish (imports are idempotent by id)` });
+      if (signal?.aborted) throw new AppError('JOB_CANCELLED', { detail: `the valid rows before row ${batch[0]!.row} were imported; import the file again to finish (imports are idempotent by id)` });
       const next = { rows: batch, prepared: this.mentors.prepareBatch(batch.map((b) => b.input)) };
       // A failure is reported when the batch's turn to commit comes; until then nobody awaits it.
       next.prepared.catch(() => {});

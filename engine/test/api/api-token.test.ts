@@ -30,6 +30,7 @@ describe('API_TOKEN', () => {
         const res = await call(method, url, { ...(auth ? { auth } : {}), payload: {} });
         expect(res.statusCode, `${method} ${url} with ${auth}`).toBe(401);
         expect(res.json()).toMatchObject({ code: 'UNAUTHORIZED' });
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
       }
     }
     const created = await call('POST', '/api/mentors', { auth: `Bearer ${token}`, payload: mentor('with-token') });

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 
 // Engines sharing one PostgreSQL server each hold the mentors in memory (the vector index, BM25, the skills
-// vocabulary), so each must learn of the others' writes, and of the CLI's. Triggers log every mentor row and
-// embedding written or deleted, by whatever wrote it; each engine reads the log (services/index-follower.ts).
+// vocabulary), so each must learn of the others' writes, and of the CLI's. Triggers log every mentor row written
+// or deleted and every embedding written (an embedding is only deleted with its mentor or its model), by whatever
+// wrote it; each engine reads the log (services/index-follower.ts).
 // Statement-level triggers with transition tables: one insert per statement, not one per row.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
