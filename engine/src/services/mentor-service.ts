@@ -127,7 +127,7 @@ export class MentorService {
   /** The second half of `upsertBatch`: writes a prepared batch in one transaction, then updates the index. */
   async commitBatch(prepared: PreparedBatch, opts: { failIfExists?: boolean; onlyIfUnchanged?: Mentor } = {}): Promise<BatchOutcome[]> {
     const { modelId, inputs, freshById } = prepared;
-    const { results, embeddings } = await this.repositories.transaction(async (trx) => {
+    const { results, embeddings, mentors } = await this.repositories.transaction(async (trx) => {
       const repository = trx.mentors;
       const expected = opts.onlyIfUnchanged;
       if (expected) {
@@ -158,15 +158,15 @@ export class MentorService {
         return e ? [{ ...e, mentorId: r.rowId }] : [];
       });
       await embeddingRepository.upsertMany(modelId, embeddings);
-      return { results, embeddings };
+      // Read in the transaction, so that the rows go to the index with the vectors written beside them: read after
+      // the commit, another engine's write in between would pair its row with these vectors.
+      const reembedded = new Set(embeddings.map((e) => e.mentorId));
+      const changed = results.filter((r) => r.status !== 'unchanged' || reembedded.has(r.rowId)).map((r) => r.rowId);
+      const mentors = changed.length > 0 ? await trx.mentors.getByRowIds(changed) : new Map<number, Mentor>();
+      return { results, embeddings, mentors };
     });
 
-    const reembedded = new Set(embeddings.map((e) => e.mentorId));
-    const changed = results.filter((r) => r.status !== 'unchanged' || reembedded.has(r.rowId)).map((r) => r.rowId);
-    if (changed.length > 0) {
-      const mentors = await this.mentors.getByRowIds(changed);
-      this.search.apply([...mentors.values()], embeddings);
-    }
+    if (mentors.size > 0) this.search.apply([...mentors.values()], embeddings);
     return results.map((r) => ({ externalId: r.externalId, status: r.status }));
   }
 

@@ -86,4 +86,21 @@ describe('concurrent writes to one mentor', () => {
     expect(await engine.mentors.get('e1')).toMatchObject({ headline: 'Changed here', bio: 'Changed by the other engine while this one embedded.' });
     await expectEmbeddingOf('e1');
   });
+
+  it('puts a written mentor into the index with the row its vectors were written beside, whatever another engine writes right after', async () => {
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('r1') })).statusCode).toBe(201);
+    const engine = harness.app.engine();
+    // Another engine's write lands the moment this engine's transaction has committed.
+    const racing = {
+      ...engine.repositories,
+      transaction: async <T>(fn: Parameters<typeof engine.repositories.transaction<T>>[0]) => {
+        const result = await engine.repositories.transaction(fn);
+        await engine.repositories.mentors.update('r1', { headline: 'Written by the other engine' });
+        return result;
+      },
+    };
+    const mine = new MentorService(racing, embedder, engine.search);
+    await mine.update('r1', { headline: 'Written here' });
+    expect(engine.search.mentorByExternalId('r1')?.headline).toBe('Written here');
+  });
 });
