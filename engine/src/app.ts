@@ -23,6 +23,7 @@ import matchRoutes from './routes/match-routes.js';
 import configRoutes from './routes/config-routes.js';
 import jobRoutes from './routes/job-routes.js';
 import evaluationRoutes from './routes/evaluation-routes.js';
+import { shorten } from './shared/shorten.js';
 
 export interface AppOptions {
   config: Readonly<AppConfig>;
@@ -109,7 +110,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
     if (indexHtml !== null && request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/_app/') && !/\.[a-z0-9]+$/i.test(url)) {
       return reply.type('text/html').sendFile('index.html');
     }
-    throw new AppError('ROUTE_NOT_FOUND', { method: request.method, url: url.length > 200 ? `${url.slice(0, 200)}…` : url });
+    throw new AppError('ROUTE_NOT_FOUND', { method: request.method, url: shorten(url, 200) });
   });
 };
 

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
 import { NOT_BLANK } from './validator-compiler.js';
 import { STATUS_CODES } from 'node:http';
+import { shorten } from './shared/shorten.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -91,7 +92,7 @@ export function makeErrorHandler() {
 export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const url = request.url.split('?')[0] ?? '/';
   const detail = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : 'a path segment is not valid percent-encoding';
-  const e = new AppError('URL_INVALID', { url: url.length > 200 ? `${url.slice(0, 200)}…` : url, detail });
+  const e = new AppError('URL_INVALID', { url: shorten(url, 200), detail });
   return reply.status(e.status).type('application/json').send(body(e));
 }
 

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
+import { shorten } from './shared/shorten.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -35,7 +36,7 @@ export function makeRequestGuard(listenHost: string, apiToken: string | null) {
   return async function requestGuard(request: FastifyRequest): Promise<void> {
     const host = request.headers.host;
     if (loopbackOnly && host && !isLoopbackName(hostname(host))) {
-      throw new AppError('HOST_NOT_ALLOWED', { host: host.length > 100 ? `${host.slice(0, 100)}…` : host });
+      throw new AppError('HOST_NOT_ALLOWED', { host: shorten(host, 100) });
     }
     // The route the router matched, not the URL as sent: it decodes "/%61pi/…" and drops an absolute form's origin.
     const route = request.routeOptions.url;
@@ -54,7 +55,7 @@ export function makeRequestGuard(listenHost: string, apiToken: string | null) {
       } catch {
         from = origin;
       }
-      if (from.toLowerCase() !== host.toLowerCase()) throw new AppError('CROSS_SITE_REQUEST', { method: request.method, from: origin.slice(0, 100) });
+      if (from.toLowerCase() !== host.toLowerCase()) throw new AppError('CROSS_SITE_REQUEST', { method: request.method, from: shorten(origin, 100) });
     }
   };
 }

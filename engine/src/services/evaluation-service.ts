@@ -176,16 +176,13 @@ export class EvaluationService {
     this.refuseWhenBusy();
     return this.jobs.start('evaluation', async (report, signal) => {
       if (this.pending > 0) report({ done: 0, total: null, stage: 'waiting for the evaluation started before this one' });
-      // A run reports progress every few questions; at shutdown it stops there.
+      // A run reports progress as it starts and every few questions; at shutdown it stops there, so a run that
+      // waited its turn through a shutdown does not start.
       const reportUnlessStopped = (p: JobProgress) => {
         if (signal.aborted) throw new AppError('JOB_CANCELLED', { detail: 'the evaluation run was stopped; start it again' });
         report(p);
       };
-      const { id, result } = await this.inTurn(() => {
-        // A run that waited its turn through a shutdown does not start.
-        reportUnlessStopped({ done: 0, total: null, stage: `reading ${request.dataset}` });
-        return this.run(request, reportUnlessStopped);
-      });
+      const { id, result } = await this.inTurn(() => this.run(request, reportUnlessStopped));
       return { runId: id, ...result };
     });
   }

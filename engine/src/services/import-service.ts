@@ -6,6 +6,7 @@ import type { MentorInput } from '../domain/mentor.js';
 import { MENTOR_ROW_FIELDS, parseMentorInput } from '../domain/mentor-validation.js';
 import type { MentorService, PreparedBatch } from './mentor-service.js';
 import type { ProgressReporter } from './job-service.js';
+import { shorten } from '../shared/shorten.js';
 
 export type ImportFormat = 'csv' | 'jsonl' | 'json';
 
@@ -41,10 +42,6 @@ const BATCH_SIZE = 64;
 const MAX_REPORTED_ERRORS = 1000;
 /** Unknown fields named in warnings; a row may have any number of them, and any length. */
 const MAX_FIELD_WARNINGS = 20;
-
-function clipped(field: string): string {
-  return field.length > 80 ? `${field.slice(0, 80)}…` : field;
-}
 
 function toChunks(body: Readable | Uint8Array): AsyncIterable<Uint8Array> {
   return body instanceof Readable ? body : Readable.from([body]);
@@ -283,7 +280,7 @@ export class ImportService {
       if (inFlight) await commit(inFlight);
     }
     for (const [field, row] of unknownFields) {
-      result.warnings.push(`"${clipped(field)}" (first in row ${row}) is not a mentor field and was ignored; mentor fields are ${[...MENTOR_ROW_FIELDS].join(', ')}`);
+      result.warnings.push(`"${shorten(field, 80)}" (first in row ${row}) is not a mentor field and was ignored; mentor fields are ${[...MENTOR_ROW_FIELDS].join(', ')}`);
     }
     if (moreUnknownFields) result.warnings.push(`more fields that are not mentor fields were ignored; only the first ${MAX_FIELD_WARNINGS} are named`);
     report?.({ done: result.rows, total: result.rows, stage: 'done' });
