@@ -45,7 +45,9 @@ function words(count: number, seed: number): string {
 const texts = Array.from({ length: 64 }, (_, i) => words(60, i + 1));
 const query = 'Looking for a mentor who knows distributed systems design and can help me grow quickly';
 
-async function measure(run: (batch: string[]) => Promise<unknown>): Promise<{ throughput: Record<string, number>; queryLatencyMs: number }> {
+async function measure(
+  run: (batch: string[]) => Promise<unknown>,
+): Promise<{ throughput: Record<string, number>; queryLatencyMs: number }> {
   const throughput: Record<string, number> = {};
   for (const batchSize of batchSizes) {
     await run(texts.slice(0, batchSize));
@@ -84,7 +86,11 @@ function flopsPerText(n: number): number {
 
 const { manifest } = await buildUseLite();
 const loadAverageBefore = os.loadavg()[0]!;
-const provider = await createEmbeddingProvider({ modelsDir: defaultModelsDir, model: 'use-lite', embeddingBatchSize: 32 });
+const provider = await createEmbeddingProvider({
+  modelsDir: defaultModelsDir,
+  model: 'use-lite',
+  embeddingBatchSize: 32,
+});
 if (!(provider instanceof TransformersEmbeddingProvider)) throw new Error('expected the transformers.js provider');
 const tokens = texts.map((t) => Math.min(manifest.maxTokens, provider.tokenize(t).length));
 const meanTokens = tokens.reduce((a, b) => a + b, 0) / tokens.length;
@@ -101,7 +107,10 @@ const float = await TransformersEmbeddingProvider.load({
 type Measurement = { throughput: Record<string, number>; queryLatencyMs: number };
 const best = (a: Measurement | undefined, b: Measurement): Measurement =>
   a
-    ? { throughput: Object.fromEntries(batchSizes.map((n) => [n, Math.max(a.throughput[n]!, b.throughput[n]!)])), queryLatencyMs: Math.min(a.queryLatencyMs, b.queryLatencyMs) }
+    ? {
+        throughput: Object.fromEntries(batchSizes.map((n) => [n, Math.max(a.throughput[n]!, b.throughput[n]!)])),
+        queryLatencyMs: Math.min(a.queryLatencyMs, b.queryLatencyMs),
+      }
     : b;
 let onnx: Measurement | undefined;
 let onnxFloat: Measurement | undefined;
@@ -117,11 +126,25 @@ await float.close();
 if (!onnx || !onnxFloat || !reference) throw new Error('--repeat must be at least 1');
 const loadAverageAfter = os.loadavg()[0]!;
 
-const gflops = (m: { throughput: Record<string, number> }) => Object.fromEntries(batchSizes.map((b) => [b, m.throughput[b]! * gflopPerText]));
+const gflops = (m: { throughput: Record<string, number> }) =>
+  Object.fromEntries(batchSizes.map((b) => [b, m.throughput[b]! * gflopPerText]));
 const report = {
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageBefore, loadAverageAfter, node: process.version },
-  workload: { wordsPerText: 60, meanTokensPerText: meanTokens, gflopPerText, queryWords: query.split(' ').length, minSecondsPerBatchSize: minSeconds, repeats },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    loadAverageBefore,
+    loadAverageAfter,
+    node: process.version,
+  },
+  workload: {
+    wordsPerText: 60,
+    meanTokensPerText: meanTokens,
+    gflopPerText,
+    queryWords: query.split(' ').length,
+    minSecondsPerBatchSize: minSeconds,
+    repeats,
+  },
   provider: provider.id,
   onnxTransformersJs: { dtype: manifest.dtype, ...onnx, gflops: gflops(onnx) },
   onnxFloat: { dtype: 'fp32', ...onnxFloat, gflops: gflops(onnxFloat) },

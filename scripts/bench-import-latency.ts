@@ -26,7 +26,8 @@ import { CachedEmbeddingProvider } from './lib/embedding-cache.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '2' } } });
 const rounds = Number(args.rounds);
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got "${args.rounds}"`);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds must be a positive integer, got "${args.rounds}"`);
 
 const BASE = 2000;
 const IMPORTED = 600;
@@ -46,11 +47,22 @@ interface Round {
 
 async function measure(model: EmbeddingProvider, workers: number, mode: ImportMode): Promise<Round> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'mm-import-latency-'));
-  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent', DASHBOARD_DIR: '', SEED_DEMO_MENTORS: '0' });
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    LOG_LEVEL: 'silent',
+    DASHBOARD_DIR: '',
+    SEED_DEMO_MENTORS: '0',
+  });
   const cached = CachedEmbeddingProvider.open(model, path.join(root, '.data/embedding-cache'));
   // The base mentors come from the cache; only the timed import goes through the model.
   let live = false;
-  const embedder: EmbeddingProvider = { id: model.id, dimensions: model.dimensions, embed: (t) => (live ? model.embed(t) : cached.embed(t)) };
+  const embedder: EmbeddingProvider = {
+    id: model.id,
+    dimensions: model.dimensions,
+    embed: (t) => (live ? model.embed(t) : cached.embed(t)),
+  };
   const app = await buildApp({ config, embedder });
   try {
     await app.ready();
@@ -59,7 +71,12 @@ async function measure(model: EmbeddingProvider, workers: number, mode: ImportMo
     let next = 0;
     const match = async (): Promise<number> => {
       const start = performance.now();
-      const res = await app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ text: questions[next++ % questions.length], k: 10 }) });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/match',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ text: questions[next++ % questions.length], k: 10 }),
+      });
       if (res.statusCode !== 200) throw new Error(`/api/match answered ${res.statusCode}: ${res.body}`);
       return performance.now() - start;
     };
@@ -80,15 +97,32 @@ async function measure(model: EmbeddingProvider, workers: number, mode: ImportMo
       }
       return { created, errors: [] };
     };
-    const importing = (mode === 'pipelined' ? app.engine().imports.readRows(rows, 'json').then((read) => app.engine().imports.importRows(read)) : sequentially()).finally(() => {
+    const importing = (
+      mode === 'pipelined'
+        ? app
+            .engine()
+            .imports.readRows(rows, 'json')
+            .then((read) => app.engine().imports.importRows(read))
+        : sequentially()
+    ).finally(() => {
       done = true;
     });
     const busy: number[] = [];
     while (!done) busy.push(await match());
     const imported = await importing;
-    if (imported.created !== IMPORTED) throw new Error(`the import created ${imported.created} of ${IMPORTED} mentors: ${JSON.stringify(imported.errors.slice(0, 3))}`);
+    if (imported.created !== IMPORTED)
+      throw new Error(
+        `the import created ${imported.created} of ${IMPORTED} mentors: ${JSON.stringify(imported.errors.slice(0, 3))}`,
+      );
     const importS = (performance.now() - start) / 1000;
-    return { workers, mode, idle: summarise(idle), duringImport: summarise(busy), importS: round(importS, 2), importMentorsPerS: round(IMPORTED / importS) };
+    return {
+      workers,
+      mode,
+      idle: summarise(idle),
+      duringImport: summarise(busy),
+      importS: round(importS, 2),
+      importMentorsPerS: round(IMPORTED / importS),
+    };
   } finally {
     await app.close();
     await fs.rm(dataDir, { recursive: true, force: true });
@@ -102,18 +136,30 @@ for (const workers of [0, base.embeddingWorkers || os.availableParallelism()]) {
 }
 const results: Round[] = [];
 for (let r = 0; r < rounds; r++) {
-  for (const [workers, model] of providers) for (const mode of ['pipelined', 'sequential'] as const) {
-    const result = await measure(model, workers, mode);
-    results.push(result);
-    console.log(
-      `EMBEDDING_WORKERS=${workers}, ${mode}: idle p50 ${result.idle.p50Ms} / p99 ${result.idle.p99Ms} ms; during the import ${result.duringImport.count} questions, p50 ${result.duringImport.p50Ms} / p99 ${result.duringImport.p99Ms} ms; import ${result.importS} s (${result.importMentorsPerS} mentors/s)`,
-    );
-  }
+  for (const [workers, model] of providers)
+    for (const mode of ['pipelined', 'sequential'] as const) {
+      const result = await measure(model, workers, mode);
+      results.push(result);
+      console.log(
+        `EMBEDDING_WORKERS=${workers}, ${mode}: idle p50 ${result.idle.p50Ms} / p99 ${result.idle.p99Ms} ms; during the import ${result.duringImport.count} questions, p50 ${result.duringImport.p50Ms} / p99 ${result.duringImport.p99Ms} ms; import ${result.importS} s (${result.importMentorsPerS} mentors/s)`,
+      );
+    }
 }
 for (const model of providers.values()) await model.close?.();
 
-const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
-const report = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`, loadAverageAtEnd: load, model: [...providers.values()][0]!.id, baseMentors: BASE, imported: IMPORTED, results };
+const load = os
+  .loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ');
+const report = {
+  date: new Date().toISOString(),
+  machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  loadAverageAtEnd: load,
+  model: [...providers.values()][0]!.id,
+  baseMentors: BASE,
+  imported: IMPORTED,
+  results,
+};
 await fs.writeFile(path.join(root, 'bench/import-latency.json'), `${JSON.stringify(report, null, 2)}\n`);
 const md = `# /match while an import embeds
 
@@ -128,8 +174,28 @@ through \`app.inject\` (k = 10). The rows alternate between batches embedded on 
 and on one worker thread per core (the default); the question itself is embedded on the query thread in both.
 
 ${table(
-  ['EMBEDDING_WORKERS', 'import', 'idle p50 ms', 'idle p99 ms', 'questions during import', 'during import p50 ms', 'p99 ms', 'import s', 'mentors/s'],
-  results.map((r) => [r.workers, r.mode, r.idle.p50Ms, r.idle.p99Ms, r.duringImport.count, r.duringImport.p50Ms, r.duringImport.p99Ms, r.importS, r.importMentorsPerS]),
+  [
+    'EMBEDDING_WORKERS',
+    'import',
+    'idle p50 ms',
+    'idle p99 ms',
+    'questions during import',
+    'during import p50 ms',
+    'p99 ms',
+    'import s',
+    'mentors/s',
+  ],
+  results.map((r) => [
+    r.workers,
+    r.mode,
+    r.idle.p50Ms,
+    r.idle.p99Ms,
+    r.duringImport.count,
+    r.duringImport.p50Ms,
+    r.duringImport.p99Ms,
+    r.importS,
+    r.importMentorsPerS,
+  ]),
   ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
 )}
 

@@ -71,7 +71,12 @@ if (args.source === 'cache') {
 } else {
   const seed = Number(args.seed ?? 1);
   dim = Number(args.dim);
-  const gen = new ClusteredVectors({ dimensions: dim, clusters: Number(args.clusters), noise: Number(args.noise), seed });
+  const gen = new ClusteredVectors({
+    dimensions: dim,
+    clusters: Number(args.clusters),
+    noise: Number(args.noise),
+    seed,
+  });
   data = gen.sample(n);
   queries = gen.sample(queryCount);
   dataDescription = `${n.toLocaleString('en')} clustered unit vectors, ${dim}d (${args.clusters} centroids, noise ${args.noise}, seed ${seed}); ${queryCount} held-out queries from the same distribution`;
@@ -131,7 +136,13 @@ function sweepPoint(index: HnswVectorIndex, ef: number): SweepPoint {
     return recallOf(hits, truth[i]!.slice(0, K));
   });
   const at100 = queries.map((q, i) => recallOf(index.search(q, POOL), truth[i]!));
-  return { ef, searchedEf: searchEf(ef, n, K), ...summarise(times), recallAt10: summariseRecall(at10), recallAt100: summariseRecall(at100) };
+  return {
+    ef,
+    searchedEf: searchEf(ef, n, K),
+    ...summarise(times),
+    recallAt10: summariseRecall(at10),
+    recallAt100: summariseRecall(at100),
+  };
 }
 
 /**
@@ -169,7 +180,9 @@ async function runConfig(m: number, efConstruction: number): Promise<[GridRun, H
   log(`  built in ${round(buildMs / 1000)} s (load ${buildLoad.join(' ')})`);
   const sweep = efSweep.map((ef) => {
     const point = sweepPoint(index, ef);
-    log(`  ef ${ef}: recall@10 ${point.recallAt10.mean} p5 ${point.recallAt10.p5}, recall@100 ${point.recallAt100.mean}, p50 ${point.p50Ms} ms p99 ${point.p99Ms} ms`);
+    log(
+      `  ef ${ef}: recall@10 ${point.recallAt10.mean} p5 ${point.recallAt10.p5}, recall@100 ${point.recallAt100.mean}, p50 ${point.p50Ms} ms p99 ${point.p99Ms} ms`,
+    );
     return point;
   });
   const sweepLoad = load();
@@ -222,10 +235,12 @@ function render(runs: GridRun[], done: boolean) {
     `Single-threaded builds and searches; wall clock on a shared 2-core machine, so the load average (1/5/15 min) is given with each build.` +
       (done
         ? ' Search latencies come from a final pass that runs every (build, ef) pair in turn for each query, so they compare side by side.'
-        : ' **Incomplete: the run was still going when this was written; latencies are from each build\'s own pass.**'),
+        : " **Incomplete: the run was still going when this was written; latencies are from each build's own pass.**"),
     ``,
     `Exact scan: p50 ${exactSearch.p50Ms} ms, p99 ${exactSearch.p99Ms} ms per query (top ${POOL}). Recall is against it, by label; recall@${POOL} is at ef = max(ef, ${POOL}), the app's candidate pool.` +
-      (n > 100_000 ? ` ef is the configured efSearch; at ${n.toLocaleString('en')} vectors the index searches with searchEf(ef, n, k), the "searched with" column.` : ''),
+      (n > 100_000
+        ? ` ef is the configured efSearch; at ${n.toLocaleString('en')} vectors the index searches with searchEf(ef, n, k), the "searched with" column.`
+        : ''),
     ``,
     `## Builds`,
     ``,

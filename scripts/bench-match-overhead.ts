@@ -12,11 +12,18 @@ import { openDemoRankingHarness } from './eval-demo-ranking.js';
 import { summarise } from './bench/stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const harness = await openDemoRankingHarness({ onProgress: (done, total) => process.stderr.write(`\rseeding ${done}/${total}`) });
+const harness = await openDemoRankingHarness({
+  onProgress: (done, total) => process.stderr.write(`\rseeding ${done}/${total}`),
+});
 process.stderr.write('\n');
 try {
   const questions = [...generateQuestions({ count: 1000, seed: 7 })];
-  const stages = { embedMs: [] as number[], retrieveMs: [] as number[], rankMs: [] as number[], totalMs: [] as number[] };
+  const stages = {
+    embedMs: [] as number[],
+    retrieveMs: [] as number[],
+    rankMs: [] as number[],
+    totalMs: [] as number[],
+  };
   for (const [i, q] of questions.entries()) {
     const r = await harness.engine.matcher.match({ text: q.text, k: 10 }, { record: false });
     // The first hundred warm the JIT and the model session; they are not counted.

@@ -18,24 +18,44 @@ import { table } from './bench/report.js';
 import { summarise } from './bench/stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values: args } = parseArgs({ options: { queries: { type: 'string', default: '300' }, rounds: { type: 'string', default: '2' } } });
+const { values: args } = parseArgs({
+  options: { queries: { type: 'string', default: '300' }, rounds: { type: 'string', default: '2' } },
+});
 const queryCount = Number(args.queries);
 const rounds = Number(args.rounds);
-if (!Number.isInteger(queryCount) || queryCount < 10 || !Number.isInteger(rounds) || rounds < 1) throw new Error('--queries must be an integer >= 10 and --rounds >= 1');
+if (!Number.isInteger(queryCount) || queryCount < 10 || !Number.isInteger(rounds) || rounds < 1)
+  throw new Error('--queries must be an integer >= 10 and --rounds >= 1');
 
-const topics = ['negotiate a raise', 'move into product management', 'vague feedback from my manager', 'prepare a system design interview', 'lead a remote team', 'switch from academia to data science'];
-const questions = Array.from({ length: queryCount }, (_, i) => `How do I ${topics[i % topics.length]} after ${(i % 12) + 1} years as an engineer?`);
+const topics = [
+  'negotiate a raise',
+  'move into product management',
+  'vague feedback from my manager',
+  'prepare a system design interview',
+  'lead a remote team',
+  'switch from academia to data science',
+];
+const questions = Array.from(
+  { length: queryCount },
+  (_, i) => `How do I ${topics[i % topics.length]} after ${(i % 12) + 1} years as an engineer?`,
+);
 
 interface Cell {
   threads: number;
   busyCore: boolean;
   samples: number[];
 }
-const cells: Cell[] = [0, 1].flatMap((threads) => [false, true].map((busyCore) => ({ threads, busyCore, samples: [] as number[] })));
+const cells: Cell[] = [0, 1].flatMap((threads) =>
+  [false, true].map((busyCore) => ({ threads, busyCore, samples: [] as number[] })),
+);
 const loadBefore = os.loadavg()[0]!;
 for (let round = 0; round < rounds; round++) {
   for (const cell of cells) {
-    const provider = await createEmbeddingProvider({ modelsDir: path.join(root, 'models'), model: 'use-lite', embeddingBatchSize: 32, embeddingThreads: cell.threads });
+    const provider = await createEmbeddingProvider({
+      modelsDir: path.join(root, 'models'),
+      model: 'use-lite',
+      embeddingBatchSize: 32,
+      embeddingThreads: cell.threads,
+    });
     const spinner = cell.busyCore ? new Worker('let x = 0; for (;;) x += Math.sqrt(x + 1);', { eval: true }) : null;
     try {
       for (const q of questions.slice(0, 20)) await provider.embed([q]);
@@ -48,13 +68,16 @@ for (let round = 0; round < rounds; round++) {
       await spinner?.terminate();
       await provider.close?.();
     }
-    process.stderr.write(`round ${round + 1}: threads ${cell.threads || 'all'}, ${cell.busyCore ? 'spinning thread' : 'no extra thread'}\n`);
+    process.stderr.write(
+      `round ${round + 1}: threads ${cell.threads || 'all'}, ${cell.busyCore ? 'spinning thread' : 'no extra thread'}\n`,
+    );
   }
 }
 const loadAfter = os.loadavg()[0]!;
 
 const results = cells.map((c) => ({ threads: c.threads, busyCore: c.busyCore, ...summarise(c.samples) }));
-const label = (r: { threads: number; busyCore: boolean }) => `${r.threads === 0 ? `all (${os.cpus().length})` : r.threads} thread${r.threads === 1 ? '' : 's'}, ${r.busyCore ? 'plus a spinning thread' : 'no extra thread'}`;
+const label = (r: { threads: number; busyCore: boolean }) =>
+  `${r.threads === 0 ? `all (${os.cpus().length})` : r.threads} thread${r.threads === 1 ? '' : 's'}, ${r.busyCore ? 'plus a spinning thread' : 'no extra thread'}`;
 const rows = results.map((r) => [label(r), r.p50Ms, r.p99Ms, r.meanMs, r.count]);
 const md = `# Embedding one question: threads
 
@@ -65,6 +88,9 @@ ${table(['onnxruntime threads, host', 'p50 ms', 'p99 ms', 'mean ms', 'questions'
 
 The engine embeds questions in a one-thread session of its own, on a worker thread (\`EMBEDDING_QUERY_THREADS\`, default 1) and batches of mentor texts with every core (\`EMBEDDING_THREADS\`).
 `;
-writeFileSync(path.join(root, 'bench/query-embedding.json'), `${JSON.stringify({ created_at: new Date().toISOString(), cores: os.cpus().length, loadavg_1m: [loadBefore, loadAfter], queries: queryCount, rounds, results }, null, 2)}\n`);
+writeFileSync(
+  path.join(root, 'bench/query-embedding.json'),
+  `${JSON.stringify({ created_at: new Date().toISOString(), cores: os.cpus().length, loadavg_1m: [loadBefore, loadAfter], queries: queryCount, rounds, results }, null, 2)}\n`,
+);
 writeFileSync(path.join(root, 'bench/query-embedding.md'), md);
 process.stdout.write(md);

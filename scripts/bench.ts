@@ -58,7 +58,10 @@ const indexSample = positiveInt('index-sample', args['index-sample']);
 const matchMentors = Math.min(n, positiveInt('match-mentors', args['match-mentors'] ?? String(n)));
 const pgvectorRows = Math.min(n, positiveInt('pgvector-max', args['pgvector-max']));
 // The exact scan costs about 0.8 s a query at 1M, so the vector part may use fewer questions than /match does.
-const vectorQueries = Math.min(questionCount, positiveInt('vector-queries', args['vector-queries'] ?? String(questionCount)));
+const vectorQueries = Math.min(
+  questionCount,
+  positiveInt('vector-queries', args['vector-queries'] ?? String(questionCount)),
+);
 const pgvectorQueries = Math.min(vectorQueries, positiveInt('pgvector-queries', args['pgvector-queries']));
 const durationS = positiveInt('duration', args.duration);
 const outDir = path.resolve(args.out ?? 'bench');
@@ -66,14 +69,17 @@ const jsonPath = path.resolve(args.json ?? path.join(outDir, `bench-${n}.json`))
 const connections = [1, 10, 50];
 
 const began = Date.now();
-const log = (message: string) => process.stderr.write(`[${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+const log = (message: string) =>
+  process.stderr.write(`[${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
 
 const config = loadConfig(process.env);
 const embedder = await createEmbeddingProvider(config);
 log(`model ${embedder.id} (${embedder.dimensions}d); ${n} mentors, ${questionCount} questions, seed ${seed}`);
 
 let data: BenchData | null = await loadBenchData(embedder, { mentors: n, questions: questionCount, seed }, log);
-log(`vectors ready: ${data.mentorTexts.distinct} distinct of ${data.mentorTexts.total} mentor texts${data.embedTextsPerS ? `, embedded ${round(data.embedTextsPerS)} texts/s` : ', from cache'}`);
+log(
+  `vectors ready: ${data.mentorTexts.distinct} distinct of ${data.mentorTexts.total} mentor texts${data.embedTextsPerS ? `, embedded ${round(data.embedTextsPerS)} texts/s` : ', from cache'}`,
+);
 if (args.prepare) {
   await embedder.close?.();
   process.exit(0);
@@ -119,7 +125,13 @@ const bytesPerMentor = Math.round(app.startup.rssDelta / matchMentors);
 
 const result = {
   created_at: new Date().toISOString(),
-  machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memory_gib: round(os.totalmem() / 2 ** 30), node: process.version, loadavg_1m_at_end: round(os.loadavg()[0]!, 2) },
+  machine: {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memory_gib: round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadavg_1m_at_end: round(os.loadavg()[0]!, 2),
+  },
   model: embedder.id,
   mentors: n,
   seed,
@@ -166,11 +178,25 @@ await fs.mkdir(path.dirname(jsonPath), { recursive: true });
 await fs.writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
 
 const svg = recallLatencySvg(`Recall@10 vs p50 latency, ${n.toLocaleString('en')} mentors (${embedder.id})`, [
-  { name: 'hnswlib (ef)', colour: '#1f77b4', points: vector.sweep.map((p) => ({ label: `ef ${p.ef}`, recall: p.recall.mean, latencyMs: p.p50Ms })) },
+  {
+    name: 'hnswlib (ef)',
+    colour: '#1f77b4',
+    points: vector.sweep.map((p) => ({ label: `ef ${p.ef}`, recall: p.recall.mean, latencyMs: p.p50Ms })),
+  },
   ...(pgvector.sweep.length
-    ? [{ name: `pgvector/PGlite (ef_search)${pgvector.sampled ? `, ${pgvector.rows} rows` : ''}`, colour: '#d62728', points: pgvector.sweep.map((p) => ({ label: `ef ${p.efSearch}`, recall: p.recall.mean, latencyMs: p.p50Ms })) }]
+    ? [
+        {
+          name: `pgvector/PGlite (ef_search)${pgvector.sampled ? `, ${pgvector.rows} rows` : ''}`,
+          colour: '#d62728',
+          points: pgvector.sweep.map((p) => ({ label: `ef ${p.efSearch}`, recall: p.recall.mean, latencyMs: p.p50Ms })),
+        },
+      ]
     : []),
-  { name: 'exact scan', colour: '#2ca02c', points: [{ label: 'exact', recall: 1, latencyMs: vector.exact.search.p50Ms }] },
+  {
+    name: 'exact scan',
+    colour: '#2ca02c',
+    points: [{ label: 'exact', recall: 1, latencyMs: vector.exact.search.p50Ms }],
+  },
 ]);
 await fs.mkdir(outDir, { recursive: true });
 const pngName = `recall-latency-${n}.png`;
@@ -180,21 +206,54 @@ if (!pngWritten) await fs.writeFile(path.join(outDir, `recall-latency-${n}.svg`)
 const fmt = (x: number | null) => (x === null ? '–' : String(x));
 const summaryRows: [string, string, string][] = [
   ['/match over HTTP, c=1', `p50 ${c1.p50Ms} ms, p99 ${c1.p99Ms} ms`, `${c1.reqPerS} req/s`],
-  ['/match in-process (inject)', `p50 ${app.inProcess.p50Ms} ms, p99 ${app.inProcess.p99Ms} ms`, `${app.inProcess.count} requests`],
-  [`recall@10, hnswlib ef ${vector.hnsw.efSearch}`, `mean ${vector.hnsw.recall.mean}, p5 ${vector.hnsw.recall.p5}`, `min ${vector.hnsw.recall.min}`],
-  ['exact scan', `p50 ${vector.exact.search.p50Ms} ms, p99 ${vector.exact.search.p99Ms} ms`, `hnswlib ${result.hnsw_speedup_vs_exact_p50}x faster at p50`],
-  [`hnswlib search, ef ${vector.hnsw.efSearch}`, `p50 ${vector.hnsw.search.p50Ms} ms, p99 ${vector.hnsw.search.p99Ms} ms`, `build ${round(vector.hnsw.buildMs / 1000)} s`],
-  [`pgvector HNSW in PGlite, ef_search ${vector.hnsw.efSearch}`, `p50 ${fmt(result.pgvector_p50_ms)} ms`, `recall ${fmt(result.pgvector_recall_at_10)}`],
-  ['indexing (embed + store + index)', `${app.indexing.mentorsPerS} mentors/s`, `${app.indexing.mentors} mentors, ${app.indexing.texts} texts`],
+  [
+    '/match in-process (inject)',
+    `p50 ${app.inProcess.p50Ms} ms, p99 ${app.inProcess.p99Ms} ms`,
+    `${app.inProcess.count} requests`,
+  ],
+  [
+    `recall@10, hnswlib ef ${vector.hnsw.efSearch}`,
+    `mean ${vector.hnsw.recall.mean}, p5 ${vector.hnsw.recall.p5}`,
+    `min ${vector.hnsw.recall.min}`,
+  ],
+  [
+    'exact scan',
+    `p50 ${vector.exact.search.p50Ms} ms, p99 ${vector.exact.search.p99Ms} ms`,
+    `hnswlib ${result.hnsw_speedup_vs_exact_p50}x faster at p50`,
+  ],
+  [
+    `hnswlib search, ef ${vector.hnsw.efSearch}`,
+    `p50 ${vector.hnsw.search.p50Ms} ms, p99 ${vector.hnsw.search.p99Ms} ms`,
+    `build ${round(vector.hnsw.buildMs / 1000)} s`,
+  ],
+  [
+    `pgvector HNSW in PGlite, ef_search ${vector.hnsw.efSearch}`,
+    `p50 ${fmt(result.pgvector_p50_ms)} ms`,
+    `recall ${fmt(result.pgvector_recall_at_10)}`,
+  ],
+  [
+    'indexing (embed + store + index)',
+    `${app.indexing.mentorsPerS} mentors/s`,
+    `${app.indexing.mentors} mentors, ${app.indexing.texts} texts`,
+  ],
   ['memory per mentor (RSS)', `${bytesPerMentor} B`, `heap ${result.heap_bytes_per_mentor} B`],
   ['start-up with saved index', `${result.startup_saved_index_ms} ms`, `rebuild ${app.rebuildStartupMs} ms`],
 ];
 process.stdout.write(`\n${table(['measure', 'value', 'note'], summaryRows, ['l', 'l', 'l'])}\n\n`);
 
 const sampleNotes: string[] = [];
-if (matchMentors < n) sampleNotes.push(`The /match, memory and start-up parts ran on the first ${matchMentors.toLocaleString('en')} mentors (--match-mentors).`);
-if (vectorQueries < questionCount) sampleNotes.push(`The exact scan, hnswlib and pgvector parts used the first ${vectorQueries.toLocaleString('en')} questions (--vector-queries); /match cycles through all ${questionCount.toLocaleString('en')}.`);
-if (pgvector.sampled) sampleNotes.push(`pgvector ran on the first ${pgvector.rows.toLocaleString('en')} vectors only (--pgvector-max), with its own exact ground truth over those rows.`);
+if (matchMentors < n)
+  sampleNotes.push(
+    `The /match, memory and start-up parts ran on the first ${matchMentors.toLocaleString('en')} mentors (--match-mentors).`,
+  );
+if (vectorQueries < questionCount)
+  sampleNotes.push(
+    `The exact scan, hnswlib and pgvector parts used the first ${vectorQueries.toLocaleString('en')} questions (--vector-queries); /match cycles through all ${questionCount.toLocaleString('en')}.`,
+  );
+if (pgvector.sampled)
+  sampleNotes.push(
+    `pgvector ran on the first ${pgvector.rows.toLocaleString('en')} vectors only (--pgvector-max), with its own exact ground truth over those rows.`,
+  );
 
 const md = `# Benchmark: ${n.toLocaleString('en')} mentors
 
@@ -216,7 +275,14 @@ ${table(
   ['index', 'ef', 'recall@10 mean', 'recall@10 p5', 'p50 ms', 'p99 ms'],
   [
     ['exact scan', '–', '1', '1', vector.exact.search.p50Ms, vector.exact.search.p99Ms],
-    ...vector.sweep.map((p) => [`hnswlib${p.ef === vector.hnsw.efSearch ? ' (default)' : ''}`, p.ef, p.recall.mean, p.recall.p5, p.p50Ms, p.p99Ms]),
+    ...vector.sweep.map((p) => [
+      `hnswlib${p.ef === vector.hnsw.efSearch ? ' (default)' : ''}`,
+      p.ef,
+      p.recall.mean,
+      p.recall.p5,
+      p.p50Ms,
+      p.p99Ms,
+    ]),
     ...pgvector.sweep.map((p) => ['pgvector / PGlite', p.efSearch, p.recall.mean, p.recall.p5, p.p50Ms, p.p99Ms]),
   ],
 )}
@@ -231,8 +297,24 @@ Each pgvector query goes through the engine's Kysely handle and PGlite (WebAssem
 ${table(
   ['client', 'p50 ms', 'p99 ms', 'mean ms', 'req/s', 'requests', 'non-2xx / errors'],
   [
-    ['in-process (app.inject), sequential', app.inProcess.p50Ms, app.inProcess.p99Ms, app.inProcess.meanMs, '–', app.inProcess.count, '–'],
-    ...app.http.map((h) => [`HTTP, autocannon c=${h.connections}, ${durationS} s`, h.p50Ms, h.p99Ms, h.meanMs, h.reqPerS, h.requests, `${h.non2xx} / ${h.errors}`]),
+    [
+      'in-process (app.inject), sequential',
+      app.inProcess.p50Ms,
+      app.inProcess.p99Ms,
+      app.inProcess.meanMs,
+      '–',
+      app.inProcess.count,
+      '–',
+    ],
+    ...app.http.map((h) => [
+      `HTTP, autocannon c=${h.connections}, ${durationS} s`,
+      h.p50Ms,
+      h.p99Ms,
+      h.meanMs,
+      h.reqPerS,
+      h.requests,
+      `${h.non2xx} / ${h.errors}`,
+    ]),
   ],
 )}
 
@@ -247,7 +329,9 @@ The real app (\`buildApp\`, model \`${embedder.id}\`, configuration from the env
 - Memory per mentor: RSS grew ${round(app.startup.rssDelta / 2 ** 20, 1)} MiB while the app loaded ${matchMentors.toLocaleString('en')} mentors, **${bytesPerMentor} B/mentor** (JS heap ${result.heap_bytes_per_mentor} B/mentor; the HNSW graph and PGlite live outside the heap). Measured after forced GC in the start-up process, model already loaded.
 ${sampleNotes.length ? `\n## Sampling\n\n${sampleNotes.map((s) => `- ${s}`).join('\n')}\n` : ''}`;
 await fs.writeFile(path.join(outDir, `report-${n}.md`), md);
-log(`wrote ${path.relative(process.cwd(), jsonPath)}, ${path.relative(process.cwd(), path.join(outDir, `report-${n}.md`))} and ${pngWritten ? pngName : 'an SVG (no PNG converter found)'}`);
+log(
+  `wrote ${path.relative(process.cwd(), jsonPath)}, ${path.relative(process.cwd(), path.join(outDir, `report-${n}.md`))} and ${pngWritten ? pngName : 'an SVG (no PNG converter found)'}`,
+);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 if (path.dirname(jsonPath) === path.join(repoRoot, 'bench')) {
   await updateReadmeResults(path.join(repoRoot, 'README.md'), path.join(repoRoot, 'bench'));

@@ -63,7 +63,8 @@ function fromCaller(file: string): string {
 function positiveInteger(name: string, raw: string | undefined, max: number): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new Error(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max)
+    throw new Error(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
   return n;
 }
 
@@ -96,7 +97,9 @@ async function main(argv: string[]): Promise<void> {
       const format = formatOf(file, values.format);
       const stop = new AbortController();
       process.once('SIGINT', () => {
-        console.error('\nstopping after the batch under way; import the file again to finish (imports are idempotent by id)');
+        console.error(
+          '\nstopping after the batch under way; import the file again to finish (imports are idempotent by id)',
+        );
         stop.abort();
       });
       const result = await withEngine(async (engine) => {
@@ -107,21 +110,32 @@ async function main(argv: string[]): Promise<void> {
         } finally {
           bar.stop();
           // The import is in the database either way; a snapshot that cannot be written is rebuilt at the next start.
-          await engine.search.saveSnapshot().catch((err: unknown) => console.error(`warning: the index snapshot was not saved (${err instanceof Error ? err.message : String(err)})`));
+          await engine.search
+            .saveSnapshot()
+            .catch((err: unknown) =>
+              console.error(
+                `warning: the index snapshot was not saved (${err instanceof Error ? err.message : String(err)})`,
+              ),
+            );
         }
       });
       // Ids and messages quote the file, whose control characters would otherwise drive the terminal.
-      for (const e of result.errors) console.error(printable(`row ${e.row}${e.id ? ` (${e.id})` : ''}: ${e.code}: ${e.message}`));
+      for (const e of result.errors)
+        console.error(printable(`row ${e.row}${e.id ? ` (${e.id})` : ''}: ${e.code}: ${e.message}`));
       for (const w of result.warnings) console.error(printable(`warning: ${w}`));
-      console.log(`rows ${result.rows}: created ${result.created}, updated ${result.updated}, unchanged ${result.unchanged}, failed ${result.failed}`);
+      console.log(
+        `rows ${result.rows}: created ${result.created}, updated ${result.updated}, unchanged ${result.unchanged}, failed ${result.failed}`,
+      );
       if (result.failed > 0) process.exitCode = 2;
       return;
     }
     case 'export': {
       const target = values.out === undefined ? null : fromCaller(values.out);
       if (target !== null) {
-        if (!/\.(jsonl|ndjson)$/i.test(target)) throw new Error(`export writes JSON Lines: name the file .jsonl or .ndjson, got ${target}`);
-        if (!statSync(path.dirname(target), { throwIfNoEntry: false })?.isDirectory()) throw new Error(`export --out: the folder ${path.dirname(target)} does not exist`);
+        if (!/\.(jsonl|ndjson)$/i.test(target))
+          throw new Error(`export writes JSON Lines: name the file .jsonl or .ndjson, got ${target}`);
+        if (!statSync(path.dirname(target), { throwIfNoEntry: false })?.isDirectory())
+          throw new Error(`export --out: the folder ${path.dirname(target)} does not exist`);
       }
       await withEngine(async (engine) => {
         // Written beside the target, then renamed: an interrupted export leaves no half file under the name.
@@ -153,8 +167,14 @@ async function main(argv: string[]): Promise<void> {
     case 'seed': {
       const count = positiveInteger('--count', values.count, 10_000_000);
       const seed = positiveInteger('--seed', values.seed, 2 ** 32 - 1);
-      const n = await withEngine((engine) => seedDemoMentors(engine, { ...(count ? { count } : {}), ...(seed ? { seed } : {}) }));
-      console.log(n > 0 ? `seeded ${n} demo mentors` : 'the database already has mentors that are not this seed\'s demo mentors, or all of them; nothing seeded');
+      const n = await withEngine((engine) =>
+        seedDemoMentors(engine, { ...(count ? { count } : {}), ...(seed ? { seed } : {}) }),
+      );
+      console.log(
+        n > 0
+          ? `seeded ${n} demo mentors`
+          : "the database already has mentors that are not this seed's demo mentors, or all of them; nothing seeded",
+      );
       return;
     }
     case 'status': {
@@ -163,10 +183,13 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'eval': {
       const dataset = positionals[0];
-      if (dataset !== 'reviewer-expertise' && dataset !== 'demo') throw new Error(`eval needs a dataset name: reviewer-expertise or demo, got ${dataset ?? 'nothing'}`);
+      if (dataset !== 'reviewer-expertise' && dataset !== 'demo')
+        throw new Error(`eval needs a dataset name: reviewer-expertise or demo, got ${dataset ?? 'nothing'}`);
       parseConfigRefs(values.configs);
       const paths = { data: values.data, predictions: values.predictions, out: values.out };
-      const resolved = Object.fromEntries(Object.entries(paths).map(([k, v]) => [k, v === undefined ? undefined : fromCaller(v)]));
+      const resolved = Object.fromEntries(
+        Object.entries(paths).map(([k, v]) => [k, v === undefined ? undefined : fromCaller(v)]),
+      );
       await withEngine((engine) => runEvalCommand(engine, dataset, { ...values, ...resolved }));
       return;
     }

@@ -16,7 +16,6 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import { loadConfig } from '../engine/src/config.js';
 
-
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
@@ -24,7 +23,9 @@ function option(name: string): string | undefined {
 
 const repo = process.argv[2];
 if (!repo || repo.startsWith('--') || !/^[\w.-]+\/[\w.-]+$/.test(repo)) {
-  console.error('usage: npx tsx scripts/download-model.ts <owner/repo> [--name <folder>] [--pooling mean|cls] [--dtype fp32|q8] [--revision main]');
+  console.error(
+    'usage: npx tsx scripts/download-model.ts <owner/repo> [--name <folder>] [--pooling mean|cls] [--dtype fp32|q8] [--revision main]',
+  );
   process.exit(2);
 }
 const name = option('name') ?? repo.split('/')[1]!;
@@ -64,7 +65,10 @@ try {
   console.log(`Downloading ${repo}@${revision} into ${target}`);
   for (const file of files) await download(file, true);
   for (const file of optionalFiles) await download(file, false);
-  writeFileSync(path.join(staging, 'mentormatch.json'), `${JSON.stringify({ source: `${endpoint}/${repo}`, revision, pooling, dtype }, null, 2)}\n`);
+  writeFileSync(
+    path.join(staging, 'mentormatch.json'),
+    `${JSON.stringify({ source: `${endpoint}/${repo}`, revision, pooling, dtype }, null, 2)}\n`,
+  );
   if (existsSync(target)) rmSync(target, { recursive: true });
   renameSync(staging, target);
   console.log(`Done. Use it with EMBEDDING_MODEL=${name} (pooling '${pooling}', ${dtype}).`);

@@ -19,7 +19,13 @@ import { createEmbeddingProvider } from '../engine/src/embedding/create-embeddin
 import { loadGenericDataset } from '../engine/src/evaluation/generic-dataset.js';
 import type { EvalDataset } from '../engine/src/evaluation/eval-dataset.js';
 import { ndcgAtK, reciprocalRank, recallAtK, relevantSet } from '../engine/src/evaluation/metrics.js';
-import { DEFAULT_RULES, DEFAULT_WEIGHTS, FACTOR_NAMES, type Weights, type WeightConfig } from '../engine/src/matching/weights.js';
+import {
+  DEFAULT_RULES,
+  DEFAULT_WEIGHTS,
+  FACTOR_NAMES,
+  type Weights,
+  type WeightConfig,
+} from '../engine/src/matching/weights.js';
 import type { Engine } from '../engine/src/services/engine.js';
 import type { RetrievalMode } from '../engine/src/services/match-service.js';
 import { generateMentors } from './demo-data/generate-mentors.js';
@@ -40,16 +46,32 @@ export interface RankingVariant {
   weights: Weights;
 }
 
-const only = (factor: keyof Weights): Weights => ({ ...Object.fromEntries(FACTOR_NAMES.map((f) => [f, 0])), [factor]: 1 }) as Weights;
+const only = (factor: keyof Weights): Weights =>
+  ({ ...Object.fromEntries(FACTOR_NAMES.map((f) => [f, 0])), [factor]: 1 }) as Weights;
 
 /**
  * The three rankings the issue compares. The single-signal variants also retrieve with that signal only
  * (nearest neighbours, resp. the BM25 top list), as an embedding-only or a keyword-only engine would.
  */
 export const VARIANTS: readonly RankingVariant[] = [
-  { name: 'hybrid', description: 'default weights, vector ∪ BM25 candidates', mode: 'hybrid', weights: { ...DEFAULT_WEIGHTS } },
-  { name: 'embedding-only', description: 'weights { semantic: 1 }, vector candidates', mode: 'semantic', weights: only('semantic') },
-  { name: 'lexical-only', description: 'weights { lexical: 1 }, BM25 candidates', mode: 'lexical', weights: only('lexical') },
+  {
+    name: 'hybrid',
+    description: 'default weights, vector ∪ BM25 candidates',
+    mode: 'hybrid',
+    weights: { ...DEFAULT_WEIGHTS },
+  },
+  {
+    name: 'embedding-only',
+    description: 'weights { semantic: 1 }, vector candidates',
+    mode: 'semantic',
+    weights: only('semantic'),
+  },
+  {
+    name: 'lexical-only',
+    description: 'weights { lexical: 1 }, BM25 candidates',
+    mode: 'lexical',
+    weights: only('lexical'),
+  },
 ];
 
 export interface VariantResult {
@@ -94,11 +116,22 @@ const mean = (xs: readonly number[]): number => {
  */
 export async function openDemoRankingHarness(opts: HarnessOptions = {}): Promise<DemoRankingHarness> {
   const demoEvalDir = path.join(repoRoot, 'test/fixtures/demo-eval');
-  const dataset = await loadGenericDataset(demoEvalDir, { generators: { demo: (count, seed) => generateMentors({ count, seed }) } });
+  const dataset = await loadGenericDataset(demoEvalDir, {
+    generators: { demo: (count, seed) => generateMentors({ count, seed }) },
+  });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-demo-ranking-'));
   // Exact nearest neighbours: the comparison should not depend on HNSW's approximation (recall 0.99 here anyway).
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', DASHBOARD_DIR: '', EXACT_SCAN_BELOW: '1000000', SEED_DEMO_MENTORS: '0' });
-  const embedder = CachedEmbeddingProvider.open(await createEmbeddingProvider(config), opts.cacheDir ?? path.join(repoRoot, '.data/embedding-cache'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    DASHBOARD_DIR: '',
+    EXACT_SCAN_BELOW: '1000000',
+    SEED_DEMO_MENTORS: '0',
+  });
+  const embedder = CachedEmbeddingProvider.open(
+    await createEmbeddingProvider(config),
+    opts.cacheDir ?? path.join(repoRoot, '.data/embedding-cache'),
+  );
   let app: FastifyInstance | null = null;
   try {
     app = await buildApp({ config, embedder });
@@ -119,7 +152,11 @@ export async function openDemoRankingHarness(opts: HarnessOptions = {}): Promise
       modelId: embedder.id,
       embeddedWhileSeeding,
       async evaluate(variant) {
-        const matchConfig: WeightConfig & { version: null } = { weights: variant.weights, rules: { ...DEFAULT_RULES, requiredLanguages: [] }, version: null };
+        const matchConfig: WeightConfig & { version: null } = {
+          weights: variant.weights,
+          rules: { ...DEFAULT_RULES, requiredLanguages: [] },
+          version: null,
+        };
         const rankings: Record<string, string[]> = {};
         const hits: number[] = [];
         const rr: number[] = [];
@@ -129,7 +166,10 @@ export async function openDemoRankingHarness(opts: HarnessOptions = {}): Promise
         // A fixed instant, so the ranking cannot depend on the day the test runs (capacity month, time zones).
         const now = new Date('2026-01-15T12:00:00Z');
         for (const query of dataset.queries) {
-          const result = await engine.matcher.match({ text: query.text, k: K }, { record: false, config: matchConfig, mode: variant.mode, now });
+          const result = await engine.matcher.match(
+            { text: query.text, k: K },
+            { record: false, config: matchConfig, mode: variant.mode, now },
+          );
           const ranking = result.matches.map((m) => m.externalId);
           const relevance = dataset.judgments.get(query.id) ?? new Map<string, number>();
           const expected = relevantSet(relevance, EXPECTED_RELEVANCE);
@@ -141,7 +181,16 @@ export async function openDemoRankingHarness(opts: HarnessOptions = {}): Promise
           ndcg.push(ndcgAtK(ranking, relevance, K));
           recall.push(recallAtK(ranking, expected, K));
         }
-        return { name: variant.name, description: variant.description, hitAt5: mean(hits), mrr: mean(rr), ndcgAt10: mean(ndcg), recallAt10: mean(recall), misses, rankings };
+        return {
+          name: variant.name,
+          description: variant.description,
+          hitAt5: mean(hits),
+          mrr: mean(rr),
+          ndcgAt10: mean(ndcg),
+          recallAt10: mean(recall),
+          misses,
+          rankings,
+        };
       },
       async close() {
         await opened.close();
@@ -156,22 +205,30 @@ export async function openDemoRankingHarness(opts: HarnessOptions = {}): Promise
 }
 
 export function formatTable(results: readonly VariantResult[]): string {
-  const rows = results.map((r) => `| ${r.name} | ${r.hitAt5.toFixed(3)} | ${r.mrr.toFixed(3)} | ${r.ndcgAt10.toFixed(3)} | ${r.recallAt10.toFixed(3)} |`);
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${r.hitAt5.toFixed(3)} | ${r.mrr.toFixed(3)} | ${r.ndcgAt10.toFixed(3)} | ${r.recallAt10.toFixed(3)} |`,
+  );
   return ['| ranking | hit@5 | MRR | nDCG@10 | recall@10 |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
 }
 
 async function main(): Promise<void> {
   const write = !process.argv.includes('--no-write');
   const bar = progressBar('Seeding demo mentors');
-  const harness = await openDemoRankingHarness({ onProgress: (done, total) => bar.update(done, total, 'embedding (cached) and indexing') });
+  const harness = await openDemoRankingHarness({
+    onProgress: (done, total) => bar.update(done, total, 'embedding (cached) and indexing'),
+  });
   bar.stop();
   try {
     const results: VariantResult[] = [];
     for (const variant of VARIANTS) results.push(await harness.evaluate(variant));
     const table = formatTable(results);
-    console.log(`\n${harness.dataset.queries.length} questions, ${harness.dataset.mentors.length} mentors, model ${harness.modelId} (${harness.embeddedWhileSeeding} texts embedded by the model, the others from .data/embedding-cache)\n`);
+    console.log(
+      `\n${harness.dataset.queries.length} questions, ${harness.dataset.mentors.length} mentors, model ${harness.modelId} (${harness.embeddedWhileSeeding} texts embedded by the model, the others from .data/embedding-cache)\n`,
+    );
     console.log(table);
-    for (const r of results) console.log(`${r.name} misses (no expected mentor in the top 5): ${r.misses.join(' ') || 'none'}`);
+    for (const r of results)
+      console.log(`${r.name} misses (no expected mentor in the top 5): ${r.misses.join(' ') || 'none'}`);
     if (!write) return;
     const benchDir = path.join(repoRoot, 'bench');
     const json = {

@@ -42,13 +42,16 @@ const n = Number(args.mentors);
 const queryCount = Number(args.queries);
 const seed = Number(args.seed);
 const phase = args.phase ?? 'all';
-if (!Number.isInteger(n) || n < 1 || !Number.isInteger(queryCount) || queryCount < 1) throw new Error('--mentors and --queries must be positive integers');
-if (!['all', 'build', 'startup', 'match'].includes(phase)) throw new Error(`--phase must be all, build, startup or match, got "${phase}"`);
+if (!Number.isInteger(n) || n < 1 || !Number.isInteger(queryCount) || queryCount < 1)
+  throw new Error('--mentors and --queries must be positive integers');
+if (!['all', 'build', 'startup', 'match'].includes(phase))
+  throw new Error(`--phase must be all, build, startup or match, got "${phase}"`);
 const dataDir = path.resolve(args['data-dir'] ?? path.join(CACHE_DIR, '..', `profile-${n}`));
 const builtMarker = path.join(dataDir, 'profile-built.json');
 
 const began = performance.now();
-const log = (m: string) => process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(1).padStart(6)} s] ${m}\n`);
+const log = (m: string) =>
+  process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(1).padStart(6)} s] ${m}\n`);
 interface Built {
   mentors: number;
   modelId: string;
@@ -72,7 +75,9 @@ if (built?.mentors !== n || built.modelId !== modelId) {
   await app.close();
   t = performance.now();
   app = await started(embedder, appConfig(dataDir));
-  log(`first start (index rebuilt, snapshot saved) in ${round((performance.now() - t) / 1000)} s: ${JSON.stringify(app.engine().search.loadPhases())}`);
+  log(
+    `first start (index rebuilt, snapshot saved) in ${round((performance.now() - t) / 1000)} s: ${JSON.stringify(app.engine().search.loadPhases())}`,
+  );
   await app.close();
   await fs.writeFile(builtMarker, JSON.stringify({ mentors: n, modelId } satisfies Built));
 }
@@ -87,8 +92,12 @@ if (phase === 'all' || phase === 'startup' || phase === 'match') {
   const t = performance.now();
   app = await started(embedder, appConfig(dataDir));
   const status = app.engine().search.status();
-  log(`start-up with ${status.loadedFrom} (${status.size} vectors): ${round(performance.now() - t)} ms; ${phases(app)}`);
-  log(`  rss ${round(process.memoryUsage().rss / 2 ** 20)} MiB, heap ${round(process.memoryUsage().heapUsed / 2 ** 20)} MiB`);
+  log(
+    `start-up with ${status.loadedFrom} (${status.size} vectors): ${round(performance.now() - t)} ms; ${phases(app)}`,
+  );
+  log(
+    `  rss ${round(process.memoryUsage().rss / 2 ** 20)} MiB, heap ${round(process.memoryUsage().heapUsed / 2 ** 20)} MiB`,
+  );
   if (args.resave) {
     // A save runs while the engine serves: how long it blocks the event loop matters more than how long it takes.
     for (let save = 1; save <= 3; save++) {
@@ -148,7 +157,12 @@ if (app && (phase === 'all' || phase === 'match')) {
   }
   for (const [i, text] of questions.entries()) {
     const t = performance.now();
-    const res = await app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ text, k: 10 }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/match',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ text, k: 10 }),
+    });
     if (res.statusCode !== 200) throw new Error(`/api/match answered ${res.statusCode}: ${res.body}`);
     if (i < warm) continue;
     add('inject /api/match (with model)', performance.now() - t);
@@ -158,10 +172,17 @@ if (app && (phase === 'all' || phase === 'match')) {
     add('inject: retrieve', timings.retrieveMs);
     add('inject: service total', timings.totalMs);
   }
-  process.stderr.write(`\n/match stages at ${n} mentors, ${questions.length - warm} questions (after ${warm} warm-up), load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  process.stderr.write(
+    `\n/match stages at ${n} mentors, ${questions.length - warm} questions (after ${warm} warm-up), load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}\n`,
+  );
   for (const [name, samples] of Object.entries(stages)) {
     const s = summarise(samples);
-    process.stderr.write(`${name.padEnd(34)} p50 ${String(s.p50Ms).padStart(8)} ms  p99 ${String(s.p99Ms).padStart(8)} ms  mean ${String(s.meanMs).padStart(8)} ms\n`);
+    process.stderr.write(
+      `${name.padEnd(34)} p50 ${String(s.p50Ms).padStart(8)} ms  p99 ${String(s.p99Ms).padStart(8)} ms  mean ${String(s.meanMs).padStart(8)} ms\n`,
+    );
   }
 }
 await app?.close();

@@ -25,10 +25,17 @@ async function main(): Promise<void> {
 
   // Listening first: health checks and the dashboard answer (with the index's progress) while a large index loads
   // and demo mentors are seeded.
-  const app = await startServer({ logLevel: config.logLevel }, { generators: { demo: (count, seed) => [...generateMentors({ count, seed })] } });
+  const app = await startServer(
+    { logLevel: config.logLevel },
+    { generators: { demo: (count, seed) => [...generateMentors({ count, seed })] } },
+  );
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host)
+    ? 'localhost'
+    : config.host.includes(':')
+      ? `[${config.host}]`
+      : config.host;
   console.log(`mentormatch is running at http://${host}:${port}/`);
   try {
     const seeded = await seedDemoMentors(app.engine());

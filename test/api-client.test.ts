@@ -12,7 +12,9 @@ describe('generated dashboard API client', () => {
   });
 
   it('describes the routes and schemas the dashboard calls', async () => {
-    const doc = JSON.parse(await fs.readFile(new URL('../dashboard/src/lib/api/openapi.json', import.meta.url), 'utf8')) as {
+    const doc = JSON.parse(
+      await fs.readFile(new URL('../dashboard/src/lib/api/openapi.json', import.meta.url), 'utf8'),
+    ) as {
       paths: Record<string, Record<string, unknown>>;
       components: { schemas: Record<string, unknown> };
     };
@@ -39,7 +41,16 @@ describe('generated dashboard API client', () => {
     ] as const) {
       expect(doc.paths[route]?.[method], `${method.toUpperCase()} ${route}`).toBeDefined();
     }
-    for (const schema of ['Mentor', 'ImportResult', 'Job', 'Explanation', 'Match', 'WeightConfig', 'ErrorResponse', 'EvaluationResult']) {
+    for (const schema of [
+      'Mentor',
+      'ImportResult',
+      'Job',
+      'Explanation',
+      'Match',
+      'WeightConfig',
+      'ErrorResponse',
+      'EvaluationResult',
+    ]) {
       expect(doc.components.schemas[schema], schema).toBeDefined();
     }
   });

@@ -54,7 +54,10 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   addSecurityHeaders(app, indexHtml === null ? null : dashboardCsp(indexHtml));
   app.addHook('onRequest', makeRequestGuard(config.host, config.apiToken));
   if (config.apiToken === null && !isLoopbackName(config.host)) {
-    app.log.warn({ host: config.host }, 'listening beyond this machine without API_TOKEN: anyone who can reach it can change mentors and configurations');
+    app.log.warn(
+      { host: config.host },
+      'listening beyond this machine without API_TOKEN: anyone who can reach it can change mentors and configurations',
+    );
   }
   // JSON routes take no text/plain body: without this Fastify parses one into a string and the schema says
   // "body must be object" instead of a 415. The import routes add it back for their files.
@@ -74,7 +77,9 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       info: { title: 'mentormatch engine', version: '0.1.0', description: 'Micromentoring matching engine' },
       servers: [{ url: '/' }],
     },
-    refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
@@ -107,7 +112,13 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   app.setNotFoundHandler(async (request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
     // Client-side routes of the single-page dashboard all load its shell; a missing asset (a file name) is a 404.
-    if (indexHtml !== null && request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/_app/') && !/\.[a-z0-9]+$/i.test(url)) {
+    if (
+      indexHtml !== null &&
+      request.method === 'GET' &&
+      !url.startsWith('/api/') &&
+      !url.startsWith('/_app/') &&
+      !/\.[a-z0-9]+$/i.test(url)
+    ) {
       return reply.type('text/html').sendFile('index.html');
     }
     throw new AppError('ROUTE_NOT_FOUND', { method: request.method, url: shorten(url, 200) });

@@ -85,7 +85,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     embeddingThreads: int(env, 'EMBEDDING_THREADS', 0, 0, 256),
     embeddingQueryThreads: int(env, 'EMBEDDING_QUERY_THREADS', 1, 0, 256),
     // More threads than cores embed no faster and each holds a model session (about 225 MiB): 100 took 5 GiB.
-    embeddingWorkers: int(env, 'EMBEDDING_WORKERS', Math.min(os.availableParallelism(), 4), 0, os.availableParallelism()),
+    embeddingWorkers: int(
+      env,
+      'EMBEDDING_WORKERS',
+      Math.min(os.availableParallelism(), 4),
+      0,
+      os.availableParallelism(),
+    ),
     exactScanBelow: int(env, 'EXACT_SCAN_BELOW', 2000, 0, 10_000_000),
     // bench/index.md, 100k mentor vectors of the templated demo bios (near-duplicates, flat neighbourhoods):
     // m 32 / efConstruction 400 / ef 300 gives recall@10 0.994 (p5 1, worst query 0.4) at p50 1.3 ms, the only
@@ -104,15 +110,20 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     logLevel: env.LOG_LEVEL || 'info',
     dashboardDir: env.DASHBOARD_DIR === '' ? null : path.resolve(env.DASHBOARD_DIR || dashboardDefault),
     demoEvalDir: path.resolve(env.DEMO_EVAL_DIR || path.join(repoRoot, 'test/fixtures/demo-eval')),
-    reviewerExpertiseDir: path.resolve(env.REVIEWER_EXPERTISE_DIR || path.join(repoRoot, '../shared/data/reviewer-expertise-goldstandard')),
+    reviewerExpertiseDir: path.resolve(
+      env.REVIEWER_EXPERTISE_DIR || path.join(repoRoot, '../shared/data/reviewer-expertise-goldstandard'),
+    ),
     ...overrides,
   };
   if (config.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
-  if (!/^[\w.-]+$/.test(config.model) || /^\.+$/.test(config.model)) throw new ConfigError(`EMBEDDING_MODEL must be a folder name under ${config.modelsDir}`);
+  if (!/^[\w.-]+$/.test(config.model) || /^\.+$/.test(config.model))
+    throw new ConfigError(`EMBEDDING_MODEL must be a folder name under ${config.modelsDir}`);
   if (config.apiToken !== null && (config.apiToken.length < 16 || /\s/.test(config.apiToken))) {
-    throw new ConfigError('API_TOKEN must be at least 16 characters without spaces (for example: openssl rand -hex 24)');
+    throw new ConfigError(
+      'API_TOKEN must be at least 16 characters without spaces (for example: openssl rand -hex 24)',
+    );
   }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);

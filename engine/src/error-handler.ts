@@ -24,7 +24,12 @@ interface ErrorBody {
 }
 
 function body(err: AppError): ErrorBody {
-  const out: ErrorBody = { statusCode: err.status, code: err.code, error: STATUS_CODES[err.status] ?? 'Error', message: err.message };
+  const out: ErrorBody = {
+    statusCode: err.status,
+    code: err.code,
+    error: STATUS_CODES[err.status] ?? 'Error',
+    message: err.message,
+  };
   if (err.details !== undefined) out.details = err.details;
   return out;
 }
@@ -35,9 +40,11 @@ function fromFastify(err: FastifyError, request: FastifyRequest): AppError | nul
     const problems = err.validation.slice(0, MAX_PROBLEMS).map((v) => {
       const where = `${err.validationContext ?? 'body'}${v.instancePath ? v.instancePath.replaceAll('/', '.') : ''}`;
       const param = v.params as Record<string, unknown>;
-      if (v.keyword === 'additionalProperties') return `${where} has unknown property "${String(param.additionalProperty)}"`;
+      if (v.keyword === 'additionalProperties')
+        return `${where} has unknown property "${String(param.additionalProperty)}"`;
       if (v.keyword === 'required') return `${where} must have property "${String(param.missingProperty)}"`;
-      if (v.keyword === 'enum') return `${where} must be one of ${(param.allowedValues as unknown[]).map((a) => JSON.stringify(a)).join(', ')}`;
+      if (v.keyword === 'enum')
+        return `${where} must be one of ${(param.allowedValues as unknown[]).map((a) => JSON.stringify(a)).join(', ')}`;
       if (v.keyword === 'anyOf') return `${where} matches none of the forms above`;
       if (v.keyword === 'pattern' && param.pattern === NOT_BLANK) return `${where} must not be blank`;
       return `${where} ${v.message ?? 'is invalid'}`;
@@ -50,7 +57,9 @@ function fromFastify(err: FastifyError, request: FastifyRequest): AppError | nul
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError('MALFORMED_JSON', { detail: 'the body is empty but the content type says JSON' });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('BODY_TOO_LARGE', { limit: request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0 });
+      return new AppError('BODY_TOO_LARGE', {
+        limit: request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0,
+      });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', {
         contentType: request.headers['content-type'] ?? 'none',
@@ -91,8 +100,10 @@ export function makeErrorHandler() {
  */
 export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const url = request.url.split('?')[0] ?? '/';
-  const detail = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : 'a path segment is not valid percent-encoding';
+  const detail =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'a path segment is too long'
+      : 'a path segment is not valid percent-encoding';
   const e = new AppError('URL_INVALID', { url: shorten(url, 200), detail });
   return reply.status(e.status).type('application/json').send(body(e));
 }
-

@@ -7,7 +7,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function isLoopbackName(hostname: string): boolean {
   const name = hostname.toLowerCase();
-  return name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    name === '[::1]' ||
+    name === '::1' ||
+    /^127(\.\d{1,3}){3}$/.test(name)
+  );
 }
 
 /** Compared as digests, so the comparison takes the same time whatever the token given. */
@@ -40,13 +46,19 @@ export function makeRequestGuard(listenHost: string, apiToken: string | null) {
     }
     // The route the router matched, not the URL as sent: it decodes "/%61pi/…" and drops an absolute form's origin.
     const route = request.routeOptions.url;
-    if (tokenDigest !== null && route?.startsWith('/api/') && !route.startsWith('/api/docs') && !request.routeOptions.config?.public) {
+    if (
+      tokenDigest !== null &&
+      route?.startsWith('/api/') &&
+      !route.startsWith('/api/docs') &&
+      !request.routeOptions.config?.public
+    ) {
       const given = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       if (given === undefined || !timingSafeEqual(digest(given), tokenDigest)) throw new AppError('UNAUTHORIZED');
     }
     if (SAFE_METHODS.has(request.method)) return;
     const site = request.headers['sec-fetch-site'];
-    if (site === 'cross-site' || site === 'same-site') throw new AppError('CROSS_SITE_REQUEST', { method: request.method, from: site });
+    if (site === 'cross-site' || site === 'same-site')
+      throw new AppError('CROSS_SITE_REQUEST', { method: request.method, from: site });
     const origin = request.headers.origin;
     if (site === undefined && origin !== undefined && host !== undefined) {
       let from: string | null = null;
@@ -55,7 +67,8 @@ export function makeRequestGuard(listenHost: string, apiToken: string | null) {
       } catch {
         from = origin;
       }
-      if (from.toLowerCase() !== host.toLowerCase()) throw new AppError('CROSS_SITE_REQUEST', { method: request.method, from: shorten(origin, 100) });
+      if (from.toLowerCase() !== host.toLowerCase())
+        throw new AppError('CROSS_SITE_REQUEST', { method: request.method, from: shorten(origin, 100) });
     }
   };
 }

@@ -36,7 +36,8 @@ export function addSecurityHeaders(app: FastifyInstance, csp: string | null): vo
   if (csp === null) return;
   app.addHook('onSend', async (request, reply, payload) => {
     const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('text/html') && !request.url.startsWith('/api/')) reply.header('content-security-policy', csp);
+    if (typeof type === 'string' && type.startsWith('text/html') && !request.url.startsWith('/api/'))
+      reply.header('content-security-policy', csp);
     return payload;
   });
 }

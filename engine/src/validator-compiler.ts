@@ -21,7 +21,8 @@ export function makeValidatorCompiler(shared: TSchema[]): FastifySchemaCompiler<
   };
   const strict = make(false);
   const coercing = make('array');
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict.compile(schema) : decimalOnly(schema, coercing.compile(schema)));
+  return ({ schema, httpPart }) =>
+    httpPart === 'body' ? strict.compile(schema) : decimalOnly(schema, coercing.compile(schema));
 }
 
 const DECIMAL: Record<'integer' | 'number', RegExp> = {
@@ -35,14 +36,24 @@ const DECIMAL: Record<'integer' | 'number', RegExp> = {
  */
 function decimalOnly(schema: TSchema, validate: ValidateFunction): ValidateFunction {
   const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
-  const numeric = Object.entries(properties).flatMap(([key, s]) => (s.type === 'integer' || s.type === 'number' ? [[key, s.type] as const] : []));
+  const numeric = Object.entries(properties).flatMap(([key, s]) =>
+    s.type === 'integer' || s.type === 'number' ? [[key, s.type] as const] : [],
+  );
   if (numeric.length === 0) return validate;
   const checked = ((data: unknown) => {
     const values = (data ?? {}) as Record<string, unknown>;
     const wrong: ErrorObject[] = numeric.flatMap(([key, type]) => {
       const value = values[key];
       if (typeof value !== 'string' || DECIMAL[type].test(value)) return [];
-      return [{ instancePath: `/${key}`, schemaPath: `#/properties/${key}/type`, keyword: 'type', params: { type }, message: `must be ${type}` }];
+      return [
+        {
+          instancePath: `/${key}`,
+          schemaPath: `#/properties/${key}/type`,
+          keyword: 'type',
+          params: { type },
+          message: `must be ${type}`,
+        },
+      ];
     });
     if (wrong.length > 0) {
       checked.errors = wrong;

@@ -17,10 +17,15 @@ describe('loadConfig: embedding threads', () => {
     expect(loadConfig({ EMBEDDING_WORKERS: String(cores) }).embeddingWorkers).toBe(cores);
   });
 
-  it.each(['-1', '1.5', 'two', String(os.availableParallelism() + 1), '100'])('refuses EMBEDDING_WORKERS=%s, naming the variable and the range', (raw) => {
-    expect(() => loadConfig({ EMBEDDING_WORKERS: raw })).toThrow(ConfigError);
-    expect(() => loadConfig({ EMBEDDING_WORKERS: raw })).toThrow(`EMBEDDING_WORKERS must be an integer from 0 to ${os.availableParallelism()}, got "${raw}"`);
-  });
+  it.each(['-1', '1.5', 'two', String(os.availableParallelism() + 1), '100'])(
+    'refuses EMBEDDING_WORKERS=%s, naming the variable and the range',
+    (raw) => {
+      expect(() => loadConfig({ EMBEDDING_WORKERS: raw })).toThrow(ConfigError);
+      expect(() => loadConfig({ EMBEDDING_WORKERS: raw })).toThrow(
+        `EMBEDDING_WORKERS must be an integer from 0 to ${os.availableParallelism()}, got "${raw}"`,
+      );
+    },
+  );
 });
 
 describe('loadConfig: log level', () => {
@@ -31,14 +36,17 @@ describe('loadConfig: log level', () => {
   });
 
   it('refuses an unknown level, from the environment or an override, naming the variable and the levels', () => {
-    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"');
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
+    );
     expect(() => loadConfig({}, { logLevel: 'loud' })).toThrow(ConfigError);
   });
 });
 
 describe('loadConfig: model folder and question retention', () => {
   it('refuses a model name that leaves the models folder', () => {
-    for (const model of ['..', '.', '../use-lite', 'a/b']) expect(() => loadConfig({ EMBEDDING_MODEL: model }), model).toThrow(/EMBEDDING_MODEL must be a folder name/);
+    for (const model of ['..', '.', '../use-lite', 'a/b'])
+      expect(() => loadConfig({ EMBEDDING_MODEL: model }), model).toThrow(/EMBEDDING_MODEL must be a folder name/);
     expect(loadConfig({ EMBEDDING_MODEL: 'use-lite.v2' }).model).toBe('use-lite.v2');
   });
 

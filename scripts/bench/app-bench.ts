@@ -65,7 +65,15 @@ export interface AppBenchOptions {
 }
 
 export function appConfig(dataDir: string, extra: Record<string, string> = {}) {
-  return loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent', DASHBOARD_DIR: '', SEED_DEMO_MENTORS: '0', ...extra });
+  return loadConfig({
+    ...process.env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    LOG_LEVEL: 'silent',
+    DASHBOARD_DIR: '',
+    SEED_DEMO_MENTORS: '0',
+    ...extra,
+  });
 }
 
 /** The engine closes its embedder; the benchmark shares one model across several app instances. */
@@ -73,7 +81,10 @@ function shared(embedder: EmbeddingProvider): EmbeddingProvider {
   return { id: embedder.id, dimensions: embedder.dimensions, embed: (texts) => embedder.embed(texts) };
 }
 
-export async function started(embedder: EmbeddingProvider, config: ReturnType<typeof appConfig>): Promise<FastifyInstance> {
+export async function started(
+  embedder: EmbeddingProvider,
+  config: ReturnType<typeof appConfig>,
+): Promise<FastifyInstance> {
   const app = await buildApp({ config, embedder: shared(embedder) });
   await app.ready();
   await app.engine().search.whenReady();
@@ -81,7 +92,12 @@ export async function started(embedder: EmbeddingProvider, config: ReturnType<ty
 }
 
 /** Writes mentors and their cached embeddings (as the engine makes them) straight to the repositories, bypassing the model. */
-export async function bulkInsert(app: FastifyInstance, mentors: readonly MentorInput[], embeddings: readonly StoredEmbedding[], modelId: string): Promise<void> {
+export async function bulkInsert(
+  app: FastifyInstance,
+  mentors: readonly MentorInput[],
+  embeddings: readonly StoredEmbedding[],
+  modelId: string,
+): Promise<void> {
   const chunk = 500;
   for (let i = 0; i < mentors.length; i += chunk) {
     const inputs = mentors.slice(i, i + chunk);
@@ -100,9 +116,14 @@ export async function bulkInsert(app: FastifyInstance, mentors: readonly MentorI
  * Starts the app on `dataDir` in a fresh process that reports its start-up and then listens, so HTTP
  * latency is measured on a server whose heap holds only what a real one does.
  */
-async function startServer(dataDir: string): Promise<{ startup: StartupProbe; address: string; stop: () => Promise<void> }> {
+async function startServer(
+  dataDir: string,
+): Promise<{ startup: StartupProbe; address: string; stop: () => Promise<void> }> {
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-  const child = spawn(tsx, [path.join(here, 'startup-probe.ts'), dataDir, '--listen'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(tsx, [path.join(here, 'startup-probe.ts'), dataDir, '--listen'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   const lines: Record<string, unknown>[] = [];
   let out = '';
@@ -116,7 +137,9 @@ async function startServer(dataDir: string): Promise<{ startup: StartupProbe; ad
         if (lines.length === 2) resolve();
       }
     });
-    void closed.then((code) => reject(new Error(`server process exited (${code}) before listening: ${JSON.stringify(lines)} ${out}`)));
+    void closed.then((code) =>
+      reject(new Error(`server process exited (${code}) before listening: ${JSON.stringify(lines)} ${out}`)),
+    );
   });
   return {
     startup: lines[0] as unknown as StartupProbe,
@@ -144,9 +167,15 @@ export async function runAppBench(embedder: EmbeddingProvider, opts: AppBenchOpt
     log(`indexing ${sample.length} mentors (${texts} texts) through the import`);
     const rows = sample.map(({ externalId, ...rest }) => ({ id: externalId, ...rest }));
     let start = performance.now();
-    const imported = await app.engine().imports.readRows(rows, 'json').then((read) => app.engine().imports.importRows(read));
+    const imported = await app
+      .engine()
+      .imports.readRows(rows, 'json')
+      .then((read) => app.engine().imports.importRows(read));
     const indexMs = performance.now() - start;
-    if (imported.created !== sample.length) throw new Error(`the import created ${imported.created} of ${sample.length} mentors: ${JSON.stringify(imported.errors.slice(0, 3))}`);
+    if (imported.created !== sample.length)
+      throw new Error(
+        `the import created ${imported.created} of ${sample.length} mentors: ${JSON.stringify(imported.errors.slice(0, 3))}`,
+      );
     log(`  ${round((sample.length / indexMs) * 1000)} mentors/s`);
 
     start = performance.now();
@@ -158,14 +187,34 @@ export async function runAppBench(embedder: EmbeddingProvider, opts: AppBenchOpt
     start = performance.now();
     app = await started(embedder, appConfig(dataDir));
     const rebuildStartupMs = performance.now() - start;
-    log(`app started with index rebuild in ${round(rebuildStartupMs / 1000)} s (${JSON.stringify(app.engine().search.status())})`);
+    log(
+      `app started with index rebuild in ${round(rebuildStartupMs / 1000)} s (${JSON.stringify(app.engine().search.status())})`,
+    );
 
-    const first = await app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: matchBody(questions[0]!) });
+    const first = await app.inject({
+      method: 'POST',
+      url: '/api/match',
+      headers: { 'content-type': 'application/json' },
+      payload: matchBody(questions[0]!),
+    });
     if (first.statusCode !== 200) throw new Error(`/api/match answered ${first.statusCode}: ${first.body}`);
     const injected = questions.slice(0, Math.min(questions.length, 200));
-    for (const q of injected.slice(0, 100)) await app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: matchBody(q) });
+    for (const q of injected.slice(0, 100))
+      await app.inject({
+        method: 'POST',
+        url: '/api/match',
+        headers: { 'content-type': 'application/json' },
+        payload: matchBody(q),
+      });
     const inProcess = summarise(
-      await timeEach(injected, (q) => app.inject({ method: 'POST', url: '/api/match', headers: { 'content-type': 'application/json' }, payload: matchBody(q) })),
+      await timeEach(injected, (q) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/match',
+          headers: { 'content-type': 'application/json' },
+          payload: matchBody(q),
+        }),
+      ),
     );
     log(`in-process /match p50 ${inProcess.p50Ms} ms, p99 ${inProcess.p99Ms} ms`);
 
@@ -175,10 +224,19 @@ export async function runAppBench(embedder: EmbeddingProvider, opts: AppBenchOpt
     const server = await startServer(dataDir);
     const { startup } = server;
     log(`  ${round(startup.startupMs)} ms (${startup.loadedFrom}, ${startup.indexSize} vectors)`);
-    const requests = questions.map((q) => ({ method: 'POST', path: '/api/match', headers: { 'content-type': 'application/json' }, body: matchBody(q) }));
+    const requests = questions.map((q) => ({
+      method: 'POST',
+      path: '/api/match',
+      headers: { 'content-type': 'application/json' },
+      body: matchBody(q),
+    }));
     const http: HttpPoint[] = [];
     try {
-      const first = await fetch(`${server.address}/api/match`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: matchBody(questions[0]!) });
+      const first = await fetch(`${server.address}/api/match`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: matchBody(questions[0]!),
+      });
       if (first.status !== 200) throw new Error(`/api/match answered ${first.status}: ${await first.text()}`);
       // A fresh process compiles the hot path during its first few hundred requests (at 100k: p99 37 ms in the
       // first 10 s, 21-22 ms in the next two); the targets are about a warm server, so warm it unmeasured.
@@ -187,7 +245,14 @@ export async function runAppBench(embedder: EmbeddingProvider, opts: AppBenchOpt
       log(`warmed the server with ${warmS} s of c=1 requests`);
       for (const connections of opts.connections) {
         // One worker thread keeps the load generator off this process's event loop.
-        const r = await autocannon({ url: server.address, connections, pipelining: 1, duration: opts.durationS, workers: 1, requests });
+        const r = await autocannon({
+          url: server.address,
+          connections,
+          pipelining: 1,
+          duration: opts.durationS,
+          workers: 1,
+          requests,
+        });
         const point = {
           connections,
           p50Ms: r.latency.p50,
@@ -198,7 +263,9 @@ export async function runAppBench(embedder: EmbeddingProvider, opts: AppBenchOpt
           errors: r.errors,
           non2xx: r.non2xx,
         };
-        log(`http c=${connections}: p50 ${point.p50Ms} ms, p99 ${point.p99Ms} ms, ${point.reqPerS} req/s (${point.non2xx} non-2xx, ${point.errors} errors)`);
+        log(
+          `http c=${connections}: p50 ${point.p50Ms} ms, p99 ${point.p99Ms} ms, ${point.reqPerS} req/s (${point.non2xx} non-2xx, ${point.errors} errors)`,
+        );
         http.push(point);
       }
     } finally {
@@ -206,7 +273,12 @@ export async function runAppBench(embedder: EmbeddingProvider, opts: AppBenchOpt
     }
     return {
       mentors: mentors.length,
-      indexing: { mentors: sample.length, texts, ms: round(indexMs), mentorsPerS: round((sample.length / indexMs) * 1000, 1) },
+      indexing: {
+        mentors: sample.length,
+        texts,
+        ms: round(indexMs),
+        mentorsPerS: round((sample.length / indexMs) * 1000, 1),
+      },
       bulkLoadMs: round(bulkLoadMs),
       rebuildStartupMs: round(rebuildStartupMs),
       inProcess,

@@ -39,19 +39,41 @@ export async function loadBenchData(
       log(`  embedded ${done}/${total} ${what}`);
     };
   };
-  const q = await cachedEmbeddings(embedder, questions, CACHE_DIR, `${embedder.id}-questions-s${opts.seed}`, progress('questions'));
+  const q = await cachedEmbeddings(
+    embedder,
+    questions,
+    CACHE_DIR,
+    `${embedder.id}-questions-s${opts.seed}`,
+    progress('questions'),
+  );
   const layout = mentors.map((x) => mentorEmbeddingTexts(x));
   // The generator's bios share template sentences (at 1M mentors, 2.6M of the 5.6M texts are distinct) and
   // a text's vector does not depend on its batch, so each distinct text is embedded once. Distinct texts keep
   // the order they first appear in, so a larger run with the same seed reuses a smaller one's rows.
   const row = new Map<string, number>();
-  const rows = layout.map(({ texts }) => texts.map((t) => {
-    let r = row.get(t);
-    if (r === undefined) row.set(t, (r = row.size));
-    return r;
-  }));
-  const m = await cachedEmbeddings(embedder, [...row.keys()], CACHE_DIR, `${embedder.id}-distinct-mentor-texts-s${opts.seed}`, progress('distinct mentor texts'));
-  const mentorEmbeddings = layout.map(({ spans }, i) => assembleEmbedding(embedder.id, 0, mentors[i]!, spans, rows[i]!.map((r) => m.vectors[r]!)));
+  const rows = layout.map(({ texts }) =>
+    texts.map((t) => {
+      let r = row.get(t);
+      if (r === undefined) row.set(t, (r = row.size));
+      return r;
+    }),
+  );
+  const m = await cachedEmbeddings(
+    embedder,
+    [...row.keys()],
+    CACHE_DIR,
+    `${embedder.id}-distinct-mentor-texts-s${opts.seed}`,
+    progress('distinct mentor texts'),
+  );
+  const mentorEmbeddings = layout.map(({ spans }, i) =>
+    assembleEmbedding(
+      embedder.id,
+      0,
+      mentors[i]!,
+      spans,
+      rows[i]!.map((r) => m.vectors[r]!),
+    ),
+  );
   const embedded = q.embedded + m.embedded;
   return {
     mentors,

@@ -28,7 +28,12 @@ export const PGVECTOR_EF = [40, 100, 200, 400] as const;
 
 /** Raw SQL through the engine's Kysely handle; scripts have no kysely import of their own. */
 async function query<R>(handle: DatabaseHandle, text: string, parameters: unknown[] = []): Promise<R[]> {
-  const compiled = { sql: text, parameters, query: { kind: 'RawNode', sqlFragments: [text], parameters: [] }, queryId: { queryId: 'bench' } };
+  const compiled = {
+    sql: text,
+    parameters,
+    query: { kind: 'RawNode', sqlFragments: [text], parameters: [] },
+    queryId: { queryId: 'bench' },
+  };
   const result = await handle.db.executeQuery(compiled as unknown as Parameters<typeof handle.db.executeQuery>[0]);
   return result.rows as R[];
 }
@@ -69,13 +74,20 @@ export async function runPgvectorBench(
     for (let i = 0; i < vectors.length; i += batch) {
       const rows = vectors.slice(i, i + batch);
       const placeholders = rows.map((_, j) => `($${2 * j + 1}, $${2 * j + 2}::vector)`).join(',');
-      await query(handle, `insert into bench_vectors (id, embedding) values ${placeholders}`, rows.flatMap((v, j) => [i + j + 1, literal(v)]));
+      await query(
+        handle,
+        `insert into bench_vectors (id, embedding) values ${placeholders}`,
+        rows.flatMap((v, j) => [i + j + 1, literal(v)]),
+      );
     }
     result.insertMs = round(performance.now() - start);
     log(`  pgvector: inserted ${vectors.length} rows in ${result.insertMs} ms; building hnsw index`);
     await query(handle, `set maintenance_work_mem = '512MB'`);
     start = performance.now();
-    await query(handle, `create index bench_vectors_hnsw on bench_vectors using hnsw (embedding vector_cosine_ops) with (m = ${opts.m}, ef_construction = ${opts.efConstruction})`);
+    await query(
+      handle,
+      `create index bench_vectors_hnsw on bench_vectors using hnsw (embedding vector_cosine_ops) with (m = ${opts.m}, ef_construction = ${opts.efConstruction})`,
+    );
     result.indexBuildMs = round(performance.now() - start);
     log(`  pgvector: index built in ${round(result.indexBuildMs / 1000)} s`);
 
@@ -92,7 +104,12 @@ export async function runPgvectorBench(
         const t = performance.now();
         const rows = await query<{ id: number }>(handle, sql, [params[i]]);
         times.push(performance.now() - t);
-        recalls.push(recallOf(rows.map((r) => ({ label: Number(r.id) })), expected[i]!));
+        recalls.push(
+          recallOf(
+            rows.map((r) => ({ label: Number(r.id) })),
+            expected[i]!,
+          ),
+        );
       }
       const point: PgvectorPoint = { efSearch: ef, ...summarise(times), recall: summariseRecall(recalls) };
       log(`  pgvector ef_search ${ef}: recall@10 ${point.recall.mean}, p50 ${point.p50Ms} ms`);

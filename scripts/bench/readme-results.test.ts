@@ -2,7 +2,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RESULTS_END, RESULTS_START, renderBenchResults, replaceResults, updateReadmeResults, type BenchReport } from './readme-results.js';
+import {
+  RESULTS_END,
+  RESULTS_START,
+  renderBenchResults,
+  replaceResults,
+  updateReadmeResults,
+  type BenchReport,
+} from './readme-results.js';
 
 function report(mentors: number, overrides: Partial<BenchReport> = {}): BenchReport {
   return {
@@ -39,18 +46,30 @@ function report(mentors: number, overrides: Partial<BenchReport> = {}): BenchRep
 
 describe('README benchmark results', () => {
   it('puts each report in a column, smallest first, with the numbers it holds', () => {
-    const table = renderBenchResults([report(100_000), report(10_000, { match_http_p99_ms: 36, recall_at_10: 0.9997 })]);
+    const table = renderBenchResults([
+      report(100_000),
+      report(10_000, { match_http_p99_ms: 36, recall_at_10: 0.9997 }),
+    ]);
     const lines = table.split('\n');
     expect(lines[0]).toBe('| measure | 10,000 mentors | 100,000 mentors | target |');
-    expect(lines.find((l) => l.startsWith('| `/match` over HTTP, c=1'))).toBe('| `/match` over HTTP, c=1: p50 / p99 | 11 / 36 ms | 11 / 17 ms | p99 ≤ 8 ms at 100k, ≤ 10 ms at 1M |');
-    expect(lines.find((l) => l.startsWith('| `/match` throughput'))).toBe('| `/match` throughput at c=1 / 10 / 50 | 80.5 / 1,123.4 / 130 req/s | 80.5 / 1,123.4 / 130 req/s |  |');
+    expect(lines.find((l) => l.startsWith('| `/match` over HTTP, c=1'))).toBe(
+      '| `/match` over HTTP, c=1: p50 / p99 | 11 / 36 ms | 11 / 17 ms | p99 ≤ 8 ms at 100k, ≤ 10 ms at 1M |',
+    );
+    expect(lines.find((l) => l.startsWith('| `/match` throughput'))).toBe(
+      '| `/match` throughput at c=1 / 10 / 50 | 80.5 / 1,123.4 / 130 req/s | 80.5 / 1,123.4 / 130 req/s |  |',
+    );
     expect(lines.find((l) => l.startsWith('| recall@10'))).toContain('| 0.9997 (p5 1) | 0.9949 (p5 1) |');
     expect(lines.find((l) => l.startsWith('| memory per mentor'))).toContain('22 KiB');
-    expect(table).toContain('- 100,000 mentors: 2026-11-26, Test CPU, 2 cores, 23.5 GiB, Node v20.0.0, model `use-lite-test`, load average 1.25');
+    expect(table).toContain(
+      '- 100,000 mentors: 2026-11-26, Test CPU, 2 cores, 23.5 GiB, Node v20.0.0, model `use-lite-test`, load average 1.25',
+    );
   });
 
   it('says when pgvector ran on a sample or not at all', () => {
-    const table = renderBenchResults([report(10_000, { pgvector: { available: true, rows: 2_000 } }), report(20_000, { pgvector_equal_recall_p50_ms: null })]);
+    const table = renderBenchResults([
+      report(10_000, { pgvector: { available: true, rows: 2_000 } }),
+      report(20_000, { pgvector_equal_recall_p50_ms: null }),
+    ]);
     const row = table.split('\n').find((l) => l.startsWith('| pgvector'))!;
     expect(row).toContain('7.8 ms at ef_search 200 (4.6x), on 2,000 rows');
     expect(row).toContain('| not run |');
@@ -66,7 +85,9 @@ describe('README benchmark results', () => {
 
   it('replaces only the text between the markers', () => {
     const readme = `# Title\n\n${RESULTS_START}\nold table\n${RESULTS_END}\n\nafter\n`;
-    expect(replaceResults(readme, 'new table')).toBe(`# Title\n\n${RESULTS_START}\nnew table\n${RESULTS_END}\n\nafter\n`);
+    expect(replaceResults(readme, 'new table')).toBe(
+      `# Title\n\n${RESULTS_START}\nnew table\n${RESULTS_END}\n\nafter\n`,
+    );
     expect(() => replaceResults('# no markers', 'x')).toThrow(/needs the markers/);
   });
 

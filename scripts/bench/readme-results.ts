@@ -48,11 +48,27 @@ export function renderBenchResults(reports: readonly BenchReport[]): string {
   if (reports.length === 0) return '_No benchmark report in `bench/` yet: run `pnpm bench --mentors 10000`._';
   const sorted = [...reports].sort((a, b) => a.mentors - b.mentors);
   const rows: [string, (r: BenchReport) => string, string][] = [
-    ['`/match` over HTTP, c=1: p50 / p99', (r) => `${r.match_http_p50_ms} / ${r.match_http_p99_ms} ms${appSample(r)}`, 'p99 ≤ 8 ms at 100k, ≤ 10 ms at 1M'],
-    ['`/match` throughput at c=1 / 10 / 50', (r) => `${r.app.http.map((h) => num(h.reqPerS)).join(' / ')} req/s${appSample(r)}`, ''],
-    ['recall@10 of hnswlib (mean, p5)', (r) => `${r.recall_at_10} (p5 ${r.recall_at_10_p5})`, '≥ 0.99 at 100k, ≥ 0.98 at 1M'],
+    [
+      '`/match` over HTTP, c=1: p50 / p99',
+      (r) => `${r.match_http_p50_ms} / ${r.match_http_p99_ms} ms${appSample(r)}`,
+      'p99 ≤ 8 ms at 100k, ≤ 10 ms at 1M',
+    ],
+    [
+      '`/match` throughput at c=1 / 10 / 50',
+      (r) => `${r.app.http.map((h) => num(h.reqPerS)).join(' / ')} req/s${appSample(r)}`,
+      '',
+    ],
+    [
+      'recall@10 of hnswlib (mean, p5)',
+      (r) => `${r.recall_at_10} (p5 ${r.recall_at_10_p5})`,
+      '≥ 0.99 at 100k, ≥ 0.98 at 1M',
+    ],
     ['hnswlib search p50', (r) => ms(r.hnsw_search_p50_ms), ''],
-    ['exact scan p50 (hnswlib speed-up)', (r) => `${ms(r.exact_scan_p50_ms)} (${r.hnsw_speedup_vs_exact_p50}x)`, '≥ 50x at 1M'],
+    [
+      'exact scan p50 (hnswlib speed-up)',
+      (r) => `${ms(r.exact_scan_p50_ms)} (${r.hnsw_speedup_vs_exact_p50}x)`,
+      '≥ 50x at 1M',
+    ],
     [
       'pgvector in PGlite at equal recall: p50 (hnswlib speed-up)',
       (r) =>
@@ -63,7 +79,11 @@ export function renderBenchResults(reports: readonly BenchReport[]): string {
     ],
     ['indexing (embed + store + index)', (r) => `${num(r.indexing_mentors_per_s)} mentors/s`, '≥ 250 mentors/s'],
     ['memory per mentor (RSS)', (r) => `${num(Math.round(r.bytes_per_mentor / 102.4) / 10)} KiB${appSample(r)}`, ''],
-    ['start-up with a saved index', (r) => `${num(Math.round(r.startup_saved_index_ms / 100) / 10)} s${appSample(r)}`, ''],
+    [
+      'start-up with a saved index',
+      (r) => `${num(Math.round(r.startup_saved_index_ms / 100) / 10)} s${appSample(r)}`,
+      '',
+    ],
   ];
   const header = `| measure | ${sorted.map((r) => `${num(r.mentors)} mentors`).join(' | ')} | target |`;
   const rule = `| --- | ${sorted.map(() => '---').join(' | ')} | --- |`;
@@ -79,14 +99,17 @@ export function renderBenchResults(reports: readonly BenchReport[]): string {
 export function replaceResults(readme: string, block: string): string {
   const start = readme.indexOf(RESULTS_START);
   const end = readme.indexOf(RESULTS_END);
-  if (start < 0 || end < start) throw new Error(`README.md needs the markers ${RESULTS_START} and ${RESULTS_END}, in that order`);
+  if (start < 0 || end < start)
+    throw new Error(`README.md needs the markers ${RESULTS_START} and ${RESULTS_END}, in that order`);
   return `${readme.slice(0, start + RESULTS_START.length)}\n${block}\n${readme.slice(end)}`;
 }
 
 /** Reads every `bench-<N>.json` in `benchDir` and rewrites the README's generated block; returns the block. */
 export async function updateReadmeResults(readmePath: string, benchDir: string): Promise<string> {
   const names = (await fs.readdir(benchDir)).filter((f) => /^bench-\d+\.json$/.test(f));
-  const reports = await Promise.all(names.map(async (f) => JSON.parse(await fs.readFile(path.join(benchDir, f), 'utf8')) as BenchReport));
+  const reports = await Promise.all(
+    names.map(async (f) => JSON.parse(await fs.readFile(path.join(benchDir, f), 'utf8')) as BenchReport),
+  );
   const block = renderBenchResults(reports);
   await fs.writeFile(readmePath, replaceResults(await fs.readFile(readmePath, 'utf8'), block));
   return block;

@@ -26,7 +26,8 @@ export function recallLatencySvg(title: string, curves: readonly Curve[]): strin
   const maxX = Math.log10(Math.max(...xs)) + 0.1;
   const minY = Math.max(0, Math.floor(Math.min(...all.map((p) => p.recall)) * 10) / 10);
   const maxY = 1;
-  const px = (ms: number) => pad.left + ((Math.log10(Math.max(ms, 1e-3)) - minX) / (maxX - minX)) * (width - pad.left - pad.right);
+  const px = (ms: number) =>
+    pad.left + ((Math.log10(Math.max(ms, 1e-3)) - minX) / (maxX - minX)) * (width - pad.left - pad.right);
   const py = (r: number) => height - pad.bottom - ((r - minY) / (maxY - minY || 1)) * (height - pad.top - pad.bottom);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="13">`,
@@ -39,7 +40,9 @@ export function recallLatencySvg(title: string, curves: readonly Curve[]): strin
       if (Math.log10(v) < minX || Math.log10(v) > maxX) continue;
       const x = px(v);
       parts.push(`<line x1="${x}" y1="${pad.top}" x2="${x}" y2="${height - pad.bottom}" stroke="#e5e5e5"/>`);
-      parts.push(`<text x="${x}" y="${height - pad.bottom + 18}" text-anchor="middle">${v >= 1 ? v : v.toPrecision(1)}</text>`);
+      parts.push(
+        `<text x="${x}" y="${height - pad.bottom + 18}" text-anchor="middle">${v >= 1 ? v : v.toPrecision(1)}</text>`,
+      );
     }
   }
   for (let r = minY; r <= maxY + 1e-9; r += (maxY - minY) / 5 || 0.1) {
@@ -47,12 +50,19 @@ export function recallLatencySvg(title: string, curves: readonly Curve[]): strin
     parts.push(`<line x1="${pad.left}" y1="${y}" x2="${width - pad.right}" y2="${y}" stroke="#e5e5e5"/>`);
     parts.push(`<text x="${pad.left - 8}" y="${y + 4}" text-anchor="end">${r.toFixed(2)}</text>`);
   }
-  parts.push(`<rect x="${pad.left}" y="${pad.top}" width="${width - pad.left - pad.right}" height="${height - pad.top - pad.bottom}" fill="none" stroke="#333"/>`);
-  parts.push(`<text x="${width / 2}" y="${height - 15}" text-anchor="middle">p50 search latency, ms (log scale)</text>`);
-  parts.push(`<text transform="translate(20 ${height / 2}) rotate(-90)" text-anchor="middle">recall@10 vs exact scan</text>`);
+  parts.push(
+    `<rect x="${pad.left}" y="${pad.top}" width="${width - pad.left - pad.right}" height="${height - pad.top - pad.bottom}" fill="none" stroke="#333"/>`,
+  );
+  parts.push(
+    `<text x="${width / 2}" y="${height - 15}" text-anchor="middle">p50 search latency, ms (log scale)</text>`,
+  );
+  parts.push(
+    `<text transform="translate(20 ${height / 2}) rotate(-90)" text-anchor="middle">recall@10 vs exact scan</text>`,
+  );
   curves.forEach((curve, ci) => {
     const pts = curve.points.map((p) => `${px(p.latencyMs).toFixed(1)},${py(p.recall).toFixed(1)}`);
-    if (pts.length > 1) parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${curve.colour}" stroke-width="2"/>`);
+    if (pts.length > 1)
+      parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${curve.colour}" stroke-width="2"/>`);
     for (const p of curve.points) {
       const x = px(p.latencyMs);
       const y = py(p.recall);
@@ -91,7 +101,11 @@ export async function writePng(svg: string, pngPath: string): Promise<boolean> {
 }
 
 /** A markdown table; numbers are printed as given. */
-export function table(head: readonly string[], rows: readonly (readonly (string | number)[])[], align?: readonly ('l' | 'r')[]): string {
+export function table(
+  head: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  align?: readonly ('l' | 'r')[],
+): string {
   const sep = head.map((_, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : '---'));
   return [head, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }

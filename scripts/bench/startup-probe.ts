@@ -14,7 +14,14 @@ import { settledMemory } from './memory.js';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: startup-probe.ts <dataDir>');
-const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent', DASHBOARD_DIR: '', SEED_DEMO_MENTORS: '0' });
+const config = loadConfig({
+  ...process.env,
+  DATA_DIR: dataDir,
+  DATABASE_URL: '',
+  LOG_LEVEL: 'silent',
+  DASHBOARD_DIR: '',
+  SEED_DEMO_MENTORS: '0',
+});
 
 const start = performance.now();
 const embedder = await createEmbeddingProvider(config);

@@ -18,11 +18,19 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function summarise(samples: readonly number[]): LatencySummary {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = sorted.reduce((s, x) => s + x, 0) / (sorted.length || 1);
-  return { p50Ms: round(percentile(sorted, 0.5), 3), p99Ms: round(percentile(sorted, 0.99), 3), meanMs: round(mean, 3), count: sorted.length };
+  return {
+    p50Ms: round(percentile(sorted, 0.5), 3),
+    p99Ms: round(percentile(sorted, 0.99), 3),
+    meanMs: round(mean, 3),
+    count: sorted.length,
+  };
 }
 
 /** |found ∩ expected| / |expected| by label; 1 when nothing was expected. The harness's metric, for one query. */
-export function recallOf(found: readonly Pick<VectorHit, 'label'>[], expected: readonly Pick<VectorHit, 'label'>[]): number {
+export function recallOf(
+  found: readonly Pick<VectorHit, 'label'>[],
+  expected: readonly Pick<VectorHit, 'label'>[],
+): number {
   const labels = (hits: readonly Pick<VectorHit, 'label'>[]) => hits.map((h) => h.label);
   return annRecallAtK([labels(found)], [labels(expected)], Math.max(found.length, expected.length)).mean;
 }

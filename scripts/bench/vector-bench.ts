@@ -13,7 +13,15 @@ export interface SweepPoint extends LatencySummary {
 
 export interface VectorBenchResult {
   exact: { buildMs: number; search: LatencySummary };
-  hnsw: { m: number; efConstruction: number; efSearch: number; buildMs: number; buildPerS: number; search: LatencySummary; recall: RecallSummary };
+  hnsw: {
+    m: number;
+    efConstruction: number;
+    efSearch: number;
+    buildMs: number;
+    buildPerS: number;
+    search: LatencySummary;
+    recall: RecallSummary;
+  };
   sweep: SweepPoint[];
   /** Exact top-k per query, reused as ground truth by the pgvector part. */
   truth: VectorHit[][];

@@ -54,7 +54,9 @@ describe('bench vector cache', () => {
     expect(firsts(grown.vectors)).toEqual(texts(0, 250).map((t) => Number(t.slice(1))));
 
     const smaller = countingEmbedder();
-    expect(firsts((await cachedEmbeddings(smaller, texts(0, 50), dir, 'k')).vectors)).toEqual(firsts(grown.vectors.slice(0, 50)));
+    expect(firsts((await cachedEmbeddings(smaller, texts(0, 50), dir, 'k')).vectors)).toEqual(
+      firsts(grown.vectors.slice(0, 50)),
+    );
     expect(smaller.calls).toBe(0);
     expect((await fs.stat(path.join(dir, 'k.f32'))).size).toBe(250 * 2 * 4);
   });

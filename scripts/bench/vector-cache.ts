@@ -77,7 +77,11 @@ export async function cachedEmbeddings(
   const hashes = await readOrEmpty(hashFile);
   const stored = Math.min(Math.floor(fileBytes / rowBytes), Math.floor(hashes.length / HASH_BYTES));
   let have = 0;
-  while (have < Math.min(stored, texts.length) && textHash(texts[have]!).equals(hashes.subarray(have * HASH_BYTES, (have + 1) * HASH_BYTES))) have++;
+  while (
+    have < Math.min(stored, texts.length) &&
+    textHash(texts[have]!).equals(hashes.subarray(have * HASH_BYTES, (have + 1) * HASH_BYTES))
+  )
+    have++;
   // Rows past a changed text (or a torn write) are dropped; rows past texts.length are kept for larger runs.
   if (have < texts.length) {
     if (fileBytes !== have * rowBytes) await fs.truncate(file, have * rowBytes);

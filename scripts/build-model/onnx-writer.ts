@@ -151,7 +151,11 @@ export class GraphBuilder {
   }
 
   int64s(name: string, data: number[]): Value {
-    return this.initializer(name, { dataType: DataType.INT64, dims: [data.length], data: BigInt64Array.from(data.map(BigInt)) });
+    return this.initializer(name, {
+      dataType: DataType.INT64,
+      dims: [data.length],
+      data: BigInt64Array.from(data.map(BigInt)),
+    });
   }
 
   op(opType: string, inputs: Value[], attributes: Record<string, AttributeValue> = {}, outputName?: string): Value {
@@ -161,7 +165,13 @@ export class GraphBuilder {
   }
 
   /** For ops with several outputs (Split); `domain` names an operator set other than the default one. */
-  opMulti(opType: string, inputs: Value[], outputCount: number, attributes: Record<string, AttributeValue> = {}, domain = ''): Value[] {
+  opMulti(
+    opType: string,
+    inputs: Value[],
+    outputCount: number,
+    attributes: Record<string, AttributeValue> = {},
+    domain = '',
+  ): Value[] {
     const base = `${opType.toLowerCase()}_${this.counter++}`;
     const outputs = Array.from({ length: outputCount }, (_, i) => `${base}_${i}`);
     this.nodes.push({ opType, domain, inputs, outputs, attributes });
@@ -174,7 +184,13 @@ export class GraphBuilder {
   }
 
   /** Serialises to ONNX protobuf bytes. */
-  encode(meta: { opset: number; producerName: string; producerVersion: string; docString: string; metadata: Record<string, string> }): Uint8Array {
+  encode(meta: {
+    opset: number;
+    producerName: string;
+    producerVersion: string;
+    docString: string;
+    metadata: Record<string, string>;
+  }): Uint8Array {
     const valueInfo = (v: { name: string; elemType: DataTypeValue; shape: Array<number | string> }) => ({
       name: v.name,
       type: {

@@ -28,7 +28,11 @@ export interface ReferenceBenchResponse {
 const thisFile = fileURLToPath(import.meta.url);
 
 /** Spawns this file under tsx and returns its parsed answer. */
-export function runReference(request: { mode: 'embed'; texts: string[]; batchSize?: number }): Promise<ReferenceEmbedResponse>;
+export function runReference(request: {
+  mode: 'embed';
+  texts: string[];
+  batchSize?: number;
+}): Promise<ReferenceEmbedResponse>;
 export function runReference(request: Extract<ReferenceRequest, { mode: 'bench' }>): Promise<ReferenceBenchResponse>;
 export function runReference(request: ReferenceRequest): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -42,7 +46,10 @@ export function runReference(request: ReferenceRequest): Promise<unknown> {
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`reference encoder exited with ${code}: ${Buffer.concat(err).toString().slice(-2000)}`));
+      if (code !== 0)
+        return reject(
+          new Error(`reference encoder exited with ${code}: ${Buffer.concat(err).toString().slice(-2000)}`),
+        );
       try {
         resolve(JSON.parse(Buffer.concat(out).toString()));
       } catch (e) {
@@ -72,7 +79,8 @@ async function serve(): Promise<void> {
   if (request.mode === 'embed') {
     const batchSize = request.batchSize ?? 32;
     const embeddings: number[][] = [];
-    for (let i = 0; i < request.texts.length; i += batchSize) embeddings.push(...(await embedBatch(request.texts.slice(i, i + batchSize))));
+    for (let i = 0; i < request.texts.length; i += batchSize)
+      embeddings.push(...(await embedBatch(request.texts.slice(i, i + batchSize))));
     const response: ReferenceEmbedResponse = { ids: request.texts.map((t) => model.tokenizer.encode(t)), embeddings };
     process.stdout.write(JSON.stringify(response));
     return;

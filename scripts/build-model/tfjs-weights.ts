@@ -34,12 +34,16 @@ export function readTfjsGraphModel(dir: string): TfjsGraphModel {
     let offset = 0;
     for (const w of group.weights) {
       if (w.quantization) throw new Error(`weight ${w.name} is quantized; only float32/int32 weights are supported`);
-      if (w.dtype !== 'float32' && w.dtype !== 'int32') throw new Error(`weight ${w.name} has unsupported dtype ${w.dtype}`);
+      if (w.dtype !== 'float32' && w.dtype !== 'int32')
+        throw new Error(`weight ${w.name} has unsupported dtype ${w.dtype}`);
       const count = w.shape.reduce((a, b) => a * b, 1);
       // Copy out of the shared buffer: shard offsets are not guaranteed to be 4-byte aligned.
       const bytes = buffer.subarray(offset, offset + count * 4);
       const aligned = new Uint8Array(bytes).buffer;
-      weights.set(w.name, { shape: w.shape, data: w.dtype === 'float32' ? new Float32Array(aligned) : new Int32Array(aligned) });
+      weights.set(w.name, {
+        shape: w.shape,
+        data: w.dtype === 'float32' ? new Float32Array(aligned) : new Int32Array(aligned),
+      });
       offset += count * 4;
     }
     if (offset !== buffer.length) throw new Error(`weights manifest covers ${offset} of ${buffer.length} shard bytes`);

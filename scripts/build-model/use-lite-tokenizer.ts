@@ -31,10 +31,16 @@ export function buildTokenizerJson(vocabulary: Vocabulary): object {
   vocabulary.forEach(([piece], i) => {
     if (i >= RESERVED_COUNT) lastIndex.set(piece, i);
   });
-  const single = new Set(vocabulary.slice(RESERVED_COUNT).map(([p]) => p).filter((p) => [...p].length === 1));
+  const single = new Set(
+    vocabulary
+      .slice(RESERVED_COUNT)
+      .map(([p]) => p)
+      .filter((p) => [...p].length === 1),
+  );
   for (const [piece] of vocabulary.slice(RESERVED_COUNT)) {
     const first = [...piece][0]!;
-    if (!single.has(first)) throw new Error(`vocabulary piece ${JSON.stringify(piece)} starts with a char that is not a piece itself`);
+    if (!single.has(first))
+      throw new Error(`vocabulary piece ${JSON.stringify(piece)} starts with a char that is not a piece itself`);
   }
   const zeroFirstPieces = vocabulary
     .slice(RESERVED_COUNT)

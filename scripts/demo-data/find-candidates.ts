@@ -23,7 +23,10 @@ export interface Candidate {
  * but "ehr" does not find "Tehran".
  */
 export function mentionsKeyword(text: string, keyword: string): boolean {
-  const escaped = keyword.trim().toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = keyword
+    .trim()
+    .toLowerCase()
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}`, 'u').test(text.toLowerCase());
 }
 
@@ -37,7 +40,9 @@ export function findCandidates(mentors: Iterable<DemoMentor>, keywords: string[]
     const hits = wanted.filter((k) => mentionsKeyword(text, k));
     if (hits.length) found.push({ demo, hits });
   }
-  return found.sort((a, b) => b.hits.length - a.hits.length || a.demo.mentor.externalId.localeCompare(b.demo.mentor.externalId));
+  return found.sort(
+    (a, b) => b.hits.length - a.hits.length || a.demo.mentor.externalId.localeCompare(b.demo.mentor.externalId),
+  );
 }
 
 function* demoMentors(count: number, seed: number): Generator<DemoMentor> {
@@ -104,7 +109,9 @@ function main() {
     console.log(`  ${values.full ? m.bio : `${m.bio.slice(0, 220)}...`}\n`);
   }
   const missing = [...judged.keys()].filter((id) => !found.some((c) => c.demo.mentor.externalId === id));
-  console.log(`${found.length} candidates${missing.length ? `; judged but not matched by keywords: ${missing.join(' ')}` : ''}`);
+  console.log(
+    `${found.length} candidates${missing.length ? `; judged but not matched by keywords: ${missing.join(' ')}` : ''}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

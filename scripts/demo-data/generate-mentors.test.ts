@@ -4,11 +4,18 @@ import { mentorEmbeddingText, type MentorInput } from '../../engine/src/domain/m
 import { parseMentorInput } from '../../engine/src/domain/mentor-validation.js';
 import { DOMAINS } from './domains.js';
 import { mentionsKeyword } from './find-candidates.js';
-import { BIO_WORDS, DEMO_DEFAULTS, generateDemoMentor, generateMentors, generateQuestions } from './generate-mentors.js';
+import {
+  BIO_WORDS,
+  DEMO_DEFAULTS,
+  generateDemoMentor,
+  generateMentors,
+  generateQuestions,
+} from './generate-mentors.js';
 import { countWords, withArticle } from './template.js';
 import { mentorCsvHeader, mentorCsvRow } from './write-demo-data.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/demo-eval/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../test/fixtures/demo-eval/${name}`, import.meta.url), 'utf8');
 const demo = Array.from({ length: DEMO_DEFAULTS.count }, (_, i) => generateDemoMentor(DEMO_DEFAULTS.seed, i));
 const byId = new Map(demo.map((d) => [d.mentor.externalId, d.mentor]));
 const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
@@ -93,7 +100,12 @@ describe('generateMentors', () => {
 });
 
 describe('generateQuestions', () => {
-  const labelled = new Set(fixture('queries.jsonl').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text));
+  const labelled = new Set(
+    fixture('queries.jsonl')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { text: string }).text),
+  );
 
   it('is deterministic, 10 to 80 words, and disjoint from the labelled questions', () => {
     const a = [...generateQuestions({ count: 1000, seed: 3 })];
@@ -133,11 +145,17 @@ describe('demo-eval fixture', () => {
       const judged = judgments.filter((j) => j.queryId === q.query_id && j.relevance > 0);
       expect(judged.length, q.query_id).toBeGreaterThanOrEqual(2);
       expect(judged.length, q.query_id).toBeLessThanOrEqual(10);
-      expect(judged.some((j) => j.relevance === 3), q.query_id).toBe(true);
+      expect(
+        judged.some((j) => j.relevance === 3),
+        q.query_id,
+      ).toBe(true);
       expect(q.keywords.length, q.query_id).toBeGreaterThan(0);
     }
     for (const j of judgments) {
-      expect(queries.some((q) => q.query_id === j.queryId), j.queryId).toBe(true);
+      expect(
+        queries.some((q) => q.query_id === j.queryId),
+        j.queryId,
+      ).toBe(true);
       expect([0, 1, 2, 3]).toContain(j.relevance);
     }
   });
@@ -149,7 +167,10 @@ describe('demo-eval fixture', () => {
       expect(mentor!.active, j.mentorId).toBe(true);
       const keywords = queries.find((q) => q.query_id === j.queryId)!.keywords;
       const text = mentorEmbeddingText(mentor!);
-      expect(keywords.some((k) => mentionsKeyword(text, k)), `${j.queryId} ${j.mentorId}`).toBe(true);
+      expect(
+        keywords.some((k) => mentionsKeyword(text, k)),
+        `${j.queryId} ${j.mentorId}`,
+      ).toBe(true);
     }
   });
 });

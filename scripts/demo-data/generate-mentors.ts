@@ -3,7 +3,15 @@ import { DOMAINS, type Domain, type Specialty } from './domains.js';
 import { chance, intBetween, pick, rngFor, sample, weightedIndex, type Rng } from './prng.js';
 import { REGIONS, type Region } from './regions.js';
 import {
-  ACHIEVEMENT_FRAMES, CLOSERS, HEADLINES, HOBBIES, INTROS, OFFER_FRAMES, STORY_FRAMES, TRAITS, TRANSFERABLE_SKILLS,
+  ACHIEVEMENT_FRAMES,
+  CLOSERS,
+  HEADLINES,
+  HOBBIES,
+  INTROS,
+  OFFER_FRAMES,
+  STORY_FRAMES,
+  TRAITS,
+  TRANSFERABLE_SKILLS,
 } from './shared-fragments.js';
 import { capitalize, countWords, render, withArticle, type TemplateContext } from './template.js';
 
@@ -113,8 +121,14 @@ function say(rng: Rng, ctx: TemplateContext, template: string, extra?: TemplateC
 }
 
 /** Builds one bio from optional sentences, then trims or pads it into the allowed word range. */
-function composeBio(rng: Rng, ctx: TemplateContext, domain: Domain, specialty: Specialty | null, languages: string[], city: string | null): string {
-
+function composeBio(
+  rng: Rng,
+  ctx: TemplateContext,
+  domain: Domain,
+  specialty: Specialty | null,
+  languages: string[],
+  city: string | null,
+): string {
   const core: string[] = [say(rng, ctx, pick(rng, INTROS))];
   // Rendered only when used: most bios need two of the domain's achievements, not all of them.
   const achievements = sample(rng, domain.achievements, domain.achievements.length);
@@ -122,27 +136,37 @@ function composeBio(rng: Rng, ctx: TemplateContext, domain: Domain, specialty: S
   const achievementCount = intBetween(rng, 1, 2);
 
   if (chance(rng, 0.2)) {
-    const items = [...(story ? [story] : []), ...achievements.splice(0, achievementCount).map((t) => render(t, rng, ctx))];
-    core.push(`Highlights: ${items.slice(0, -1).join('; ')}${items.length > 1 ? '; and ' : ''}${items[items.length - 1]}.`);
+    const items = [
+      ...(story ? [story] : []),
+      ...achievements.splice(0, achievementCount).map((t) => render(t, rng, ctx)),
+    ];
+    core.push(
+      `Highlights: ${items.slice(0, -1).join('; ')}${items.length > 1 ? '; and ' : ''}${items[items.length - 1]}.`,
+    );
   } else {
     if (story) core.push(say(rng, ctx, pick(rng, STORY_FRAMES), { story }));
     const frames = sample(rng, ACHIEVEMENT_FRAMES, achievementCount);
-    achievements.splice(0, achievementCount).forEach((a, k) => core.push(say(rng, ctx, frames[k]!, { story: render(a, rng, ctx) })));
+    achievements
+      .splice(0, achievementCount)
+      .forEach((a, k) => core.push(say(rng, ctx, frames[k]!, { story: render(a, rng, ctx) })));
   }
 
-  const offers = [
-    ...(specialty ? sample(rng, specialty.offers, 1) : []),
-    ...sample(rng, domain.offers, 3),
-  ].map((t) => render(t, rng, ctx));
+  const offers = [...(specialty ? sample(rng, specialty.offers, 1) : []), ...sample(rng, domain.offers, 3)].map((t) =>
+    render(t, rng, ctx),
+  );
   const offerSentence = say(rng, ctx, pick(rng, OFFER_FRAMES), { o1: offers[0]!, o2: offers[1]!, o3: offers[2]! });
 
   const optional: string[] = [];
-  if (chance(rng, 0.25)) optional.push(say(rng, ctx, '{I} {story}, which shapes how {i} mentor{s}.', { story: render(pick(rng, TRAITS), rng, ctx) }));
+  if (chance(rng, 0.25))
+    optional.push(
+      say(rng, ctx, '{I} {story}, which shapes how {i} mentor{s}.', { story: render(pick(rng, TRAITS), rng, ctx) }),
+    );
   if (languages.length > 1 || (languages.length === 1 && languages[0] !== 'en' && chance(rng, 0.5))) {
     if (chance(rng, 0.6)) optional.push(say(rng, ctx, '{I} speak{s} {langs}.', { langs: listLanguages(languages) }));
   }
   if (city && chance(rng, 0.25)) optional.push(say(rng, ctx, '{I} {am} based in {city}.', { city }));
-  if (chance(rng, 0.25)) optional.push(say(rng, ctx, 'Outside work, {i} {hobby}.', { hobby: render(pick(rng, HOBBIES), rng, ctx) }));
+  if (chance(rng, 0.25))
+    optional.push(say(rng, ctx, 'Outside work, {i} {hobby}.', { hobby: render(pick(rng, HOBBIES), rng, ctx) }));
   if (chance(rng, 0.4)) optional.push(say(rng, ctx, pick(rng, CLOSERS)));
 
   const parts = [...core, offerSentence, ...optional];
@@ -175,7 +199,7 @@ export function generateDemoMentor(seed: number, index: number): DemoMentor {
     ...pronouns,
     role,
     a_role: withArticle(role),
-        years: yearsExperience === 1 ? 'one year' : `${yearsExperience} years`,
+    years: yearsExperience === 1 ? 'one year' : `${yearsExperience} years`,
   };
   const fieldTemplate = pick(rng, domain.fields);
   ctx.field = render(fieldTemplate, rng, ctx);

@@ -37,7 +37,18 @@ const ASKS = [
   '',
 ];
 
-const PLACES = ['Lagos', 'Berlin', 'Toronto', 'Bengaluru', 'São Paulo', 'Sydney', 'Chicago', 'Warsaw', 'Manila', 'Madrid'];
+const PLACES = [
+  'Lagos',
+  'Berlin',
+  'Toronto',
+  'Bengaluru',
+  'São Paulo',
+  'Sydney',
+  'Chicago',
+  'Warsaw',
+  'Manila',
+  'Madrid',
+];
 const DOMAIN_CUMULATIVE = (() => {
   let sum = 0;
   return DOMAINS.map((d) => (sum += d.weight));
@@ -51,7 +62,14 @@ export function* generateQuestions(opts: { count: number; seed: number }): Gener
     const asker = pick(rng, DOMAINS);
     const pool = chance(rng, 0.7) ? pick(rng, domain.specialties).offers : domain.offers;
     const ctx = {
-      my: 'my', me: 'me', i: 'I', I: 'I', s: '', es: '', am: 'am', have: 'have',
+      my: 'my',
+      me: 'me',
+      i: 'I',
+      I: 'I',
+      s: '',
+      es: '',
+      am: 'am',
+      have: 'have',
       a_role: withArticle(pick(rng, asker.roles)),
       place: pick(rng, PLACES),
     };

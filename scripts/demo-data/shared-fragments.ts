@@ -50,10 +50,20 @@ export const CLOSERS = [
 ];
 
 export const HOBBIES = [
-  'run{s} half marathons', 'coach{es} a youth football team', 'bake{s} sourdough', 'play{s} in a jazz band',
-  'volunteer{s} at a food bank', 'go{es} bouldering twice a week', 'grow{s} vegetables on an allotment',
-  'write{s} short fiction', 'sing{s} in a community choir', 'restore{s} old bicycles', 'play{s} chess online',
-  'swim{s} in the sea all year round', 'paint{s} watercolours', 'hike{s} with {my} dog',
+  'run{s} half marathons',
+  'coach{es} a youth football team',
+  'bake{s} sourdough',
+  'play{s} in a jazz band',
+  'volunteer{s} at a food bank',
+  'go{es} bouldering twice a week',
+  'grow{s} vegetables on an allotment',
+  'write{s} short fiction',
+  'sing{s} in a community choir',
+  'restore{s} old bicycles',
+  'play{s} chess online',
+  'swim{s} in the sea all year round',
+  'paint{s} watercolours',
+  'hike{s} with {my} dog',
 ];
 
 /** Life experiences outside the mentor's domain; kept off the themes the labelled questions target. */
@@ -76,4 +86,13 @@ export const HEADLINES = [
   '{Role} helping people with {offer}',
 ];
 
-export const TRANSFERABLE_SKILLS = ['Mentoring', 'Coaching', 'Public speaking', 'Writing', 'Project management', 'Facilitation', 'Remote work', 'Time management'];
+export const TRANSFERABLE_SKILLS = [
+  'Mentoring',
+  'Coaching',
+  'Public speaking',
+  'Writing',
+  'Project management',
+  'Facilitation',
+  'Remote work',
+  'Time management',
+];

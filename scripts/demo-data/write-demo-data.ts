@@ -10,7 +10,19 @@ import cliProgress from 'cli-progress';
 import type { MentorInput } from '../../engine/src/domain/mentor.js';
 import { DEMO_DEFAULTS, generateMentors, generateQuestions } from './generate-mentors.js';
 
-const CSV_COLUMNS = ['externalId', 'name', 'headline', 'bio', 'skills', 'languages', 'timezone', 'location', 'yearsExperience', 'capacityPerMonth', 'active'] as const;
+const CSV_COLUMNS = [
+  'externalId',
+  'name',
+  'headline',
+  'bio',
+  'skills',
+  'languages',
+  'timezone',
+  'location',
+  'yearsExperience',
+  'capacityPerMonth',
+  'active',
+] as const;
 
 function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -42,7 +54,13 @@ async function main() {
   const count = Number(values.count);
   const seed = Number(values.seed);
   const format = values.format;
-  if (!Number.isInteger(count) || count < 0 || !Number.isInteger(seed) || !values.out || (format !== 'jsonl' && format !== 'csv')) {
+  if (
+    !Number.isInteger(count) ||
+    count < 0 ||
+    !Number.isInteger(seed) ||
+    !values.out ||
+    (format !== 'jsonl' && format !== 'csv')
+  ) {
     console.error('usage: write-demo-data.ts --count N --seed S --out FILE [--format jsonl|csv] [--questions]');
     process.exit(2);
   }
@@ -52,7 +70,10 @@ async function main() {
   }
 
   const out = createWriteStream(values.out, { highWaterMark: 1 << 20 });
-  const bar = new cliProgress.SingleBar({ format: '{bar} {percentage}% | {value}/{total} | {eta_formatted} left', etaBuffer: 1000 }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: '{bar} {percentage}% | {value}/{total} | {eta_formatted} left', etaBuffer: 1000 },
+    cliProgress.Presets.shades_classic,
+  );
   const started = performance.now();
   bar.start(count, 0);
   // Batches keep the stream writes large and let the progress bar redraw without slowing generation down.
@@ -65,7 +86,9 @@ async function main() {
   };
   if (format === 'csv') batch.push(`${mentorCsvHeader()}\n`);
   let written = 0;
-  const rows: Iterable<unknown> = values.questions ? generateQuestions({ count, seed }) : generateMentors({ count, seed });
+  const rows: Iterable<unknown> = values.questions
+    ? generateQuestions({ count, seed })
+    : generateMentors({ count, seed });
   for (const row of rows) {
     batch.push(format === 'csv' ? `${mentorCsvRow(row as MentorInput)}\n` : `${JSON.stringify(row)}\n`);
     if (++written % 2000 === 0) await flush(written);
@@ -75,7 +98,9 @@ async function main() {
   out.end();
   await once(out, 'finish');
   const seconds = (performance.now() - started) / 1000;
-  console.log(`wrote ${written} ${values.questions ? 'questions' : 'mentors'} to ${values.out} in ${seconds.toFixed(1)} s`);
+  console.log(
+    `wrote ${written} ${values.questions ? 'questions' : 'mentors'} to ${values.out} in ${seconds.toFixed(1)} s`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -20,7 +20,8 @@ export function parseConfigRefs(list: string | undefined): EvaluationConfigRef[]
     const ref = item.trim();
     if (ref === 'active' || ref === 'research') return ref;
     const version = Number(ref);
-    if (!Number.isInteger(version) || version < 1) throw new Error(`--configs takes active, research or version numbers, got "${ref}"`);
+    if (!Number.isInteger(version) || version < 1)
+      throw new Error(`--configs takes active, research or version numbers, got "${ref}"`);
     return version;
   });
 }
@@ -38,7 +39,11 @@ export async function runEvalCommand(engine: Engine, dataset: string | undefined
   if (!dataset) throw new Error('eval needs a dataset name: reviewer-expertise or demo');
   const versions = parseConfigRefs(options.configs);
   const bar = progressBar(`Evaluating on ${dataset}`);
-  const run = await engine.evaluation.run({ dataset, configs: versions, baselines: true }, (p) => bar.update(p.done, p.total, p.stage), options.data);
+  const run = await engine.evaluation.run(
+    { dataset, configs: versions, baselines: true },
+    (p) => bar.update(p.done, p.total, p.stage),
+    options.data,
+  );
   bar.stop();
   console.log(formatResultsTable(run.result));
 
@@ -61,7 +66,11 @@ export async function runEvalCommand(engine: Engine, dataset: string | undefined
       loss: metric('pairwise_loss') ?? metric('loss'),
       mrr: metric('mrr'),
       metrics: Object.fromEntries(primary.metrics.map((m) => [m.name, m.value])),
-      configs: run.result.configs.map((c) => ({ name: c.name, loss: metricOf(c, 'pairwise_loss'), mrr: metricOf(c, 'mrr') })),
+      configs: run.result.configs.map((c) => ({
+        name: c.name,
+        loss: metricOf(c, 'pairwise_loss'),
+        mrr: metricOf(c, 'mrr'),
+      })),
       results: path.join(outDir, 'results.json'),
       predictions: options.predictions ?? null,
     }),

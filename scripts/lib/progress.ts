@@ -4,7 +4,11 @@ import cliProgress from 'cli-progress';
 export function progressBar(label: string) {
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {percentage}% | {value}/{total} | {stage}`, stream: process.stderr, hideCursor: true },
+      {
+        format: `${label} [{bar}] {percentage}% | {value}/{total} | {stage}`,
+        stream: process.stderr,
+        hideCursor: true,
+      },
       cliProgress.Presets.shades_classic,
     );
     let started = false;

@@ -16,7 +16,9 @@ export interface LaunchedBrowser {
  */
 export async function launchChromium(viewport = { width: 1280, height: 900 }): Promise<LaunchedBrowser> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" or set CHROMIUM_PATH`,
+    );
   }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -24,7 +26,15 @@ export async function launchChromium(viewport = { width: 1280, height: 900 }): P
     headless: true,
     viewport,
     timezoneId: 'Europe/Madrid',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   return {
     context,

@@ -38,7 +38,10 @@ describe('dashboard against the real engine', () => {
     const tolerance = page.locator('[data-testid="rule-number"][data-rule="fairnessTolerance"]');
     await tolerance.fill('-3');
     await tolerance.blur();
-    await page.getByText(/fairnessTolerance/).first().waitFor();
+    await page
+      .getByText(/fairnessTolerance/)
+      .first()
+      .waitFor();
     expect(await page.getByTestId('save-config').isDisabled()).toBe(false);
 
     await tolerance.fill('2');
@@ -48,11 +51,18 @@ describe('dashboard against the real engine', () => {
     await languages.blur();
     // Only Spanish speakers are left: every mentor the draft ranks speaks it.
     await expect
-      .poll(async () => {
-        const ids = await page.getByTestId('draft-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-mentor-id')));
-        const spoken = await Promise.all(ids.map((id) => api<{ languages: string[] }>(engine, 'GET', `/api/mentors/${id}`)));
-        return ids.length > 0 && spoken.every((m) => m.languages.includes('es'));
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const ids = await page
+            .getByTestId('draft-row')
+            .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-mentor-id')));
+          const spoken = await Promise.all(
+            ids.map((id) => api<{ languages: string[] }>(engine, 'GET', `/api/mentors/${id}`)),
+          );
+          return ids.length > 0 && spoken.every((m) => m.languages.includes('es'));
+        },
+        { timeout: 15_000 },
+      )
       .toBe(true);
     await shoot(page, 'weights-rules');
   });
@@ -75,7 +85,9 @@ describe('dashboard against the real engine', () => {
       ([order, scores]) => {
         const rows = [...document.querySelectorAll('[data-testid="draft-row"]')];
         const now = rows.map((r) => r.getAttribute('data-mentor-id')).join(',');
-        const nowScores = [...document.querySelectorAll('[data-testid="draft-score"]')].map((s) => s.textContent).join(',');
+        const nowScores = [...document.querySelectorAll('[data-testid="draft-score"]')]
+          .map((s) => s.textContent)
+          .join(',');
         return rows.length > 0 && (now !== order || nowScores !== scores);
       },
       [before, scoresBefore.join(',')],
@@ -88,8 +100,12 @@ describe('dashboard against the real engine', () => {
 
   it('at phone width no page scrolls sideways, and a long recent question does not widen the weights lab', async () => {
     const { engine, page } = dashboard;
-    await api(engine, 'POST', '/api/match', { text: `${'a very long question about changing careers '.repeat(40)}end`, k: 3 });
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await api(engine, 'POST', '/api/match', {
+      text: `${'a very long question about changing careers '.repeat(40)}end`,
+      k: 3,
+    });
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${engine.url}/weights`);
@@ -108,7 +124,10 @@ describe('dashboard against the real engine', () => {
 
   it('saves and activates a configuration, and /api/match uses it', async () => {
     const { engine, page } = dashboard;
-    const { configVersion: activeBefore } = await api<{ configVersion: number }>(engine, 'POST', '/api/match', { text: 'career change into data science', k: 3 });
+    const { configVersion: activeBefore } = await api<{ configVersion: number }>(engine, 'POST', '/api/match', {
+      text: 'career change into data science',
+      k: 3,
+    });
 
     await page.goto(`${engine.url}/weights`);
     await page.getByTestId('weight-slider').first().waitFor();
@@ -123,7 +142,10 @@ describe('dashboard against the real engine', () => {
     await page.getByTestId('activate-config').click();
     await page.locator(`[data-testid="config-row"][data-version="${version}"][data-status="active"]`).waitFor();
 
-    const { configVersion } = await api<{ configVersion: number }>(engine, 'POST', '/api/match', { text: 'career change into data science', k: 3 });
+    const { configVersion } = await api<{ configVersion: number }>(engine, 'POST', '/api/match', {
+      text: 'career change into data science',
+      k: 3,
+    });
     expect(configVersion).toBe(version);
 
     await page.goto(`${engine.url}/`);
@@ -147,7 +169,9 @@ describe('dashboard against the real engine', () => {
       'e2e-3,Bad Row,Nobody,This row has an impossible time zone.,testing,en,Mars/Olympus,5,1,true',
     ].join('\n');
     await page.getByTestId('import-toggle').click();
-    await page.getByTestId('import-file').setInputFiles({ name: 'mentors.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'mentors.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByTestId('import-submit').click();
     await page.getByTestId('import-result').waitFor();
 
@@ -188,7 +212,10 @@ describe('dashboard against the real engine', () => {
     // The CSV download goes through the API client (so an access token would go with it) and holds every configuration.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
     expect(download.suggestedFilename()).toBe(`evaluation-${runId}.csv`);
-    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    const csv = fs
+      .readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\n');
     expect(csv[0]).toBe('dataset,checksum,config,metric,value,ci_low,ci_high,n');
     for (const name of rows) expect(csv.some((line) => line.includes(`,${name},mrr,`))).toBe(true);
   }, 330_000);

@@ -25,7 +25,15 @@ export async function startEngine(demoMentors = 300, overrides: Partial<AppConfi
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-e2e-'));
   try {
     const app = await startServer(
-      { port: 0, host: '127.0.0.1', dataDir, databaseUrl: null, dashboardDir: path.join(root, 'dashboard/build'), logLevel: 'warn', ...overrides },
+      {
+        port: 0,
+        host: '127.0.0.1',
+        dataDir,
+        databaseUrl: null,
+        dashboardDir: path.join(root, 'dashboard/build'),
+        logLevel: 'warn',
+        ...overrides,
+      },
       { generators: { demo: (count, seed) => [...generateMentors({ count, seed })] } },
     );
     await seedDemoMentors(app.engine(), { count: demoMentors });

@@ -19,9 +19,21 @@ const dashboard = useDashboard();
  * No route lists session requests; the one place the engine shows that it counted one is the mentor's
  * capacity signal, which falls with every session requested this month. Asked as the Ask page asks.
  */
-async function capacityByMentor(text: string, timezone: string): Promise<Map<string, { mentor: Mentor; capacity: number }>> {
-  const { matches } = await api<MatchAnswer>(dashboard.engine, 'POST', '/api/match', { text, k: 50, filters: { timezone } });
-  return new Map(matches.map((m) => [m.mentor.id, { mentor: m.mentor, capacity: m.explanation.factors.find((f) => f.name === 'capacity')!.value }]));
+async function capacityByMentor(
+  text: string,
+  timezone: string,
+): Promise<Map<string, { mentor: Mentor; capacity: number }>> {
+  const { matches } = await api<MatchAnswer>(dashboard.engine, 'POST', '/api/match', {
+    text,
+    k: 50,
+    filters: { timezone },
+  });
+  return new Map(
+    matches.map((m) => [
+      m.mentor.id,
+      { mentor: m.mentor, capacity: m.explanation.factors.find((f) => f.name === 'capacity')!.value },
+    ]),
+  );
 }
 
 describe('coordinator and mentee flows against the real engine', () => {
@@ -72,7 +84,9 @@ describe('coordinator and mentee flows against the real engine', () => {
     await row.waitFor();
 
     await row.getByTestId('toggle-active').click();
-    await expect.poll(async () => (await api<{ active: boolean }>(engine, 'GET', `/api/mentors/${id}`)).active).toBe(false);
+    await expect
+      .poll(async () => (await api<{ active: boolean }>(engine, 'GET', `/api/mentors/${id}`)).active)
+      .toBe(false);
     await expect.poll(() => row.getByTestId('toggle-active').textContent()).toBe('Activate');
 
     // Scrolled to the bottom first: the form opens above the list and must come into view.
@@ -87,11 +101,16 @@ describe('coordinator and mentee flows against the real engine', () => {
 
     // Activated again on the row while the form is open: saving the form's own edit must not undo it.
     await row.getByTestId('toggle-active').click();
-    await expect.poll(async () => (await api<{ active: boolean }>(engine, 'GET', `/api/mentors/${id}`)).active).toBe(true);
+    await expect
+      .poll(async () => (await api<{ active: boolean }>(engine, 'GET', `/api/mentors/${id}`)).active)
+      .toBe(true);
     await form.getByTestId('mentor-form-headline').fill('Edited while the row was changed');
     await form.getByTestId('mentor-form-submit').click();
     await form.waitFor({ state: 'detached' });
-    expect(await api<{ active: boolean; headline: string }>(engine, 'GET', `/api/mentors/${id}`)).toMatchObject({ active: true, headline: 'Edited while the row was changed' });
+    expect(await api<{ active: boolean; headline: string }>(engine, 'GET', `/api/mentors/${id}`)).toMatchObject({
+      active: true,
+      headline: 'Edited while the row was changed',
+    });
 
     await row.getByTestId('edit-mentor').click();
     await form.waitFor();
@@ -123,9 +142,13 @@ describe('coordinator and mentee flows against the real engine', () => {
     const card = page.locator(`[data-testid="mentor-card"][data-mentor-id="${mentorId}"]`);
     await card.getByTestId('request-session').click();
     // The keyboard lands in the note field, and on the confirmation once sent.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('request-note');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('request-note');
     await card.getByTestId('request-note').fill('Could we talk about moving from the classroom to a product team?');
-    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/session-requests' && r.request().method() === 'POST');
+    const answered = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/session-requests' && r.request().method() === 'POST',
+    );
     await card.getByTestId('confirm-request').click();
     const response = await answered;
     expect(response.status()).toBe(201);

@@ -10,6 +10,9 @@ import { ModelPacedEmbedder } from '../support/app-harness.js';
 // The hashing embedder is so fast that a 10k-row import could finish between two status polls, and the
 // kill would then land after it: this one takes as long as the real model per batch, yielding meanwhile.
 const realModel = process.argv.includes('--real-model');
-const app = await startServer({ port: 0, logLevel: 'warn', dashboardDir: null }, realModel ? {} : { embedder: new ModelPacedEmbedder() });
+const app = await startServer(
+  { port: 0, logLevel: 'warn', dashboardDir: null },
+  realModel ? {} : { embedder: new ModelPacedEmbedder() },
+);
 await app.engine().search.whenReady();
 console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port }));

@@ -58,16 +58,30 @@ async function status(engine: Engine) {
 }
 
 function postImport(engine: Engine): Promise<Response> {
-  return fetch(`${engine.url}/api/mentors/import`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: file });
+  return fetch(`${engine.url}/api/mentors/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: file,
+  });
 }
 
 /** Mentors without an embedding and the number of mentors, read straight from the data folder. */
-async function storedState(dir = dataDir, modelId = 'hashing-64'): Promise<{ mentors: number; missing: number[]; embeddings: number }> {
+async function storedState(
+  dir = dataDir,
+  modelId = 'hashing-64',
+): Promise<{ mentors: number; missing: number[]; embeddings: number }> {
   const handle = await openDatabase(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }));
   try {
     const embeddings = new EmbeddingRepository(handle.db);
-    const row = await handle.db.selectFrom('mentors').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { mentors: Number(row.n), missing: await embeddings.missingForModel(modelId), embeddings: (await embeddings.checksum(modelId)).count };
+    const row = await handle.db
+      .selectFrom('mentors')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return {
+      mentors: Number(row.n),
+      missing: await embeddings.missingForModel(modelId),
+      embeddings: (await embeddings.checksum(modelId)).count,
+    };
   } finally {
     await handle.close();
   }
@@ -101,7 +115,13 @@ describe('SIGKILL during a 10k-row import', () => {
 
     const rerun = await postImport(second);
     expect(rerun.status).toBe(200);
-    const result = (await rerun.json()) as { rows: number; created: number; unchanged: number; updated: number; failed: number };
+    const result = (await rerun.json()) as {
+      rows: number;
+      created: number;
+      unchanged: number;
+      updated: number;
+      failed: number;
+    };
     expect(result).toMatchObject({ rows: ROWS, failed: 0, updated: 0 });
     expect(result.unchanged).toBe(crashed.mentors);
     expect(result.created).toBe(ROWS - crashed.mentors);
@@ -116,7 +136,9 @@ describe('SIGKILL during a 10k-row import', () => {
       // The bulk bios differ only in their numbers; the mentor's own number is what singles it out.
       body: JSON.stringify({ text: `Mentor number ${ROWS - 1}`, k: 5 }),
     });
-    expect(((await match.json()) as { matches: Array<{ mentor: { id: string } }> }).matches.map((m) => m.mentor.id)).toContain(`crash-${ROWS - 1}`);
+    expect(
+      ((await match.json()) as { matches: Array<{ mentor: { id: string } }> }).matches.map((m) => m.mentor.id),
+    ).toContain(`crash-${ROWS - 1}`);
     await stop(second, 'SIGTERM');
   }, 600_000);
 });
@@ -128,7 +150,11 @@ describe('SIGTERM during an import job, with the model on its worker threads', (
   it('stops after the batch under way, exits 0, and leaves every stored mentor embedded', async () => {
     const engine = await startEngine({ realModel: true, dataDir: modelDir });
     const rows = jsonLines(Array.from({ length: 5000 }, (_, i) => bulkMentor(i, 'term')));
-    const started = await fetch(`${engine.url}/api/jobs/import`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: rows });
+    const started = await fetch(`${engine.url}/api/jobs/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: rows,
+    });
     expect(started.status).toBe(202);
     let landed = 0;
     for (let i = 0; i < 600 && landed === 0; i++) {

@@ -54,8 +54,28 @@ const handPicked: string[] = [
   'résumé review & LinkedIn profile tips',
 ];
 
-const subjects = ['I', 'My mentee', 'The team', 'A junior developer', 'Our manager', 'She', 'He', 'They', 'The new hire', 'A product designer'];
-const verbs = ['wants to learn', 'needs help with', 'is struggling with', 'would like advice on', 'is curious about', 'has questions about', 'plans to improve', 'keeps postponing'];
+const subjects = [
+  'I',
+  'My mentee',
+  'The team',
+  'A junior developer',
+  'Our manager',
+  'She',
+  'He',
+  'They',
+  'The new hire',
+  'A product designer',
+];
+const verbs = [
+  'wants to learn',
+  'needs help with',
+  'is struggling with',
+  'would like advice on',
+  'is curious about',
+  'has questions about',
+  'plans to improve',
+  'keeps postponing',
+];
 const topics = [
   'distributed systems design',
   'public speaking',
@@ -74,7 +94,20 @@ const topics = [
   'data visualisation',
   'technical writing',
 ];
-const tails = ['.', '!', '?', ' ASAP.', ' in Q3 2025.', ' for 6 months.', ', please help!', ' (urgent)', '...', ' :)', ' 🙏', ''];
+const tails = [
+  '.',
+  '!',
+  '?',
+  ' ASAP.',
+  ' in Q3 2025.',
+  ' for 6 months.',
+  ', please help!',
+  ' (urgent)',
+  '...',
+  ' :)',
+  ' 🙏',
+  '',
+];
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -108,6 +141,7 @@ export function parityTexts(): string[] {
     texts.push(words.join(' '));
   }
   // Exactly around the 128-token boundary.
-  for (let n = 120; n <= 136; n += 2) texts.push(Array.from({ length: n }, (_, i) => topics[i % topics.length]!.split(' ')[0]).join(' '));
+  for (let n = 120; n <= 136; n += 2)
+    texts.push(Array.from({ length: n }, (_, i) => topics[i % topics.length]!.split(' ')[0]).join(' '));
   return texts;
 }

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbeddingProvider, readModelFolderSettings } from '../../engine/src/embedding/create-embedding-provider.js';
+import {
+  createEmbeddingProvider,
+  readModelFolderSettings,
+} from '../../engine/src/embedding/create-embedding-provider.js';
 import { TransformersEmbeddingProvider } from '../../engine/src/embedding/transformers-embedding-provider.js';
 import { AppError } from '../../engine/src/errors.js';
 import { buildUseLite, defaultModelsDir } from '../../scripts/build-model/build-use-lite.js';
@@ -23,13 +26,19 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return dot / Math.sqrt(na * nb);
 }
 
-async function worstCosine(provider: TransformersEmbeddingProvider, reference: ReferenceEmbedResponse, label: string): Promise<number> {
+async function worstCosine(
+  provider: TransformersEmbeddingProvider,
+  reference: ReferenceEmbedResponse,
+  label: string,
+): Promise<number> {
   const embeddings = await provider.embed(texts);
   expect(embeddings.every((e) => e.length === 512)).toBe(true);
   const cosines = embeddings.map((e, i) => cosine(e, reference.embeddings[i]!));
   const worst = Math.min(...cosines);
   const worstText = texts[cosines.indexOf(worst)]!;
-  console.log(`use-lite ${label} parity over ${texts.length} texts: min cosine ${worst.toFixed(7)} (1 - min = ${(1 - worst).toExponential(2)}) for ${JSON.stringify(worstText.slice(0, 80))}`);
+  console.log(
+    `use-lite ${label} parity over ${texts.length} texts: min cosine ${worst.toFixed(7)} (1 - min = ${(1 - worst).toExponential(2)}) for ${JSON.stringify(worstText.slice(0, 80))}`,
+  );
   return worst;
 }
 
@@ -42,7 +51,11 @@ describe('use-lite ONNX port against the reference runtime', () => {
     const { manifest } = await buildUseLite();
     // The reference loads tfjs, which clashes with onnxruntime in one process.
     reference = await runReference({ mode: 'embed', texts });
-    const created = await createEmbeddingProvider({ modelsDir: defaultModelsDir, model: 'use-lite', embeddingBatchSize: 16 });
+    const created = await createEmbeddingProvider({
+      modelsDir: defaultModelsDir,
+      model: 'use-lite',
+      embeddingBatchSize: 16,
+    });
     if (!(created instanceof TransformersEmbeddingProvider)) throw new Error('expected the transformers.js provider');
     provider = created;
     float = await TransformersEmbeddingProvider.load({
@@ -70,12 +83,16 @@ describe('use-lite ONNX port against the reference runtime', () => {
   });
 
   it('produces the reference token ids for every text', () => {
-    const mismatches = texts.filter((t, i) => JSON.stringify(provider.tokenize(t)) !== JSON.stringify(reference.ids[i]));
+    const mismatches = texts.filter(
+      (t, i) => JSON.stringify(provider.tokenize(t)) !== JSON.stringify(reference.ids[i]),
+    );
     expect(mismatches).toEqual([]);
   });
 
   it('gives every text an embedding with cosine >= 0.999 to the reference with the default (int8) model', async () => {
-    expect(provider.id).toBe(`use-lite-${readModelFolderSettings(path.join(defaultModelsDir, 'use-lite')).files!['onnx/model_quantized.onnx']!.slice(0, 8)}`);
+    expect(provider.id).toBe(
+      `use-lite-${readModelFolderSettings(path.join(defaultModelsDir, 'use-lite')).files!['onnx/model_quantized.onnx']!.slice(0, 8)}`,
+    );
     expect(await worstCosine(provider, reference, 'default (q8)')).toBeGreaterThanOrEqual(0.999);
   });
 
@@ -98,7 +115,12 @@ describe('use-lite ONNX port against the reference runtime', () => {
   });
 
   it('embeds the same with one onnxruntime thread (EMBEDDING_THREADS=1) as with the default', async () => {
-    const single = await createEmbeddingProvider({ modelsDir: defaultModelsDir, model: 'use-lite', embeddingBatchSize: 16, embeddingThreads: 1 });
+    const single = await createEmbeddingProvider({
+      modelsDir: defaultModelsDir,
+      model: 'use-lite',
+      embeddingBatchSize: 16,
+      embeddingThreads: 1,
+    });
     try {
       const sample = texts.slice(0, 24);
       const [a, b] = [await provider.embed(sample), await single.embed(sample)];
@@ -110,7 +132,12 @@ describe('use-lite ONNX port against the reference runtime', () => {
   });
 
   it('embeds a single text in the one-thread query session as the batch session does (EMBEDDING_QUERY_THREADS=1)', async () => {
-    const split = await createEmbeddingProvider({ modelsDir: defaultModelsDir, model: 'use-lite', embeddingBatchSize: 16, embeddingQueryThreads: 1 });
+    const split = await createEmbeddingProvider({
+      modelsDir: defaultModelsDir,
+      model: 'use-lite',
+      embeddingBatchSize: 16,
+      embeddingQueryThreads: 1,
+    });
     try {
       const sample = texts.slice(0, 12);
       const batched = await provider.embed(sample);
@@ -139,7 +166,9 @@ describe('createEmbeddingProvider failures', () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('throws MODEL_UNAVAILABLE when the model folder is missing', async () => {
-    const error = await createEmbeddingProvider({ modelsDir: tmp, model: 'use-lite', embeddingBatchSize: 8 }).catch((e: unknown) => e);
+    const error = await createEmbeddingProvider({ modelsDir: tmp, model: 'use-lite', embeddingBatchSize: 8 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('MODEL_UNAVAILABLE');
     expect((error as AppError).message).toContain(path.join(tmp, 'use-lite'));

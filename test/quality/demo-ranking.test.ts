@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEIGHTS } from '../../engine/src/matching/weights.js';
-import { EXPECTED_RELEVANCE, VARIANTS, formatTable, openDemoRankingHarness, type DemoRankingHarness, type VariantResult } from '../../scripts/eval-demo-ranking.js';
+import {
+  EXPECTED_RELEVANCE,
+  VARIANTS,
+  formatTable,
+  openDemoRankingHarness,
+  type DemoRankingHarness,
+  type VariantResult,
+} from '../../scripts/eval-demo-ranking.js';
 
 /**
  * The issue's quality bar on the demo data, measured through the production /match path with the real model.
@@ -24,7 +31,9 @@ describe('ranking quality on the labelled demo questions', () => {
   it('has at least 30 questions, each with mentors a person would expect', () => {
     expect(harness.dataset.queries.length).toBeGreaterThanOrEqual(30);
     for (const query of harness.dataset.queries) {
-      const expected = [...(harness.dataset.judgments.get(query.id) ?? new Map<string, number>()).values()].filter((r) => r >= EXPECTED_RELEVANCE);
+      const expected = [...(harness.dataset.judgments.get(query.id) ?? new Map<string, number>()).values()].filter(
+        (r) => r >= EXPECTED_RELEVANCE,
+      );
       expect(expected.length, query.id).toBeGreaterThan(0);
     }
   });

@@ -62,7 +62,9 @@ describe('CachedEmbeddingProvider', () => {
 
     const reopened = CachedEmbeddingProvider.open(inner, dir);
     expect(reopened.size).toBe(2);
-    expect(await reopened.embed(['one', 'two', 'three'])).toEqual(await new HashingEmbeddingProvider(16).embed(['one', 'two', 'three']));
+    expect(await reopened.embed(['one', 'two', 'three'])).toEqual(
+      await new HashingEmbeddingProvider(16).embed(['one', 'two', 'three']),
+    );
     expect(CachedEmbeddingProvider.open(inner, dir).size).toBe(3);
   });
 });

@@ -18,11 +18,19 @@ describe('HNSW recall on real embedded mentor bios', () => {
   it('reaches recall@10 >= 0.98 against the exact scan with the configured parameters', async () => {
     await buildUseLite();
     const config = loadConfig({ LOG_LEVEL: 'silent' });
-    const embedder = CachedEmbeddingProvider.open(await createEmbeddingProvider(config), path.join(root, '.data/embedding-cache'));
+    const embedder = CachedEmbeddingProvider.open(
+      await createEmbeddingProvider(config),
+      path.join(root, '.data/embedding-cache'),
+    );
     const mentors = [...generateMentors({ count: 3000, seed: 42 })];
     const questions = [...generateQuestions({ count: 300, seed: 42 })];
     // The vectors the engine stores: each the centroid of a mentor's profile and passage vectors.
-    const vectors = (await embedMentors(embedder, mentors.map((input, i) => ({ rowId: i + 1, input })))).map((e) => e.vector);
+    const vectors = (
+      await embedMentors(
+        embedder,
+        mentors.map((input, i) => ({ rowId: i + 1, input })),
+      )
+    ).map((e) => e.vector);
     const queries = await embedder.embed(questions.map((q) => q.text));
 
     const hnsw = createVectorIndex('hnsw', embedder.dimensions, { ...config.hnsw, randomSeed: 42 });
@@ -33,7 +41,9 @@ describe('HNSW recall on real embedded mentor bios', () => {
     });
     const labels = (index: typeof hnsw) => queries.map((q) => index.search(q, 10).map((h) => h.label));
     const report = annRecallAtK(labels(hnsw), labels(exact), 10);
-    console.log(`recall@10 on ${vectors.length} real bios, ${queries.length} questions, ef ${config.hnsw.efSearch}: mean ${report.mean.toFixed(4)}, p5 ${report.p5.toFixed(2)}`);
+    console.log(
+      `recall@10 on ${vectors.length} real bios, ${queries.length} questions, ef ${config.hnsw.efSearch}: mean ${report.mean.toFixed(4)}, p5 ${report.p5.toFixed(2)}`,
+    );
     expect(report.perQuery).toHaveLength(300);
     expect(report.mean).toBeGreaterThanOrEqual(0.98);
   }, 900_000);

@@ -45,7 +45,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     if (!started) return;
     try {
       const args = ['-D', dataDir, '-m', 'immediate', 'stop'];
-      if (asRoot) execFileSync('runuser', ['-u', serviceUser, '--', path.join(bin, 'pg_ctl'), ...args], { stdio: 'ignore' });
+      if (asRoot)
+        execFileSync('runuser', ['-u', serviceUser, '--', path.join(bin, 'pg_ctl'), ...args], { stdio: 'ignore' });
       else execFileSync(path.join(bin, 'pg_ctl'), args, { stdio: 'ignore' });
     } catch {
       // Already stopped.
@@ -70,7 +71,18 @@ export async function startPostgresServer(): Promise<PostgresServer> {
         '-c max_connections=50',
       ].join(' ');
       try {
-        await exec('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+        await exec('pg_ctl', [
+          '-D',
+          dataDir,
+          '-l',
+          path.join(dir, 'server.log'),
+          '-o',
+          options,
+          '-w',
+          '-t',
+          '60',
+          'start',
+        ]);
         started = true;
         break;
       } catch (error) {
@@ -84,7 +96,20 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       url,
       async createDatabase() {
         const name = `test_${process.pid}_${++databases}`;
-        await exec('psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', `create database ${name}`]);
+        await exec('psql', [
+          '-h',
+          dir,
+          '-p',
+          String(port),
+          '-U',
+          'postgres',
+          '-d',
+          'postgres',
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-qc',
+          `create database ${name}`,
+        ]);
         return `postgres://postgres@127.0.0.1:${port}/${name}`;
       },
       async stop() {
@@ -97,7 +122,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     process.removeListener('exit', stopSync);
     stopSync();
     await rm(dir, { recursive: true, force: true });
-    const detail = error instanceof Error && 'stderr' in error ? String((error as { stderr: unknown }).stderr) : String(error);
+    const detail =
+      error instanceof Error && 'stderr' in error ? String((error as { stderr: unknown }).stderr) : String(error);
     throw new Error(`Could not start a throwaway PostgreSQL server with ${bin}: ${detail}`, { cause: error });
   }
 }
@@ -129,7 +155,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('No port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('No port')),
+      );
     });
   });
 }

@@ -9,7 +9,10 @@ export function movementLabel(entry: Pick<RankDiffEntry, 'change' | 'moved'>): {
     case 'up':
       return { symbol: `▲ ${entry.moved}`, text: `moved up ${entry.moved} ${entry.moved === 1 ? 'place' : 'places'}` };
     case 'down':
-      return { symbol: `▼ ${-entry.moved}`, text: `moved down ${-entry.moved} ${entry.moved === -1 ? 'place' : 'places'}` };
+      return {
+        symbol: `▼ ${-entry.moved}`,
+        text: `moved down ${-entry.moved} ${entry.moved === -1 ? 'place' : 'places'}`,
+      };
     case 'new':
       return { symbol: 'new', text: 'new in the draft ranking' };
     case 'dropped':

@@ -18,14 +18,23 @@ describe('factorBars', () => {
   });
 
   it("falls back to the mentor's own positive total and never exceeds 100%", () => {
-    const [a, b] = factorBars([{ name: 'a', contribution: 0.3 }, { name: 'b', contribution: 0.1 }]);
+    const [a, b] = factorBars([
+      { name: 'a', contribution: 0.3 },
+      { name: 'b', contribution: 0.1 },
+    ]);
     expect(a!.width).toBeCloseTo(75);
     expect(b!.width).toBeCloseTo(25);
     expect(factorBars([{ name: 'a', contribution: 2 }], 1)[0]!.width).toBe(100);
   });
 
   it('flags penalties and sizes them by magnitude', () => {
-    const [penalty] = factorBars([{ name: 'fairness', contribution: -0.1 }, { name: 'semantic', contribution: 0.5 }], 0.5);
+    const [penalty] = factorBars(
+      [
+        { name: 'fairness', contribution: -0.1 },
+        { name: 'semantic', contribution: 0.5 },
+      ],
+      0.5,
+    );
     expect(penalty).toMatchObject({ negative: true, width: 20, share: 0 });
   });
 

@@ -31,7 +31,11 @@ const labels: Record<Schemas['Explanation']['factors'][number]['name'], string> 
 export function factorLabel(name: string): string {
   const known = (labels as Record<string, string | undefined>)[name];
   if (known) return known;
-  const words = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().trim();
+  const words = name
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

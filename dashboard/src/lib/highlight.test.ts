@@ -11,14 +11,28 @@ const marked = (text: string, ranges: { start: number; end: number }[], offset =
 describe('highlightSegments', () => {
   it('marks the ranges and keeps every character once, in order', () => {
     const text = 'Led GDPR audits for Kubernetes teams';
-    const segments = highlightSegments(text, [{ start: 4, end: 8 }, { start: 20, end: 30 }]);
+    const segments = highlightSegments(text, [
+      { start: 4, end: 8 },
+      { start: 20, end: 30 },
+    ]);
     expect(segments.map((s) => s.text).join('')).toBe(text);
     expect(segments.filter((s) => s.marked).map((s) => s.text)).toEqual(['GDPR', 'Kubernetes']);
   });
 
   it('merges overlapping and touching ranges, whatever their order', () => {
-    expect(marked('abcdefghij', [{ start: 5, end: 8 }, { start: 1, end: 4 }, { start: 3, end: 6 }])).toEqual(['bcdefgh']);
-    expect(marked('abcdefghij', [{ start: 1, end: 3 }, { start: 3, end: 5 }])).toEqual(['bcde']);
+    expect(
+      marked('abcdefghij', [
+        { start: 5, end: 8 },
+        { start: 1, end: 4 },
+        { start: 3, end: 6 },
+      ]),
+    ).toEqual(['bcdefgh']);
+    expect(
+      marked('abcdefghij', [
+        { start: 1, end: 3 },
+        { start: 3, end: 5 },
+      ]),
+    ).toEqual(['bcde']);
   });
 
   it('shifts ranges given in the coordinates of the whole bio', () => {
@@ -30,7 +44,12 @@ describe('highlightSegments', () => {
   });
 
   it('clips ranges that stick out and ignores ones outside, empty, inverted or not numbers', () => {
-    expect(marked('hello world', [{ start: -3, end: 2 }, { start: 9, end: 50 }])).toEqual(['he', 'ld']);
+    expect(
+      marked('hello world', [
+        { start: -3, end: 2 },
+        { start: 9, end: 50 },
+      ]),
+    ).toEqual(['he', 'ld']);
     expect(
       highlightSegments('hello', [
         { start: 10, end: 12 },
@@ -50,7 +69,10 @@ describe('HighlightedText', () => {
   it('renders <mark> elements for the highlighted terms only', () => {
     const { container } = render(HighlightedText, {
       text: 'Coached ML engineers on machine learning ops',
-      ranges: [{ start: 108, end: 110 }, { start: 124, end: 140 }],
+      ranges: [
+        { start: 108, end: 110 },
+        { start: 124, end: 140 },
+      ],
       offset: 100,
     });
     expect([...container.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['ML', 'machine learning']);

@@ -21,12 +21,30 @@ describe('validateMentorForm', () => {
   });
 
   it('reports each invalid field with a message', () => {
-    const errors = validateMentorForm({ ...valid, id: ' bad id', bio: ' ', languages: 'EN', timezone: 'Mars/Base', yearsExperience: '-1', capacityPerMonth: '2.5' });
-    expect(Object.keys(errors).sort()).toEqual(['bio', 'capacityPerMonth', 'id', 'languages', 'timezone', 'yearsExperience']);
+    const errors = validateMentorForm({
+      ...valid,
+      id: ' bad id',
+      bio: ' ',
+      languages: 'EN',
+      timezone: 'Mars/Base',
+      yearsExperience: '-1',
+      capacityPerMonth: '2.5',
+    });
+    expect(Object.keys(errors).sort()).toEqual([
+      'bio',
+      'capacityPerMonth',
+      'id',
+      'languages',
+      'timezone',
+      'yearsExperience',
+    ]);
   });
 
   it("applies the engine's limits from the OpenAPI document, the language count included", () => {
-    const codes = Array.from({ length: 21 }, (_, i) => `l${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+    const codes = Array.from(
+      { length: 21 },
+      (_, i) => `l${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`,
+    );
     expect(validateMentorForm({ ...valid, languages: codes.slice(0, 20).join(', ') }).languages).toBeUndefined();
     expect(validateMentorForm({ ...valid, languages: codes.join(', ') }).languages).toBe('At most 20 languages.');
     expect(validateMentorForm({ ...valid, name: 'n'.repeat(201) }).name).toBe('Name is at most 200 characters.');

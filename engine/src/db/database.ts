@@ -22,7 +22,8 @@ export interface DatabaseHandle {
  * unless `databaseUrl` names a PostgreSQL server.
  */
 export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<DatabaseHandle> {
-  const handle = config.databaseUrl === null ? await openPglite(config.dataDir) : await openPostgres(config.databaseUrl);
+  const handle =
+    config.databaseUrl === null ? await openPglite(config.dataDir) : await openPostgres(config.databaseUrl);
   try {
     await migrate(handle.db);
   } catch (error) {
@@ -37,7 +38,9 @@ async function migrate(db: Kysely<Database>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -79,7 +82,8 @@ async function createPglite(directory: string): Promise<PGlite> {
       [pgliteTypes.BYTEA]: (value: string) => Buffer.from(value.slice(2), 'hex'),
     },
     serializers: {
-      [pgliteTypes.BYTEA]: (value: Uint8Array) => `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`,
+      [pgliteTypes.BYTEA]: (value: Uint8Array) =>
+        `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`,
     },
   });
   try {
@@ -113,7 +117,10 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
     }
     const holder = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
     // Our own pid in a file we did not write is a previous life of this pid (a restarted container's pid 1).
-    const live = holder === process.pid ? locksHeldHere.has(lockPath) : Number.isInteger(holder) && holder > 0 && isRunning(holder);
+    const live =
+      holder === process.pid
+        ? locksHeldHere.has(lockPath)
+        : Number.isInteger(holder) && holder > 0 && isRunning(holder);
     if (live) {
       throw new Error(
         `The embedded database in ${dataDir} is open in process ${holder}${holder === process.pid ? ' (this one)' : ''}; ` +

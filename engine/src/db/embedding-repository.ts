@@ -31,9 +31,16 @@ const embeddingColumns = [
   sql<string>`encode(e.passage_vectors, 'base64')`.as('passage_vectors'),
 ] as const;
 
-function fromRow(row: { mentor_id: number; content_hash: string; passage_spans: number[]; vector: string; passage_vectors: string }): StoredEmbedding {
+function fromRow(row: {
+  mentor_id: number;
+  content_hash: string;
+  passage_spans: number[];
+  vector: string;
+  passage_vectors: string;
+}): StoredEmbedding {
   const spans: Array<[number, number]> = [];
-  for (let i = 0; i + 1 < row.passage_spans.length; i += 2) spans.push([row.passage_spans[i]!, row.passage_spans[i + 1]!]);
+  for (let i = 0; i + 1 < row.passage_spans.length; i += 2)
+    spans.push([row.passage_spans[i]!, row.passage_spans[i + 1]!]);
   return {
     mentorId: row.mentor_id,
     contentHash: row.content_hash,
@@ -54,7 +61,9 @@ export class EmbeddingRepository {
   async upsertMany(modelId: string, embeddings: readonly StoredEmbedding[]): Promise<void> {
     for (const e of embeddings) {
       if (e.passageVectors.length !== e.passageSpans.length) {
-        throw new Error(`Mentor ${e.mentorId}: ${e.passageVectors.length} passage vectors but ${e.passageSpans.length} spans`);
+        throw new Error(
+          `Mentor ${e.mentorId}: ${e.passageVectors.length} passage vectors but ${e.passageSpans.length} spans`,
+        );
       }
     }
     for (let i = 0; i < embeddings.length; i += upsertChunkSize) {
@@ -101,7 +110,11 @@ export class EmbeddingRepository {
 
   /** Content hashes of every embedding for `modelId`, by mentor row id. */
   async hashesForModel(modelId: string): Promise<Map<number, string>> {
-    const rows = await this.db.selectFrom('mentor_embeddings').select(['mentor_id', 'content_hash']).where('model_id', '=', modelId).execute();
+    const rows = await this.db
+      .selectFrom('mentor_embeddings')
+      .select(['mentor_id', 'content_hash'])
+      .where('model_id', '=', modelId)
+      .execute();
     return new Map(rows.map((row) => [row.mentor_id, row.content_hash]));
   }
 
@@ -135,7 +148,9 @@ export class EmbeddingRepository {
             .limit(batchSize)
             .as('page'),
         )
-        .innerJoin('mentor_embeddings as e', (join) => join.onRef('e.mentor_id', '=', 'page.mentor_id').on('e.model_id', '=', modelId))
+        .innerJoin('mentor_embeddings as e', (join) =>
+          join.onRef('e.mentor_id', '=', 'page.mentor_id').on('e.model_id', '=', modelId),
+        )
         .select(embeddingColumns)
         .execute();
       // Sorting here rather than in SQL keeps the wide rows out of Postgres's sort (and its temp files).
@@ -181,7 +196,9 @@ export class EmbeddingRepository {
     const row = await this.db
       .selectFrom('mentor_embeddings')
       .select([
-        sql<string>`coalesce(md5(string_agg(mentor_id::text || ':' || content_hash, ',' order by mentor_id)), md5(''))`.as('checksum'),
+        sql<string>`coalesce(md5(string_agg(mentor_id::text || ':' || content_hash, ',' order by mentor_id)), md5(''))`.as(
+          'checksum',
+        ),
         (eb) => eb.fn.countAll<number>().as('count'),
       ])
       .where('model_id', '=', modelId)

@@ -58,13 +58,22 @@ export class MentorRepository {
   }
 
   async getByExternalId(externalId: string): Promise<Mentor | null> {
-    const row = await this.db.selectFrom('mentors').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('mentors')
+      .selectAll()
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
     return row ? toMentor(row) : null;
   }
 
   /** The mentor's row, locked until the transaction ends (FOR UPDATE), or null when there is none. */
   async getForUpdate(externalId: string): Promise<Mentor | null> {
-    const row = await this.db.selectFrom('mentors').selectAll().where('external_id', '=', externalId).forUpdate().executeTakeFirst();
+    const row = await this.db
+      .selectFrom('mentors')
+      .selectAll()
+      .where('external_id', '=', externalId)
+      .forUpdate()
+      .executeTakeFirst();
     return row ? toMentor(row) : null;
   }
 
@@ -90,10 +99,14 @@ export class MentorRepository {
       const conditions: Expression<SqlBool>[] = [];
       if (query.q !== undefined && query.q !== '') {
         const pattern = `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
-        conditions.push(eb.or([eb('name', 'ilike', pattern), eb('headline', 'ilike', pattern), eb('bio', 'ilike', pattern)]));
+        conditions.push(
+          eb.or([eb('name', 'ilike', pattern), eb('headline', 'ilike', pattern), eb('bio', 'ilike', pattern)]),
+        );
       }
       if (query.skill !== undefined && query.skill !== '') {
-        conditions.push(sql<SqlBool>`exists (select 1 from unnest(skills) as s(skill) where lower(s.skill) = lower(${query.skill}))`);
+        conditions.push(
+          sql<SqlBool>`exists (select 1 from unnest(skills) as s(skill) where lower(s.skill) = lower(${query.skill}))`,
+        );
       }
       if (query.language !== undefined && query.language !== '') {
         // `@>` rather than `= any` so that the GIN index on languages applies.
@@ -128,7 +141,11 @@ export class MentorRepository {
 
   /** Returns the deleted mentor's row id (its label in the index), or null when there was none. */
   async delete(externalId: string): Promise<number | null> {
-    const row = await this.db.deleteFrom('mentors').where('external_id', '=', externalId).returning('id').executeTakeFirst();
+    const row = await this.db
+      .deleteFrom('mentors')
+      .where('external_id', '=', externalId)
+      .returning('id')
+      .executeTakeFirst();
     return row ? row.id : null;
   }
 
@@ -143,7 +160,10 @@ export class MentorRepository {
   async counts(): Promise<{ total: number; active: number }> {
     const row = await this.db
       .selectFrom('mentors')
-      .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.countAll<number>().filterWhere('active', '=', true).as('active')])
+      .select((eb) => [
+        eb.fn.countAll<number>().as('total'),
+        eb.fn.countAll<number>().filterWhere('active', '=', true).as('active'),
+      ])
       .executeTakeFirstOrThrow();
     return { total: Number(row.total), active: Number(row.active) };
   }
@@ -167,7 +187,8 @@ export class MentorRepository {
   async upsertMany(inputs: readonly MentorInput[]): Promise<UpsertResult[]> {
     const seen = new Set<string>();
     for (const input of inputs) {
-      if (seen.has(input.externalId)) throw new Error(`upsertMany got external id "${input.externalId}" twice in one call`);
+      if (seen.has(input.externalId))
+        throw new Error(`upsertMany got external id "${input.externalId}" twice in one call`);
       seen.add(input.externalId);
     }
     const byExternalId = new Map<string, { rowId: number; status: UpsertStatus }>();
@@ -192,7 +213,8 @@ export class MentorRepository {
         // xmax is 0 only on a freshly inserted row version.
         .returning(['id', 'external_id', sql<boolean>`xmax = 0`.as('inserted')])
         .execute();
-      for (const row of written) byExternalId.set(row.external_id, { rowId: row.id, status: row.inserted ? 'created' : 'updated' });
+      for (const row of written)
+        byExternalId.set(row.external_id, { rowId: row.id, status: row.inserted ? 'created' : 'updated' });
       const untouched = chunk.map((m) => m.externalId).filter((id) => !byExternalId.has(id));
       if (untouched.length > 0) {
         const rows = await this.db
@@ -220,9 +242,14 @@ export class MentorRepository {
       // Each row as one JSON text: PGlite's per-column decoding of text[] and timestamps took twice as long
       // as JSON.parse (30k mentors, 1.0 s -> 0.6 s), and this read is on the start-up path.
       const { rows } = await sql<{ id: number; row: string }>`
-        select id, row_to_json(m)::text as row from mentors m where id > ${after} order by id limit ${batchSize}`.execute(this.db);
+        select id, row_to_json(m)::text as row from mentors m where id > ${after} order by id limit ${batchSize}`.execute(
+        this.db,
+      );
       for (const { row } of rows) {
-        const json = JSON.parse(row) as Omit<Selectable<MentorsTable>, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string };
+        const json = JSON.parse(row) as Omit<Selectable<MentorsTable>, 'created_at' | 'updated_at'> & {
+          created_at: string;
+          updated_at: string;
+        };
         yield toMentor({ ...json, created_at: new Date(json.created_at), updated_at: new Date(json.updated_at) });
       }
       if (rows.length < batchSize) return;

@@ -48,7 +48,10 @@ class PGliteConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters], { rowMode: 'object' });
-    return { rows: result.rows, numAffectedRows: this.affected(result.command, result.rowCount ?? result.affectedRows) };
+    return {
+      rows: result.rows,
+      numAffectedRows: this.affected(result.command, result.rowCount ?? result.affectedRows),
+    };
   }
 
   /** The command tag of a statement, which the executeQuery contract has no room for. */
@@ -65,7 +68,9 @@ class PGliteConnection implements DatabaseConnection {
 
   private affected(command: string | undefined, count: number | undefined): bigint | undefined {
     if (count === undefined) return undefined;
-    return command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE' ? BigInt(count) : undefined;
+    return command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE'
+      ? BigInt(count)
+      : undefined;
   }
 }
 

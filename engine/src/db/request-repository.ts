@@ -47,7 +47,9 @@ export class RequestRepository {
    */
   async reserveRequestIds(count: number): Promise<number[]> {
     const { rows } = await sql<{ id: number }>`
-      select nextval(pg_get_serial_sequence('mentee_requests', 'id')) as id from generate_series(1, ${count}::integer)`.execute(this.db);
+      select nextval(pg_get_serial_sequence('mentee_requests', 'id')) as id from generate_series(1, ${count}::integer)`.execute(
+      this.db,
+    );
     return rows.map((r) => Number(r.id));
   }
 
@@ -58,7 +60,14 @@ export class RequestRepository {
   async recordMenteeRequests(requests: readonly NewMenteeRequest[]): Promise<void> {
     if (requests.length === 0) return;
     const served = requests.flatMap((r) =>
-      r.matches.map((m) => ({ request_id: r.id, mentor_id: m.mentorRowId, rank: m.rank, score: m.score, breakdown: m.breakdown, config_version: r.configVersion })),
+      r.matches.map((m) => ({
+        request_id: r.id,
+        mentor_id: m.mentorRowId,
+        rank: m.rank,
+        score: m.score,
+        breakdown: m.breakdown,
+        config_version: r.configVersion,
+      })),
     );
     // The matches travel as one JSON document: a jsonb[] of one text per match cost PGlite, on this thread,
     // about 0.5 ms more per request of ten (array quoting on both sides).
@@ -87,7 +96,12 @@ export class RequestRepository {
    * balancing and the audit of served matches need it, not the mentee's words). Returns how many were erased.
    */
   async eraseTextsBefore(cutoff: Date): Promise<number> {
-    const result = await this.db.updateTable('mentee_requests').set({ text: '' }).where('created_at', '<', cutoff).where('text', '<>', '').executeTakeFirst();
+    const result = await this.db
+      .updateTable('mentee_requests')
+      .set({ text: '' })
+      .where('created_at', '<', cutoff)
+      .where('text', '<>', '')
+      .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 

@@ -54,7 +54,10 @@ export function embeddingChecksum(entries: Iterable<{ mentorId: number; contentH
  * `embeddingChecksum` of pairs already in mentor-id order, hashed a few thousand at a time with turns of the
  * event loop in between: at 100k mentors the one-go form blocks it for 60-70 ms.
  */
-export async function embeddingChecksumInTurns(sorted: ReadonlyArray<readonly [mentorId: number, contentHash: string]>, pairsPerTurn = 4096): Promise<string> {
+export async function embeddingChecksumInTurns(
+  sorted: ReadonlyArray<readonly [mentorId: number, contentHash: string]>,
+  pairsPerTurn = 4096,
+): Promise<string> {
   const md5 = createHash('md5');
   for (let i = 0; i < sorted.length; i += pairsPerTurn) {
     if (i > 0) await new Promise(setImmediate);

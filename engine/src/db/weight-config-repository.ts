@@ -77,7 +77,8 @@ export class WeightConfigRepository {
   async updateDraft(version: number, patch: WeightConfigPatch, actor: string): Promise<WeightConfig> {
     return withTransaction(this.db, async (trx) => {
       const current = await requireConfig(trx, version, true);
-      if (current.status !== 'draft') throw new AppError('CONFIG_NOT_DRAFT', { version, status: current.status, action: 'edited' });
+      if (current.status !== 'draft')
+        throw new AppError('CONFIG_NOT_DRAFT', { version, status: current.status, action: 'edited' });
       const row = await trx
         .updateTable('weight_configs')
         .set({
@@ -91,18 +92,28 @@ export class WeightConfigRepository {
         .where('version', '=', version)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordEvent(trx, version, 'edited', actor, { changed: Object.keys(patch).filter((k) => patch[k as keyof WeightConfigPatch] !== undefined) });
+      await recordEvent(trx, version, 'edited', actor, {
+        changed: Object.keys(patch).filter((k) => patch[k as keyof WeightConfigPatch] !== undefined),
+      });
       return toConfig(row);
     });
   }
 
   async get(version: number): Promise<WeightConfig | null> {
-    const row = await this.db.selectFrom('weight_configs').selectAll().where('version', '=', version).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('weight_configs')
+      .selectAll()
+      .where('version', '=', version)
+      .executeTakeFirst();
     return row ? toConfig(row) : null;
   }
 
   async getActive(): Promise<WeightConfig | null> {
-    const row = await this.db.selectFrom('weight_configs').selectAll().where('status', '=', 'active').executeTakeFirst();
+    const row = await this.db
+      .selectFrom('weight_configs')
+      .selectAll()
+      .where('status', '=', 'active')
+      .executeTakeFirst();
     return row ? toConfig(row) : null;
   }
 
@@ -122,7 +133,12 @@ export class WeightConfigRepository {
   }
 
   async events(version: number): Promise<WeightConfigEvent[]> {
-    const rows = await this.db.selectFrom('weight_config_events').selectAll().where('version', '=', version).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('weight_config_events')
+      .selectAll()
+      .where('version', '=', version)
+      .orderBy('id')
+      .execute();
     return rows.map(toEvent);
   }
 
@@ -136,7 +152,11 @@ export class WeightConfigRepository {
       const target = await requireConfig(trx, version, true);
       if (target.status === 'active') return toConfig(target);
       if (target.status !== 'draft') {
-        throw new AppError('CONFIG_NOT_DRAFT', { version, status: target.status, action: 'activated (roll back to an archived version instead)' });
+        throw new AppError('CONFIG_NOT_DRAFT', {
+          version,
+          status: target.status,
+          action: 'activated (roll back to an archived version instead)',
+        });
       }
       return toConfig(await activateLocked(trx, version, actor));
     });
@@ -150,7 +170,11 @@ export class WeightConfigRepository {
     return withTransaction(this.db, async (trx) => {
       await sql`select pg_advisory_xact_lock(${activationLockKey})`.execute(trx);
       const source = await requireConfig(trx, toVersion);
-      const previous = await trx.selectFrom('weight_configs').select('version').where('status', '=', 'active').executeTakeFirst();
+      const previous = await trx
+        .selectFrom('weight_configs')
+        .select('version')
+        .where('status', '=', 'active')
+        .executeTakeFirst();
       const copy = await trx
         .insertInto('weight_configs')
         .values({
@@ -182,7 +206,13 @@ async function activateLocked(trx: Kysely<Database>, version: number, actor: str
   for (const { version: old } of archived) await recordEvent(trx, old, 'archived', actor, { replacedBy: version });
   const row = await trx
     .updateTable('weight_configs')
-    .set({ status: 'active', activated_by: actor, activated_at: sql<Date>`now()`, updated_by: actor, updated_at: sql<Date>`now()` })
+    .set({
+      status: 'active',
+      activated_by: actor,
+      activated_at: sql<Date>`now()`,
+      updated_by: actor,
+      updated_at: sql<Date>`now()`,
+    })
     .where('version', '=', version)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -205,7 +235,10 @@ async function recordEvent(
   actor: string,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  await trx.insertInto('weight_config_events').values({ version, action, actor, detail: JSON.stringify(detail) }).execute();
+  await trx
+    .insertInto('weight_config_events')
+    .values({ version, action, actor, detail: JSON.stringify(detail) })
+    .execute();
 }
 
 function toConfig(row: Selectable<WeightConfigsTable>): WeightConfig {

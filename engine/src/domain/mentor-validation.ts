@@ -36,7 +36,11 @@ export function isValidTimezone(tz: string): boolean {
 function asList(value: unknown): unknown[] | undefined {
   if (value === undefined || value === null || value === '') return value === '' ? [] : undefined;
   if (Array.isArray(value)) return value;
-  if (typeof value === 'string') return value.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(/[;|]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
   return undefined;
 }
 
@@ -66,8 +70,23 @@ function asBool(value: unknown): boolean | undefined {
  * the store's to set, so an export imports back without complaint.
  */
 export const MENTOR_ROW_FIELDS: ReadonlySet<string> = new Set([
-  'id', 'externalId', 'external_id', 'name', 'headline', 'bio', 'skills', 'languages', 'timezone', 'location',
-  'yearsExperience', 'years_experience', 'capacityPerMonth', 'capacity_per_month', 'active', 'createdAt', 'updatedAt',
+  'id',
+  'externalId',
+  'external_id',
+  'name',
+  'headline',
+  'bio',
+  'skills',
+  'languages',
+  'timezone',
+  'location',
+  'yearsExperience',
+  'years_experience',
+  'capacityPerMonth',
+  'capacity_per_month',
+  'active',
+  'createdAt',
+  'updatedAt',
 ]);
 
 function characters(text: string): number {
@@ -78,11 +97,13 @@ function characters(text: string): number {
 
 export function parseMentorInput(raw: unknown, partial = false): MentorParseResult {
   const errors: string[] = [];
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, errors: ['expected an object'] };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, errors: ['expected an object'] };
   const r = raw as Record<string, unknown>;
   const out: Partial<MentorInput> = {};
   for (const found of unstorableText(r, '')) errors.push(describeUnstorable(found));
-  const present = (key: string) => r[key] !== undefined && r[key] !== null && !(typeof r[key] === 'string' && r[key] === '' && key !== 'headline');
+  const present = (key: string) =>
+    r[key] !== undefined && r[key] !== null && !(typeof r[key] === 'string' && r[key] === '' && key !== 'headline');
   const need = (key: string) => {
     if (!partial) errors.push(`${key} is required`);
   };
@@ -91,7 +112,9 @@ export function parseMentorInput(raw: unknown, partial = false): MentorParseResu
   const id = [r.id, r.externalId, r.external_id].find((v) => v !== undefined && v !== null && v !== '');
   if (!partial || id !== undefined) {
     if (typeof id !== 'string' || !(partial ? MENTOR_LIMITS.id : MENTOR_LIMITS.newId).test(id)) {
-      errors.push('id must be 1-128 characters of letters, digits and . _ : @ -, starting with a letter or digit, and not "export"');
+      errors.push(
+        'id must be 1-128 characters of letters, digits and . _ : @ -, starting with a letter or digit, and not "export"',
+      );
     } else out.externalId = id;
   }
 
@@ -109,27 +132,39 @@ export function parseMentorInput(raw: unknown, partial = false): MentorParseResu
 
   if (present('skills')) {
     const list = asList(r.skills);
-    if (!list || list.length > MENTOR_LIMITS.skillsMax || list.some((s) => typeof s !== 'string' || !s.trim() || characters(s) > MENTOR_LIMITS.skillMax)) {
-      errors.push(`skills must be a list of at most ${MENTOR_LIMITS.skillsMax} non-empty strings of up to ${MENTOR_LIMITS.skillMax} characters`);
+    if (
+      !list ||
+      list.length > MENTOR_LIMITS.skillsMax ||
+      list.some((s) => typeof s !== 'string' || !s.trim() || characters(s) > MENTOR_LIMITS.skillMax)
+    ) {
+      errors.push(
+        `skills must be a list of at most ${MENTOR_LIMITS.skillsMax} non-empty strings of up to ${MENTOR_LIMITS.skillMax} characters`,
+      );
     } else out.skills = [...new Set((list as string[]).map((s) => s.trim()))];
   } else if (!partial) out.skills = [];
 
   if (present('languages')) {
     const list = asList(r.languages);
     const norm = list?.map((l) => (typeof l === 'string' ? l.trim().toLowerCase() : l));
-    if (!norm || norm.length > MENTOR_LIMITS.languagesMax || norm.some((l) => typeof l !== 'string' || !MENTOR_LIMITS.language.test(l))) {
+    if (
+      !norm ||
+      norm.length > MENTOR_LIMITS.languagesMax ||
+      norm.some((l) => typeof l !== 'string' || !MENTOR_LIMITS.language.test(l))
+    ) {
       errors.push('languages must be a list of ISO 639-1 codes such as "en" or "es"');
     } else out.languages = [...new Set(norm as string[])];
   } else if (!partial) out.languages = [];
 
   if (present('timezone')) {
-    if (typeof r.timezone !== 'string' || !isValidTimezone(r.timezone.trim())) errors.push('timezone must be an IANA time zone such as "Europe/Berlin"');
+    if (typeof r.timezone !== 'string' || !isValidTimezone(r.timezone.trim()))
+      errors.push('timezone must be an IANA time zone such as "Europe/Berlin"');
     else out.timezone = r.timezone.trim();
   } else need('timezone');
 
   if (r.location !== undefined) {
     if (r.location === null || (typeof r.location === 'string' && r.location.trim() === '')) out.location = null;
-    else if (typeof r.location !== 'string' || characters(r.location) > MENTOR_LIMITS.locationMax) errors.push(`location must be a string of up to ${MENTOR_LIMITS.locationMax} characters`);
+    else if (typeof r.location !== 'string' || characters(r.location) > MENTOR_LIMITS.locationMax)
+      errors.push(`location must be a string of up to ${MENTOR_LIMITS.locationMax} characters`);
     else out.location = r.location.trim();
   } else if (!partial) out.location = null;
 
@@ -141,7 +176,8 @@ export function parseMentorInput(raw: unknown, partial = false): MentorParseResu
       return;
     }
     const n = asInt(v);
-    if (n === undefined || !Number.isInteger(n) || n < 0 || n > max) errors.push(`${key} must be a whole number from 0 to ${max}`);
+    if (n === undefined || !Number.isInteger(n) || n < 0 || n > max)
+      errors.push(`${key} must be a whole number from 0 to ${max}`);
     else out[key] = n;
   };
   intField('yearsExperience', 'years_experience', MENTOR_LIMITS.yearsMax);

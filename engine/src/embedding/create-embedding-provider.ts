@@ -35,9 +35,12 @@ export function readModelFolderSettings(dir: string): ModelFolderSettings {
     } catch (e) {
       throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
     }
-    if (parsed.pooling !== undefined && !POOLINGS.includes(parsed.pooling)) throw new Error(`${file}: unknown pooling "${parsed.pooling}"`);
-    if (parsed.unigramTieBreak !== undefined && parsed.unigramTieBreak !== 'shorter-last-piece') throw new Error(`${file}: unknown unigramTieBreak "${parsed.unigramTieBreak}"`);
-    if (parsed.dtype !== undefined && !(parsed.dtype in MODEL_FILES)) throw new Error(`${file}: unknown dtype "${parsed.dtype}"`);
+    if (parsed.pooling !== undefined && !POOLINGS.includes(parsed.pooling))
+      throw new Error(`${file}: unknown pooling "${parsed.pooling}"`);
+    if (parsed.unigramTieBreak !== undefined && parsed.unigramTieBreak !== 'shorter-last-piece')
+      throw new Error(`${file}: unknown unigramTieBreak "${parsed.unigramTieBreak}"`);
+    if (parsed.dtype !== undefined && !(parsed.dtype in MODEL_FILES))
+      throw new Error(`${file}: unknown dtype "${parsed.dtype}"`);
     Object.assign(settings, parsed);
   }
   return settings;
@@ -56,7 +59,8 @@ async function sha256File(file: string): Promise<string> {
  * deterministic) keeps them. Throws MODEL_UNAVAILABLE when the folder is missing or does not load.
  */
 export async function createEmbeddingProvider(
-  config: Pick<AppConfig, 'modelsDir' | 'model' | 'embeddingBatchSize'> & Partial<Pick<AppConfig, 'embeddingThreads' | 'embeddingQueryThreads' | 'embeddingWorkers'>>,
+  config: Pick<AppConfig, 'modelsDir' | 'model' | 'embeddingBatchSize'> &
+    Partial<Pick<AppConfig, 'embeddingThreads' | 'embeddingQueryThreads' | 'embeddingWorkers'>>,
 ): Promise<EmbeddingProvider> {
   const dir = path.join(config.modelsDir, config.model);
   const fail = (detail: string, cause?: unknown): never => {

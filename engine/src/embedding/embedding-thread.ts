@@ -45,7 +45,10 @@ export class EmbeddingThread {
   }
 
   static async start(options: ExtractorOptions, threads: number): Promise<EmbeddingThread> {
-    const worker = spawn(new URL('./embedding-worker.ts', import.meta.url), { options, threads } satisfies EmbeddingWorkerData);
+    const worker = spawn(new URL('./embedding-worker.ts', import.meta.url), {
+      options,
+      threads,
+    } satisfies EmbeddingWorkerData);
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`the embedding thread exited with code ${code} while loading`));
       const onMessage = (reply: EmbeddingWorkerReply) => {
@@ -88,7 +91,10 @@ export class EmbeddingThread {
       if (this.pending.size > 0) {
         // A run that never answers must not hold a shutdown for ever.
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([new Promise<void>((resolve) => (this.drained = resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
+        await Promise.race([
+          new Promise<void>((resolve) => (this.drained = resolve)),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS))),
+        ]);
         clearTimeout(timer);
       }
       await this.worker.terminate();
@@ -105,7 +111,9 @@ const DRAIN_MS = 30_000;
  * inherit when started from a test runner or with its own execArgv, so the worker registers tsx itself.
  */
 function spawn(entry: URL, workerData: unknown): Worker {
-  const tsxApi = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx')), 'esm/api/index.mjs')).href;
+  const tsxApi = pathToFileURL(
+    path.join(path.dirname(createRequire(import.meta.url).resolve('tsx')), 'esm/api/index.mjs'),
+  ).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(bootstrap, { eval: true, workerData });
 }

@@ -7,7 +7,11 @@ export interface EmbeddingWorkerData {
   threads: number;
 }
 export type EmbeddingWorkerRequest = { id: number; texts: string[] };
-export type EmbeddingWorkerReply = { id: number; vectors: Float32Array[] } | { id: number; error: string } | { ready: true } | { failed: string };
+export type EmbeddingWorkerReply =
+  | { id: number; vectors: Float32Array[] }
+  | { id: number; error: string }
+  | { ready: true }
+  | { failed: string };
 
 const port = parentPort!;
 const { options, threads } = workerData as EmbeddingWorkerData;
@@ -16,7 +20,11 @@ try {
   await extract(extractor, ['probe'], options.pooling);
   port.on('message', ({ id, texts }: EmbeddingWorkerRequest) => {
     extract(extractor, texts.map(clip), options.pooling).then(
-      (vectors) => port.postMessage({ id, vectors } satisfies EmbeddingWorkerReply, vectors.map((v) => v.buffer as ArrayBuffer)),
+      (vectors) =>
+        port.postMessage(
+          { id, vectors } satisfies EmbeddingWorkerReply,
+          vectors.map((v) => v.buffer as ArrayBuffer),
+        ),
       (e: unknown) => port.postMessage({ id, error: (e as Error).message } satisfies EmbeddingWorkerReply),
     );
   });

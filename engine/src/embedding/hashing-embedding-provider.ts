@@ -7,7 +7,10 @@ import type { EmbeddingProvider } from './embedding-provider.js';
  */
 export class HashingEmbeddingProvider implements EmbeddingProvider {
   readonly id: string;
-  constructor(readonly dimensions = 64, id = `hashing-${dimensions}`) {
+  constructor(
+    readonly dimensions = 64,
+    id = `hashing-${dimensions}`,
+  ) {
     this.id = id;
   }
 

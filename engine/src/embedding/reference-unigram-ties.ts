@@ -20,7 +20,13 @@ interface TrieNode {
 
 export function isUnigramModel(model: unknown): model is UnigramModelInstance {
   const m = model as Partial<UnigramModelInstance> | null;
-  return !!m && Array.isArray(m.vocab) && Array.isArray(m.scores) && typeof m.unk_token_id === 'number' && typeof m.tokenize === 'function';
+  return (
+    !!m &&
+    Array.isArray(m.vocab) &&
+    Array.isArray(m.scores) &&
+    typeof m.unk_token_id === 'number' &&
+    typeof m.tokenize === 'function'
+  );
 }
 
 export function useReferenceTieBreaking(model: UnigramModelInstance): void {

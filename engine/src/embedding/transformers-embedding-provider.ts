@@ -46,7 +46,9 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
   static async load(options: TransformersEmbeddingOptions): Promise<TransformersEmbeddingProvider> {
     const extractor = await loadExtractor(options, options.threads);
     const [probe] = await extract(extractor, ['probe'], options.pooling);
-    const queryThread = options.queryThreads ? await EmbeddingThread.start(extractorOptions(options), options.queryThreads) : null;
+    const queryThread = options.queryThreads
+      ? await EmbeddingThread.start(extractorOptions(options), options.queryThreads)
+      : null;
     return new TransformersEmbeddingProvider(options.id, probe!.length, extractor, queryThread, options);
   }
 
@@ -91,7 +93,11 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
       // Runs of more than a few thousand characters gain nothing from their size and lose to cache misses.
       let end = start + 1;
       let chars = clipped[order[start]!]!.length;
-      while (end < order.length && end - start < this.options.batchSize && chars + clipped[order[end]!]!.length <= MAX_CHARS_PER_RUN) {
+      while (
+        end < order.length &&
+        end - start < this.options.batchSize &&
+        chars + clipped[order[end]!]!.length <= MAX_CHARS_PER_RUN
+      ) {
         chars += clipped[order[end]!]!.length;
         end++;
       }
@@ -161,7 +167,10 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
   async close(): Promise<void> {
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    await Promise.all([this.queryThread?.close(), ...(this.batchThreads ? await this.batchThreads : []).map((t) => t.close())]);
+    await Promise.all([
+      this.queryThread?.close(),
+      ...(this.batchThreads ? await this.batchThreads : []).map((t) => t.close()),
+    ]);
     await Promise.allSettled([...this.callerRuns]);
     await this.extractor.dispose();
   }
@@ -171,5 +180,11 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
 const MAX_CHARS_PER_RUN = 4096;
 
 function extractorOptions(o: TransformersEmbeddingOptions): ExtractorOptions {
-  return { modelsDir: o.modelsDir, model: o.model, pooling: o.pooling, dtype: o.dtype, ...(o.unigramTieBreak ? { unigramTieBreak: o.unigramTieBreak } : {}) };
+  return {
+    modelsDir: o.modelsDir,
+    model: o.model,
+    pooling: o.pooling,
+    dtype: o.dtype,
+    ...(o.unigramTieBreak ? { unigramTieBreak: o.unigramTieBreak } : {}),
+  };
 }

@@ -17,7 +17,10 @@ export interface ExtractorOptions {
 }
 
 /** Loads a feature-extraction pipeline from the local folder only; `threads` 0 or absent keeps onnxruntime's default. */
-export async function loadExtractor(options: ExtractorOptions, threads: number | undefined): Promise<FeatureExtractionPipeline> {
+export async function loadExtractor(
+  options: ExtractorOptions,
+  threads: number | undefined,
+): Promise<FeatureExtractionPipeline> {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = options.modelsDir.endsWith('/') ? options.modelsDir : `${options.modelsDir}/`;
@@ -36,9 +39,14 @@ export async function loadExtractor(options: ExtractorOptions, threads: number |
 }
 
 /** One unit vector per text, in order; the texts must already be clipped. */
-export async function extract(extractor: FeatureExtractionPipeline, texts: readonly string[], pooling: Pooling): Promise<Float32Array[]> {
+export async function extract(
+  extractor: FeatureExtractionPipeline,
+  texts: readonly string[],
+  pooling: Pooling,
+): Promise<Float32Array[]> {
   const result: Tensor = await extractor(texts as string[], { pooling });
-  if (result.dims.length !== 2) throw new Error(`pooling '${pooling}' gives output dims [${result.dims}], expected [batch, dimensions]`);
+  if (result.dims.length !== 2)
+    throw new Error(`pooling '${pooling}' gives output dims [${result.dims}], expected [batch, dimensions]`);
   const data = result.data as Float32Array;
   const width = result.dims[1]!;
   return texts.map((_, i) => l2Normalised(data.subarray(i * width, (i + 1) * width)));

@@ -10,7 +10,10 @@ export function quantileSorted(sorted: readonly number[], q: number): number {
 }
 
 export function quantile(values: readonly number[], q: number): number {
-  return quantileSorted([...values].sort((a, b) => a - b), q);
+  return quantileSorted(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
 }
 
 export interface BootstrapOptions {
@@ -38,7 +41,11 @@ export interface Estimate {
  * pairwise loss), and `stat` aggregates them, so ratio statistics are recomputed as ratios of sums.
  * Resamples on which `stat` is not finite (no eligible unit drawn) are skipped.
  */
-export function bootstrapCI<T>(units: readonly T[], stat: (sample: readonly T[]) => number, options: BootstrapOptions = {}): Estimate {
+export function bootstrapCI<T>(
+  units: readonly T[],
+  stat: (sample: readonly T[]) => number,
+  options: BootstrapOptions = {},
+): Estimate {
   const { seed = 42, samples = 1000, level = 0.95, shiftByBias = false } = options;
   const value = stat(units);
   if (units.length === 0 || samples <= 0) return { value, ci: [value, value] };

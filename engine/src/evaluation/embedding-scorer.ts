@@ -51,7 +51,8 @@ export function embeddingScorer(embed: EmbedTexts, options: EmbeddingScorerOptio
     for (let i = 0; i < texts.length; i += chunkSize) {
       const chunk = texts.slice(i, i + chunkSize);
       const out = await embed(chunk);
-      if (out.length !== chunk.length) throw new Error(`embed returned ${out.length} vectors for ${chunk.length} texts`);
+      if (out.length !== chunk.length)
+        throw new Error(`embed returned ${out.length} vectors for ${chunk.length} texts`);
       vectors.push(...out.map(normalise));
       onProgress?.(vectors.length, texts.length);
     }
@@ -69,7 +70,9 @@ export function embeddingScorer(embed: EmbedTexts, options: EmbeddingScorerOptio
       const q = vectors[mentorTexts.length + qi]!;
       const perMentor = dataset.mentors.map(() => [] as number[]);
       mentorVectors.forEach((v, d) => perMentor[owner[d]!]!.push(dot(q, v)));
-      return perMentor.map((scores) => (aggregate === 'whole' ? scores[0]! : aggregatePassageScores(scores, aggregate)));
+      return perMentor.map((scores) =>
+        aggregate === 'whole' ? scores[0]! : aggregatePassageScores(scores, aggregate),
+      );
     });
     return scoreMatrixFromRows(dataset, rows);
   };

@@ -90,7 +90,8 @@ export function parseJsonLines(file: string, text: string): Record<string, unkno
     } catch (err) {
       throw new DatasetFormatError(file, `line ${i + 1} is not JSON (${(err as Error).message})`);
     }
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) throw new DatasetFormatError(file, `line ${i + 1} is not an object`);
+    if (row === null || typeof row !== 'object' || Array.isArray(row))
+      throw new DatasetFormatError(file, `line ${i + 1} is not an object`);
     rows.push(row as Record<string, unknown>);
   });
   return rows;
@@ -107,7 +108,8 @@ export function buildJudgments(
   for (const { queryId, mentorId, relevance } of rows) {
     if (!queryIds.has(queryId)) throw new DatasetFormatError(file, `unknown query ${queryId}`);
     if (!mentorIds.has(mentorId)) throw new DatasetFormatError(file, `unknown mentor ${mentorId}`);
-    if (!Number.isFinite(relevance)) throw new DatasetFormatError(file, `relevance of ${queryId}/${mentorId} is not a number`);
+    if (!Number.isFinite(relevance))
+      throw new DatasetFormatError(file, `relevance of ${queryId}/${mentorId} is not a number`);
     let ratings = judgments.get(queryId);
     if (!ratings) judgments.set(queryId, (ratings = new Map()));
     if (ratings.has(mentorId)) throw new DatasetFormatError(file, `${queryId}/${mentorId} is judged twice`);

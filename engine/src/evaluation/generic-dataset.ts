@@ -40,7 +40,8 @@ const stringArray = (v: unknown): string[] | undefined =>
 
 function mentorFromRow(file: string, row: Record<string, unknown>, line: number): EvalMentor {
   const id = row.externalId ?? row.external_id ?? row.id;
-  if (typeof id !== 'string' && typeof id !== 'number') throw new DatasetFormatError(file, `row ${line} has no externalId`);
+  if (typeof id !== 'string' && typeof id !== 'number')
+    throw new DatasetFormatError(file, `row ${line} has no externalId`);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
   return evalMentor({
@@ -86,14 +87,22 @@ export async function loadGenericDataset(dir: string, options: GenericDatasetOpt
   if (manifest.mentors && 'generator' in manifest.mentors) {
     const { generator, count, seed } = manifest.mentors;
     const generate = options.generators?.[generator];
-    if (!generate) throw new DatasetFormatError('dataset.json', `mentors come from generator "${generator}", which was not supplied`);
+    if (!generate)
+      throw new DatasetFormatError(
+        'dataset.json',
+        `mentors come from generator "${generator}", which was not supplied`,
+      );
     if (!Number.isInteger(count) || count <= 0 || !Number.isInteger(seed)) {
-      throw new DatasetFormatError('dataset.json', 'mentors.count must be a positive integer and mentors.seed an integer');
+      throw new DatasetFormatError(
+        'dataset.json',
+        'mentors.count must be a positive integer and mentors.seed an integer',
+      );
     }
     mentors = [...(await generate(count, seed))].map((m) => evalMentor(m));
   } else {
     const file = manifest.mentors?.file ?? 'mentors.jsonl';
-    if (path.isAbsolute(file) || file.split(/[\\/]/).includes('..')) throw new DatasetFormatError('dataset.json', `mentors.file must stay inside the folder: ${file}`);
+    if (path.isAbsolute(file) || file.split(/[\\/]/).includes('..'))
+      throw new DatasetFormatError('dataset.json', `mentors.file must stay inside the folder: ${file}`);
     mentors = parseJsonLines(file, await read(file)).map((row, i) => mentorFromRow(file, row, i + 1));
   }
   const mentorIds = new Set(mentors.map((m) => m.externalId));
@@ -117,7 +126,11 @@ export async function loadGenericDataset(dir: string, options: GenericDatasetOpt
   }
   const judgments = buildJudgments(
     'judgments.csv',
-    records.map((r) => ({ queryId: r.query_id ?? '', mentorId: r.mentor_id ?? '', relevance: r.relevance ? Number(r.relevance) : Number.NaN })),
+    records.map((r) => ({
+      queryId: r.query_id ?? '',
+      mentorId: r.mentor_id ?? '',
+      relevance: r.relevance ? Number(r.relevance) : Number.NaN,
+    })),
     queryIds,
     mentorIds,
   );

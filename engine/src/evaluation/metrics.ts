@@ -42,7 +42,10 @@ export function emptyTally(): PairwiseTally {
  * gap: the full gap is charged when the scores order the pair the other way round, half of it
  * when the scores tie. For the accuracies a tie counts as wrong.
  */
-export function pairwiseTally(items: readonly RatedItem[], thresholds: PairwiseThresholds = goldStandardThresholds): PairwiseTally {
+export function pairwiseTally(
+  items: readonly RatedItem[],
+  thresholds: PairwiseThresholds = goldStandardThresholds,
+): PairwiseTally {
   const t = emptyTally();
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
@@ -115,7 +118,10 @@ export function pairwiseTalliesByMentor(
  * All mentors best first. Ties in score are broken against the scorer (lowest judged relevance
  * first, unjudged counting as 0), then by id, so equal scores never earn credit by luck of ids.
  */
-export function rankMentors(scores: ReadonlyMap<string, number>, relevance: ReadonlyMap<string, number> = new Map()): string[] {
+export function rankMentors(
+  scores: ReadonlyMap<string, number>,
+  relevance: ReadonlyMap<string, number> = new Map(),
+): string[] {
   return [...scores.keys()].sort((a, b) => {
     const d = scores.get(b)! - scores.get(a)!;
     if (d !== 0) return d;
@@ -169,7 +175,11 @@ export function ndcgAtK(ranking: readonly string[], relevance: ReadonlyMap<strin
 // Exposure: how evenly the top-k slots are spread over the mentors.
 
 /** Times each mentor appears in the top k, in the order of `mentorIds` (never-shown mentors are 0). */
-export function exposureCounts(rankings: Iterable<readonly string[]>, mentorIds: readonly string[], k: number): number[] {
+export function exposureCounts(
+  rankings: Iterable<readonly string[]>,
+  mentorIds: readonly string[],
+  k: number,
+): number[] {
   const index = new Map(mentorIds.map((id, i) => [id, i]));
   const counts = new Array<number>(mentorIds.length).fill(0);
   for (const ranking of rankings) {
@@ -240,7 +250,11 @@ export interface AnnRecall {
 }
 
 /** |approx top k ∩ exact top k| / k per query (divided by the exact list's length when it is shorter than k). */
-export function annRecallAtK<L>(approx: readonly (readonly L[])[], exact: readonly (readonly L[])[], k: number): AnnRecall {
+export function annRecallAtK<L>(
+  approx: readonly (readonly L[])[],
+  exact: readonly (readonly L[])[],
+  k: number,
+): AnnRecall {
   if (approx.length !== exact.length) throw new Error(`approx has ${approx.length} queries, exact has ${exact.length}`);
   const perQuery = exact.map((truth, q) => {
     const want = new Set(truth.slice(0, k));

@@ -16,11 +16,16 @@ export function predictionsExport(scores: ScoreMatrix): Record<string, Record<st
 
 const fmt = (v: number) => (v === 0 ? 0 : v).toFixed(3);
 
-const cell = (m: { value: number; ci: [number, number] } | undefined) => (m ? `${fmt(m.value)} [${fmt(m.ci[0])}, ${fmt(m.ci[1])}]` : '-');
+const cell = (m: { value: number; ci: [number, number] } | undefined) =>
+  m ? `${fmt(m.value)} [${fmt(m.ci[0])}, ${fmt(m.ci[1])}]` : '-';
 
 function alignedTable(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
@@ -47,7 +52,12 @@ export function formatResultsTable(result: EvaluationResult): string {
   const compared = result.configs.filter((c) => c.versusBaseline);
   if (compared.length) {
     lines.push('', `difference from ${compared[0]!.versusBaseline!.baseline} (paired bootstrap)`);
-    lines.push(...alignedTable(['config', ...names], compared.map((c) => [c.name, ...names.map((n) => cell(c.versusBaseline!.deltas.find((m) => m.name === n)))])));
+    lines.push(
+      ...alignedTable(
+        ['config', ...names],
+        compared.map((c) => [c.name, ...names.map((n) => cell(c.versusBaseline!.deltas.find((m) => m.name === n)))]),
+      ),
+    );
   }
   return lines.join('\n');
 }
@@ -64,8 +74,16 @@ export function resultsToCsv(result: EvaluationResult): string {
     const rows: [string, number, number, number, number][] = [
       ...c.metrics.map((m) => [m.name, m.value, m.ci[0], m.ci[1], m.n] as [string, number, number, number, number]),
       [`gini@${c.exposure.k}`, c.exposure.gini, c.exposure.giniCi[0], c.exposure.giniCi[1], result.counts.queries],
-      [`never_shown@${c.exposure.k}`, c.exposure.neverShown, c.exposure.neverShownCi[0], c.exposure.neverShownCi[1], result.counts.queries],
-      ...(c.versusBaseline?.deltas ?? []).map((m) => [`delta:${m.name}`, m.value, m.ci[0], m.ci[1], m.n] as [string, number, number, number, number]),
+      [
+        `never_shown@${c.exposure.k}`,
+        c.exposure.neverShown,
+        c.exposure.neverShownCi[0],
+        c.exposure.neverShownCi[1],
+        result.counts.queries,
+      ],
+      ...(c.versusBaseline?.deltas ?? []).map(
+        (m) => [`delta:${m.name}`, m.value, m.ci[0], m.ci[1], m.n] as [string, number, number, number, number],
+      ),
     ];
     for (const [metric, value, lo, hi, n] of rows) {
       lines.push([result.dataset, result.checksum, c.name, metric, value, lo, hi, n].map(csvCell).join(','));

@@ -2,7 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { AppError } from '../errors.js';
-import { buildJudgments, checksumOf, DatasetFormatError, evalMentor, parseJsonLines, type EvalDataset } from './eval-dataset.js';
+import {
+  buildJudgments,
+  checksumOf,
+  DatasetFormatError,
+  evalMentor,
+  parseJsonLines,
+  type EvalDataset,
+} from './eval-dataset.js';
 
 export interface ReviewerExpertiseOptions {
   /** Each researcher's most recent N papers (ties by year keep the source order); 'all' keeps every one. */
@@ -48,8 +55,14 @@ export function paperText(title: string, abstract: string | null): string {
 
 function asPaper(file: string, v: unknown): Paper {
   const p = v as Partial<Paper> | null;
-  if (!p || typeof p.paper_id !== 'string' || typeof p.title !== 'string') throw new DatasetFormatError(file, 'a paper needs paper_id and title');
-  return { paper_id: p.paper_id, title: p.title, abstract: typeof p.abstract === 'string' ? p.abstract : null, year: typeof p.year === 'number' ? p.year : null };
+  if (!p || typeof p.paper_id !== 'string' || typeof p.title !== 'string')
+    throw new DatasetFormatError(file, 'a paper needs paper_id and title');
+  return {
+    paper_id: p.paper_id,
+    title: p.title,
+    abstract: typeof p.abstract === 'string' ? p.abstract : null,
+    year: typeof p.year === 'number' ? p.year : null,
+  };
 }
 
 /**
@@ -57,7 +70,10 @@ function asPaper(file: string, v: unknown): Paper {
  * every researcher becomes a mentor whose bio and passages come from their papers, every rated
  * paper a query, and each self-rated expertise (1-5) a graded judgment; 4 or more counts as relevant.
  */
-export async function loadReviewerExpertiseDataset(dir: string, options: ReviewerExpertiseOptions = {}): Promise<EvalDataset> {
+export async function loadReviewerExpertiseDataset(
+  dir: string,
+  options: ReviewerExpertiseOptions = {},
+): Promise<EvalDataset> {
   const opts = { ...defaultReviewerExpertiseOptions, ...options };
   if (opts.papersPerExpert !== 'all' && (!Number.isInteger(opts.papersPerExpert) || opts.papersPerExpert < 1)) {
     throw new RangeError(`papersPerExpert must be a positive integer or 'all', got ${opts.papersPerExpert}`);
@@ -77,9 +93,16 @@ export async function loadReviewerExpertiseDataset(dir: string, options: Reviewe
       .map(({ p }) => p);
     const chosen = opts.papersPerExpert === 'all' ? papers : papers.slice(0, opts.papersPerExpert);
     const passages = chosen.map((p) =>
-      opts.paperText === 'titles' ? p.title.trim() : paperText(p.title, p.abstract === null ? null : truncateWords(p.abstract, opts.abstractChars)),
+      opts.paperText === 'titles'
+        ? p.title.trim()
+        : paperText(p.title, p.abstract === null ? null : truncateWords(p.abstract, opts.abstractChars)),
     );
-    return evalMentor({ externalId: row.expert_id, name: `Researcher ${row.expert_id}`, bio: passages.join('\n'), passages });
+    return evalMentor({
+      externalId: row.expert_id,
+      name: `Researcher ${row.expert_id}`,
+      bio: passages.join('\n'),
+      passages,
+    });
   });
 
   const queries = parseJsonLines('queries.jsonl', queriesText).map((row) => {
@@ -95,7 +118,11 @@ export async function loadReviewerExpertiseDataset(dir: string, options: Reviewe
   }
   const judgments = buildJudgments(
     'judgments.csv',
-    records.map((r) => ({ queryId: r.paper_id ?? '', mentorId: r.expert_id ?? '', relevance: r.expertise ? Number(r.expertise) : Number.NaN })),
+    records.map((r) => ({
+      queryId: r.paper_id ?? '',
+      mentorId: r.expert_id ?? '',
+      relevance: r.expertise ? Number(r.expertise) : Number.NaN,
+    })),
     new Set(queries.map((q) => q.id)),
     new Set(mentors.map((m) => m.externalId)),
   );

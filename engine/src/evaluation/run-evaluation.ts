@@ -99,7 +99,15 @@ export interface EvaluationResult {
     exposureK: number;
     pairwise: PairwiseThresholds;
   };
-  counts: { mentors: number; queries: number; judgments: number; judgedQueries: number; queriesWithRelevant: number; ratingExperts: number; pairs: number };
+  counts: {
+    mentors: number;
+    queries: number;
+    judgments: number;
+    judgedQueries: number;
+    queriesWithRelevant: number;
+    ratingExperts: number;
+    pairs: number;
+  };
   configs: ConfigResult[];
 }
 
@@ -115,7 +123,8 @@ export function assertCompleteScores(dataset: EvalDataset, scores: ScoreMatrix, 
     if (!row) throw new Error(`${config}: no scores for query ${q.id}`);
     for (const m of dataset.mentors) {
       const s = row.get(m.externalId);
-      if (s === undefined || !Number.isFinite(s)) throw new Error(`${config}: no finite score for query ${q.id} and mentor ${m.externalId}`);
+      if (s === undefined || !Number.isFinite(s))
+        throw new Error(`${config}: no finite score for query ${q.id} and mentor ${m.externalId}`);
     }
   }
 }
@@ -127,7 +136,8 @@ interface QueryRecord {
   ndcg: number;
 }
 
-const mean = (values: readonly number[]): number => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : Number.NaN);
+const mean = (values: readonly number[]): number =>
+  values.length ? values.reduce((s, v) => s + v, 0) / values.length : Number.NaN;
 
 /**
  * A metric as a statistic over resampling units, addressed by index so that two configurations can
@@ -140,7 +150,11 @@ interface MetricSeries {
   stat: (indices: readonly number[]) => number;
 }
 
-function pairwiseSeries(name: string, tallies: readonly PairwiseTally[], ratio: (t: PairwiseTally) => number): MetricSeries {
+function pairwiseSeries(
+  name: string,
+  tallies: readonly PairwiseTally[],
+  ratio: (t: PairwiseTally) => number,
+): MetricSeries {
   return { name, size: tallies.length, stat: (idx) => ratio(sumTallies(idx.map((i) => tallies[i]!))) };
 }
 
@@ -150,7 +164,12 @@ function meanSeries(name: string, values: readonly number[]): MetricSeries {
   return { name, size: eligible.length, stat: (idx) => mean(idx.map((i) => eligible[i]!)) };
 }
 
-function estimate(name: string, size: number, stat: (indices: readonly number[]) => number, boot: BootstrapOptions): MetricResult | null {
+function estimate(
+  name: string,
+  size: number,
+  stat: (indices: readonly number[]) => number,
+  boot: BootstrapOptions,
+): MetricResult | null {
   const indices = Array.from({ length: size }, (_, i) => i);
   const { value, ci } = bootstrapCI(indices, stat, boot);
   return Number.isFinite(value) ? { name, value, ci, n: size } : null;
@@ -162,7 +181,11 @@ function estimate(name: string, size: number, stat: (indices: readonly number[])
  * (bootstrapped over queries) and top-k exposure over all queries; every configuration after the
  * first is also compared with the first. Same seed, same numbers.
  */
-export async function runEvaluation(dataset: EvalDataset, scorers: readonly NamedScorer[], options: EvaluationOptions = {}): Promise<EvaluationResult> {
+export async function runEvaluation(
+  dataset: EvalDataset,
+  scorers: readonly NamedScorer[],
+  options: EvaluationOptions = {},
+): Promise<EvaluationResult> {
   const {
     seed = 42,
     bootstrapSamples = 1000,
@@ -194,7 +217,9 @@ export async function runEvaluation(dataset: EvalDataset, scorers: readonly Name
     onScores?.(name, scores);
     onProgress?.({ done: 2 * i + 1, total, stage: 'metrics', config: name });
 
-    const tallies = [...pairwiseTalliesByMentor(dataset.judgments, scores, pairwise).values()].filter((t) => t.pairs > 0);
+    const tallies = [...pairwiseTalliesByMentor(dataset.judgments, scores, pairwise).values()].filter(
+      (t) => t.pairs > 0,
+    );
     pairCount = sumTallies(tallies).pairs;
     ratingExperts = tallies.length;
 
@@ -214,12 +239,30 @@ export async function runEvaluation(dataset: EvalDataset, scorers: readonly Name
       pairwiseSeries('pairwise_loss', tallies, pairwiseLoss),
       pairwiseSeries('easy_accuracy', tallies, easyAccuracy),
       pairwiseSeries('hard_accuracy', tallies, hardAccuracy),
-      meanSeries('mrr', records.map((r) => r.rr)),
-      ...ks.map((k, ki) => meanSeries(`recall@${k}`, records.map((r) => r.recall[ki]!))),
-      meanSeries(`ndcg@${ndcgK}`, records.map((r) => r.ndcg)),
-      ...ks.map((k, ki) => meanSeries(`p@${k}`, records.map((r) => r.precision[ki]!))),
+      meanSeries(
+        'mrr',
+        records.map((r) => r.rr),
+      ),
+      ...ks.map((k, ki) =>
+        meanSeries(
+          `recall@${k}`,
+          records.map((r) => r.recall[ki]!),
+        ),
+      ),
+      meanSeries(
+        `ndcg@${ndcgK}`,
+        records.map((r) => r.ndcg),
+      ),
+      ...ks.map((k, ki) =>
+        meanSeries(
+          `p@${k}`,
+          records.map((r) => r.precision[ki]!),
+        ),
+      ),
     ];
-    const metrics = series.map((m) => estimate(m.name, m.size, m.stat, boot)).filter((m): m is MetricResult => m !== null);
+    const metrics = series
+      .map((m) => estimate(m.name, m.size, m.stat, boot))
+      .filter((m): m is MetricResult => m !== null);
     const base = baseline;
     const versusBaseline = base && {
       baseline: base.name,
@@ -233,8 +276,16 @@ export async function runEvaluation(dataset: EvalDataset, scorers: readonly Name
     const counts = exposureCounts(topLists, mentorIds, exposureK);
     // A resample repeats some queries' top lists, which concentrates exposure: shift by that bias.
     const exposureBoot = { ...boot, shiftByBias: true };
-    const giniEstimate = bootstrapCI(topLists, (sample) => gini(exposureCounts(sample, mentorIds, exposureK)), exposureBoot);
-    const neverEstimate = bootstrapCI(topLists, (sample) => neverShownShare(exposureCounts(sample, mentorIds, exposureK)), exposureBoot);
+    const giniEstimate = bootstrapCI(
+      topLists,
+      (sample) => gini(exposureCounts(sample, mentorIds, exposureK)),
+      exposureBoot,
+    );
+    const neverEstimate = bootstrapCI(
+      topLists,
+      (sample) => neverShownShare(exposureCounts(sample, mentorIds, exposureK)),
+      exposureBoot,
+    );
     configs.push({
       name,
       metrics,
@@ -257,13 +308,24 @@ export async function runEvaluation(dataset: EvalDataset, scorers: readonly Name
     createdAt: now().toISOString(),
     datasetOptions: dataset.options,
     meta,
-    settings: { seed, bootstrapSamples, level, relevanceThreshold: dataset.relevanceThreshold, ks, ndcgK, exposureK, pairwise },
+    settings: {
+      seed,
+      bootstrapSamples,
+      level,
+      relevanceThreshold: dataset.relevanceThreshold,
+      ks,
+      ndcgK,
+      exposureK,
+      pairwise,
+    },
     counts: {
       mentors: dataset.mentors.length,
       queries: dataset.queries.length,
       judgments: judgmentCount(dataset.judgments),
       judgedQueries: judged.length,
-      queriesWithRelevant: judged.filter((q) => relevantSet(dataset.judgments.get(q.id)!, dataset.relevanceThreshold).size > 0).length,
+      queriesWithRelevant: judged.filter(
+        (q) => relevantSet(dataset.judgments.get(q.id)!, dataset.relevanceThreshold).size > 0,
+      ).length,
       ratingExperts,
       pairs: pairCount,
     },

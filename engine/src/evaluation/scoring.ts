@@ -19,7 +19,10 @@ export interface NamedScorer {
  */
 export type PassageAggregate = 'whole' | 'max' | 'mean' | `mean-top${number}`;
 
-export function aggregatePassageScores(scores: readonly number[], aggregate: Exclude<PassageAggregate, 'whole'>): number {
+export function aggregatePassageScores(
+  scores: readonly number[],
+  aggregate: Exclude<PassageAggregate, 'whole'>,
+): number {
   if (scores.length === 0) return 0;
   if (aggregate === 'max') return scores.reduce((a, b) => (b > a ? b : a));
   const k = aggregate === 'mean' ? scores.length : Number(aggregate.slice('mean-top'.length));
@@ -29,7 +32,7 @@ export function aggregatePassageScores(scores: readonly number[], aggregate: Exc
 }
 
 /** Fills a complete score matrix from a dense [query][mentor] array in dataset order. */
-export function scoreMatrixFromRows(dataset: EvalDataset, rows: readonly (ArrayLike<number>)[]): ScoreMatrix {
+export function scoreMatrixFromRows(dataset: EvalDataset, rows: readonly ArrayLike<number>[]): ScoreMatrix {
   return new Map(
     dataset.queries.map((q, qi) => [q.id, new Map(dataset.mentors.map((m, mi) => [m.externalId, rows[qi]![mi]!]))]),
   );

@@ -166,9 +166,13 @@ export class Bm25Index {
   private slotLengthNorms(): Float64Array {
     if (this.lengthNorms?.version !== this.version) {
       const avgLength = this.totalLength / this.size;
-      const values = this.lengthNorms?.values.length === this.slotIds.length ? this.lengthNorms.values : new Float64Array(this.slotIds.length);
+      const values =
+        this.lengthNorms?.values.length === this.slotIds.length
+          ? this.lengthNorms.values
+          : new Float64Array(this.slotIds.length);
       for (let slot = 0; slot < values.length; slot++) {
-        if (this.slotTerms[slot]) values[slot] = this.k1 * (1 - this.b + (this.b * this.slotLengths[slot]!) / avgLength);
+        if (this.slotTerms[slot])
+          values[slot] = this.k1 * (1 - this.b + (this.b * this.slotLengths[slot]!) / avgLength);
       }
       this.lengthNorms = { version: this.version, values };
     }
@@ -253,7 +257,10 @@ export class Bm25Index {
   private tfidfNorm(slot: number): number {
     if (this.tfidfNorms?.version !== this.version) {
       const reuse = this.tfidfNorms?.values.length === this.slotIds.length;
-      this.tfidfNorms = { version: this.version, values: (reuse ? this.tfidfNorms!.values : new Float64Array(this.slotIds.length)).fill(NaN) };
+      this.tfidfNorms = {
+        version: this.version,
+        values: (reuse ? this.tfidfNorms!.values : new Float64Array(this.slotIds.length)).fill(NaN),
+      };
     }
     const cached = this.tfidfNorms.values[slot]!;
     if (!Number.isNaN(cached)) return cached;

@@ -34,5 +34,7 @@ export function mergeCandidates(
     if (e.lexicalRank === null) Object.assign(e, { lexicalRank: i + 1, bm25: hit.score });
   });
   const best = (e: RetrievedCandidate): number => Math.min(e.vectorRank ?? Infinity, e.lexicalRank ?? Infinity);
-  return [...byId.values()].sort((a, b) => best(a) - best(b) || (a.vectorRank ?? Infinity) - (b.vectorRank ?? Infinity) || a.id - b.id);
+  return [...byId.values()].sort(
+    (a, b) => best(a) - best(b) || (a.vectorRank ?? Infinity) - (b.vectorRank ?? Infinity) || a.id - b.id,
+  );
 }

@@ -113,11 +113,25 @@ function passageEvidence(scored: ScoredCandidate, max: number): PassageEvidence[
   const { bio } = scored.candidate.mentor;
   // Spans come from storage: a span that no longer fits the bio is dropped, never reported.
   return scored.candidate.passageSimilarities
-    .filter((p) => Number.isInteger(p.start) && Number.isInteger(p.end) && p.start >= 0 && p.end <= bio.length && p.start < p.end && Number.isFinite(p.similarity))
+    .filter(
+      (p) =>
+        Number.isInteger(p.start) &&
+        Number.isInteger(p.end) &&
+        p.start >= 0 &&
+        p.end <= bio.length &&
+        p.start < p.end &&
+        Number.isFinite(p.similarity),
+    )
     .slice()
     .sort((a, b) => b.similarity - a.similarity || a.start - b.start)
     .slice(0, max)
-    .map((p) => ({ kind: 'passage', text: bio.slice(p.start, p.end), start: p.start, end: p.end, similarity: p.similarity }));
+    .map((p) => ({
+      kind: 'passage',
+      text: bio.slice(p.start, p.end),
+      start: p.start,
+      end: p.end,
+      similarity: p.similarity,
+    }));
 }
 
 function termEvidence(questionTokens: readonly Token[], scored: ScoredCandidate, maxPerTerm: number): TermEvidence[] {
@@ -152,7 +166,11 @@ function termEvidence(questionTokens: readonly Token[], scored: ScoredCandidate,
   return terms;
 }
 
-function skillEvidence(questionSkills: readonly SkillMatch[], scored: ScoredCandidate, vocabulary: SkillsVocabulary): SkillEvidence[] {
+function skillEvidence(
+  questionSkills: readonly SkillMatch[],
+  scored: ScoredCandidate,
+  vocabulary: SkillsVocabulary,
+): SkillEvidence[] {
   const matched = new Set(scored.details.matchedSkills);
   const mentorKeys = scored.candidate.mentor.skills.map((s) => vocabulary.keyOf(s));
   const out: SkillEvidence[] = [];
@@ -162,7 +180,14 @@ function skillEvidence(questionSkills: readonly SkillMatch[], scored: ScoredCand
     seen.add(s.key);
     const skillIndex = mentorKeys.indexOf(s.key);
     if (skillIndex < 0) continue;
-    out.push({ skill: s.skill, key: s.key, questionStart: s.start, questionEnd: s.end, skillIndex, mentorSkill: scored.candidate.mentor.skills[skillIndex]! });
+    out.push({
+      skill: s.skill,
+      key: s.key,
+      questionStart: s.start,
+      questionEnd: s.end,
+      skillIndex,
+      mentorSkill: scored.candidate.mentor.skills[skillIndex]!,
+    });
   }
   return out;
 }
@@ -188,7 +213,12 @@ export function explainMatch(
   options: ExplanationOptions = {},
 ): Explanation {
   const { mentor } = scored.candidate;
-  const factors: ExplanationFactor[] = scored.factors.map((f) => ({ name: f.name, value: f.value, weight: f.weight, contribution: f.contribution }));
+  const factors: ExplanationFactor[] = scored.factors.map((f) => ({
+    name: f.name,
+    value: f.value,
+    weight: f.weight,
+    contribution: f.contribution,
+  }));
   const positive = new Set(factors.filter((f) => f.contribution > 0).map((f) => f.name));
   const evidence = passageEvidence(scored, options.maxPassages ?? 3);
   const terms = termEvidence(question.tokens, scored, options.maxTermOccurrences ?? 3);
@@ -236,7 +266,10 @@ export function explainMatch(
   }
   if (positive.has('experience') && mentor.yearsExperience > 0) {
     const gap = scored.details.menteeYears === null ? null : mentor.yearsExperience - scored.details.menteeYears;
-    const relative = gap === null || gap === 0 ? '' : ` (${plural(Math.abs(gap), 'year', 'years')} ${gap > 0 ? 'more' : 'fewer'} than you)`;
+    const relative =
+      gap === null || gap === 0
+        ? ''
+        : ` (${plural(Math.abs(gap), 'year', 'years')} ${gap > 0 ? 'more' : 'fewer'} than you)`;
     practical.push(`${plural(mentor.yearsExperience, 'year', 'years')} of experience${relative}`);
     mentioned.push('experience');
   }

@@ -15,7 +15,29 @@ export interface PassageOptions {
   maxChars?: number;
 }
 
-const ABBREVIATIONS = new Set(['e.g', 'i.e', 'eg', 'ie', 'dr', 'mr', 'mrs', 'ms', 'prof', 'vs', 'etc', 'inc', 'ltd', 'jr', 'sr', 'st', 'no', 'approx', 'dept', 'co', 'corp']);
+const ABBREVIATIONS = new Set([
+  'e.g',
+  'i.e',
+  'eg',
+  'ie',
+  'dr',
+  'mr',
+  'mrs',
+  'ms',
+  'prof',
+  'vs',
+  'etc',
+  'inc',
+  'ltd',
+  'jr',
+  'sr',
+  'st',
+  'no',
+  'approx',
+  'dept',
+  'co',
+  'corp',
+]);
 
 function trimSpan(text: string, start: number, end: number): PassageSpan | null {
   while (start < end && /\s/.test(text[start]!)) start++;

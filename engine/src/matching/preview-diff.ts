@@ -50,7 +50,15 @@ export function diffRankings(active: readonly RankedEntry[], draft: readonly Ran
   });
   for (const [externalId, i] of activeAt) {
     if (draftIds.has(externalId)) continue;
-    entries.push({ externalId, activeRank: i + 1, draftRank: null, activeScore: active[i]!.score, draftScore: null, change: 'dropped', moved: 0 });
+    entries.push({
+      externalId,
+      activeRank: i + 1,
+      draftRank: null,
+      activeScore: active[i]!.score,
+      draftScore: null,
+      change: 'dropped',
+      moved: 0,
+    });
   }
   const summary: Record<RankChange, number> = { up: 0, down: 0, new: 0, dropped: 0, unchanged: 0 };
   for (const e of entries) summary[e.change]++;

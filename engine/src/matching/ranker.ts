@@ -133,7 +133,8 @@ export function rankCandidates(input: RankInput): RankOutput {
     if (window) {
       const offset = candidate.utcOffsetMinutes ?? utcOffsetMinutes(mentor.timezone, now);
       const hours = rules.mentorWorkingHours;
-      if (offset !== null) timezone = timezoneSignal(window, { startHour: hours.start, endHour: hours.end, utcOffsetMinutes: offset });
+      if (offset !== null)
+        timezone = timezoneSignal(window, { startHour: hours.start, endHour: hours.end, utcOffsetMinutes: offset });
     }
     const facts = { remaining, overlapHours: timezone?.overlapHours ?? null, hasWindow: window !== null };
     const rule = hardRuleViolation(mentor, facts, ctx);
@@ -152,7 +153,10 @@ export function rankCandidates(input: RankInput): RankOutput {
     const timezone = timezones.get(candidate) ?? null;
     const share = exposure.totalCapacity > 0 ? mentor.capacityPerMonth / exposure.totalCapacity : 0;
     const fairness = fairnessSignal(candidate.shownRecently, exposure.totalShown, share, rules.fairnessTolerance);
-    const semantic = semanticSignal(candidate.wholeSimilarity, candidate.passageSimilarities.map((p) => p.similarity));
+    const semantic = semanticSignal(
+      candidate.wholeSimilarity,
+      candidate.passageSimilarities.map((p) => p.similarity),
+    );
     const values: Record<FactorName, number> = {
       semantic: semantic.value,
       lexical: lexicalSignal(candidate.lexicalSimilarity),
@@ -188,4 +192,3 @@ export function rankCandidates(input: RankInput): RankOutput {
   ranked.sort(compareScored);
   return { ranked, excluded, questionSkills };
 }
-

@@ -23,7 +23,9 @@ export interface CandidateFacts {
 export function hardRuleContext(rules: MatchRules, request: MatchRequestFilters = {}): HardRuleContext {
   return {
     rules,
-    requiredLanguages: new Set([...rules.requiredLanguages, ...(request.requiredLanguages ?? [])].map((l) => l.toLowerCase())),
+    requiredLanguages: new Set(
+      [...rules.requiredLanguages, ...(request.requiredLanguages ?? [])].map((l) => l.toLowerCase()),
+    ),
     excludedExternalIds: new Set(request.excludeExternalIds ?? []),
     requireTimezoneOverlap: rules.requireTimezoneOverlap || request.availability?.required === true,
   };

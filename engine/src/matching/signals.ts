@@ -61,7 +61,11 @@ export function aggregateSimilarity(whole: number | null, passages: readonly num
 }
 
 /** The calibrated signal and the raw aggregate under it (null without any vector), which breaks ties of saturated values. */
-export function semanticSignal(whole: number | null, passages: readonly number[], calibration?: CosineCalibration): { value: number; raw: number | null } {
+export function semanticSignal(
+  whole: number | null,
+  passages: readonly number[],
+  calibration?: CosineCalibration,
+): { value: number; raw: number | null } {
   const raw = aggregateSimilarity(whole, passages);
   return { value: raw === null ? 0 : calibrateCosine(raw, calibration), raw };
 }
@@ -79,14 +83,20 @@ export function lexicalSignal(cosine: number, ceiling: number = LEXICAL_CEILING)
 }
 
 /** Share of the question's skills that the mentor has (canonical keys). */
-export function skillsSignal(questionSkills: ReadonlySet<string>, mentorSkills: ReadonlySet<string>): { value: number; matched: string[] } {
+export function skillsSignal(
+  questionSkills: ReadonlySet<string>,
+  mentorSkills: ReadonlySet<string>,
+): { value: number; matched: string[] } {
   if (questionSkills.size === 0) return { value: 0, matched: [] };
   const matched = [...questionSkills].filter((s) => mentorSkills.has(s));
   return { value: matched.length / questionSkills.size, matched };
 }
 
 /** 1 when the mentor speaks any of the mentee's languages. */
-export function languageSignal(menteeLanguages: readonly string[], mentorLanguages: readonly string[]): { value: number; shared: string[] } {
+export function languageSignal(
+  menteeLanguages: readonly string[],
+  mentorLanguages: readonly string[],
+): { value: number; shared: string[] } {
   const mentor = new Set(mentorLanguages.map((l) => l.toLowerCase()));
   const shared = [...new Set(menteeLanguages.map((l) => l.toLowerCase()))].filter((l) => mentor.has(l));
   return { value: shared.length ? 1 : 0, shared };
@@ -136,7 +146,7 @@ export interface DailyWindow {
 const DAY = 24 * 60;
 
 function windowLength(w: DailyWindow): number {
-  const length = (((w.endHour - w.startHour) * 60) % DAY + DAY) % DAY;
+  const length = ((((w.endHour - w.startHour) * 60) % DAY) + DAY) % DAY;
   return length === 0 ? DAY : length;
 }
 
@@ -144,7 +154,12 @@ function windowLength(w: DailyWindow): number {
 function utcSegments(w: DailyWindow): [number, number][] {
   const start = (((w.startHour * 60 - w.utcOffsetMinutes) % DAY) + DAY) % DAY;
   const end = start + windowLength(w);
-  return end <= DAY ? [[start, end]] : [[start, DAY], [0, end - DAY]];
+  return end <= DAY
+    ? [[start, end]]
+    : [
+        [start, DAY],
+        [0, end - DAY],
+      ];
 }
 
 export function overlapHours(a: DailyWindow, b: DailyWindow): number {
@@ -166,7 +181,11 @@ export function timezoneSignal(mentee: DailyWindow, mentor: DailyWindow): { valu
  * Half relative (share of the mentor's own capacity still free), half absolute (free slots, saturating at
  * `saturation`): a mentor with 1 of 1 slot left is available but not as available as one with 5 of 8.
  */
-export function capacitySignal(capacityPerMonth: number, servedThisMonth: number, saturation: number): { value: number; remaining: number } {
+export function capacitySignal(
+  capacityPerMonth: number,
+  servedThisMonth: number,
+  saturation: number,
+): { value: number; remaining: number } {
   const remaining = Math.max(0, capacityPerMonth - servedThisMonth);
   if (remaining === 0 || capacityPerMonth <= 0) return { value: 0, remaining };
   return { value: 0.5 * (remaining / capacityPerMonth) + 0.5 * Math.min(1, remaining / saturation), remaining };
@@ -177,7 +196,11 @@ export function capacitySignal(capacityPerMonth: number, servedThisMonth: number
  * as wide above the preference (more experience is less of a miss than too little). Without them: more
  * experience is better, saturating (5 years ≈ 0.46, 10 ≈ 0.71, 20 ≈ 0.92).
  */
-export function experienceSignal(mentorYears: number, menteeYears: number | null | undefined, preferredGapYears: number): number {
+export function experienceSignal(
+  mentorYears: number,
+  menteeYears: number | null | undefined,
+  preferredGapYears: number,
+): number {
   if (!Number.isFinite(mentorYears)) return 0;
   if (menteeYears === null || menteeYears === undefined || !Number.isFinite(menteeYears)) {
     return 1 - Math.exp(-Math.max(0, mentorYears) / 8);
@@ -192,7 +215,12 @@ export function experienceSignal(mentorYears: number, menteeYears: number | null
  * (plus one, so a cold start does not punish the first mentor shown). Up to `tolerance` × that share is fine;
  * beyond it the value falls as tolerance / ratio.
  */
-export function fairnessSignal(shownRecently: number, totalShown: number, capacityShare: number, tolerance: number): { value: number; ratio: number } {
+export function fairnessSignal(
+  shownRecently: number,
+  totalShown: number,
+  capacityShare: number,
+  tolerance: number,
+): { value: number; ratio: number } {
   const expected = Math.max(0, totalShown) * Math.max(0, capacityShare) + 1;
   const ratio = Math.max(0, shownRecently) / expected;
   return { value: ratio <= tolerance ? 1 : tolerance / ratio, ratio };

@@ -68,7 +68,9 @@ function phraseKey(tokens: readonly Token[]): string {
 
 function isAmbiguous(tokens: readonly Token[]): boolean {
   const first = tokens[0]!;
-  return tokens.length === 1 && (first.surface.length === 1 || AMBIGUOUS.has(first.term) || STOP_WORDS.has(first.surface));
+  return (
+    tokens.length === 1 && (first.surface.length === 1 || AMBIGUOUS.has(first.term) || STOP_WORDS.has(first.surface))
+  );
 }
 
 function increment<K>(counts: Map<K, number>, key: K, by: number): number {
@@ -110,7 +112,10 @@ export class SkillsVocabulary {
   }
 
   /** `skillLists` are mentors' `skills` arrays; the most common spelling of a skill becomes its display name. */
-  static fromMentors(skillLists: Iterable<readonly string[]>, synonyms: Readonly<Record<string, readonly string[]>> = DEFAULT_SYNONYMS): SkillsVocabulary {
+  static fromMentors(
+    skillLists: Iterable<readonly string[]>,
+    synonyms: Readonly<Record<string, readonly string[]>> = DEFAULT_SYNONYMS,
+  ): SkillsVocabulary {
     const vocabulary = new SkillsVocabulary(synonyms);
     for (const skills of skillLists) vocabulary.add(skills);
     return vocabulary;
@@ -173,7 +178,8 @@ export class SkillsVocabulary {
         this.spellings.set(key, counts);
         // Most frequent spelling, then alphabetical, so the display name does not depend on write order.
         let best: [string, number] | null = null;
-        for (const entry of counts) if (!best || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) best = entry;
+        for (const entry of counts)
+          if (!best || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) best = entry;
         this.displayByKey.set(key, best![0]);
       }
     }

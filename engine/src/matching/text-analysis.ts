@@ -49,7 +49,10 @@ const STEM_CACHE_LIMIT = 200_000;
 const stemCache = new Map<string, string>();
 
 function stemUncached(word: string): string {
-  let w = word.toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '');
+  let w = word
+    .toLowerCase()
+    .replace(/['’]s$/, '')
+    .replace(/['’]/g, '');
   if (w.length <= 3 || /\d|\+|#/.test(w)) return w;
   if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (w.endsWith('sses')) w = w.slice(0, -2);
@@ -77,11 +80,23 @@ export function tokenize(text: string): Token[] {
     const surface = m[0].toLowerCase();
     const start = m.index;
     const previous = tokens[tokens.length - 1];
-    tokens.push({ term: stem(surface), surface, start, end: start + m[0].length, stop: STOP_WORDS.has(surface.replace(/’/g, "'")) });
+    tokens.push({
+      term: stem(surface),
+      surface,
+      start,
+      end: start + m[0].length,
+      stop: STOP_WORDS.has(surface.replace(/’/g, "'")),
+    });
     // "co-founder" must also meet "cofounder" (and "e-mail" "email"): a hyphenated pair adds its joined form.
     if (previous && !previous.stop && start === previous.end + 1 && /[-‐‑]/.test(text[previous.end]!)) {
       const joined = previous.surface + surface;
-      tokens.push({ term: stem(joined), surface: text.slice(previous.start, start + m[0].length).toLowerCase(), start: previous.start, end: start + m[0].length, stop: false });
+      tokens.push({
+        term: stem(joined),
+        surface: text.slice(previous.start, start + m[0].length).toLowerCase(),
+        start: previous.start,
+        end: start + m[0].length,
+        stop: false,
+      });
     }
   }
   return tokens;

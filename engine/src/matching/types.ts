@@ -3,7 +3,17 @@ import type { Mentor } from '../domain/mentor.js';
 /** What matching reads of a mentor. */
 export type MatchMentor = Pick<
   Mentor,
-  'rowId' | 'externalId' | 'name' | 'headline' | 'bio' | 'skills' | 'languages' | 'timezone' | 'yearsExperience' | 'capacityPerMonth' | 'active'
+  | 'rowId'
+  | 'externalId'
+  | 'name'
+  | 'headline'
+  | 'bio'
+  | 'skills'
+  | 'languages'
+  | 'timezone'
+  | 'yearsExperience'
+  | 'capacityPerMonth'
+  | 'active'
 >;
 
 /** Cosine between the question and one stored bio passage; offsets index `mentor.bio`. */

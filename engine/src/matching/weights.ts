@@ -4,7 +4,16 @@
  */
 
 /** Practical fit is split into language, timezone and capacity so coordinators can weigh each. */
-export const FACTOR_NAMES = ['semantic', 'lexical', 'skills', 'language', 'timezone', 'capacity', 'experience', 'fairness'] as const;
+export const FACTOR_NAMES = [
+  'semantic',
+  'lexical',
+  'skills',
+  'language',
+  'timezone',
+  'capacity',
+  'experience',
+  'fairness',
+] as const;
 
 export type FactorName = (typeof FACTOR_NAMES)[number];
 
@@ -119,12 +128,17 @@ function validateWeights(input: unknown, errors: string[]): Weights {
   }
   if (!positive) errors.push('at least one weight must be positive');
   // Scores divide by the sum: weights near the largest double overflow it and every score becomes 0.
-  else if (!Number.isFinite(FACTOR_NAMES.reduce((sum, name) => sum + weights[name], 0))) errors.push('the weights must add up to a finite number');
+  else if (!Number.isFinite(FACTOR_NAMES.reduce((sum, name) => sum + weights[name], 0)))
+    errors.push('the weights must add up to a finite number');
   return weights;
 }
 
 function validateRules(input: unknown, errors: string[]): MatchRules {
-  const rules: MatchRules = { ...DEFAULT_RULES, requiredLanguages: [], mentorWorkingHours: { ...DEFAULT_RULES.mentorWorkingHours } };
+  const rules: MatchRules = {
+    ...DEFAULT_RULES,
+    requiredLanguages: [],
+    mentorWorkingHours: { ...DEFAULT_RULES.mentorWorkingHours },
+  };
   if (input === undefined) return rules;
   if (!isRecord(input)) {
     errors.push('rules must be an object');
@@ -175,6 +189,7 @@ export function validateWeightConfig(input: unknown): ValidationResult {
   if (!isRecord(input)) return { ok: false, errors: ['configuration must be an object { weights, rules? }'] };
   const weights = validateWeights(input.weights, errors);
   const rules = validateRules(input.rules, errors);
-  for (const key of Object.keys(input)) if (key !== 'weights' && key !== 'rules') errors.push(`${key} is not part of a weight configuration`);
+  for (const key of Object.keys(input))
+    if (key !== 'weights' && key !== 'rules') errors.push(`${key} is not part of a weight configuration`);
   return errors.length ? { ok: false, errors } : { ok: true, config: { weights, rules }, errors: [] };
 }

@@ -6,11 +6,18 @@ import type { WeightConfig } from '../db/weight-config-repository.js';
 import { NOT_BLANK } from '../validator-compiler.js';
 
 const VersionParams = Type.Object({ version: VersionNumber() });
-const Actor = Type.String({ minLength: 1, maxLength: 100, pattern: NOT_BLANK, description: 'Who makes the change (recorded in the history)' });
+const Actor = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: NOT_BLANK,
+  description: 'Who makes the change (recorded in the history)',
+});
 const name = Type.String({ minLength: 1, maxLength: 100, pattern: NOT_BLANK });
 const note = Nullable(Type.String({ maxLength: 1000 }));
 
-function dto(c: WeightConfig & { events?: Array<{ id: number; action: string; actor: string; detail: unknown; at: Date }> }) {
+function dto(
+  c: WeightConfig & { events?: Array<{ id: number; action: string; actor: string; detail: unknown; at: Date }> },
+) {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   return {
     ...c,
@@ -26,7 +33,13 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/configs',
-    { schema: { tags: ['configs'], summary: 'All weight configuration versions with their history', response: { 200: Type.Array(Type.Ref('WeightConfig')), ...errorResponses() } } },
+    {
+      schema: {
+        tags: ['configs'],
+        summary: 'All weight configuration versions with their history',
+        response: { 200: Type.Array(Type.Ref('WeightConfig')), ...errorResponses() },
+      },
+    },
     async () => (await configs().list()).map(dto),
   );
 
@@ -36,18 +49,40 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['configs'],
         summary: 'The active configuration, complete (every factor and rule)',
-        response: { 200: Type.Object({ version: Type.Integer(), name: Type.String(), weights: Weights, rules: Rules, factors: Type.Array(Type.String()) }), ...errorResponses() },
+        response: {
+          200: Type.Object({
+            version: Type.Integer(),
+            name: Type.String(),
+            weights: Weights,
+            rules: Rules,
+            factors: Type.Array(Type.String()),
+          }),
+          ...errorResponses(),
+        },
       },
     },
     async () => {
       const a = await configs().getActive();
-      return { version: a.version, name: a.name, weights: a.weights, rules: { ...a.rules }, factors: [...FACTOR_NAMES] };
+      return {
+        version: a.version,
+        name: a.name,
+        weights: a.weights,
+        rules: { ...a.rules },
+        factors: [...FACTOR_NAMES],
+      };
     },
   );
 
   app.get(
     '/configs/:version',
-    { schema: { tags: ['configs'], summary: 'One configuration version', params: VersionParams, response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404) } } },
+    {
+      schema: {
+        tags: ['configs'],
+        summary: 'One configuration version',
+        params: VersionParams,
+        response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404) },
+      },
+    },
     async (request) => dto(await configs().get(request.params.version)),
   );
 
@@ -58,7 +93,14 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['configs'],
         summary: 'Create a draft configuration (validated: weights >= 0, at least one positive, known factors only)',
         body: Type.Object(
-          { name, weights: Weights, rules: Type.Optional(Rules), basedOn: Type.Optional(Nullable(VersionNumber())), note: Type.Optional(note), actor: Actor },
+          {
+            name,
+            weights: Weights,
+            rules: Type.Optional(Rules),
+            basedOn: Type.Optional(Nullable(VersionNumber())),
+            note: Type.Optional(note),
+            actor: Actor,
+          },
           { additionalProperties: false },
         ),
         response: { 201: Type.Ref('WeightConfig'), ...errorResponses(404, 422) },
@@ -94,7 +136,13 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Edit a draft',
         params: VersionParams,
         body: Type.Object(
-          { name: Type.Optional(name), weights: Type.Optional(Weights), rules: Type.Optional(Rules), note: Type.Optional(note), actor: Actor },
+          {
+            name: Type.Optional(name),
+            weights: Type.Optional(Weights),
+            rules: Type.Optional(Rules),
+            note: Type.Optional(note),
+            actor: Actor,
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404, 409, 422) },
@@ -110,7 +158,13 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/configs/:version/activate',
     {
-      schema: { tags: ['configs'], summary: 'Make this version the active one', params: VersionParams, body: actorBody, response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404, 409, 422) } },
+      schema: {
+        tags: ['configs'],
+        summary: 'Make this version the active one',
+        params: VersionParams,
+        body: actorBody,
+        response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404, 409, 422) },
+      },
     },
     async (request) => dto(await configs().activate(request.params.version, request.body.actor)),
   );

@@ -19,7 +19,11 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async () => app.engine().evaluation.datasets().map(({ name, kind, available }) => ({ name, kind, available })),
+    async () =>
+      app
+        .engine()
+        .evaluation.datasets()
+        .map(({ name, kind, available }) => ({ name, kind, available })),
   );
 
   app.post(
@@ -27,7 +31,8 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['evaluation'],
-        summary: 'Start an evaluation run as a job; poll /api/jobs/{id}; the finished job holds the result and its runId',
+        summary:
+          'Start an evaluation run as a job; poll /api/jobs/{id}; the finished job holds the result and its runId',
         body: Type.Object(
           {
             dataset: Type.String({ minLength: 1, maxLength: 100 }),
@@ -35,7 +40,8 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
               minItems: 1,
               maxItems: 10,
               uniqueItems: true,
-              description: 'Stored versions, "active", or "research" (the gold-standard preset, see docs/evaluation.md)',
+              description:
+                'Stored versions, "active", or "research" (the gold-standard preset, see docs/evaluation.md)',
             }),
             baselines: Type.Optional(Type.Boolean({ default: true })),
             seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 })),
@@ -78,7 +84,10 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Download a finished run: metrics as JSON or CSV, or the per-mentor score export (predictions)',
         params: RunParams,
         querystring: Type.Object(
-          { format: StringEnum(['json', 'csv', 'predictions'], { default: 'json' }), config: Type.Optional(Type.String()) },
+          {
+            format: StringEnum(['json', 'csv', 'predictions'], { default: 'json' }),
+            config: Type.Optional(Type.String()),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Unknown(), ...errorResponses(404) },
@@ -88,13 +97,24 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const run = app.engine().evaluation.get(request.params.id);
       const { format, config } = request.query;
       if (format === 'csv') {
-        return reply.type('text/csv').header('content-disposition', `attachment; filename="evaluation-${request.params.id}.csv"`).send(resultsToCsv(run.result));
+        return reply
+          .type('text/csv')
+          .header('content-disposition', `attachment; filename="evaluation-${request.params.id}.csv"`)
+          .send(resultsToCsv(run.result));
       }
-      reply.header('content-disposition', `attachment; filename="${format === 'predictions' ? 'predictions' : 'evaluation'}-${request.params.id}.json"`);
+      reply.header(
+        'content-disposition',
+        `attachment; filename="${format === 'predictions' ? 'predictions' : 'evaluation'}-${request.params.id}.json"`,
+      );
       if (format === 'predictions') {
         const name = config ?? run.result.configs[0]!.name;
         const scores = run.scores.get(name);
-        if (!scores) throw new AppError('EVALUATION_CONFIG_NOT_FOUND', { id: request.params.id, config: name, names: [...run.scores.keys()].join(', ') });
+        if (!scores)
+          throw new AppError('EVALUATION_CONFIG_NOT_FOUND', {
+            id: request.params.id,
+            config: name,
+            names: [...run.scores.keys()].join(', '),
+          });
         return predictionsExport(scores);
       }
       return run.result;

@@ -23,7 +23,10 @@ const Status = Type.Object(
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
-    { config: { public: true }, schema: { tags: ['status'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    {
+      config: { public: true },
+      schema: { tags: ['status'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
@@ -46,7 +49,14 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/status',
-    { config: { public: true }, schema: { tags: ['status'], summary: 'Model, mentors and index state', response: { 200: Status, ...errorResponses(503) } } },
+    {
+      config: { public: true },
+      schema: {
+        tags: ['status'],
+        summary: 'Model, mentors and index state',
+        response: { 200: Status, ...errorResponses(503) },
+      },
+    },
     async () => app.engine().status(),
   );
 };

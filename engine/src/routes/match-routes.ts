@@ -11,13 +11,22 @@ const hour = Type.Number({ minimum: 0, maximum: 24 });
 
 const MatchFilters = Type.Object(
   {
-    languages: Type.Optional(Type.Array(language, { maxItems: 20, description: 'Languages the mentee speaks; mentors must share one' })),
-    requiredLanguages: Type.Optional(Type.Array(language, { maxItems: 20, description: 'Languages the mentor must speak, every one' })),
+    languages: Type.Optional(
+      Type.Array(language, { maxItems: 20, description: 'Languages the mentee speaks; mentors must share one' }),
+    ),
+    requiredLanguages: Type.Optional(
+      Type.Array(language, { maxItems: 20, description: 'Languages the mentor must speak, every one' }),
+    ),
     timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "The mentee's IANA time zone" })),
     availability: Type.Optional(
-      Type.Object({ startHour: hour, endHour: hour, required: Type.Optional(Type.Boolean()) }, { additionalProperties: false, description: "The mentee's free hours, local time" }),
+      Type.Object(
+        { startHour: hour, endHour: hour, required: Type.Optional(Type.Boolean()) },
+        { additionalProperties: false, description: "The mentee's free hours, local time" },
+      ),
     ),
-    minCapacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Minimum free sessions left this month' })),
+    minCapacity: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 100, description: 'Minimum free sessions left this month' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -29,11 +38,18 @@ const DiffSummary = Type.Object(
 
 const MatchBody = Type.Object(
   {
-    text: Type.String({ minLength: 1, maxLength: 5000, pattern: NOT_BLANK, description: "The mentee's problem in free text" }),
+    text: Type.String({
+      minLength: 1,
+      maxLength: 5000,
+      pattern: NOT_BLANK,
+      description: "The mentee's problem in free text",
+    }),
     k: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
     filters: Type.Optional(MatchFilters),
     menteeYearsExperience: Type.Optional(Type.Integer({ minimum: 0, maximum: 70 })),
-    exclude: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200, description: 'Mentor ids never to propose' })),
+    exclude: Type.Optional(
+      Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200, description: 'Mentor ids never to propose' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -44,7 +60,12 @@ const MatchResponse = Type.Object({
   candidates: Type.Integer({ description: 'Mentors retrieved before ranking' }),
   eligible: Type.Integer({ description: 'Candidates that passed the hard rules' }),
   matches: Type.Array(Type.Ref('Match')),
-  timings: Type.Object({ embedMs: Type.Number(), retrieveMs: Type.Number(), rankMs: Type.Number(), totalMs: Type.Number() }),
+  timings: Type.Object({
+    embedMs: Type.Number(),
+    retrieveMs: Type.Number(),
+    rankMs: Type.Number(),
+    totalMs: Type.Number(),
+  }),
 });
 
 const RankedBrief = Type.Object({
@@ -57,9 +78,23 @@ const PreviewBody = Type.Object(
     text: Type.String({ minLength: 1, maxLength: 5000, pattern: NOT_BLANK }),
     k: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
     filters: Type.Optional(MatchFilters),
-    draft: Type.Optional(Type.Object({ weights: Type.Record(Type.String(), Type.Number()), rules: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false })),
+    draft: Type.Optional(
+      Type.Object(
+        {
+          weights: Type.Record(Type.String(), Type.Number()),
+          rules: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     draftVersion: Type.Optional(VersionNumber()),
-    dataset: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Also score both configurations on this labelled dataset (GET /api/evaluation/datasets)' })),
+    dataset: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Also score both configurations on this labelled dataset (GET /api/evaluation/datasets)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -82,7 +117,12 @@ const DiffEntry = Type.Object({
 });
 
 function toMatchDto(r: MatchResult) {
-  return r.matches.map((m) => ({ rank: m.rank, mentor: toMentorDto(m.mentor), score: m.score, explanation: m.explanation }));
+  return r.matches.map((m) => ({
+    rank: m.rank,
+    mentor: toMentorDto(m.mentor),
+    score: m.score,
+    explanation: m.explanation,
+  }));
 }
 
 function toRequest(body: Static<typeof MatchBody> | Static<typeof PreviewBody>): MatchRequest {
@@ -120,7 +160,13 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
             active: RankedBrief,
             draft: RankedBrief,
             diff: Type.Object({ entries: Type.Array(DiffEntry), summary: DiffSummary }),
-            metrics: Type.Optional(Type.Object({ dataset: Type.String(), active: Type.Array(MetricResult), draft: Type.Array(MetricResult) })),
+            metrics: Type.Optional(
+              Type.Object({
+                dataset: Type.String(),
+                active: Type.Array(MetricResult),
+                draft: Type.Array(MetricResult),
+              }),
+            ),
           }),
           ...errorResponses(404, 413, 415, 422, 429, 503),
         },
@@ -130,12 +176,21 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const engine = app.engine();
       const { draft, draftVersion, dataset, ...rest } = request.body;
       if ((draft === undefined) === (draftVersion === undefined)) {
-        const detail = draft === undefined ? 'give the draft configuration inline (draft) or as a stored version (draftVersion)' : 'give draft or draftVersion, not both';
+        const detail =
+          draft === undefined
+            ? 'give the draft configuration inline (draft) or as a stored version (draftVersion)'
+            : 'give draft or draftVersion, not both';
         throw new AppError('VALIDATION_FAILED', { detail });
       }
-      const config = draftVersion !== undefined ? await engine.configs.resolve(draftVersion) : { version: null, ...engine.configs.validate(draft ?? { weights: {} }) };
+      const config =
+        draftVersion !== undefined
+          ? await engine.configs.resolve(draftVersion)
+          : { version: null, ...engine.configs.validate(draft ?? { weights: {} }) };
       const result = await engine.matcher.preview(toRequest(rest), config);
-      const metrics = dataset === undefined ? undefined : { dataset, ...(await engine.evaluation.compareConfigs(dataset, await engine.configs.getActive(), config)) };
+      const metrics =
+        dataset === undefined
+          ? undefined
+          : { dataset, ...(await engine.evaluation.compareConfigs(dataset, await engine.configs.getActive(), config)) };
       return {
         ...(metrics ? { metrics } : {}),
         active: { configVersion: result.active.configVersion, matches: toMatchDto(result.active) },
@@ -153,7 +208,11 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['match'],
         summary: 'A mentee asks a proposed mentor for a session',
         body: Type.Object(
-          { mentorId: Type.String({ minLength: 1, maxLength: 128 }), requestId: Type.Optional(Nullable(RowId())), note: Type.Optional(Type.String({ maxLength: 2000 })) },
+          {
+            mentorId: Type.String({ minLength: 1, maxLength: 128 }),
+            requestId: Type.Optional(Nullable(RowId())),
+            note: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
           { additionalProperties: false },
         ),
         response: { 201: Type.Object({ id: Type.Integer() }), ...errorResponses(404, 409) },
@@ -172,9 +231,19 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['match'],
         summary: 'Recent mentee questions (samples for the weights lab)',
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) },
+          { additionalProperties: false },
+        ),
         response: {
-          200: Type.Array(Type.Object({ id: Type.Integer(), text: Type.String(), configVersion: Nullable(Type.Integer()), createdAt: Type.String({ format: 'date-time' }) })),
+          200: Type.Array(
+            Type.Object({
+              id: Type.Integer(),
+              text: Type.String(),
+              configVersion: Nullable(Type.Integer()),
+              createdAt: Type.String({ format: 'date-time' }),
+            }),
+          ),
           ...errorResponses(),
         },
       },

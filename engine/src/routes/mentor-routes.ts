@@ -7,11 +7,19 @@ import type { ImportFormat } from '../services/import-service.js';
 import { AppError } from '../errors.js';
 
 // Not text/plain: a page on another site may send that without the browser asking this engine first.
-const importContentTypes = ['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/octet-stream'];
+const importContentTypes = [
+  'text/csv',
+  'application/x-ndjson',
+  'application/jsonl',
+  'application/x-jsonlines',
+  'application/octet-stream',
+];
 /** Import routes' accepted types, as the error for any other type lists them. */
 const importAccepts = ['application/json', ...importContentTypes];
 
-const importBody = Type.Unknown({ description: 'The file: CSV with a header row, JSON Lines (one mentor per line), or a JSON array of mentors' });
+const importBody = Type.Unknown({
+  description: 'The file: CSV with a header row, JSON Lines (one mentor per line), or a JSON array of mentors',
+});
 
 /** Picks the import format from ?format=, else from the content type. */
 function importFormat(query: { format?: ImportFormat }, contentType: string | undefined): ImportFormat {
@@ -43,8 +51,10 @@ const importRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (scop
       bodyLimit: importBodyLimit,
       schema: {
         tags: ['mentors'],
-        summary: 'Bulk import (CSV, JSON Lines or a JSON array), idempotent by id; per-row errors never abort the others',
-        description: 'Send the file as the body. Format from ?format= or the content type (text/csv, application/x-ndjson, application/json).',
+        summary:
+          'Bulk import (CSV, JSON Lines or a JSON array), idempotent by id; per-row errors never abort the others',
+        description:
+          'Send the file as the body. Format from ?format= or the content type (text/csv, application/x-ndjson, application/json).',
         querystring: ImportQuery,
         consumes: importAccepts,
         body: importBody,
@@ -105,7 +115,12 @@ const mentorRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (app,
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ items: Type.Array(Type.Ref('Mentor')), total: Type.Integer(), offset: Type.Integer(), limit: Type.Integer() }),
+          200: Type.Object({
+            items: Type.Array(Type.Ref('Mentor')),
+            total: Type.Integer(),
+            offset: Type.Integer(),
+            limit: Type.Integer(),
+          }),
           ...errorResponses(),
         },
       },
@@ -135,7 +150,14 @@ const mentorRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (app,
 
   app.get(
     '/mentors/:id',
-    { schema: { tags: ['mentors'], summary: 'One mentor', params: MentorIdParams, response: { 200: Type.Ref('Mentor'), ...errorResponses(404) } } },
+    {
+      schema: {
+        tags: ['mentors'],
+        summary: 'One mentor',
+        params: MentorIdParams,
+        response: { 200: Type.Ref('Mentor'), ...errorResponses(404) },
+      },
+    },
     async (request) => toMentorDto(await app.engine().mentors.get(request.params.id)),
   );
 
@@ -156,7 +178,12 @@ const mentorRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (app,
   app.delete(
     '/mentors/:id',
     {
-      schema: { tags: ['mentors'], summary: 'Delete a mentor', params: MentorIdParams, response: { 204: Type.Null(), ...errorResponses(404) } },
+      schema: {
+        tags: ['mentors'],
+        summary: 'Delete a mentor',
+        params: MentorIdParams,
+        response: { 204: Type.Null(), ...errorResponses(404) },
+      },
     },
     async (request, reply) => {
       await app.engine().mentors.delete(request.params.id);

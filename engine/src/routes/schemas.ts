@@ -20,7 +20,8 @@ export const ErrorResponse = Type.Object(
  * bigint ids at JavaScript's safe integers: a larger one is refused by the schema, not by the database.
  */
 export const INT32_MAX = 2_147_483_647;
-export const VersionNumber = (options: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: INT32_MAX, ...options });
+export const VersionNumber = (options: { description?: string } = {}) =>
+  Type.Integer({ minimum: 1, maximum: INT32_MAX, ...options });
 export const RowId = () => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
 /** Every route answers these with the error shape; routes add their specific ones. */
@@ -39,7 +40,10 @@ export function Nullable<T extends TSchema & { type: string }>(schema: T, option
   return Type.Unsafe<Static<T> | null>({ ...schema, ...options, type: [schema.type, 'null'] });
 }
 
-export function StringEnum<const T extends readonly string[]>(values: T, options: { default?: T[number]; description?: string } = {}) {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: { default?: T[number]; description?: string } = {},
+) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
@@ -69,8 +73,12 @@ const mentorFields = {
   name: Type.String({ minLength: 1, maxLength: MENTOR_LIMITS.nameMax }),
   headline: Type.String({ maxLength: MENTOR_LIMITS.headlineMax }),
   bio: Type.String({ minLength: 1, maxLength: MENTOR_LIMITS.bioMax }),
-  skills: Type.Array(Type.String({ minLength: 1, maxLength: MENTOR_LIMITS.skillMax }), { maxItems: MENTOR_LIMITS.skillsMax }),
-  languages: Type.Array(Type.String({ pattern: MENTOR_LIMITS.language.source }), { maxItems: MENTOR_LIMITS.languagesMax }),
+  skills: Type.Array(Type.String({ minLength: 1, maxLength: MENTOR_LIMITS.skillMax }), {
+    maxItems: MENTOR_LIMITS.skillsMax,
+  }),
+  languages: Type.Array(Type.String({ pattern: MENTOR_LIMITS.language.source }), {
+    maxItems: MENTOR_LIMITS.languagesMax,
+  }),
   timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' }),
   location: Nullable(Type.String({ maxLength: MENTOR_LIMITS.locationMax })),
   yearsExperience: Type.Integer({ minimum: 0, maximum: MENTOR_LIMITS.yearsMax }),
@@ -131,7 +139,9 @@ export const ImportResult = Type.Object(
     unchanged: Type.Integer(),
     failed: Type.Integer(),
     errors: Type.Array(Type.Ref('ImportRowError')),
-    warnings: Type.Array(Type.String(), { description: 'Whole-file remarks that failed no row, such as a column that is not a mentor field' }),
+    warnings: Type.Array(Type.String(), {
+      description: 'Whole-file remarks that failed no row, such as a column that is not a mentor field',
+    }),
   },
   { $id: 'ImportResult', title: 'ImportResult' },
 );
@@ -186,23 +196,47 @@ export const Explanation = Type.Object(
       }),
     ),
     skills: Type.Array(
-      Type.Object({ skill: Type.String(), key: Type.String(), questionStart: Type.Integer(), questionEnd: Type.Integer(), skillIndex: Type.Integer(), mentorSkill: Type.String() }),
+      Type.Object({
+        skill: Type.String(),
+        key: Type.String(),
+        questionStart: Type.Integer(),
+        questionEnd: Type.Integer(),
+        skillIndex: Type.Integer(),
+        mentorSkill: Type.String(),
+      }),
     ),
     reasons: Type.Array(Type.String()),
-    reasonFactors: Type.Array(StringEnum(FACTOR_NAMES), { description: 'The factors the reasons speak of, in the order they do' }),
+    reasonFactors: Type.Array(StringEnum(FACTOR_NAMES), {
+      description: 'The factors the reasons speak of, in the order they do',
+    }),
   },
   { $id: 'Explanation', title: 'Explanation' },
 );
 
 export const Match = Type.Object(
-  { rank: Type.Integer(), mentor: Type.Ref('Mentor'), score: Type.Number({ description: 'Weighted score in [0, 1]' }), explanation: Type.Ref('Explanation') },
+  {
+    rank: Type.Integer(),
+    mentor: Type.Ref('Mentor'),
+    score: Type.Number({ description: 'Weighted score in [0, 1]' }),
+    explanation: Type.Ref('Explanation'),
+  },
   { $id: 'Match', title: 'Match' },
 );
 
-export const Weights = Type.Record(Type.String(), Type.Number(), { description: `Factor name to weight >= 0; factors: ${FACTOR_NAMES.join(', ')}` });
-export const Rules = Type.Record(Type.String(), Type.Unknown(), { description: 'Hard rules and signal parameters (see GET /api/configs/active for the full set)' });
+export const Weights = Type.Record(Type.String(), Type.Number(), {
+  description: `Factor name to weight >= 0; factors: ${FACTOR_NAMES.join(', ')}`,
+});
+export const Rules = Type.Record(Type.String(), Type.Unknown(), {
+  description: 'Hard rules and signal parameters (see GET /api/configs/active for the full set)',
+});
 
-const ConfigEvent = Type.Object({ id: Type.Integer(), action: Type.String(), actor: Type.String(), detail: Type.Unknown(), at: Type.String({ format: 'date-time' }) });
+const ConfigEvent = Type.Object({
+  id: Type.Integer(),
+  action: Type.String(),
+  actor: Type.String(),
+  detail: Type.Unknown(),
+  at: Type.String({ format: 'date-time' }),
+});
 
 export const WeightConfigDto = Type.Object(
   {
@@ -230,7 +264,9 @@ const MetricResult = Type.Object({
   name: Type.String(),
   value: Type.Number(),
   ci: Interval,
-  n: Type.Integer({ description: 'Units the value averages over: experts for pairwise metrics, queries for ranking metrics' }),
+  n: Type.Integer({
+    description: 'Units the value averages over: experts for pairwise metrics, queries for ranking metrics',
+  }),
 });
 
 const ConfigResult = Type.Object({
@@ -259,7 +295,10 @@ export const EvaluationResult = Type.Object(
     checksum: Type.String(),
     createdAt: Type.String({ format: 'date-time' }),
     datasetOptions: Type.Record(Type.String(), Type.Unknown()),
-    meta: Type.Record(Type.String(), Type.Unsafe<string | number | boolean | null>({ type: ['string', 'number', 'boolean', 'null'] })),
+    meta: Type.Record(
+      Type.String(),
+      Type.Unsafe<string | number | boolean | null>({ type: ['string', 'number', 'boolean', 'null'] }),
+    ),
     settings: Type.Object({
       seed: Type.Integer(),
       bootstrapSamples: Type.Integer(),
@@ -293,4 +332,16 @@ export type EvaluationResultMatchesEngine = AssertTrue<Identical<Static<typeof E
 // Every schema that a route references by $id lives here and is added once at the root: a route plugin
 // that called addSchema itself would get Fastify's default validator (coercing types, silently dropping
 // unknown properties) instead of the strict one from validator-compiler.ts.
-export const sharedSchemas = [ErrorResponse, Mentor, MentorCreate, MentorPatch, ImportRowError, ImportResult, Job, Explanation, Match, WeightConfigDto, EvaluationResult];
+export const sharedSchemas = [
+  ErrorResponse,
+  Mentor,
+  MentorCreate,
+  MentorPatch,
+  ImportRowError,
+  ImportResult,
+  Job,
+  Explanation,
+  Match,
+  WeightConfigDto,
+  EvaluationResult,
+];

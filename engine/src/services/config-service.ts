@@ -1,5 +1,9 @@
 import { AppError } from '../errors.js';
-import type { WeightConfigRepository, WeightConfig as StoredConfig, WeightConfigPatch } from '../db/weight-config-repository.js';
+import type {
+  WeightConfigRepository,
+  WeightConfig as StoredConfig,
+  WeightConfigPatch,
+} from '../db/weight-config-repository.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS, validateWeightConfig, type WeightConfig } from '../matching/weights.js';
 
 export interface ActiveConfig extends WeightConfig {
@@ -16,13 +20,17 @@ export class ConfigService {
   /** A fresh database gets the built-in defaults as version 1, so served matches always name a version. */
   async ensureActive(): Promise<void> {
     if (await this.repo.getActive()) return;
-    const draft = await this.repo.createDraft({ name: 'default', weights: { ...DEFAULT_WEIGHTS }, rules: { ...DEFAULT_RULES }, note: 'built-in defaults' }, 'system');
+    const draft = await this.repo.createDraft(
+      { name: 'default', weights: { ...DEFAULT_WEIGHTS }, rules: { ...DEFAULT_RULES }, note: 'built-in defaults' },
+      'system',
+    );
     await this.repo.activate(draft.version, 'system');
   }
 
   validate(input: unknown): WeightConfig {
     const result = validateWeightConfig(input);
-    if (!result.ok) throw new AppError('CONFIG_INVALID', { detail: result.errors.join('; ') }, { problems: result.errors });
+    if (!result.ok)
+      throw new AppError('CONFIG_INVALID', { detail: result.errors.join('; ') }, { problems: result.errors });
     return result.config;
   }
 
@@ -30,7 +38,11 @@ export class ConfigService {
     if (this.active) return this.active;
     const stored = await this.repo.getActive();
     if (!stored) throw new AppError('NOT_READY', { detail: 'no active weight configuration' });
-    this.active = { version: stored.version, name: stored.name, ...this.validate({ weights: stored.weights, rules: stored.rules }) };
+    this.active = {
+      version: stored.version,
+      name: stored.name,
+      ...this.validate({ weights: stored.weights, rules: stored.rules }),
+    };
     return this.active;
   }
 
@@ -43,25 +55,46 @@ export class ConfigService {
   /** A stored version as a usable configuration (for previews and evaluations of drafts and old versions). */
   async resolve(version: number): Promise<ActiveConfig> {
     const stored = await this.get(version);
-    return { version: stored.version, name: stored.name, ...this.validate({ weights: stored.weights, rules: stored.rules }) };
+    return {
+      version: stored.version,
+      name: stored.name,
+      ...this.validate({ weights: stored.weights, rules: stored.rules }),
+    };
   }
 
   list() {
     return this.repo.list();
   }
 
-  async createDraft(input: { name: string; weights: unknown; rules?: unknown; basedOn?: number | null; note?: string | null }, actor: string) {
-    const config = this.validate({ weights: input.weights, ...(input.rules !== undefined ? { rules: input.rules } : {}) });
+  async createDraft(
+    input: { name: string; weights: unknown; rules?: unknown; basedOn?: number | null; note?: string | null },
+    actor: string,
+  ) {
+    const config = this.validate({
+      weights: input.weights,
+      ...(input.rules !== undefined ? { rules: input.rules } : {}),
+    });
     if (input.basedOn != null) await this.get(input.basedOn);
     return this.repo.createDraft(
-      { name: input.name, weights: config.weights, rules: { ...config.rules }, basedOn: input.basedOn ?? null, note: input.note ?? null },
+      {
+        name: input.name,
+        weights: config.weights,
+        rules: { ...config.rules },
+        basedOn: input.basedOn ?? null,
+        note: input.note ?? null,
+      },
       actor,
     );
   }
 
-  async updateDraft(version: number, patch: { name?: string; weights?: unknown; rules?: unknown; note?: string | null }, actor: string) {
+  async updateDraft(
+    version: number,
+    patch: { name?: string; weights?: unknown; rules?: unknown; note?: string | null },
+    actor: string,
+  ) {
     const current = await this.get(version);
-    if (current.status !== 'draft') throw new AppError('CONFIG_NOT_DRAFT', { version, status: current.status, action: 'edited' });
+    if (current.status !== 'draft')
+      throw new AppError('CONFIG_NOT_DRAFT', { version, status: current.status, action: 'edited' });
     const config = this.validate({ weights: patch.weights ?? current.weights, rules: patch.rules ?? current.rules });
     // Only what the patch names is written: two edits at once, one of the weights and one of the rules, both
     // land, and the history says what each changed.

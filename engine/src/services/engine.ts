@@ -65,7 +65,10 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   // only lets old shows leave the window, and costs the event loop the whole aggregate. Engines sharing a
   // PostgreSQL server refresh often to see each other's shows.
   const exposureRefreshMs = database.kind === 'pglite' ? 15 * 60_000 : 60_000;
-  const matcher = new MatchService(repositories.requests, embedder, search, configs, { log: opts.log, exposureRefreshMs });
+  const matcher = new MatchService(repositories.requests, embedder, search, configs, {
+    log: opts.log,
+    exposureRefreshMs,
+  });
   const evaluation = new EvaluationService(config, embedder, configs, jobs, opts.generators);
   const retention = new QuestionRetention(repositories.requests, config.questionRetentionDays, opts.log);
   retention.start();
@@ -78,9 +81,16 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const loading = search.load(opts.onIndexProgress).then(
     () => {
       follower.start();
-      return matcher.warm().catch((err: unknown) => opts.log.warn({ err }, 'the warm-up question failed; the first question will read what it would have'));
+      return matcher
+        .warm()
+        .catch((err: unknown) =>
+          opts.log.warn({ err }, 'the warm-up question failed; the first question will read what it would have'),
+        );
     },
-    (err: unknown) => (closing ? opts.log.info({ err }, 'index load stopped by the shutdown') : opts.log.error({ err }, 'index load failed')),
+    (err: unknown) =>
+      closing
+        ? opts.log.info({ err }, 'index load stopped by the shutdown')
+        : opts.log.error({ err }, 'index load failed'),
   );
 
   return {

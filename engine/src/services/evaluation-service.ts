@@ -73,7 +73,10 @@ export class EvaluationService {
     return [
       { name: 'demo', kind: 'generic' as const, path: this.config.demoEvalDir },
       { name: 'reviewer-expertise', kind: 'reviewer-expertise' as const, path: this.config.reviewerExpertiseDir },
-    ].map((d) => ({ ...d, available: existsSync(path.join(d.path, d.kind === 'generic' ? 'queries.jsonl' : 'experts.jsonl')) }));
+    ].map((d) => ({
+      ...d,
+      available: existsSync(path.join(d.path, d.kind === 'generic' ? 'queries.jsonl' : 'experts.jsonl')),
+    }));
   }
 
   async loadDataset(name: string, dir?: string): Promise<EvalDataset> {
@@ -81,9 +84,14 @@ export class EvaluationService {
     if (!info) throw new AppError('DATASET_NOT_FOUND', { name });
     const where = dir ?? info.path;
     // A folder given on the command line is named; the engine's own folders are named by their setting, not their path.
-    if (!existsSync(where)) throw new AppError('DATASET_NOT_FOUND', { name: `${name} at ${dir ?? (info.kind === 'generic' ? 'DEMO_EVAL_DIR' : 'REVIEWER_EXPERTISE_DIR')}` });
+    if (!existsSync(where))
+      throw new AppError('DATASET_NOT_FOUND', {
+        name: `${name} at ${dir ?? (info.kind === 'generic' ? 'DEMO_EVAL_DIR' : 'REVIEWER_EXPERTISE_DIR')}`,
+      });
     try {
-      return await (info.kind === 'generic' ? loadGenericDataset(where, { generators: this.generators }) : loadReviewerExpertiseDataset(where));
+      return await (info.kind === 'generic'
+        ? loadGenericDataset(where, { generators: this.generators })
+        : loadReviewerExpertiseDataset(where));
     } catch (err) {
       if (err instanceof DatasetFormatError) throw new AppError('DATASET_INVALID', { name, detail: err.message });
       throw err;
@@ -108,7 +116,10 @@ export class EvaluationService {
         continue;
       }
       const c = v === 'active' ? await this.configs.getActive() : await this.configs.resolve(v);
-      out.push({ name: `hybrid v${c.version}${v === 'active' ? ' (active)' : ''}`, score: hybridScorer(this.embedder, c, this.embeddingCache) });
+      out.push({
+        name: `hybrid v${c.version}${v === 'active' ? ' (active)' : ''}`,
+        score: hybridScorer(this.embedder, c, this.embeddingCache),
+      });
     }
     if (baselines) {
       out.push(
@@ -120,7 +131,11 @@ export class EvaluationService {
     return out;
   }
 
-  async run(request: EvaluationRequest, report?: ProgressReporter, dir?: string): Promise<EvaluationRun & { id: string }> {
+  async run(
+    request: EvaluationRequest,
+    report?: ProgressReporter,
+    dir?: string,
+  ): Promise<EvaluationRun & { id: string }> {
     report?.({ done: 0, total: null, stage: `reading ${request.dataset}` });
     const dataset = await this.loadDataset(request.dataset, dir);
     const scorers = await this.scorers(request.configs, request.baselines ?? true);
@@ -154,11 +169,19 @@ export class EvaluationService {
    * The active configuration and a draft scored on a labelled dataset, for the coordinator's preview:
    * metrics with bootstrap intervals, and the draft's paired difference from the active one.
    */
-  async compareConfigs(datasetName: string, active: ActiveConfig, draft: WeightConfig): Promise<{ active: MetricResult[]; draft: MetricResult[] }> {
+  async compareConfigs(
+    datasetName: string,
+    active: ActiveConfig,
+    draft: WeightConfig,
+  ): Promise<{ active: MetricResult[]; draft: MetricResult[] }> {
     return this.inTurn(() => this.compare(datasetName, active, draft));
   }
 
-  private async compare(datasetName: string, active: ActiveConfig, draft: WeightConfig): Promise<{ active: MetricResult[]; draft: MetricResult[] }> {
+  private async compare(
+    datasetName: string,
+    active: ActiveConfig,
+    draft: WeightConfig,
+  ): Promise<{ active: MetricResult[]; draft: MetricResult[] }> {
     const dataset = await this.loadDataset(datasetName);
     const result = await runEvaluation(
       dataset,
@@ -175,11 +198,13 @@ export class EvaluationService {
   start(request: EvaluationRequest) {
     this.refuseWhenBusy();
     return this.jobs.start('evaluation', async (report, signal) => {
-      if (this.pending > 0) report({ done: 0, total: null, stage: 'waiting for the evaluation started before this one' });
+      if (this.pending > 0)
+        report({ done: 0, total: null, stage: 'waiting for the evaluation started before this one' });
       // A run reports progress as it starts and every few questions; at shutdown it stops there, so a run that
       // waited its turn through a shutdown does not start.
       const reportUnlessStopped = (p: JobProgress) => {
-        if (signal.aborted) throw new AppError('JOB_CANCELLED', { detail: 'the evaluation run was stopped; start it again' });
+        if (signal.aborted)
+          throw new AppError('JOB_CANCELLED', { detail: 'the evaluation run was stopped; start it again' });
         report(p);
       };
       const { id, result } = await this.inTurn(() => this.run(request, reportUnlessStopped));

@@ -68,7 +68,10 @@ export class ExposureTracker {
   private async read(windowDays: number, now: Date): Promise<ExposureSnapshot> {
     const since = new Date(now.getTime() - windowDays * 86_400_000);
     const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    const [exposure, sessions] = await Promise.all([this.requests.exposureCounts(since), this.requests.sessionCountsSince(monthStart)]);
+    const [exposure, sessions] = await Promise.all([
+      this.requests.exposureCounts(since),
+      this.requests.sessionCountsSince(monthStart),
+    ]);
     let totalShown = 0;
     for (const n of exposure.counts.values()) totalShown += n;
     return { shown: exposure.counts, totalShown, sessionsThisMonth: sessions };

@@ -19,8 +19,15 @@ const QUESTIONS_PER_TURN = 16;
  * an in-memory copy of the dataset (embedded per passage and profile text, BM25 over the whole text), so
  * an evaluation measures exactly what /match would rank, without touching the live index.
  */
-export function hybridScorer(embedder: EmbeddingProvider, config: WeightConfig, cache: Map<string, Float32Array>): Scorer {
-  const embedCached = async (texts: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> => {
+export function hybridScorer(
+  embedder: EmbeddingProvider,
+  config: WeightConfig,
+  cache: Map<string, Float32Array>,
+): Scorer {
+  const embedCached = async (
+    texts: readonly string[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Float32Array[]> => {
     const missing = [...new Set(texts.filter((t) => !cache.has(t)))];
     for (let i = 0; i < missing.length; i += 64) {
       const chunk = missing.slice(i, i + 64);
@@ -56,18 +63,32 @@ export function hybridScorer(embedder: EmbeddingProvider, config: WeightConfig, 
         await nextTurn();
       }
       const qv = cache.get(query.text)!;
-      const lexical = bm25.cosineDocuments(query.text, mentors.map((m) => m.rowId));
+      const lexical = bm25.cosineDocuments(
+        query.text,
+        mentors.map((m) => m.rowId),
+      );
       const candidates: CandidateInput[] = mentors.map((mentor, i) => ({
         mentor,
         wholeSimilarity: dot(qv, whole[i]!),
-        passageSimilarities: passages[i]!.map((_, j) => ({ start: 0, end: 0, similarity: dotInt8(qv, quantized[i]!, j) })),
+        passageSimilarities: passages[i]!.map((_, j) => ({
+          start: 0,
+          end: 0,
+          similarity: dotInt8(qv, quantized[i]!, j),
+        })),
         lexicalSimilarity: lexical.get(mentor.rowId) ?? 0,
         servedThisMonth: 0,
         shownRecently: 0,
       }));
       // Hard rules that depend on live state (capacity, activity) do not apply to a labelled dataset.
       const rules = { ...config.rules, requireCapacity: false, activeOnly: false };
-      const { ranked } = rankCandidates({ question: query.text, candidates, weights: config.weights, rules, vocabulary, now });
+      const { ranked } = rankCandidates({
+        question: query.text,
+        candidates,
+        weights: config.weights,
+        rules,
+        vocabulary,
+        now,
+      });
       const scores = new Map<string, number>(mentors.map((m) => [m.externalId, 0]));
       for (const r of ranked) scores.set(r.candidate.mentor.externalId, r.score);
       matrix.set(query.id, scores);

@@ -52,7 +52,11 @@ async function* decodeUtf8(chunks: AsyncIterable<Uint8Array>, limit: number): As
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let offset = 0;
   for await (const chunk of chunks) {
-    if (offset === 0 && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+    if (
+      offset === 0 &&
+      chunk.length >= 2 &&
+      ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
+    ) {
       throw new AppError('IMPORT_BAD_ENCODING', { offset: 0 }, { hint: 'the file is UTF-16; save it as UTF-8' });
     }
     try {
@@ -125,12 +129,20 @@ async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
 function csvColumns(header: string[]): string[] {
   const names = header.map((c) => c.trim());
   const twice = names.find((name, i) => name !== '' && names.indexOf(name) !== i);
-  if (twice !== undefined) throw new AppError('IMPORT_BAD_FORMAT', { format: 'CSV', detail: `the header names the column "${twice}" twice` });
+  if (twice !== undefined)
+    throw new AppError('IMPORT_BAD_FORMAT', { format: 'CSV', detail: `the header names the column "${twice}" twice` });
   return names;
 }
 
 async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
-  const parser = parseCsv({ columns: csvColumns, bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: false });
+  const parser = parseCsv({
+    columns: csvColumns,
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    info: true,
+    trim: false,
+  });
   const feeding = (async () => {
     try {
       for await (const piece of text) if (!parser.write(piece)) await new Promise((r) => parser.once('drain', r));
@@ -143,11 +155,16 @@ async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
   // csv-parse counts inconsistent records cumulatively, so a row is bad when the count just grew.
   let invalidSoFar = 0;
   try {
-    for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { invalid_field_length: number } }>) {
+    for await (const record of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { invalid_field_length: number };
+    }>) {
       row++;
       const invalid = record.info.invalid_field_length > invalidSoFar;
       invalidSoFar = record.info.invalid_field_length;
-      yield invalid ? { row, value: null, error: 'has a different number of columns than the header' } : { row, value: record.record };
+      yield invalid
+        ? { row, value: null, error: 'has a different number of columns than the header' }
+        : { row, value: record.record };
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
@@ -170,7 +187,11 @@ async function* jsonArray(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
 
 function* arrayRows(parsed: unknown): Generator<RawRow> {
   const items = Array.isArray(parsed) ? parsed : (parsed as { mentors?: unknown })?.mentors;
-  if (!Array.isArray(items)) throw new AppError('IMPORT_BAD_FORMAT', { format: 'JSON', detail: 'expected an array of mentors or { "mentors": [...] }' });
+  if (!Array.isArray(items))
+    throw new AppError('IMPORT_BAD_FORMAT', {
+      format: 'JSON',
+      detail: 'expected an array of mentors or { "mentors": [...] }',
+    });
   for (let i = 0; i < items.length; i++) yield { row: i + 1, value: items[i] };
 }
 
@@ -195,10 +216,16 @@ export class ImportService {
   async readRows(body: unknown, format: ImportFormat): Promise<ImportRows> {
     if (body === undefined) throw new AppError('IMPORT_EMPTY');
     // The import routes hand text files over as streams: a string is a JSON body that was a JSON string.
-    if (typeof body === 'string') throw new AppError('IMPORT_BAD_FORMAT', { format: 'JSON', detail: 'expected an array of mentors or { "mentors": [...] }, got a string' });
+    if (typeof body === 'string')
+      throw new AppError('IMPORT_BAD_FORMAT', {
+        format: 'JSON',
+        detail: 'expected an array of mentors or { "mentors": [...] }, got a string',
+      });
     const source =
       body instanceof Readable || body instanceof Uint8Array
-        ? (format === 'csv' ? csvRows : format === 'json' ? jsonArray : jsonLines)(decodeUtf8(toChunks(body), this.bodyLimit))
+        ? (format === 'csv' ? csvRows : format === 'json' ? jsonArray : jsonLines)(
+            decodeUtf8(toChunks(body), this.bodyLimit),
+          )
         : arrayRows(body);
     const rows: RawRow[] = [];
     for await (const row of source) rows.push(row);
@@ -235,7 +262,10 @@ export class ImportService {
 
     const flush = async () => {
       if (batch.length === 0) return;
-      if (signal?.aborted) throw new AppError('JOB_CANCELLED', { detail: `the valid rows before row ${batch[0]!.row} were imported; import the file again to finish (imports are idempotent by id)` });
+      if (signal?.aborted)
+        throw new AppError('JOB_CANCELLED', {
+          detail: `the valid rows before row ${batch[0]!.row} were imported; import the file again to finish (imports are idempotent by id)`,
+        });
       const next = { rows: batch, prepared: this.mentors.prepareBatch(batch.map((b) => b.input)) };
       // A failure is reported when the batch's turn to commit comes; until then nobody awaits it.
       next.prepared.catch(() => {});
@@ -262,12 +292,22 @@ export class ImportService {
         const parsed = parseMentorInput(raw.value);
         const rawId = (raw.value as { id?: unknown } | null)?.id;
         if (!parsed.ok) {
-          fail({ row: raw.row, ...(typeof rawId === 'string' ? { id: rawId } : {}), code: 'ROW_INVALID', message: parsed.errors.join('; ') });
+          fail({
+            row: raw.row,
+            ...(typeof rawId === 'string' ? { id: rawId } : {}),
+            code: 'ROW_INVALID',
+            message: parsed.errors.join('; '),
+          });
           continue;
         }
         const firstRow = seen.get(parsed.value.externalId);
         if (firstRow !== undefined) {
-          fail({ row: raw.row, id: parsed.value.externalId, code: 'DUPLICATE_ID', message: `id ${parsed.value.externalId} already appeared in row ${firstRow} of this file` });
+          fail({
+            row: raw.row,
+            id: parsed.value.externalId,
+            code: 'DUPLICATE_ID',
+            message: `id ${parsed.value.externalId} already appeared in row ${firstRow} of this file`,
+          });
           continue;
         }
         seen.set(parsed.value.externalId, raw.row);
@@ -280,9 +320,14 @@ export class ImportService {
       if (inFlight) await commit(inFlight);
     }
     for (const [field, row] of unknownFields) {
-      result.warnings.push(`"${shorten(field, 80)}" (first in row ${row}) is not a mentor field and was ignored; mentor fields are ${[...MENTOR_ROW_FIELDS].join(', ')}`);
+      result.warnings.push(
+        `"${shorten(field, 80)}" (first in row ${row}) is not a mentor field and was ignored; mentor fields are ${[...MENTOR_ROW_FIELDS].join(', ')}`,
+      );
     }
-    if (moreUnknownFields) result.warnings.push(`more fields that are not mentor fields were ignored; only the first ${MAX_FIELD_WARNINGS} are named`);
+    if (moreUnknownFields)
+      result.warnings.push(
+        `more fields that are not mentor fields were ignored; only the first ${MAX_FIELD_WARNINGS} are named`,
+      );
     report?.({ done: result.rows, total: result.rows, stage: 'done' });
     return result;
   }
@@ -299,7 +344,10 @@ export class ImportService {
     try {
       prepared = await preparing;
     } catch {
-      const message = batchError instanceof AppError ? batchError.message : 'the batch could not be embedded; nothing of it was written (see the engine log)';
+      const message =
+        batchError instanceof AppError
+          ? batchError.message
+          : 'the batch could not be embedded; nothing of it was written (see the engine log)';
       for (const b of rows) fail({ row: b.row, id: b.input.externalId, code: 'BATCH_FAILED', message });
       this.log.error({ err: batchError, rows: rows.length }, 'an import batch could not be embedded');
       return;
@@ -309,7 +357,10 @@ export class ImportService {
         const [outcome] = await this.mentors.commitBatch({ ...prepared, inputs: [b.input] });
         result[outcome!.status]++;
       } catch (err) {
-        const message = err instanceof AppError ? err.message : 'the row could not be written, also on its own; it was rolled back (see the engine log)';
+        const message =
+          err instanceof AppError
+            ? err.message
+            : 'the row could not be written, also on its own; it was rolled back (see the engine log)';
         fail({ row: b.row, id: b.input.externalId, code: 'BATCH_FAILED', message });
         this.log.error({ err, row: b.row, id: b.input.externalId }, 'an import row could not be written');
       }

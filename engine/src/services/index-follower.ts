@@ -46,7 +46,9 @@ export class IndexFollower {
     this.timer = setInterval(() => {
       if (this.polling) return;
       this.polling = this.poll()
-        .catch((err: unknown) => this.log.warn({ err }, 'reading the mentor change log failed; the next poll tries again'))
+        .catch((err: unknown) =>
+          this.log.warn({ err }, 'reading the mentor change log failed; the next poll tries again'),
+        )
         .finally(() => (this.polling = null));
     }, this.intervalMs).unref();
   }
@@ -65,7 +67,10 @@ export class IndexFollower {
       const rowIds = [...new Set(fresh.map((c) => c.mentorId))];
       for (let i = 0; i < rowIds.length; i += CHUNK) {
         const ids = rowIds.slice(i, i + CHUNK);
-        const [stored, vectors] = await Promise.all([mentors.getByRowIds(ids), embeddings.getForMentors(this.modelId, ids)]);
+        const [stored, vectors] = await Promise.all([
+          mentors.getByRowIds(ids),
+          embeddings.getForMentors(this.modelId, ids),
+        ]);
         changed += this.search.applyFromDatabase(ids, stored, vectors);
       }
       if (changed > 0) this.log.info({ changed }, 'applied mentor changes written elsewhere');

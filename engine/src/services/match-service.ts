@@ -88,17 +88,28 @@ export class MatchService {
    */
   async warm(): Promise<void> {
     const queryVector = new Float32Array(this.embedder.dimensions).fill(1 / Math.sqrt(this.embedder.dimensions));
-    await this.match({ text: 'How do I grow from engineer to engineering manager without losing touch with code?', k: 10 }, { record: false, queryVector });
+    await this.match(
+      { text: 'How do I grow from engineer to engineering manager without losing touch with code?', k: 10 },
+      { record: false, queryVector },
+    );
   }
 
   /** Ranks under the active configuration (or `config`) and records what was served unless told not to. */
   async match(
     req: MatchRequest,
-    opts: { config?: ActiveConfig | (WeightConfig & { version: null }); record?: boolean; mode?: RetrievalMode; queryVector?: Float32Array; now?: Date } = {},
+    opts: {
+      config?: ActiveConfig | (WeightConfig & { version: null });
+      record?: boolean;
+      mode?: RetrievalMode;
+      queryVector?: Float32Array;
+      now?: Date;
+    } = {},
   ): Promise<MatchResult> {
     if (!this.search.isReady) throw new AppError('NOT_READY', { detail: `the index is ${this.search.status().state}` });
     if (req.filters?.timezone && !isValidTimezone(req.filters.timezone)) {
-      throw new AppError('VALIDATION_FAILED', { detail: `filters.timezone must be an IANA time zone such as "Europe/Berlin", got "${req.filters.timezone}"` });
+      throw new AppError('VALIDATION_FAILED', {
+        detail: `filters.timezone must be an IANA time zone such as "Europe/Berlin", got "${req.filters.timezone}"`,
+      });
     }
     const t0 = performance.now();
     const mode = opts.mode ?? 'hybrid';
@@ -148,15 +159,27 @@ export class MatchService {
     const pool = Math.max(100, req.k * 10);
     const lexicalHits = mode === 'semantic' ? [] : this.search.bm25.search(req.text, pool, admissible);
     // The lexical signal of the lexical hits, too, while the embedding is still under way.
-    const lexical = mode === 'semantic' ? new Map<number, number>() : this.search.bm25.cosineDocuments(req.text, lexicalHits.map((h) => h.id));
+    const lexical =
+      mode === 'semantic'
+        ? new Map<number, number>()
+        : this.search.bm25.cosineDocuments(
+            req.text,
+            lexicalHits.map((h) => h.id),
+          );
     const lexicalMs = performance.now() - t0;
 
     const queryVector = await embedding;
     const t1 = performance.now();
-    const vectorHits = queryVector ? this.search.nearest(queryVector, pool, config.rules.activeOnly, passesRequest) : [];
+    const vectorHits = queryVector
+      ? this.search.nearest(queryVector, pool, config.rules.activeOnly, passesRequest)
+      : [];
     const merged = mergeCandidates(vectorHits, lexicalHits);
     if (mode !== 'semantic') {
-      for (const [id, cosine] of this.search.bm25.cosineDocuments(req.text, merged.filter((c) => !lexical.has(c.id)).map((c) => c.id))) lexical.set(id, cosine);
+      for (const [id, cosine] of this.search.bm25.cosineDocuments(
+        req.text,
+        merged.filter((c) => !lexical.has(c.id)).map((c) => c.id),
+      ))
+        lexical.set(id, cosine);
     }
 
     const candidates: CandidateInput[] = [];
@@ -227,12 +250,20 @@ export class MatchService {
       candidates: merged.length,
       eligible: output.eligible,
       matches,
-      timings: { embedMs: embeddedAt - t0, retrieveMs: lexicalMs + (t2 - t1), rankMs: t3 - t2, totalMs: performance.now() - t0 },
+      timings: {
+        embedMs: embeddedAt - t0,
+        retrieveMs: lexicalMs + (t2 - t1),
+        rankMs: t3 - t2,
+        totalMs: performance.now() - t0,
+      },
     };
   }
 
   /** The same request under the active configuration and a draft, side by side, with the difference. */
-  async preview(req: MatchRequest, draft: WeightConfig & { version: number | null }): Promise<{ active: MatchResult; draft: MatchResult; diff: RankDiff }> {
+  async preview(
+    req: MatchRequest,
+    draft: WeightConfig & { version: number | null },
+  ): Promise<{ active: MatchResult; draft: MatchResult; diff: RankDiff }> {
     const queryVector = (await this.embedder.embed([req.text]))[0]!;
     const now = new Date();
     const active = await this.match(req, { record: false, queryVector, now });

@@ -13,7 +13,10 @@ export function contentHash(modelId: string, m: Pick<MentorInput, 'headline' | '
 export function mentorEmbeddingTexts(input: MentorInput): { texts: string[]; spans: PassageSpan[] } {
   const spans = splitPassages(input.bio);
   const profile = mentorProfileText(input);
-  return { texts: [...(profile === null ? [] : [profile]), ...spans.map((s) => input.bio.slice(s.start, s.end))], spans };
+  return {
+    texts: [...(profile === null ? [] : [profile]), ...spans.map((s) => input.bio.slice(s.start, s.end))],
+    spans,
+  };
 }
 
 /**
@@ -22,7 +25,13 @@ export function mentorEmbeddingTexts(input: MentorInput): { texts: string[]; spa
  * together, for no measured gain: on the 41 labelled demo questions the centroid ranks as the whole-text
  * vector did, within one question (bench/demo-ranking.md).
  */
-export function assembleEmbedding(modelId: string, rowId: number, input: MentorInput, spans: readonly PassageSpan[], vectors: readonly Float32Array[]): StoredEmbedding {
+export function assembleEmbedding(
+  modelId: string,
+  rowId: number,
+  input: MentorInput,
+  spans: readonly PassageSpan[],
+  vectors: readonly Float32Array[],
+): StoredEmbedding {
   return {
     mentorId: rowId,
     contentHash: contentHash(modelId, input),
@@ -40,5 +49,7 @@ export async function embedMentors(
   const layout = mentors.map((m) => ({ ...m, ...mentorEmbeddingTexts(m.input) }));
   const vectors = await embedder.embed(layout.flatMap((m) => m.texts));
   let at = 0;
-  return layout.map(({ rowId, input, texts, spans }) => assembleEmbedding(embedder.id, rowId, input, spans, vectors.slice(at, (at += texts.length))));
+  return layout.map(({ rowId, input, texts, spans }) =>
+    assembleEmbedding(embedder.id, rowId, input, spans, vectors.slice(at, (at += texts.length))),
+  );
 }

@@ -50,7 +50,8 @@ export class MentorService {
 
   async create(raw: unknown): Promise<Mentor> {
     const input = validated(raw, false) as MentorInput;
-    if (await this.mentors.getByExternalId(input.externalId)) throw new AppError('MENTOR_ALREADY_EXISTS', { id: input.externalId });
+    if (await this.mentors.getByExternalId(input.externalId))
+      throw new AppError('MENTOR_ALREADY_EXISTS', { id: input.externalId });
     await this.upsertBatch([input], { failIfExists: true });
     return this.get(input.externalId);
   }
@@ -72,7 +73,8 @@ export class MentorService {
           await this.commitBatch(prepared, { onlyIfUnchanged: current });
           return this.get(externalId);
         } catch (err) {
-          if (!(err instanceof MentorChanged) || attempt === MAX_UPDATE_ATTEMPTS) throw err instanceof MentorChanged ? err.appError() : err;
+          if (!(err instanceof MentorChanged) || attempt === MAX_UPDATE_ATTEMPTS)
+            throw err instanceof MentorChanged ? err.appError() : err;
         }
       }
     });
@@ -120,12 +122,18 @@ export class MentorService {
     const existing = await this.mentors.getRowIdsByExternalIds(inputs.map((m) => m.externalId));
     const needsEmbedding = await withoutCurrentEmbedding(this.repositories.embeddings, modelId, inputs, existing);
     // Embedding happens before the transaction: it is slow and must not hold the connection.
-    const fresh = await embedMentors(this.embedder, needsEmbedding.map((input) => ({ rowId: 0, input })));
+    const fresh = await embedMentors(
+      this.embedder,
+      needsEmbedding.map((input) => ({ rowId: 0, input })),
+    );
     return { modelId, inputs, freshById: new Map(needsEmbedding.map((m, i) => [m.externalId, fresh[i]!])) };
   }
 
   /** The second half of `upsertBatch`: writes a prepared batch in one transaction, then updates the index. */
-  async commitBatch(prepared: PreparedBatch, opts: { failIfExists?: boolean; onlyIfUnchanged?: Mentor } = {}): Promise<BatchOutcome[]> {
+  async commitBatch(
+    prepared: PreparedBatch,
+    opts: { failIfExists?: boolean; onlyIfUnchanged?: Mentor } = {},
+  ): Promise<BatchOutcome[]> {
     const { modelId, inputs, freshById } = prepared;
     const { results, embeddings, mentors } = await this.repositories.transaction(async (trx) => {
       const repository = trx.mentors;
@@ -133,7 +141,8 @@ export class MentorService {
       if (expected) {
         const now = await repository.getForUpdate(expected.externalId);
         if (!now) throw new AppError('MENTOR_NOT_FOUND', { id: expected.externalId });
-        if (JSON.stringify(fieldsOf(now)) !== JSON.stringify(fieldsOf(expected))) throw new MentorChanged(expected.externalId);
+        if (JSON.stringify(fieldsOf(now)) !== JSON.stringify(fieldsOf(expected)))
+          throw new MentorChanged(expected.externalId);
       }
       const results = await repository.upsertMany(inputs);
       if (opts.failIfExists && results.some((r) => r.status !== 'created')) {
@@ -149,7 +158,10 @@ export class MentorService {
         const rowIds = new Map(results.map((r) => [r.externalId, r.rowId]));
         const stale = await withoutCurrentEmbedding(embeddingRepository, modelId, kept, rowIds);
         if (stale.length > 0) {
-          const vectors = await embedMentors(this.embedder, stale.map((input) => ({ rowId: 0, input })));
+          const vectors = await embedMentors(
+            this.embedder,
+            stale.map((input) => ({ rowId: 0, input })),
+          );
           stale.forEach((m, i) => fresh.set(m.externalId, vectors[i]!));
         }
       }
@@ -187,7 +199,10 @@ async function withoutCurrentEmbedding(
   inputs: readonly MentorInput[],
   rowIds: ReadonlyMap<string, number>,
 ): Promise<MentorInput[]> {
-  const hashes = await embeddings.getHashes(modelId, inputs.flatMap((m) => rowIds.get(m.externalId) ?? []));
+  const hashes = await embeddings.getHashes(
+    modelId,
+    inputs.flatMap((m) => rowIds.get(m.externalId) ?? []),
+  );
   return inputs.filter((m) => {
     const rowId = rowIds.get(m.externalId);
     return rowId === undefined || hashes.get(rowId) !== contentHash(modelId, m);
@@ -213,6 +228,7 @@ function fieldsOf(mentor: Mentor): MentorInput {
 
 function validated(raw: unknown, partial: boolean): Partial<MentorInput> {
   const parsed = parseMentorInput(raw, partial);
-  if (!parsed.ok) throw new AppError('VALIDATION_FAILED', { detail: parsed.errors.join('; ') }, { problems: parsed.errors });
+  if (!parsed.ok)
+    throw new AppError('VALIDATION_FAILED', { detail: parsed.errors.join('; ') }, { problems: parsed.errors });
   return parsed.value;
 }

@@ -22,7 +22,9 @@ export class QuestionRetention {
   start(): void {
     if (this.days === 0) return;
     const run = () => {
-      this.running = this.eraseExpired().catch((err: unknown) => this.log.warn({ err }, 'erasing expired question texts failed; the next hour tries again'));
+      this.running = this.eraseExpired().catch((err: unknown) =>
+        this.log.warn({ err }, 'erasing expired question texts failed; the next hour tries again'),
+      );
     };
     run();
     this.timer = setInterval(run, HOUR_MS).unref();
@@ -32,7 +34,8 @@ export class QuestionRetention {
   async eraseExpired(now = new Date()): Promise<number> {
     if (this.days === 0) return 0;
     const erased = await this.requests.eraseTextsBefore(new Date(now.getTime() - this.days * DAY_MS));
-    if (erased > 0) this.log.info({ erased, retentionDays: this.days }, 'erased the text of questions older than the retention');
+    if (erased > 0)
+      this.log.info({ erased, retentionDays: this.days }, 'erased the text of questions older than the retention');
     return erased;
   }
 

@@ -24,20 +24,27 @@ async function removeOtherSnapshots(indexDir: string, modelId: string, log: Fast
   const entries = await readdir(indexDir, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     if (!entry.isDirectory() || entry.name === modelId) continue;
-    await rm(path.join(indexDir, entry.name), { recursive: true, force: true }).catch((err: unknown) => log.warn({ err }, 'an old index snapshot could not be removed'));
+    await rm(path.join(indexDir, entry.name), { recursive: true, force: true }).catch((err: unknown) =>
+      log.warn({ err }, 'an old index snapshot could not be removed'),
+    );
   }
 }
 
 /** The database keeps float32; memory holds int8 (a quarter of the bytes, see int8-vectors.ts). */
 function passageVectorsOf(e: StoredEmbedding): PassageVectors {
-  return { spans: Int32Array.from(e.passageSpans.flat()), ...quantizeInt8([e.vector, ...e.passageVectors], e.vector.length) };
+  return {
+    spans: Int32Array.from(e.passageSpans.flat()),
+    ...quantizeInt8([e.vector, ...e.passageVectors], e.vector.length),
+  };
 }
 
 const capacityOf = (m: Mentor): number => (m.active ? m.capacityPerMonth : 0);
 
 /** Row ids only grow and a map keeps insertion order, so these entries are in id order unless a load inserted out of it. */
 function inIdOrder<T>(entries: [number, T][]): [number, T][] {
-  return entries.every((entry, i) => i === 0 || entries[i - 1]![0] < entry[0]) ? entries : entries.sort((a, b) => a[0] - b[0]);
+  return entries.every((entry, i) => i === 0 || entries[i - 1]![0] < entry[0])
+    ? entries
+    : entries.sort((a, b) => a[0] - b[0]);
 }
 
 export type IndexState = 'loading' | 'rebuilding' | 'ready' | 'failed';
@@ -117,7 +124,13 @@ export class SearchIndex {
   }
 
   status(): SearchIndexStatus {
-    return { kind: this.kind, state: this.state, size: this.vectors.size, progress: this.progress, loadedFrom: this.loadedFrom };
+    return {
+      kind: this.kind,
+      state: this.state,
+      size: this.vectors.size,
+      progress: this.progress,
+      loadedFrom: this.loadedFrom,
+    };
   }
 
   /** Milliseconds spent in each phase of the last load, in order, for start-up profiling. */
@@ -173,7 +186,8 @@ export class SearchIndex {
       const add = (mentorId: number, stored: PassageVectors, vector: Float32Array | null, contentHash: string) => {
         const mentor = mentorsById.get(mentorId);
         if (mentor) this.put(mentor, stored, fromSnapshot ? null : vector, contentHash);
-        if (++done % 500 === 0) report({ done, total: count, stage: fromSnapshot ? 'loading index' : 'building index' });
+        if (++done % 500 === 0)
+          report({ done, total: count, stage: fromSnapshot ? 'loading index' : 'building index' });
       };
       // The snapshot's passage vectors were saved in mentor-id order, the order the database gives them.
       const savedPassages = snapshot?.ok ? snapshot.passages : null;
@@ -194,7 +208,10 @@ export class SearchIndex {
         // The snapshot only saves the next start a rebuild: a disk that cannot take it must not keep this start from serving.
         await this.saveSnapshot().catch((err: unknown) => {
           this.dirty = true;
-          this.log.warn({ err, dir: this.snapshotDir }, 'index snapshot could not be saved; serving from memory, the next start rebuilds');
+          this.log.warn(
+            { err, dir: this.snapshotDir },
+            'index snapshot could not be saved; serving from memory, the next start rebuilds',
+          );
         });
       }
       phase('save snapshot');
@@ -204,7 +221,10 @@ export class SearchIndex {
       report({ done: count, total: count, stage: 'ready' });
       this.state = 'ready';
       this.markReady();
-      this.log.info({ kind: this.kind, size: this.vectors.size, from: this.loadedFrom, phases: this.phases }, 'index ready');
+      this.log.info(
+        { kind: this.kind, size: this.vectors.size, from: this.loadedFrom, phases: this.phases },
+        'index ready',
+      );
     } catch (err) {
       this.state = 'failed';
       this.failReady(err);
@@ -221,11 +241,21 @@ export class SearchIndex {
     const batch = 64;
     for (let i = 0; i < missing.length; i += batch) {
       // What is embedded is stored batch by batch, so the next start goes on from here.
-      if (this.stopping) throw new Error(`stopped while embedding mentors at start (${i} of ${missing.length} done): the engine is shutting down`);
+      if (this.stopping)
+        throw new Error(
+          `stopped while embedding mentors at start (${i} of ${missing.length} done): the engine is shutting down`,
+        );
       const rows = await mentors.getByRowIds(missing.slice(i, i + batch));
-      const fresh = await embedMentors(this.embedder, [...rows.values()].map((m) => ({ rowId: m.rowId, input: m })));
+      const fresh = await embedMentors(
+        this.embedder,
+        [...rows.values()].map((m) => ({ rowId: m.rowId, input: m })),
+      );
       await embeddings.upsertMany(this.embedder.id, fresh);
-      report({ done: Math.min(i + batch, missing.length), total: missing.length, stage: `embedding mentors with ${this.embedder.id}` });
+      report({
+        done: Math.min(i + batch, missing.length),
+        total: missing.length,
+        stage: `embedding mentors with ${this.embedder.id}`,
+      });
     }
   }
 
@@ -276,7 +306,11 @@ export class SearchIndex {
    * engine's committed is replaced by it at the next poll (that write is logged too): stamps follow transaction
    * starts, not commits, so they cannot say which copy is newer. Returns how many mentors changed here.
    */
-  applyFromDatabase(rowIds: readonly number[], mentors: ReadonlyMap<number, Mentor>, embeddings: readonly StoredEmbedding[]): number {
+  applyFromDatabase(
+    rowIds: readonly number[],
+    mentors: ReadonlyMap<number, Mentor>,
+    embeddings: readonly StoredEmbedding[],
+  ): number {
     const byId = new Map(embeddings.map((e) => [e.mentorId, e]));
     let changed = 0;
     for (const rowId of rowIds) {
@@ -375,7 +409,12 @@ export class SearchIndex {
     await this.saving?.catch(() => undefined);
     if (this.dirty && this.state === 'ready') {
       // Shutting down must go on (the database still has to close): the next start rebuilds what was not saved.
-      await this.saveSnapshot().catch((err: unknown) => this.log.warn({ err, dir: this.snapshotDir }, 'index snapshot could not be saved at shutdown; the next start rebuilds'));
+      await this.saveSnapshot().catch((err: unknown) =>
+        this.log.warn(
+          { err, dir: this.snapshotDir },
+          'index snapshot could not be saved at shutdown; the next start rebuilds',
+        ),
+      );
     }
   }
 }

@@ -28,7 +28,8 @@ export function unstorableText(value: unknown, path: string, limit = 20): Unstor
       const children: [unknown, string][] = [];
       for (const [key, child] of entries) {
         const problem = textProblem(key);
-        if (problem && out.length < limit) out.push({ path: `the property name ${JSON.stringify(key)} in ${at || 'the row'}`, problem });
+        if (problem && out.length < limit)
+          out.push({ path: `the property name ${JSON.stringify(key)} in ${at || 'the row'}`, problem });
         children.push([child, at === '' ? key : `${at}.${key}`]);
       }
       for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);

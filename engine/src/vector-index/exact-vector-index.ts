@@ -16,7 +16,8 @@ export class ExactVectorIndex implements VectorIndex {
     readonly dimensions: number,
     initialCapacity = 1024,
   ) {
-    if (!Number.isInteger(dimensions) || dimensions < 1) throw new RangeError(`dimensions must be a positive integer, got ${dimensions}`);
+    if (!Number.isInteger(dimensions) || dimensions < 1)
+      throw new RangeError(`dimensions must be a positive integer, got ${dimensions}`);
     const capacity = Math.max(1, initialCapacity);
     this.vectors = new Float32Array(capacity * dimensions);
     this.labels = new Float64Array(capacity);
@@ -25,7 +26,9 @@ export class ExactVectorIndex implements VectorIndex {
   /** Rebuilds an index from `rows()` output, e.g. a snapshot. */
   static fromRows(dimensions: number, labels: Float64Array, vectors: Float32Array): ExactVectorIndex {
     if (vectors.length !== labels.length * dimensions) {
-      throw new RangeError(`Expected ${labels.length * dimensions} vector values for ${labels.length} labels, got ${vectors.length}`);
+      throw new RangeError(
+        `Expected ${labels.length * dimensions} vector values for ${labels.length} labels, got ${vectors.length}`,
+      );
     }
     const index = new ExactVectorIndex(dimensions, labels.length);
     index.vectors.set(vectors);

@@ -96,7 +96,8 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   static create(dimensions: number, options: HnswOptions): HnswVectorIndex {
-    if (!Number.isInteger(dimensions) || dimensions < 1) throw new RangeError(`dimensions must be a positive integer, got ${dimensions}`);
+    if (!Number.isInteger(dimensions) || dimensions < 1)
+      throw new RangeError(`dimensions must be a positive integer, got ${dimensions}`);
     const graph = newGraph(dimensions);
     const capacity = Math.max(16, options.initialCapacity ?? 1024);
     graph.initIndex({
@@ -226,8 +227,14 @@ export class HnswVectorIndex implements VectorIndex {
    * Nearest `k` labels that pass `filter`; hidden labels take part only with `includeHidden`, which
    * unmarks them for the duration of the search (one call into hnswlib per hidden label, each way).
    */
-  search(query: Float32Array, k: number, filter?: (label: number) => boolean, options: { includeHidden?: boolean } = {}): VectorHit[] {
-    if (options.includeHidden && this.hiddenSlots.size > 0) return this.withHiddenShown(() => this.search(query, k, filter));
+  search(
+    query: Float32Array,
+    k: number,
+    filter?: (label: number) => boolean,
+    options: { includeHidden?: boolean } = {},
+  ): VectorHit[] {
+    if (options.includeHidden && this.hiddenSlots.size > 0)
+      return this.withHiddenShown(() => this.search(query, k, filter));
     checkVector(query, this.dimensions);
     const limit = Math.min(Math.floor(k), this.slotOf.size);
     if (!(limit > 0)) return [];
@@ -298,7 +305,12 @@ export class HnswVectorIndex implements VectorIndex {
     return table;
   }
 
-  private searchWithEf(point: number[], k: number, ef: number, filter?: (slot: number) => boolean): hnswlib.SearchResult {
+  private searchWithEf(
+    point: number[],
+    k: number,
+    ef: number,
+    filter?: (slot: number) => boolean,
+  ): hnswlib.SearchResult {
     if (ef === this.efSearch) return this.graph.searchKnn(point, k, filter);
     this.graph.setEf(ef);
     try {

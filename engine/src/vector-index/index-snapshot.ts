@@ -54,7 +54,12 @@ export interface SnapshotExpectation {
 }
 
 export type SnapshotLoadResult =
-  | { ok: true; index: ExactVectorIndex | HnswVectorIndex; meta: SnapshotMeta; passages: Map<number, PassageVectors> | null }
+  | {
+      ok: true;
+      index: ExactVectorIndex | HnswVectorIndex;
+      meta: SnapshotMeta;
+      passages: Map<number, PassageVectors> | null;
+    }
   | { ok: false; status: 'missing' | 'stale' | 'corrupt'; reason: string };
 
 /** `passages`, when given, are the passage vectors of the same rows, in the order a load should restore them. */
@@ -115,7 +120,8 @@ export async function loadSnapshot(dir: string, expected: SnapshotExpectation): 
   try {
     raw = await fs.readFile(path.join(dir, SNAPSHOT_META_FILE), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, status: 'missing', reason: `no ${SNAPSHOT_META_FILE} in ${dir}` };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { ok: false, status: 'missing', reason: `no ${SNAPSHOT_META_FILE} in ${dir}` };
     return { ok: false, status: 'corrupt', reason: `cannot read ${SNAPSHOT_META_FILE}: ${(error as Error).message}` };
   }
   let meta: SnapshotMeta;
@@ -141,7 +147,11 @@ export async function loadSnapshot(dir: string, expected: SnapshotExpectation): 
       index = HnswVectorIndex.readGraph(path.join(dir, meta.files.data.name), meta.dimensions, params, labels);
     }
     if (index.size !== meta.count) {
-      return { ok: false, status: 'corrupt', reason: `snapshot holds ${index.size} vectors, its meta says ${meta.count}` };
+      return {
+        ok: false,
+        status: 'corrupt',
+        reason: `snapshot holds ${index.size} vectors, its meta says ${meta.count}`,
+      };
     }
     let passages: Map<number, PassageVectors> | null = null;
     if (meta.files.passages) {
@@ -150,7 +160,11 @@ export async function loadSnapshot(dir: string, expected: SnapshotExpectation): 
       if (typeof read === 'string') return { ok: false, status: 'corrupt', reason: read };
       passages = readPassageFile(read, meta.dimensions);
       if (passages && passages.size !== meta.count) {
-        return { ok: false, status: 'corrupt', reason: `snapshot holds passages of ${passages.size} rows, its meta says ${meta.count}` };
+        return {
+          ok: false,
+          status: 'corrupt',
+          reason: `snapshot holds passages of ${passages.size} rows, its meta says ${meta.count}`,
+        };
       }
     }
     return { ok: true, index, meta, passages };
@@ -161,9 +175,11 @@ export async function loadSnapshot(dir: string, expected: SnapshotExpectation): 
 
 function staleReason(meta: SnapshotMeta, expected: SnapshotExpectation): string | null {
   if (meta.modelId !== expected.modelId) return `built with model "${meta.modelId}", expected "${expected.modelId}"`;
-  if (meta.dimensions !== expected.dimensions) return `has ${meta.dimensions} dimensions, expected ${expected.dimensions}`;
+  if (meta.dimensions !== expected.dimensions)
+    return `has ${meta.dimensions} dimensions, expected ${expected.dimensions}`;
   if (meta.count !== expected.count) return `holds ${meta.count} vectors, the database has ${expected.count}`;
-  if (meta.checksum !== expected.checksum) return `checksum ${meta.checksum} does not match the database's ${expected.checksum}`;
+  if (meta.checksum !== expected.checksum)
+    return `checksum ${meta.checksum} does not match the database's ${expected.checksum}`;
   if (expected.kind && meta.kind !== expected.kind) return `is a ${meta.kind} index, expected ${expected.kind}`;
   if (expected.hnsw && meta.params) {
     const { m, efConstruction } = meta.params;
@@ -182,7 +198,8 @@ function parseMeta(value: unknown): SnapshotMeta {
   if (typeof m.modelId !== 'string' || typeof m.checksum !== 'string' || typeof m.createdAt !== 'string') {
     throw new Error('modelId, checksum and createdAt must be strings');
   }
-  if (!isCount(m.dimensions) || m.dimensions === 0 || !isCount(m.count)) throw new Error('dimensions and count must be integers');
+  if (!isCount(m.dimensions) || m.dimensions === 0 || !isCount(m.count))
+    throw new Error('dimensions and count must be integers');
   if (m.kind === 'hnsw') {
     const p = m.params;
     if (!p || !isCount(p.m) || !isCount(p.efConstruction) || !isCount(p.efSearch) || p.efSearch === 0) {
@@ -190,7 +207,12 @@ function parseMeta(value: unknown): SnapshotMeta {
     }
   }
   for (const file of [m.files?.data, m.files?.labels, ...(m.files?.passages === undefined ? [] : [m.files.passages])]) {
-    if (!file || typeof file.name !== 'string' || path.basename(file.name) !== file.name || !file.name.startsWith('index-')) {
+    if (
+      !file ||
+      typeof file.name !== 'string' ||
+      path.basename(file.name) !== file.name ||
+      !file.name.startsWith('index-')
+    ) {
       throw new Error('file names are missing or not plain names');
     }
     if (!isCount(file.bytes) || !isCount(file.crc32)) throw new Error(`size or CRC of ${file.name} is missing`);
@@ -229,7 +251,8 @@ async function readChecked(dir: string, file: SnapshotFile): Promise<Uint8Array 
   }
   try {
     const bytes = (await handle.stat()).size;
-    if (bytes !== file.bytes) return `${file.name} has ${bytes} bytes, expected ${file.bytes} (truncated or overwritten)`;
+    if (bytes !== file.bytes)
+      return `${file.name} has ${bytes} bytes, expected ${file.bytes} (truncated or overwritten)`;
     const out = new Uint8Array(bytes);
     let crc = 0;
     for (let at = 0; at < bytes; ) {

@@ -30,7 +30,11 @@ const MENTORS_PER_WRITE = 4096;
  * one per mentor and passage), then the int8 codes of the same rows (each mentor's vector followed by its
  * passage vectors). Entries keep their order; their vectors must not change until the promise settles.
  */
-export async function writePassageFile(file: string, entries: ReadonlyArray<readonly [number, PassageVectors]>, dimensions: number): Promise<void> {
+export async function writePassageFile(
+  file: string,
+  entries: ReadonlyArray<readonly [number, PassageVectors]>,
+  dimensions: number,
+): Promise<void> {
   const n = entries.length;
   let passages = 0;
   for (const [, p] of entries) passages += passageCount(p);
@@ -47,7 +51,8 @@ export async function writePassageFile(file: string, entries: ReadonlyArray<read
     const [id, p] = entries[i]!;
     const rows = int8Rows(p);
     if (rows !== passageCount(p) + 1) throw new Error(`Mentor ${id}: ${rows} vectors for ${passageCount(p)} passages`);
-    if (p.codes.length !== rows * dimensions) throw new Error(`Mentor ${id}: ${p.codes.length} codes for ${rows} rows, expected ${dimensions} dimensions`);
+    if (p.codes.length !== rows * dimensions)
+      throw new Error(`Mentor ${id}: ${p.codes.length} codes for ${rows} rows, expected ${dimensions} dimensions`);
     ids[i] = id;
     counts[i] = passageCount(p);
     spans.set(p.spans, span);
@@ -74,13 +79,19 @@ export async function writePassageFile(file: string, entries: ReadonlyArray<read
 export function readPassageFile(bytes: Uint8Array, dimensions: number): Map<number, PassageVectors> | null {
   if (bytes.byteOffset % 8 !== 0) throw new Error('passage file buffer is not 8-byte aligned');
   if (bytes.byteLength < HEADER_BYTES) throw new Error('passage file is shorter than its header');
-  const [magic, dims, n, passages] = new Uint32Array(bytes.buffer, bytes.byteOffset, 4) as unknown as [number, number, number, number];
+  const [magic, dims, n, passages] = new Uint32Array(bytes.buffer, bytes.byteOffset, 4) as unknown as [
+    number,
+    number,
+    number,
+    number,
+  ];
   if (magic === FLOAT32_MAGIC) return null;
   if (magic !== MAGIC) throw new Error('passage file has the wrong magic number');
   if (dims !== dimensions) throw new Error(`passage file has ${dims} dimensions, expected ${dimensions}`);
   const rowCount = n + passages;
   const expected = HEADER_BYTES + n * 8 + n * 4 + passages * 8 + rowCount * 4 + rowCount * dims;
-  if (bytes.byteLength !== expected) throw new Error(`passage file has ${bytes.byteLength} bytes, its header implies ${expected}`);
+  if (bytes.byteLength !== expected)
+    throw new Error(`passage file has ${bytes.byteLength} bytes, its header implies ${expected}`);
   let offset = bytes.byteOffset + HEADER_BYTES;
   const ids = new Float64Array(bytes.buffer, offset, n);
   offset += n * 8;

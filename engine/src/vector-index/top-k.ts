@@ -68,7 +68,10 @@ export class TopK {
       let child = 2 * i + 1;
       if (child >= n) break;
       const right = child + 1;
-      if (right < n && this.better(this.scores[child]!, this.labels[child]!, this.scores[right]!, this.labels[right]!)) {
+      if (
+        right < n &&
+        this.better(this.scores[child]!, this.labels[child]!, this.scores[right]!, this.labels[right]!)
+      ) {
         child = right;
       }
       if (!this.better(score, label, this.scores[child]!, this.labels[child]!)) break;

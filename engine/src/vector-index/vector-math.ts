@@ -14,5 +14,6 @@ export function checkVector(vector: Float32Array, dimensions: number): void {
 
 /** Labels are mentor row ids: bigserial in the database, so any non-negative safe integer. */
 export function checkLabel(label: number): void {
-  if (!Number.isSafeInteger(label) || label < 0) throw new RangeError(`Label must be a non-negative safe integer, got ${label}`);
+  if (!Number.isSafeInteger(label) || label < 0)
+    throw new RangeError(`Label must be a non-negative safe integer, got ${label}`);
 }

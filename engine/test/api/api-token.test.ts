@@ -10,12 +10,20 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 const call = (method: 'GET' | 'POST', url: string, opts: { auth?: string; payload?: object } = {}) =>
-  harness.app.inject({ method, url, ...(opts.payload ? { payload: opts.payload } : {}), headers: opts.auth ? { authorization: opts.auth } : {} });
+  harness.app.inject({
+    method,
+    url,
+    ...(opts.payload ? { payload: opts.payload } : {}),
+    headers: opts.auth ? { authorization: opts.auth } : {},
+  });
 
 describe('API_TOKEN', () => {
   it("mentees' and probes' routes answer without it", async () => {
-    for (const url of ['/api/health', '/api/ready', '/api/status', '/api/openapi.json']) expect((await call('GET', url)).statusCode, url).toBe(200);
-    expect((await call('POST', '/api/match', { payload: { text: 'how do I negotiate a raise' } })).statusCode).toBe(200);
+    for (const url of ['/api/health', '/api/ready', '/api/status', '/api/openapi.json'])
+      expect((await call('GET', url)).statusCode, url).toBe(200);
+    expect((await call('POST', '/api/match', { payload: { text: 'how do I negotiate a raise' } })).statusCode).toBe(
+      200,
+    );
   });
 
   it('coordinator and researcher routes need it, compared exactly', async () => {
@@ -40,7 +48,12 @@ describe('API_TOKEN', () => {
   });
 
   it('a route written another way the router accepts (percent-encoded, absolute form) needs it too', async () => {
-    for (const url of ['/%61pi/mentors', '/api/%6Dentors', 'http://localhost:80/api/mentors', '/api/requests/%72ecent']) {
+    for (const url of [
+      '/%61pi/mentors',
+      '/api/%6Dentors',
+      'http://localhost:80/api/mentors',
+      '/api/requests/%72ecent',
+    ]) {
       const res = await call('GET', url);
       expect(res.statusCode, url).toBe(401);
     }

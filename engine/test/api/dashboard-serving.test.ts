@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
 
-const startScript = '\n\t\t\t{ __sveltekit_x = { base: "" }; Promise.all([import("/_app/start.js")]).then(([kit]) => kit.start()); }\n\t\t';
+const startScript =
+  '\n\t\t\t{ __sveltekit_x = { base: "" }; Promise.all([import("/_app/start.js")]).then(([kit]) => kit.start()); }\n\t\t';
 const indexHtml = `<!doctype html><html><head><script type="module" src="/_app/start.js"></script></head><body><div>${'<script>'}${startScript}</script></div></body></html>`;
 
 let dir: string;
@@ -51,7 +52,9 @@ describe('the dashboard as the engine serves it', () => {
       expect(res.headers['x-frame-options'], url).toBe('DENY');
       expect(res.headers['referrer-policy'], url).toBe('no-referrer');
     }
-    expect((await harness.app.inject({ method: 'GET', url: '/api/health' })).headers['content-security-policy']).toBeUndefined();
+    expect(
+      (await harness.app.inject({ method: 'GET', url: '/api/health' })).headers['content-security-policy'],
+    ).toBeUndefined();
   });
 
   it('a 404 names at most 200 characters of the path', async () => {

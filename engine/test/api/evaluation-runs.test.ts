@@ -19,10 +19,27 @@ const questions = [
 
 function writeDataset(dir: string): void {
   const mentorLine = ([id, bio]: string[]) =>
-    JSON.stringify({ externalId: id, name: id, headline: '', bio, skills: [], languages: ['en'], timezone: 'UTC', yearsExperience: 8, capacityPerMonth: 3, active: true });
+    JSON.stringify({
+      externalId: id,
+      name: id,
+      headline: '',
+      bio,
+      skills: [],
+      languages: ['en'],
+      timezone: 'UTC',
+      yearsExperience: 8,
+      capacityPerMonth: 3,
+      active: true,
+    });
   fs.writeFileSync(path.join(dir, 'mentors.jsonl'), mentors.map(mentorLine).join('\n'));
-  fs.writeFileSync(path.join(dir, 'queries.jsonl'), questions.map(([id, text]) => JSON.stringify({ query_id: id, text })).join('\n'));
-  fs.writeFileSync(path.join(dir, 'judgments.csv'), 'query_id,mentor_id,relevance\nt1,r-tax,3\nt1,r-ux,0\nt2,r-cook,3\nt2,r-tax,1\n');
+  fs.writeFileSync(
+    path.join(dir, 'queries.jsonl'),
+    questions.map(([id, text]) => JSON.stringify({ query_id: id, text })).join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'judgments.csv'),
+    'query_id,mentor_id,relevance\nt1,r-tax,3\nt1,r-ux,0\nt2,r-cook,3\nt2,r-tax,1\n',
+  );
 }
 
 let app: TestApp;
@@ -45,7 +62,11 @@ interface FinishedJob {
 }
 
 async function finishedEvaluation(): Promise<FinishedJob> {
-  const started = await app.app.inject({ method: 'POST', url: '/api/evaluation/runs', payload: { dataset: 'demo', configs: ['active'], bootstrapSamples: 20 } });
+  const started = await app.app.inject({
+    method: 'POST',
+    url: '/api/evaluation/runs',
+    payload: { dataset: 'demo', configs: ['active'], bootstrapSamples: 20 },
+  });
   expect(started.statusCode, started.body).toBe(202);
   const { jobId } = started.json() as { jobId: string };
   for (;;) {
@@ -91,13 +112,21 @@ describe('GET /api/evaluation/runs/{id}/export?format=predictions', () => {
     const job = await finishedEvaluation();
     const runId = job.result!.runId;
     const names = (job.result as unknown as EvaluationRunResult).configs.map((c) => c.name);
-    const ok = await app.app.inject({ method: 'GET', url: `/api/evaluation/runs/${runId}/export?format=predictions&config=${encodeURIComponent(names[1]!)}` });
+    const ok = await app.app.inject({
+      method: 'GET',
+      url: `/api/evaluation/runs/${runId}/export?format=predictions&config=${encodeURIComponent(names[1]!)}`,
+    });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(Object.keys(ok.json()).sort()).toEqual(['r-cook', 'r-tax', 'r-ux']);
 
-    const res = await app.app.inject({ method: 'GET', url: `/api/evaluation/runs/${runId}/export?format=predictions&config=doesnotexist` });
+    const res = await app.app.inject({
+      method: 'GET',
+      url: `/api/evaluation/runs/${runId}/export?format=predictions&config=doesnotexist`,
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'EVALUATION_CONFIG_NOT_FOUND' });
-    expect(res.json().message).toBe(`Evaluation run ${runId} has no configuration doesnotexist; it has ${names.join(', ')}`);
+    expect(res.json().message).toBe(
+      `Evaluation run ${runId} has no configuration doesnotexist; it has ${names.join(', ')}`,
+    );
   });
 });

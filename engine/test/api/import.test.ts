@@ -47,14 +47,23 @@ describe('formats', () => {
     expect(res.json()).toMatchObject({ rows: 2, created: 2, failed: 0 });
 
     const array = JSON.stringify([mentor('arr-1'), mentor('arr-2'), mentor('arr-3')]);
-    expect((await importFile(array, { 'content-type': 'application/json' })).json()).toMatchObject({ rows: 3, created: 3 });
+    expect((await importFile(array, { 'content-type': 'application/json' })).json()).toMatchObject({
+      rows: 3,
+      created: 3,
+    });
     const wrapped = JSON.stringify({ mentors: [mentor('arr-4')] });
-    expect((await importFile(wrapped, { 'content-type': 'application/octet-stream' }, '?format=json')).json()).toMatchObject({ rows: 1, created: 1 });
+    expect(
+      (await importFile(wrapped, { 'content-type': 'application/octet-stream' }, '?format=json')).json(),
+    ).toMatchObject({ rows: 1, created: 1 });
     expect((await get('arr-4')).statusCode).toBe(200);
   });
 
   it('a JSON body that is not an array is IMPORT_BAD_FORMAT', async () => {
-    const res = await importFile(JSON.stringify({ id: 'x' }), { 'content-type': 'application/octet-stream' }, '?format=json');
+    const res = await importFile(
+      JSON.stringify({ id: 'x' }),
+      { 'content-type': 'application/octet-stream' },
+      '?format=json',
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'IMPORT_BAD_FORMAT' });
     const broken = await importFile('[{"id":', { 'content-type': 'application/octet-stream' }, '?format=json');
@@ -94,7 +103,13 @@ describe('bad rows', () => {
   });
 
   it('a CSV row with the wrong number of columns is reported by row number (header excluded) and spoils no later row', async () => {
-    const csv = ['id,name,bio,timezone,yearsExperience', 'csvbad-1,Ann,Bio one.,UTC,3', 'csvbad-2,Ben,Bio two.,UTC', 'csvbad-3,Cy,Bio three.,UTC,x', 'csvbad-4,Di,Bio four.,UTC,5'].join('\n');
+    const csv = [
+      'id,name,bio,timezone,yearsExperience',
+      'csvbad-1,Ann,Bio one.,UTC,3',
+      'csvbad-2,Ben,Bio two.,UTC',
+      'csvbad-3,Cy,Bio three.,UTC,x',
+      'csvbad-4,Di,Bio four.,UTC,5',
+    ].join('\n');
     const result = (await importFile(csv, { 'content-type': 'text/csv' })).json();
     expect(result).toMatchObject({ rows: 4, created: 2, failed: 2 });
     expect((await get('csvbad-4')).statusCode).toBe(200);
@@ -107,11 +122,17 @@ describe('bad rows', () => {
 
 describe('fields that are not mentor fields', () => {
   it('a misspelt column imports the rows with the default and warns once, naming the column and its first row', async () => {
-    const csv = ['id,name,bio,timezone,yearsExperience,capacityPerMont', 'typo-1,Ana,Coaches designers.,UTC,5,7', 'typo-2,Ben,Coaches writers.,UTC,6,8'].join('\n');
+    const csv = [
+      'id,name,bio,timezone,yearsExperience,capacityPerMont',
+      'typo-1,Ana,Coaches designers.,UTC,5,7',
+      'typo-2,Ben,Coaches writers.,UTC,6,8',
+    ].join('\n');
     const res = await importFile(csv, { 'content-type': 'text/csv' });
     expect(res.json()).toMatchObject({ created: 2, failed: 0 });
     expect(res.json().warnings).toHaveLength(1);
-    expect(res.json().warnings[0]).toMatch(/^"capacityPerMont" \(first in row 1\) is not a mentor field and was ignored; mentor fields are id, /);
+    expect(res.json().warnings[0]).toMatch(
+      /^"capacityPerMont" \(first in row 1\) is not a mentor field and was ignored; mentor fields are id, /,
+    );
     expect((await get('typo-1')).json().capacityPerMonth).toBe(2);
   });
 
@@ -127,7 +148,7 @@ describe('fields that are not mentor fields', () => {
     expect(res.body.length).toBeLessThan(20_000);
   });
 
-  it('an export, or mentors as the API lists them (createdAt and updatedAt are the store\'s), import back without warnings', async () => {
+  it("an export, or mentors as the API lists them (createdAt and updatedAt are the store's), import back without warnings", async () => {
     const exported = (await app.inject({ method: 'GET', url: '/api/mentors/export' })).body;
     expect((await importFile(exported, ndjson)).json()).toMatchObject({ failed: 0, warnings: [] });
     const listed = (await app.inject({ method: 'GET', url: '/api/mentors?limit=5' })).json().items;
@@ -162,7 +183,9 @@ describe('empty and badly encoded files', () => {
     expect((await get('enc-2')).statusCode).toBe(404);
 
     const csv = Buffer.from('id,name,bio,timezone,yearsExperience\nenc-3,Zoë,Bio.,UTC,3\n', 'latin1');
-    expect((await importFile(csv, { 'content-type': 'text/csv' })).json()).toMatchObject({ code: 'IMPORT_BAD_ENCODING' });
+    expect((await importFile(csv, { 'content-type': 'text/csv' })).json()).toMatchObject({
+      code: 'IMPORT_BAD_ENCODING',
+    });
   });
 
   it('UTF-16 files (either byte order) are IMPORT_BAD_ENCODING', async () => {
@@ -173,7 +196,10 @@ describe('empty and badly encoded files', () => {
     for (const payload of [le, be]) {
       const res = await importFile(payload, ndjson);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ code: 'IMPORT_BAD_ENCODING', details: { hint: expect.stringMatching(/UTF-16/) } });
+      expect(res.json()).toMatchObject({
+        code: 'IMPORT_BAD_ENCODING',
+        details: { hint: expect.stringMatching(/UTF-16/) },
+      });
     }
     expect((await get('enc-16')).statusCode).toBe(404);
   });
@@ -221,7 +247,12 @@ describe('import job', () => {
   it('POST /api/jobs/import answers 202 and the job reports progress until done', async () => {
     const rows = Array.from({ length: 300 }, (_, i) => bulkMentor(i, 'job'));
     rows.push(mentor('job-0'));
-    const res = await app.inject({ method: 'POST', url: '/api/jobs/import', headers: ndjson, payload: jsonLines(rows) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/jobs/import',
+      headers: ndjson,
+      payload: jsonLines(rows),
+    });
     expect(res.statusCode, res.body).toBe(202);
     const { jobId } = res.json();
     expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
@@ -238,7 +269,12 @@ describe('import job', () => {
     expect(job.kind).toBe('import');
     expect(job.finishedAt).not.toBeNull();
     expect(job.progress).toMatchObject({ done: 301, total: 301, stage: 'done' });
-    expect(job.result).toMatchObject({ rows: 301, created: 300, failed: 1, errors: [{ row: 301, code: 'DUPLICATE_ID', id: 'job-0' }] });
+    expect(job.result).toMatchObject({
+      rows: 301,
+      created: 300,
+      failed: 1,
+      errors: [{ row: 301, code: 'DUPLICATE_ID', id: 'job-0' }],
+    });
     const dones = seen.map((p) => p.done);
     expect([...dones].sort((a, b) => a - b)).toEqual(dones);
     expect((await get('job-299')).statusCode).toBe(200);
@@ -248,7 +284,12 @@ describe('import job', () => {
     const empty = await app.inject({ method: 'POST', url: '/api/jobs/import', headers: ndjson, payload: '\n' });
     expect(empty.statusCode).toBe(400);
     expect(empty.json()).toMatchObject({ code: 'IMPORT_EMPTY' });
-    const broken = await app.inject({ method: 'POST', url: '/api/jobs/import?format=csv', headers: { 'content-type': 'text/csv' }, payload: 'id,name\n"a,b\n' });
+    const broken = await app.inject({
+      method: 'POST',
+      url: '/api/jobs/import?format=csv',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'id,name\n"a,b\n',
+    });
     expect(broken.statusCode).toBe(400);
     expect(broken.json()).toMatchObject({ code: 'IMPORT_BAD_FORMAT' });
   });

@@ -10,7 +10,16 @@ import { MentorRepository } from '../../src/db/mentor-repository.js';
 import { createEmbeddingProvider } from '../../src/embedding/create-embedding-provider.js';
 import { HashingEmbeddingProvider } from '../../src/embedding/hashing-embedding-provider.js';
 import { SNAPSHOT_META_FILE } from '../../src/vector-index/index-snapshot.js';
-import { bulkMentor, CountingEmbeddingProvider, jsonLines, makeTempDir, mentor, removeDir, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
+import {
+  bulkMentor,
+  CountingEmbeddingProvider,
+  jsonLines,
+  makeTempDir,
+  mentor,
+  removeDir,
+  startTestApp,
+  type TestApp,
+} from '../../../test/support/app-harness.js';
 
 const hnsw = { EXACT_SCAN_BELOW: '0' };
 const dataDir = makeTempDir('mm-lifecycle-');
@@ -36,7 +45,9 @@ async function matchIds(h: TestApp, text: string): Promise<string[]> {
 }
 
 /** Changes the database while no engine runs, as another tool or a crash might. */
-async function withDatabase(work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<void>): Promise<void> {
+async function withDatabase(
+  work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<void>,
+): Promise<void> {
   const handle = await openDatabase(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
   try {
     await work(handle.db);
@@ -49,7 +60,9 @@ const snapshotDir = (modelId: string) => path.join(dataDir, 'index', modelId);
 
 /** Every mentor ranked and explained, recording nothing, so that two processes can be compared. */
 async function fullRanking(h: TestApp, text: string) {
-  const result = await h.app.engine().matcher.match({ text, k: 100 }, { record: false, now: new Date('2026-01-15T12:00:00Z') });
+  const result = await h.app
+    .engine()
+    .matcher.match({ text, k: 100 }, { record: false, now: new Date('2026-01-15T12:00:00Z') });
   return result.matches.map(({ mentor, ...rest }) => ({ ...rest, updatedAt: mentor.updatedAt }));
 }
 const bee = mentor('bee', { bio: 'Beekeeper who exports honey and teaches apiculture to farmers.' });
@@ -62,7 +75,12 @@ describe('index lifecycle (HNSW forced)', () => {
     await withApp(embedder(), async (h) => {
       const first = await status(h);
       expect(first.index).toMatchObject({ kind: 'hnsw', state: 'ready', loadedFrom: 'rebuild', size: 0 });
-      const res = await h.app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: jsonLines([...Array.from({ length: 40 }, (_, i) => bulkMentor(i, 'life')), bee]) });
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/mentors/import',
+        headers: { 'content-type': 'application/x-ndjson' },
+        payload: jsonLines([...Array.from({ length: 40 }, (_, i) => bulkMentor(i, 'life')), bee]),
+      });
       expect(res.json()).toMatchObject({ created: 41, failed: 0 });
       expect((await status(h)).mentors).toMatchObject({ total: 41, indexed: 41 });
       ranked = await fullRanking(h, bulkMentor(7, 'life').bio);
@@ -152,14 +170,21 @@ describe('index lifecycle (HNSW forced)', () => {
     });
     await withApp(embedder(), async (h) => expect((await status(h)).index.loadedFrom).toBe('snapshot'));
 
-    const passagesFile = path.join(dir, JSON.parse(fs.readFileSync(path.join(dir, SNAPSHOT_META_FILE), 'utf8')).files.passages.name);
+    const passagesFile = path.join(
+      dir,
+      JSON.parse(fs.readFileSync(path.join(dir, SNAPSHOT_META_FILE), 'utf8')).files.passages.name,
+    );
     const passages = fs.readFileSync(passagesFile);
     passages[passages.length - 5] = passages[passages.length - 5]! ^ 0x01;
     fs.writeFileSync(passagesFile, passages);
-    await withApp(embedder(), async (h) => expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', size: 40 }));
+    await withApp(embedder(), async (h) =>
+      expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', size: 40 }),
+    );
 
     fs.writeFileSync(path.join(dir, SNAPSHOT_META_FILE), '{ not json');
-    await withApp(embedder(), async (h) => expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', size: 40 }));
+    await withApp(embedder(), async (h) =>
+      expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', size: 40 }),
+    );
   });
 
   it('a snapshot that cannot be written (its folder is a file) leaves the engine serving from memory', async () => {
@@ -174,7 +199,9 @@ describe('index lifecycle (HNSW forced)', () => {
     } finally {
       fs.rmSync(indexDir, { force: true });
     }
-    await withApp(embedder(), async (h) => expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', state: 'ready' }));
+    await withApp(embedder(), async (h) =>
+      expect((await status(h)).index).toMatchObject({ loadedFrom: 'rebuild', state: 'ready' }),
+    );
   });
 
   it('a model change re-embeds every mentor and deletes the old model embeddings and snapshots', async () => {
@@ -219,22 +246,37 @@ describe('index lifecycle (HNSW forced)', () => {
         return super.embed(texts);
       }
     })(64);
-    const app = await buildApp({ config: loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', DASHBOARD_DIR: '', ...hnsw }), embedder: slow });
+    const app = await buildApp({
+      config: loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', DASHBOARD_DIR: '', ...hnsw }),
+      embedder: slow,
+    });
     await app.ready();
     while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     await app.close();
     let stored = 0;
     await withDatabase(async (db) => {
-      stored = Number((await db.selectFrom('mentor_embeddings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      stored = Number(
+        (
+          await db
+            .selectFrom('mentor_embeddings')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     });
     expect(stored).toBeGreaterThan(0);
     expect(stored).toBeLessThan(before + 200);
-    await withApp(embedder(), async (h) => expect((await status(h)).mentors).toMatchObject({ total: before + 200, indexed: before + 200 }));
+    await withApp(embedder(), async (h) =>
+      expect((await status(h)).mentors).toMatchObject({ total: before + 200, indexed: before + 200 }),
+    );
   });
 });
 
 const salaryBios: Array<[string, string]> = [
-  ['negotiation', 'I was a compensation manager for ten years. I help people negotiate salary offers, raises and equity packages, and prepare for pay conversations with recruiters.'],
+  [
+    'negotiation',
+    'I was a compensation manager for ten years. I help people negotiate salary offers, raises and equity packages, and prepare for pay conversations with recruiters.',
+  ],
   ['frontend', 'I build web front ends with React and TypeScript and review pull requests for accessibility.'],
   ['nurse', 'I worked as an intensive care nurse for fifteen years before moving into hospital management.'],
   ['teacher', 'I taught high school chemistry and now train new teachers in classroom management.'],
@@ -280,18 +322,27 @@ describe('with the real USE Lite model', () => {
   const modelDir = path.join(loadConfig({}).modelsDir, 'use-lite');
   const built = fs.existsSync(path.join(modelDir, 'tokenizer.json'));
 
-  it.skipIf(!built)('a salary negotiation question ranks the compensation mentor first', async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent' });
-    const h = await startTestApp({ embedder: await createEmbeddingProvider(config) });
-    try {
-      expect((await status(h)).model.id).toMatch(/use-lite/);
-      const rows = salaryBios.map(([id, bio]) => mentor(id, { bio, headline: '', skills: [] }));
-      const res = await h.app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: jsonLines(rows) });
-      expect(res.json()).toMatchObject({ created: salaryBios.length, failed: 0 });
-      const ids = await matchIds(h, 'How do I negotiate a higher salary for my new job offer?');
-      expect(ids[0]).toBe('negotiation');
-    } finally {
-      await h.close();
-    }
-  }, 300_000);
+  it.skipIf(!built)(
+    'a salary negotiation question ranks the compensation mentor first',
+    async () => {
+      const config = loadConfig({ LOG_LEVEL: 'silent' });
+      const h = await startTestApp({ embedder: await createEmbeddingProvider(config) });
+      try {
+        expect((await status(h)).model.id).toMatch(/use-lite/);
+        const rows = salaryBios.map(([id, bio]) => mentor(id, { bio, headline: '', skills: [] }));
+        const res = await h.app.inject({
+          method: 'POST',
+          url: '/api/mentors/import',
+          headers: { 'content-type': 'application/x-ndjson' },
+          payload: jsonLines(rows),
+        });
+        expect(res.json()).toMatchObject({ created: salaryBios.length, failed: 0 });
+        const ids = await matchIds(h, 'How do I negotiate a higher salary for my new job offer?');
+        expect(ids[0]).toBe('negotiation');
+      } finally {
+        await h.close();
+      }
+    },
+    300_000,
+  );
 });

@@ -25,16 +25,36 @@ const seed: MentorBody[] = [
     skills: ['negotiation'],
     active: false,
   }),
-  mentor('data', { headline: 'Data engineer', bio: 'I build data pipelines with Python and Spark. I moved from physics into data engineering.', skills: ['python', 'data'] }),
-  mentor('nurse', { headline: 'Nurse manager', bio: 'Twenty years on hospital wards. I moved from nursing into health informatics.', skills: ['healthcare'], languages: ['de', 'en'] }),
-  mentor('design', { headline: 'Product designer', bio: 'I design mobile apps and run user research. Portfolio reviews are my favourite.', skills: ['design'], languages: ['fr'] }),
-  mentor('founder', { headline: 'Founder', bio: 'I founded two startups and raised seed funding. I can help you pitch investors.', skills: ['fundraising'], capacityPerMonth: 0 }),
+  mentor('data', {
+    headline: 'Data engineer',
+    bio: 'I build data pipelines with Python and Spark. I moved from physics into data engineering.',
+    skills: ['python', 'data'],
+  }),
+  mentor('nurse', {
+    headline: 'Nurse manager',
+    bio: 'Twenty years on hospital wards. I moved from nursing into health informatics.',
+    skills: ['healthcare'],
+    languages: ['de', 'en'],
+  }),
+  mentor('design', {
+    headline: 'Product designer',
+    bio: 'I design mobile apps and run user research. Portfolio reviews are my favourite.',
+    skills: ['design'],
+    languages: ['fr'],
+  }),
+  mentor('founder', {
+    headline: 'Founder',
+    bio: 'I founded two startups and raised seed funding. I can help you pitch investors.',
+    skills: ['fundraising'],
+    capacityPerMonth: 0,
+  }),
 ];
 
 beforeAll(async () => {
   harness = await startTestApp();
   app = harness.app;
-  for (const m of seed) expect((await app.inject({ method: 'POST', url: '/api/mentors', payload: m })).statusCode).toBe(201);
+  for (const m of seed)
+    expect((await app.inject({ method: 'POST', url: '/api/mentors', payload: m })).statusCode).toBe(201);
 });
 afterAll(() => harness?.close());
 
@@ -45,7 +65,14 @@ interface MatchDto {
   explanation: {
     factors: Array<{ name: string; value: number; weight: number; contribution: number }>;
     evidence: Array<{ kind: string; text: string; start: number; end: number; similarity: number }>;
-    terms: Array<{ term: string; field: string; mentorStart: number; mentorEnd: number; questionStart: number; questionEnd: number }>;
+    terms: Array<{
+      term: string;
+      field: string;
+      mentorStart: number;
+      mentorEnd: number;
+      questionStart: number;
+      questionEnd: number;
+    }>;
     reasons: string[];
   };
 }
@@ -53,7 +80,13 @@ interface MatchDto {
 async function match(body: Record<string, unknown>) {
   const res = await app.inject({ method: 'POST', url: '/api/match', payload: { k: 10, ...body } });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { requestId: number; configVersion: number; candidates: number; eligible: number; matches: MatchDto[] };
+  return res.json() as {
+    requestId: number;
+    configVersion: number;
+    candidates: number;
+    eligible: number;
+    matches: MatchDto[];
+  };
 }
 
 const salary = 'How do I negotiate my salary offer and compensation?';
@@ -81,7 +114,8 @@ describe('ranking and explanations', () => {
       for (const t of m.explanation.terms) {
         expect(t.questionEnd).toBeGreaterThan(t.questionStart);
         if (t.field === 'bio') expect(m.mentor.bio.slice(t.mentorStart, t.mentorEnd).length).toBeGreaterThan(0);
-        if (t.field === 'headline') expect(m.mentor.headline!.slice(t.mentorStart, t.mentorEnd).length).toBeGreaterThan(0);
+        if (t.field === 'headline')
+          expect(m.mentor.headline!.slice(t.mentorStart, t.mentorEnd).length).toBeGreaterThan(0);
       }
     }
     const top = r.matches[0]!;
@@ -94,12 +128,18 @@ describe('skills vocabulary', () => {
   it('recognises a skill from the write that adds it; once its mentor drops it, nobody is credited with it', async () => {
     const question = 'Who can review my Terraform modules?';
     const terraform = (r: Awaited<ReturnType<typeof match>>) =>
-      r.matches.flatMap((m) => (m.explanation as MatchDto['explanation'] & { skills: Array<{ mentorSkill: string; questionStart: number }> }).skills.map((s) => ({ id: m.mentor.id, ...s })));
+      r.matches.flatMap((m) =>
+        (
+          m.explanation as MatchDto['explanation'] & { skills: Array<{ mentorSkill: string; questionStart: number }> }
+        ).skills.map((s) => ({ id: m.mentor.id, ...s })),
+      );
     expect(terraform(await match({ text: question }))).toEqual([]);
 
     const patch = (skills: string[]) => app.inject({ method: 'PATCH', url: '/api/mentors/data', payload: { skills } });
     expect((await patch(['python', 'data', 'Terraform'])).statusCode).toBe(200);
-    expect(terraform(await match({ text: question }))).toEqual([expect.objectContaining({ id: 'data', mentorSkill: 'Terraform', questionStart: question.indexOf('Terraform') })]);
+    expect(terraform(await match({ text: question }))).toEqual([
+      expect.objectContaining({ id: 'data', mentorSkill: 'Terraform', questionStart: question.indexOf('Terraform') }),
+    ]);
 
     expect((await patch(['python', 'data'])).statusCode).toBe(200);
     expect(terraform(await match({ text: question }))).toEqual([]);
@@ -137,7 +177,11 @@ describe('hard rules', () => {
   it('a mentor with no capacity left is filtered by minCapacity', async () => {
     const all = await match({ text: 'pitch investors seed funding startups', k: 50 });
     const ids = all.matches.map((m) => m.mentor.id);
-    const withCapacity = await match({ text: 'pitch investors seed funding startups', k: 50, filters: { minCapacity: 1 } });
+    const withCapacity = await match({
+      text: 'pitch investors seed funding startups',
+      k: 50,
+      filters: { minCapacity: 1 },
+    });
     expect(withCapacity.matches.map((m) => m.mentor.id)).not.toContain('founder');
     // The default rules already require capacity; either way, the zero-capacity founder is never proposed.
     expect(ids.includes('founder')).toBe(false);
@@ -158,18 +202,32 @@ describe('configurations', () => {
     const draft = await app.inject({
       method: 'POST',
       url: '/api/configs',
-      payload: { name: 'lexical only', weights: { lexical: 1 }, actor: 'tester', basedOn: active.version, note: 'test' },
+      payload: {
+        name: 'lexical only',
+        weights: { lexical: 1 },
+        actor: 'tester',
+        basedOn: active.version,
+        note: 'test',
+      },
     });
     expect(draft.statusCode, draft.body).toBe(201);
     const version = draft.json().version;
     expect(draft.json()).toMatchObject({ status: 'draft', createdBy: 'tester', basedOn: active.version });
     expect((await match({ text: salary })).configVersion).toBe(active.version);
 
-    const edited = await app.inject({ method: 'PATCH', url: `/api/configs/${version}`, payload: { weights: { lexical: 1, skills: 1 }, actor: 'editor' } });
+    const edited = await app.inject({
+      method: 'PATCH',
+      url: `/api/configs/${version}`,
+      payload: { weights: { lexical: 1, skills: 1 }, actor: 'editor' },
+    });
     expect(edited.statusCode, edited.body).toBe(200);
     expect(edited.json()).toMatchObject({ updatedBy: 'editor', weights: { lexical: 1, skills: 1 } });
 
-    const activated = await app.inject({ method: 'POST', url: `/api/configs/${version}/activate`, payload: { actor: 'boss' } });
+    const activated = await app.inject({
+      method: 'POST',
+      url: `/api/configs/${version}/activate`,
+      payload: { actor: 'boss' },
+    });
     expect(activated.statusCode, activated.body).toBe(200);
     expect(activated.json()).toMatchObject({ status: 'active', activatedBy: 'boss' });
     const after = await match({ text: salary });
@@ -179,29 +237,55 @@ describe('configurations', () => {
     }
     expect((await app.inject({ method: 'GET', url: `/api/configs/${active.version}` })).json().status).toBe('archived');
 
-    const rolled = await app.inject({ method: 'POST', url: `/api/configs/${active.version}/rollback`, payload: { actor: 'boss' } });
+    const rolled = await app.inject({
+      method: 'POST',
+      url: `/api/configs/${active.version}/rollback`,
+      payload: { actor: 'boss' },
+    });
     expect(rolled.statusCode, rolled.body).toBe(200);
     const rolledVersion = rolled.json().version;
     expect(rolledVersion).toBeGreaterThan(version);
     expect(rolled.json()).toMatchObject({ status: 'active', weights: active.weights });
     expect((await match({ text: salary })).configVersion).toBe(rolledVersion);
 
-    const list = (await app.inject({ method: 'GET', url: '/api/configs' })).json() as Array<{ version: number; status: string }>;
+    const list = (await app.inject({ method: 'GET', url: '/api/configs' })).json() as Array<{
+      version: number;
+      status: string;
+    }>;
     expect(list.filter((c) => c.status === 'active').map((c) => c.version)).toEqual([rolledVersion]);
   });
 
   it('edits of a draft write only what they name: two at once both land, and the history says what each changed', async () => {
-    const created = await app.inject({ method: 'POST', url: '/api/configs', payload: { name: 'edited twice', weights: { semantic: 1 }, actor: 'tester' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/configs',
+      payload: { name: 'edited twice', weights: { semantic: 1 }, actor: 'tester' },
+    });
     const version = created.json().version;
     const [weights, rules] = await Promise.all([
-      app.inject({ method: 'PATCH', url: `/api/configs/${version}`, payload: { weights: { semantic: 1, lexical: 0.5 }, actor: 'a' } }),
-      app.inject({ method: 'PATCH', url: `/api/configs/${version}`, payload: { rules: { fairnessTolerance: 3 }, actor: 'b' } }),
+      app.inject({
+        method: 'PATCH',
+        url: `/api/configs/${version}`,
+        payload: { weights: { semantic: 1, lexical: 0.5 }, actor: 'a' },
+      }),
+      app.inject({
+        method: 'PATCH',
+        url: `/api/configs/${version}`,
+        payload: { rules: { fairnessTolerance: 3 }, actor: 'b' },
+      }),
     ]);
     expect([weights.statusCode, rules.statusCode]).toEqual([200, 200]);
     await app.inject({ method: 'PATCH', url: `/api/configs/${version}`, payload: { name: 'renamed', actor: 'c' } });
     const stored = (await app.inject({ method: 'GET', url: `/api/configs/${version}` })).json();
-    expect(stored).toMatchObject({ name: 'renamed', weights: { semantic: 1, lexical: 0.5 }, rules: { fairnessTolerance: 3 } });
-    const listed = (await app.inject({ method: 'GET', url: '/api/configs' })).json() as Array<{ version: number; events: Array<{ action: string; actor: string; detail: { changed: string[] } }> }>;
+    expect(stored).toMatchObject({
+      name: 'renamed',
+      weights: { semantic: 1, lexical: 0.5 },
+      rules: { fairnessTolerance: 3 },
+    });
+    const listed = (await app.inject({ method: 'GET', url: '/api/configs' })).json() as Array<{
+      version: number;
+      events: Array<{ action: string; actor: string; detail: { changed: string[] } }>;
+    }>;
     const edits = listed.find((c) => c.version === version)!.events.filter((e) => e.action === 'edited');
     // The two concurrent edits may land in either order.
     expect(edits.map((e) => [e.actor, e.detail.changed]).sort()).toEqual([
@@ -213,7 +297,11 @@ describe('configurations', () => {
 
   it('preview answers both rankings and their diff, and records nothing', async () => {
     const recentBefore = (await app.inject({ method: 'GET', url: '/api/requests/recent?limit=100' })).json().length;
-    const res = await app.inject({ method: 'POST', url: '/api/match/preview', payload: { text: salary, k: 5, draft: { weights: { fairness: 1 } } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/match/preview',
+      payload: { text: salary, k: 5, draft: { weights: { fairness: 1 } } },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body.draft.configVersion).toBeNull();
@@ -230,10 +318,16 @@ describe('configurations', () => {
     const total = Object.values(body.diff.summary as Record<string, number>).reduce((s, n) => s + n, 0);
     expect(total).toBe(body.diff.entries.length);
 
-    const stored = await app.inject({ method: 'POST', url: '/api/match/preview', payload: { text: salary, k: 5, draftVersion: 1 } });
+    const stored = await app.inject({
+      method: 'POST',
+      url: '/api/match/preview',
+      payload: { text: salary, k: 5, draftVersion: 1 },
+    });
     expect(stored.statusCode, stored.body).toBe(200);
     expect(stored.json().draft.configVersion).toBe(1);
-    expect((await app.inject({ method: 'GET', url: '/api/requests/recent?limit=100' })).json().length).toBe(recentBefore);
+    expect((await app.inject({ method: 'GET', url: '/api/requests/recent?limit=100' })).json().length).toBe(
+      recentBefore,
+    );
   });
 });
 
@@ -258,7 +352,11 @@ describe('requests and sessions', () => {
     expect(served.map((s) => s.score)).toEqual(r.matches.map((m) => m.score));
     expect(served.every((s) => s.config_version === r.configVersion)).toBe(true);
 
-    const session = await app.inject({ method: 'POST', url: '/api/session-requests', payload: { mentorId: r.matches[0]!.mentor.id, requestId: r.requestId, note: 'Thanks!' } });
+    const session = await app.inject({
+      method: 'POST',
+      url: '/api/session-requests',
+      payload: { mentorId: r.matches[0]!.mentor.id, requestId: r.requestId, note: 'Thanks!' },
+    });
     expect(session.statusCode, session.body).toBe(201);
     expect(session.json().id).toBeGreaterThan(0);
     const bare = await app.inject({ method: 'POST', url: '/api/session-requests', payload: { mentorId: 'data' } });

@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-const patch = (id: string, body: object) => harness.app.inject({ method: 'PATCH', url: `/api/mentors/${id}`, payload: body });
+const patch = (id: string, body: object) =>
+  harness.app.inject({ method: 'PATCH', url: `/api/mentors/${id}`, payload: body });
 const get = (id: string) => harness.app.inject({ method: 'GET', url: `/api/mentors/${id}` });
 
 /** The stored embedding must be the one of the mentor as stored, or matching reads text the mentor no longer has. */
@@ -24,7 +25,9 @@ async function expectEmbeddingOf(id: string): Promise<void> {
 
 describe('concurrent writes to one mentor', () => {
   it('keeps every one of four PATCHes sent at once, with the embedding of the final text', async () => {
-    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('p1') })).statusCode).toBe(201);
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('p1') })).statusCode).toBe(
+      201,
+    );
     const answers = await Promise.all([
       patch('p1', { name: 'Renamed' }),
       patch('p1', { skills: ['negotiation'] }),
@@ -42,7 +45,9 @@ describe('concurrent writes to one mentor', () => {
   });
 
   it('does not bring back a mentor deleted while a PATCH was being embedded', async () => {
-    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('d1') })).statusCode).toBe(201);
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('d1') })).statusCode).toBe(
+      201,
+    );
     const patching = patch('d1', { bio: 'A new bio that takes a while to embed.' });
     await new Promise((resolve) => setTimeout(resolve, 10));
     const deleted = await harness.app.inject({ method: 'DELETE', url: '/api/mentors/d1' });
@@ -53,7 +58,9 @@ describe('concurrent writes to one mentor', () => {
   });
 
   it('an import prepared before a PATCH does not keep the embedding of the PATCHed text when it writes the old text back', async () => {
-    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('i1') })).statusCode).toBe(201);
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('i1') })).statusCode).toBe(
+      201,
+    );
     const service = harness.app.engine().mentors;
     const { rowId: _r, createdAt: _c, updatedAt: _u, ...asStored } = await service.get('i1');
     // The import's batch is read as "already embedded" (same text as stored) ...
@@ -67,7 +74,9 @@ describe('concurrent writes to one mentor', () => {
   });
 
   it('does not bring back a mentor another engine deleted while a PATCH was being embedded', async () => {
-    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('d2') })).statusCode).toBe(201);
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('d2') })).statusCode).toBe(
+      201,
+    );
     const engine = harness.app.engine();
     const other = new MentorService(engine.repositories, embedder, engine.search);
     const patching = engine.mentors.update('d2', { bio: 'A new bio that takes a while to embed.' });
@@ -78,17 +87,27 @@ describe('concurrent writes to one mentor', () => {
   });
 
   it('merges a change again when another engine changed the mentor while it was embedded', async () => {
-    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('e1') })).statusCode).toBe(201);
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('e1') })).statusCode).toBe(
+      201,
+    );
     const engine = harness.app.engine();
     // A second service over the same database stands in for another engine: it does not share this one's queue.
     const other = new MentorService(engine.repositories, embedder, engine.search);
-    await Promise.all([engine.mentors.update('e1', { headline: 'Changed here' }), other.update('e1', { bio: 'Changed by the other engine while this one embedded.' })]);
-    expect(await engine.mentors.get('e1')).toMatchObject({ headline: 'Changed here', bio: 'Changed by the other engine while this one embedded.' });
+    await Promise.all([
+      engine.mentors.update('e1', { headline: 'Changed here' }),
+      other.update('e1', { bio: 'Changed by the other engine while this one embedded.' }),
+    ]);
+    expect(await engine.mentors.get('e1')).toMatchObject({
+      headline: 'Changed here',
+      bio: 'Changed by the other engine while this one embedded.',
+    });
     await expectEmbeddingOf('e1');
   });
 
   it('puts a written mentor into the index with the row its vectors were written beside, whatever another engine writes right after', async () => {
-    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('r1') })).statusCode).toBe(201);
+    expect((await harness.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('r1') })).statusCode).toBe(
+      201,
+    );
     const engine = harness.app.engine();
     // Another engine's write lands the moment this engine's transaction has committed.
     const racing = {

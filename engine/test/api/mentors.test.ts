@@ -27,10 +27,21 @@ async function matchIds(text: string, extra: Record<string, unknown> = {}): Prom
 
 describe('create and read', () => {
   it('creates a mentor with defaults, reads it back, and indexes it before answering', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('crud-1', { headline: undefined, skills: undefined }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/mentors',
+      payload: mentor('crud-1', { headline: undefined, skills: undefined }),
+    });
     expect(res.statusCode, res.body).toBe(201);
     const created = res.json();
-    expect(created).toMatchObject({ id: 'crud-1', headline: '', skills: [], languages: ['en'], active: true, location: null });
+    expect(created).toMatchObject({
+      id: 'crud-1',
+      headline: '',
+      skills: [],
+      languages: ['en'],
+      active: true,
+      location: null,
+    });
     expect(Number.isNaN(Date.parse(created.createdAt))).toBe(false);
 
     const got = await app.inject({ method: 'GET', url: '/api/mentors/crud-1' });
@@ -44,12 +55,34 @@ describe('create and read', () => {
 describe('list', () => {
   beforeAll(async () => {
     const seed = [
-      mentor('list-a', { name: 'Alma Ortega', skills: ['Negotiation', 'Hiring'], languages: ['en', 'es'], bio: 'Recruiter who negotiated hundreds of offers.' }),
-      mentor('list-b', { name: 'Bert Kahn', skills: ['Python'], languages: ['de'], bio: 'Data engineer building pipelines in Python.' }),
-      mentor('list-c', { name: 'Cleo Park', skills: ['negotiation'], languages: ['fr', 'en'], active: false, bio: 'Former sales director, now retired.' }),
-      mentor('list-d', { name: 'Dana Roy', skills: ['Design'], languages: ['en'], bio: 'Product designer. 100% remote since 2015.' }),
+      mentor('list-a', {
+        name: 'Alma Ortega',
+        skills: ['Negotiation', 'Hiring'],
+        languages: ['en', 'es'],
+        bio: 'Recruiter who negotiated hundreds of offers.',
+      }),
+      mentor('list-b', {
+        name: 'Bert Kahn',
+        skills: ['Python'],
+        languages: ['de'],
+        bio: 'Data engineer building pipelines in Python.',
+      }),
+      mentor('list-c', {
+        name: 'Cleo Park',
+        skills: ['negotiation'],
+        languages: ['fr', 'en'],
+        active: false,
+        bio: 'Former sales director, now retired.',
+      }),
+      mentor('list-d', {
+        name: 'Dana Roy',
+        skills: ['Design'],
+        languages: ['en'],
+        bio: 'Product designer. 100% remote since 2015.',
+      }),
     ];
-    for (const m of seed) expect((await app.inject({ method: 'POST', url: '/api/mentors', payload: m })).statusCode).toBe(201);
+    for (const m of seed)
+      expect((await app.inject({ method: 'POST', url: '/api/mentors', payload: m })).statusCode).toBe(201);
   });
 
   const list = async (query: string) => {
@@ -57,12 +90,14 @@ describe('list', () => {
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as { items: Array<{ id: string }>; total: number; offset: number; limit: number };
   };
-  const ids = (page: { items: Array<{ id: string }> }) => page.items.map((m) => m.id).filter((id) => id.startsWith('list-'));
+  const ids = (page: { items: Array<{ id: string }> }) =>
+    page.items.map((m) => m.id).filter((id) => id.startsWith('list-'));
 
   it('pages through everyone in a stable order', async () => {
     const all = await list('limit=500');
     const pages = [];
-    for (let offset = 0; offset < all.total; offset += 2) pages.push(...(await list(`offset=${offset}&limit=2`)).items.map((m) => m.id));
+    for (let offset = 0; offset < all.total; offset += 2)
+      pages.push(...(await list(`offset=${offset}&limit=2`)).items.map((m) => m.id));
     expect(pages).toEqual(all.items.map((m) => m.id));
     const page = await list('offset=1&limit=2');
     expect(page).toMatchObject({ offset: 1, limit: 2, total: all.total });
@@ -91,17 +126,34 @@ describe('update', () => {
     const hash0 = await storedHash('upd-1');
     const texts0 = embedder.texts;
 
-    const renamed = await app.inject({ method: 'PATCH', url: '/api/mentors/upd-1', payload: { name: 'New Name', capacityPerMonth: 5, languages: ['en', 'pt'] } });
+    const renamed = await app.inject({
+      method: 'PATCH',
+      url: '/api/mentors/upd-1',
+      payload: { name: 'New Name', capacityPerMonth: 5, languages: ['en', 'pt'] },
+    });
     expect(renamed.statusCode, renamed.body).toBe(200);
-    expect(renamed.json()).toMatchObject({ id: 'upd-1', name: 'New Name', capacityPerMonth: 5, languages: ['en', 'pt'] });
+    expect(renamed.json()).toMatchObject({
+      id: 'upd-1',
+      name: 'New Name',
+      capacityPerMonth: 5,
+      languages: ['en', 'pt'],
+    });
     expect(embedder.texts).toBe(texts0);
     expect(await storedHash('upd-1')).toBe(hash0);
 
-    const sameBio = await app.inject({ method: 'PATCH', url: '/api/mentors/upd-1', payload: { bio: mentor('upd-1').bio } });
+    const sameBio = await app.inject({
+      method: 'PATCH',
+      url: '/api/mentors/upd-1',
+      payload: { bio: mentor('upd-1').bio },
+    });
     expect(sameBio.statusCode).toBe(200);
     expect(embedder.texts).toBe(texts0);
 
-    const rewritten = await app.inject({ method: 'PATCH', url: '/api/mentors/upd-1', payload: { bio: 'I moved from accounting into cybersecurity auditing and teach incident response.' } });
+    const rewritten = await app.inject({
+      method: 'PATCH',
+      url: '/api/mentors/upd-1',
+      payload: { bio: 'I moved from accounting into cybersecurity auditing and teach incident response.' },
+    });
     expect(rewritten.statusCode).toBe(200);
     expect(embedder.texts).toBeGreaterThan(texts0);
     const hash1 = await storedHash('upd-1');
@@ -116,13 +168,21 @@ describe('update', () => {
 
   it('a patch that fails validation changes nothing', async () => {
     const before = (await app.inject({ method: 'GET', url: '/api/mentors/upd-1' })).json();
-    const res = await app.inject({ method: 'PATCH', url: '/api/mentors/upd-1', payload: { name: 'Ok', timezone: 'Nowhere/Land' } });
+    const res = await app.inject({
+      method: 'PATCH',
+      url: '/api/mentors/upd-1',
+      payload: { name: 'Ok', timezone: 'Nowhere/Land' },
+    });
     expect(res.statusCode).toBe(400);
     expect((await app.inject({ method: 'GET', url: '/api/mentors/upd-1' })).json()).toEqual(before);
   });
 
   it('deactivating keeps the mentor but removes them from matches', async () => {
-    await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('upd-2', { bio: 'Veterinarian who opened three animal clinics.' }) });
+    await app.inject({
+      method: 'POST',
+      url: '/api/mentors',
+      payload: mentor('upd-2', { bio: 'Veterinarian who opened three animal clinics.' }),
+    });
     expect(await matchIds('animal clinics veterinarian')).toContain('upd-2');
     await app.inject({ method: 'PATCH', url: '/api/mentors/upd-2', payload: { active: false } });
     expect(await matchIds('animal clinics veterinarian')).not.toContain('upd-2');
@@ -132,7 +192,11 @@ describe('update', () => {
 
 describe('delete', () => {
   it('removes the row, its embedding and its place in the index', async () => {
-    await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('del-1', { bio: 'Beekeeper and honey exporter for twenty years.' }) });
+    await app.inject({
+      method: 'POST',
+      url: '/api/mentors',
+      payload: mentor('del-1', { bio: 'Beekeeper and honey exporter for twenty years.' }),
+    });
     expect(await matchIds('beekeeper honey exporter')).toContain('del-1');
     const rowId = (await app.engine().repositories.mentors.getByExternalId('del-1'))!.rowId;
     const sizeBefore = app.engine().search.status().size;
@@ -152,7 +216,7 @@ describe('delete', () => {
 });
 
 describe('active capacity', () => {
-  it('follows every write: the sum of the active mentors\' monthly capacity, as the database has them', async () => {
+  it("follows every write: the sum of the active mentors' monthly capacity, as the database has them", async () => {
     const databaseSum = async () => {
       let total = 0;
       for await (const m of app.engine().repositories.mentors.streamAll(500)) if (m.active) total += m.capacityPerMonth;
@@ -161,7 +225,11 @@ describe('active capacity', () => {
     const check = async () => expect(app.engine().search.activeCapacity).toBe(await databaseSum());
     await check();
     await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('cap-1', { capacityPerMonth: 5 }) });
-    await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('cap-2', { capacityPerMonth: 7, active: false }) });
+    await app.inject({
+      method: 'POST',
+      url: '/api/mentors',
+      payload: mentor('cap-2', { capacityPerMonth: 7, active: false }),
+    });
     await check();
     for (const patch of [{ capacityPerMonth: 2 }, { active: false }, { capacityPerMonth: 9 }, { active: true }]) {
       expect((await app.inject({ method: 'PATCH', url: '/api/mentors/cap-1', payload: patch })).statusCode).toBe(200);
@@ -170,7 +238,14 @@ describe('active capacity', () => {
     await app.inject({ method: 'PATCH', url: '/api/mentors/cap-2', payload: { active: true } });
     await app.inject({ method: 'DELETE', url: '/api/mentors/cap-1' });
     await check();
-    const imported = await app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: [mentor('cap-2', { capacityPerMonth: 1 }), mentor('cap-3', { capacityPerMonth: 4 })].map((m) => JSON.stringify(m)).join('\n') });
+    const imported = await app.inject({
+      method: 'POST',
+      url: '/api/mentors/import',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: [mentor('cap-2', { capacityPerMonth: 1 }), mentor('cap-3', { capacityPerMonth: 4 })]
+        .map((m) => JSON.stringify(m))
+        .join('\n'),
+    });
     expect(imported.json()).toMatchObject({ created: 1, updated: 1, failed: 0 });
     await check();
   });
@@ -188,16 +263,31 @@ describe('export', () => {
     expect(first).toHaveProperty('id');
     expect(first).not.toHaveProperty('rowId');
 
-    const again = await app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: res.body });
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/mentors/import',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: res.body,
+    });
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json()).toMatchObject({ rows: total, created: 0, updated: 0, unchanged: total, failed: 0 });
 
     const other = await startTestApp();
     try {
-      const imported = await other.app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: res.body });
+      const imported = await other.app.inject({
+        method: 'POST',
+        url: '/api/mentors/import',
+        headers: { 'content-type': 'application/x-ndjson' },
+        payload: res.body,
+      });
       expect(imported.json()).toMatchObject({ rows: total, created: total, failed: 0 });
       const reexported = await other.app.inject({ method: 'GET', url: '/api/mentors/export' });
-      const strip = (body: string) => body.trim().split('\n').map((l) => JSON.parse(l)).sort((a, b) => a.id.localeCompare(b.id));
+      const strip = (body: string) =>
+        body
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+          .sort((a, b) => a.id.localeCompare(b.id));
       expect(strip(reexported.body)).toEqual(strip(res.body));
     } finally {
       await other.close();

@@ -18,14 +18,23 @@ describe.skipIf(skipPostgresServer)('the engine on a PostgreSQL server', () => {
     return { requestId: body.requestId, mentors: body.matches.map((m) => m.mentor.id) };
   };
   const recentIds = async (h: TestApp) =>
-    ((await h.app.inject({ method: 'GET', url: '/api/requests/recent?limit=50' })).json() as Array<{ id: number }>).map((r) => r.id);
+    ((await h.app.inject({ method: 'GET', url: '/api/requests/recent?limit=50' })).json() as Array<{ id: number }>).map(
+      (r) => r.id,
+    );
 
   it('two engines sharing it give every request its own id, store each before a session refers to it, and see each other', async () => {
     const one = await startTestApp({ env: { DATABASE_URL: url } });
     let two: TestApp | null = null;
     try {
-      expect((await one.app.inject({ method: 'GET', url: '/api/status' })).json().database).toEqual({ kind: 'postgres' });
-      const imported = await one.app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: jsonLines(Array.from({ length: 12 }, (_, i) => bulkMentor(i, 'pg'))) });
+      expect((await one.app.inject({ method: 'GET', url: '/api/status' })).json().database).toEqual({
+        kind: 'postgres',
+      });
+      const imported = await one.app.inject({
+        method: 'POST',
+        url: '/api/mentors/import',
+        headers: { 'content-type': 'application/x-ndjson' },
+        payload: jsonLines(Array.from({ length: 12 }, (_, i) => bulkMentor(i, 'pg'))),
+      });
       expect(imported.json()).toMatchObject({ created: 12, failed: 0 });
       // The second engine starts on the same database and builds its index from it.
       two = await startTestApp({ env: { DATABASE_URL: url } });
@@ -39,7 +48,11 @@ describe.skipIf(skipPostgresServer)('the engine on a PostgreSQL server', () => {
       expect(new Set(ids).size).toBe(4);
 
       // Asked for at once: the request row must already be there for the foreign key.
-      const session = await two.app.inject({ method: 'POST', url: '/api/session-requests', payload: { mentorId: fromTwo.mentors[0], requestId: fromTwo.requestId } });
+      const session = await two.app.inject({
+        method: 'POST',
+        url: '/api/session-requests',
+        payload: { mentorId: fromTwo.mentors[0], requestId: fromTwo.requestId },
+      });
       expect(session.statusCode, session.body).toBe(201);
 
       expect(new Set(await recentIds(one))).toEqual(new Set(ids));
@@ -64,7 +77,11 @@ describe.skipIf(skipPostgresServer)('the engine on a PostgreSQL server', () => {
     const one = await startTestApp({ env: { DATABASE_URL: other } });
     const two = await startTestApp({ env: { DATABASE_URL: other } });
     const mentorIds = async (h: TestApp, text: string) =>
-      ((await h.app.inject({ method: 'POST', url: '/api/match', payload: { text, k: 10 } })).json() as { matches: Array<{ mentor: { id: string } }> }).matches.map((m) => m.mentor.id);
+      (
+        (await h.app.inject({ method: 'POST', url: '/api/match', payload: { text, k: 10 } })).json() as {
+          matches: Array<{ mentor: { id: string } }>;
+        }
+      ).matches.map((m) => m.mentor.id);
     const eventually = async (check: () => Promise<boolean>) => {
       for (let i = 0; i < 100; i++) {
         if (await check()) return true;
@@ -77,19 +94,33 @@ describe.skipIf(skipPostgresServer)('the engine on a PostgreSQL server', () => {
       expect(created.statusCode, created.body).toBe(201);
       const question = bulkMentor(1, 'follow').bio;
       expect(await eventually(async () => (await mentorIds(two, question)).includes('follow-1'))).toBe(true);
-      expect((await two.app.inject({ method: 'GET', url: '/api/status' })).json().mentors).toMatchObject({ total: 1, indexed: 1 });
+      expect((await two.app.inject({ method: 'GET', url: '/api/status' })).json().mentors).toMatchObject({
+        total: 1,
+        indexed: 1,
+      });
 
       await one.app.inject({ method: 'PATCH', url: '/api/mentors/follow-1', payload: { active: false } });
       expect(await eventually(async () => !(await mentorIds(two, question)).includes('follow-1'))).toBe(true);
 
-      await one.app.inject({ method: 'PATCH', url: '/api/mentors/follow-1', payload: { active: true, bio: 'Beekeeper who exports honey and teaches apiculture.' } });
-      expect(await eventually(async () => (await mentorIds(two, 'beekeeping and honey exports'))[0] === 'follow-1')).toBe(true);
+      await one.app.inject({
+        method: 'PATCH',
+        url: '/api/mentors/follow-1',
+        payload: { active: true, bio: 'Beekeeper who exports honey and teaches apiculture.' },
+      });
+      expect(
+        await eventually(async () => (await mentorIds(two, 'beekeeping and honey exports'))[0] === 'follow-1'),
+      ).toBe(true);
       expect(two.app.engine().search.mentorByExternalId('follow-1')?.bio).toMatch(/Beekeeper/);
 
       expect((await two.app.inject({ method: 'DELETE', url: '/api/mentors/follow-1' })).statusCode).toBe(204);
-      expect(await eventually(async () => one.app.engine().search.mentorByExternalId('follow-1') === undefined)).toBe(true);
+      expect(await eventually(async () => one.app.engine().search.mentorByExternalId('follow-1') === undefined)).toBe(
+        true,
+      );
       expect(await mentorIds(one, 'beekeeping and honey exports')).not.toContain('follow-1');
-      expect((await one.app.inject({ method: 'GET', url: '/api/status' })).json().mentors).toMatchObject({ total: 0, indexed: 0 });
+      expect((await one.app.inject({ method: 'GET', url: '/api/status' })).json().mentors).toMatchObject({
+        total: 0,
+        indexed: 0,
+      });
     } finally {
       await two.close();
       await one.close();

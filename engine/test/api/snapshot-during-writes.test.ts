@@ -1,18 +1,32 @@
 import { afterAll, expect, it } from 'vitest';
 import type { HnswVectorIndex } from '../../src/vector-index/hnsw-vector-index.js';
 import type { SearchIndex } from '../../src/services/search-index.js';
-import { bulkMentor, CountingEmbeddingProvider, jsonLines, makeTempDir, mentor, removeDir, startTestApp } from '../../../test/support/app-harness.js';
+import {
+  bulkMentor,
+  CountingEmbeddingProvider,
+  jsonLines,
+  makeTempDir,
+  mentor,
+  removeDir,
+  startTestApp,
+} from '../../../test/support/app-harness.js';
 
 const dataDir = makeTempDir('mm-save-during-writes-');
 afterAll(() => removeDir(dataDir));
-const start = (embedder = new CountingEmbeddingProvider()) => startTestApp({ dataDir, embedder, env: { EXACT_SCAN_BELOW: '0' } });
+const start = (embedder = new CountingEmbeddingProvider()) =>
+  startTestApp({ dataDir, embedder, env: { EXACT_SCAN_BELOW: '0' } });
 const violinist = 'Violinist who teaches string quartets and conducts a youth orchestra.';
 
 it('a write applied while the graph is being written reaches the graph when the write ends, and the snapshot saved on close', async () => {
   const h = await start();
   try {
     const bee = mentor('bee', { bio: 'Beekeeper who exports honey and teaches apiculture to farmers.' });
-    const imported = await h.app.inject({ method: 'POST', url: '/api/mentors/import', headers: { 'content-type': 'application/x-ndjson' }, payload: jsonLines([...Array.from({ length: 30 }, (_, i) => bulkMentor(i, 'w')), bee]) });
+    const imported = await h.app.inject({
+      method: 'POST',
+      url: '/api/mentors/import',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: jsonLines([...Array.from({ length: 30 }, (_, i) => bulkMentor(i, 'w')), bee]),
+    });
     expect(imported.json()).toMatchObject({ created: 31, failed: 0 });
     const search: SearchIndex = h.app.engine().search;
     const vectors = search.vectors as HnswVectorIndex;
@@ -22,7 +36,9 @@ it('a write applied while the graph is being written reaches the graph when the 
     const apply = search.apply.bind(search);
     let held: Parameters<SearchIndex['apply']> | null = null;
     search.apply = (...args) => void (held = args);
-    expect((await h.app.inject({ method: 'PATCH', url: '/api/mentors/bee', payload: { bio: violinist } })).statusCode).toBe(200);
+    expect(
+      (await h.app.inject({ method: 'PATCH', url: '/api/mentors/bee', payload: { bio: violinist } })).statusCode,
+    ).toBe(200);
     search.apply = apply;
     expect(held).not.toBeNull();
 

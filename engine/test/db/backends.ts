@@ -54,6 +54,15 @@ export const backends = (): Backend[] => [pgliteBackend(), postgresBackend()];
 // DELETE rather than TRUNCATE: on PGlite a truncate rewrites every table's files and costs a
 // third of a second per test, while these tables only ever hold a few rows here.
 export async function emptyDatabase(handle: DatabaseHandle): Promise<void> {
-  const tables = ['session_requests', 'served_matches', 'mentee_requests', 'mentor_embeddings', 'mentors', 'weight_config_events', 'weight_configs', 'mentor_changes'];
+  const tables = [
+    'session_requests',
+    'served_matches',
+    'mentee_requests',
+    'mentor_embeddings',
+    'mentors',
+    'weight_config_events',
+    'weight_configs',
+    'mentor_changes',
+  ];
   for (const table of tables) await sql`delete from ${sql.table(table)}`.execute(handle.db);
 }

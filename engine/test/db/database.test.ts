@@ -9,7 +9,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { migrations } from '../../src/db/migration-provider.js';
 import { createRepositories } from '../../src/db/repositories.js';
-import { decodeVectors, embeddingChecksum, embeddingChecksumInTurns, encodeVectors } from '../../src/db/vector-codec.js';
+import {
+  decodeVectors,
+  embeddingChecksum,
+  embeddingChecksumInTurns,
+  encodeVectors,
+} from '../../src/db/vector-codec.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const temporary: string[] = [];
@@ -88,7 +93,8 @@ describe('PGlite', () => {
       const applied = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(second.db);
       expect(applied.rows[0]!.n).toBe(Object.keys(migrations).length);
       const streamed: string[] = [];
-      for await (const row of second.db.selectFrom('mentors').select('external_id').stream(1)) streamed.push(row.external_id);
+      for await (const row of second.db.selectFrom('mentors').select('external_id').stream(1))
+        streamed.push(row.external_id);
       expect(streamed).toEqual(['persisted']);
       const distance = await sql<{ d: number }>`select '[1,0,0]'::vector <=> '[0,1,0]'::vector as d`.execute(second.db);
       expect(distance.rows[0]!.d).toBeCloseTo(1);
@@ -115,7 +121,9 @@ describe('PGlite', () => {
       });
       writer.once('exit', (code) => reject(new Error(`writer exited early with ${code}: ${stderr}`)));
     });
-    await new Promise((resolve) => (writer.exitCode !== null || writer.signalCode !== null ? resolve(null) : writer.once('exit', resolve)));
+    await new Promise((resolve) =>
+      writer.exitCode !== null || writer.signalCode !== null ? resolve(null) : writer.once('exit', resolve),
+    );
 
     const reopened = await openDatabase({ databaseUrl: null, dataDir });
     try {
@@ -143,8 +151,8 @@ describe('PostgreSQL connection', () => {
         server.close(() => resolve(port));
       });
     });
-    await expect(openDatabase({ databaseUrl: `postgres://nobody@127.0.0.1:${port}/none`, dataDir: os.tmpdir() })).rejects.toThrow(
-      /ECONNREFUSED/,
-    );
+    await expect(
+      openDatabase({ databaseUrl: `postgres://nobody@127.0.0.1:${port}/none`, dataDir: os.tmpdir() }),
+    ).rejects.toThrow(/ECONNREFUSED/);
   });
 });

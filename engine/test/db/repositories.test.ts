@@ -31,7 +31,13 @@ function mentor(n: number, overrides: Partial<MentorInput> = {}): MentorInput {
 }
 
 /** One request stored on its own, as RequestLog would store a batch of one; returns its id. */
-async function record(requests: Repositories['requests'], text: string, filters: Record<string, unknown>, configVersion: number | null, matches: ServedMatch[]): Promise<number> {
+async function record(
+  requests: Repositories['requests'],
+  text: string,
+  filters: Record<string, unknown>,
+  configVersion: number | null,
+  matches: ServedMatch[],
+): Promise<number> {
   const [id] = await requests.reserveRequestIds(1);
   await requests.recordMenteeRequests([{ id: id!, text, filters, configVersion, createdAt: new Date(), matches }]);
   return id!;
@@ -91,8 +97,15 @@ describe.each(backends())('repositories on $name', (backend) => {
   describe('schema', () => {
     it('applies every migration and reports pgvector truthfully', async () => {
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(handle.db);
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial-schema', '0002-request-time-index', '0003-mentor-vector-centroid', '0004-mentor-changes']);
-      const installed = await sql<{ n: number }>`select count(*) as n from pg_extension where extname = 'vector'`.execute(handle.db);
+      expect(applied.rows.map((r) => r.name)).toEqual([
+        '0001-initial-schema',
+        '0002-request-time-index',
+        '0003-mentor-vector-centroid',
+        '0004-mentor-changes',
+      ]);
+      const installed = await sql<{
+        n: number;
+      }>`select count(*) as n from pg_extension where extname = 'vector'`.execute(handle.db);
       expect(handle.hasPgvector).toBe(installed.rows[0]!.n === 1);
       if (backend.name === 'pglite') expect(handle.hasPgvector).toBe(true);
       expect(handle.kind).toBe(backend.name);
@@ -102,11 +115,17 @@ describe.each(backends())('repositories on $name', (backend) => {
       const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2)])).map((r) => r.rowId);
       const migrator = new Migrator({ db: handle.db, provider: migrationProvider });
       const countEmbeddings = async () => (await collect(repos.embeddings.streamForModel('model-a', 10))).length;
-      await repos.embeddings.upsertMany('model-a', ids.map((id) => embedding(id, 'centroid')));
+      await repos.embeddings.upsertMany(
+        'model-a',
+        ids.map((id) => embedding(id, 'centroid')),
+      );
       expect((await migrator.migrateTo('0002-request-time-index')).error).toBeUndefined();
       expect(await countEmbeddings()).toBe(0);
       // What the engine before the centroid wrote: whole-text vectors under the same model id.
-      await repos.embeddings.upsertMany('model-a', ids.map((id) => embedding(id, 'whole-text')));
+      await repos.embeddings.upsertMany(
+        'model-a',
+        ids.map((id) => embedding(id, 'whole-text')),
+      );
       expect(await countEmbeddings()).toBe(2);
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
       expect(await countEmbeddings()).toBe(0);
@@ -114,14 +133,17 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect((await repos.mentors.getRowIdsByExternalIds([mentor(1).externalId, mentor(2).externalId])).size).toBe(2);
     });
 
-    it('leaves the pg library\'s global type parsers alone', () => {
+    it("leaves the pg library's global type parsers alone", () => {
       expect(pg.types.getTypeParser(20)('12')).toBe('12');
     });
 
     it('returns bigint ids as numbers and bytea as bytes', async () => {
       const created = await repos.mentors.create(mentor(1));
       expect(typeof created.rowId).toBe('number');
-      const row = await sql<{ big: unknown; bytes: unknown }>`select 9007199254740991::bigint as big, '\\x00ff'::bytea as bytes`.execute(handle.db);
+      const row = await sql<{
+        big: unknown;
+        bytes: unknown;
+      }>`select 9007199254740991::bigint as big, '\\x00ff'::bytea as bytes`.execute(handle.db);
       expect(row.rows[0]!.big).toBe(Number.MAX_SAFE_INTEGER);
       expect(row.rows[0]!.bytes).toBeInstanceOf(Uint8Array);
       expect([...(row.rows[0]!.bytes as Uint8Array)]).toEqual([0, 255]);
@@ -141,8 +163,20 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect(await repos.mentors.getByExternalId(input.externalId)).toEqual(created);
       expect(await repos.mentors.getByExternalId('nobody')).toBeNull();
 
-      const updated = await repos.mentors.update(input.externalId, { bio: 'New bio', skills: [], location: null, active: false });
-      expect(updated).toMatchObject({ ...input, bio: 'New bio', skills: [], location: null, active: false, rowId: created.rowId });
+      const updated = await repos.mentors.update(input.externalId, {
+        bio: 'New bio',
+        skills: [],
+        location: null,
+        active: false,
+      });
+      expect(updated).toMatchObject({
+        ...input,
+        bio: 'New bio',
+        skills: [],
+        location: null,
+        active: false,
+        rowId: created.rowId,
+      });
       expect(updated!.updatedAt.getTime()).toBeGreaterThanOrEqual(created.updatedAt.getTime());
       expect(await repos.mentors.update('nobody', { name: 'x' })).toBeNull();
 
@@ -394,7 +428,12 @@ describe.each(backends())('repositories on $name', (backend) => {
       // What the search index checksums a snapshot from, three pairs per turn so that turns join.
       const hashes = await repos.embeddings.hashesForModel('model-a');
       expect(hashes).toEqual(new Map(stored.map((e) => [e.mentorId, e.contentHash])));
-      expect(await embeddingChecksumInTurns([...hashes].sort((x, y) => x[0] - y[0]), 3)).toBe(first.checksum);
+      expect(
+        await embeddingChecksumInTurns(
+          [...hashes].sort((x, y) => x[0] - y[0]),
+          3,
+        ),
+      ).toBe(first.checksum);
       expect(await repos.embeddings.hashesForModel('model-b')).toEqual(new Map());
       expect(await repos.embeddings.checksum('model-a')).toEqual(first);
 
@@ -446,9 +485,14 @@ describe.each(backends())('repositories on $name', (backend) => {
       await repos.mentors.create(mentor(0));
       const failure = repos.transaction(async (inner) => {
         const written = await inner.mentors.upsertMany([mentor(1), mentor(2), mentor(0, { name: 'Changed' })]);
-        await inner.embeddings.upsertMany('model-a', written.map((r) => embedding(r.rowId, 'h')));
+        await inner.embeddings.upsertMany(
+          'model-a',
+          written.map((r) => embedding(r.rowId, 'h')),
+        );
         // A repository that opens its own transaction joins this one.
-        await record(inner.requests, 'question', {}, null, [{ mentorRowId: written[0]!.rowId, rank: 1, score: 0.5, breakdown: {} }]);
+        await record(inner.requests, 'question', {}, null, [
+          { mentorRowId: written[0]!.rowId, rank: 1, score: 0.5, breakdown: {} },
+        ]);
         throw new Error('embedding failed');
       });
       await expect(failure).rejects.toThrow('embedding failed');
@@ -489,8 +533,17 @@ describe.each(backends())('repositories on $name', (backend) => {
     const weights = { semantic: 0.7, skills: 0.3 };
 
     it('goes from draft to active to rollback, with one active version and a full audit trail', async () => {
-      const v1 = await repos.weightConfigs.createDraft({ name: 'baseline', weights, rules: { minScore: 0.2 } }, 'alice');
-      expect(v1).toMatchObject({ status: 'draft', weights, rules: { minScore: 0.2 }, basedOn: null, createdBy: 'alice' });
+      const v1 = await repos.weightConfigs.createDraft(
+        { name: 'baseline', weights, rules: { minScore: 0.2 } },
+        'alice',
+      );
+      expect(v1).toMatchObject({
+        status: 'draft',
+        weights,
+        rules: { minScore: 0.2 },
+        basedOn: null,
+        createdBy: 'alice',
+      });
       expect(await repos.weightConfigs.getActive()).toBeNull();
 
       const edited = await repos.weightConfigs.updateDraft(v1.version, { weights: { semantic: 1 } }, 'bob');
@@ -501,9 +554,14 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect(active1.activatedAt).toBeInstanceOf(Date);
       expect((await repos.weightConfigs.activate(v1.version, 'alice')).status).toBe('active');
 
-      await expect(repos.weightConfigs.updateDraft(v1.version, { name: 'x' }, 'bob')).rejects.toMatchObject({ code: 'CONFIG_NOT_DRAFT' });
+      await expect(repos.weightConfigs.updateDraft(v1.version, { name: 'x' }, 'bob')).rejects.toMatchObject({
+        code: 'CONFIG_NOT_DRAFT',
+      });
 
-      const v2 = await repos.weightConfigs.createDraft({ name: 'tuned', weights, rules: {}, basedOn: v1.version }, 'bob');
+      const v2 = await repos.weightConfigs.createDraft(
+        { name: 'tuned', weights, rules: {}, basedOn: v1.version },
+        'bob',
+      );
       expect(v2.basedOn).toBe(v1.version);
       await repos.weightConfigs.activate(v2.version, 'bob');
       expect((await repos.weightConfigs.get(v1.version))!.status).toBe('archived');
@@ -511,7 +569,13 @@ describe.each(backends())('repositories on $name', (backend) => {
       await expect(repos.weightConfigs.activate(v1.version, 'bob')).rejects.toMatchObject({ code: 'CONFIG_NOT_DRAFT' });
 
       const v3 = await repos.weightConfigs.rollback(v1.version, 'carol');
-      expect(v3).toMatchObject({ status: 'active', name: 'baseline', weights: { semantic: 1 }, basedOn: v1.version, activatedBy: 'carol' });
+      expect(v3).toMatchObject({
+        status: 'active',
+        name: 'baseline',
+        weights: { semantic: 1 },
+        basedOn: v1.version,
+        activatedBy: 'carol',
+      });
       expect(v3.version).toBeGreaterThan(v2.version);
       expect((await repos.weightConfigs.get(v1.version))!.status).toBe('archived');
       expect((await repos.weightConfigs.get(v2.version))!.status).toBe('archived');
@@ -522,7 +586,8 @@ describe.each(backends())('repositories on $name', (backend) => {
         [v2.version, 'archived'],
         [v1.version, 'archived'],
       ]);
-      const actions = (version: number) => history.find((c) => c.version === version)!.events.map((e) => `${e.action}:${e.actor}`);
+      const actions = (version: number) =>
+        history.find((c) => c.version === version)!.events.map((e) => `${e.action}:${e.actor}`);
       expect(actions(v1.version)).toEqual(['created:alice', 'edited:bob', 'activated:alice', 'archived:bob']);
       expect(actions(v2.version)).toEqual(['created:bob', 'activated:bob', 'archived:carol']);
       expect(actions(v3.version)).toEqual(['created:carol', 'rolled_back:carol', 'activated:carol']);
@@ -532,7 +597,9 @@ describe.each(backends())('repositories on $name', (backend) => {
 
     it('keeps a single active version when activations race', async () => {
       const drafts = await Promise.all(
-        Array.from({ length: 4 }, (_, i) => repos.weightConfigs.createDraft({ name: `c${i}`, weights, rules: {} }, 'x')),
+        Array.from({ length: 4 }, (_, i) =>
+          repos.weightConfigs.createDraft({ name: `c${i}`, weights, rules: {} }, 'x'),
+        ),
       );
       await Promise.all(drafts.map((d) => repos.weightConfigs.activate(d.version, 'x')));
       const statuses = (await repos.weightConfigs.list()).map((c) => c.status);
@@ -544,7 +611,9 @@ describe.each(backends())('repositories on $name', (backend) => {
       await expect(repos.weightConfigs.activate(99, 'x')).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND' });
       await expect(repos.weightConfigs.rollback(99, 'x')).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND' });
       await expect(repos.weightConfigs.updateDraft(99, {}, 'x')).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND' });
-      await expect(repos.weightConfigs.createDraft({ name: 'n', weights, rules: {}, basedOn: 99 }, 'x')).rejects.toMatchObject({
+      await expect(
+        repos.weightConfigs.createDraft({ name: 'n', weights, rules: {}, basedOn: 99 }, 'x'),
+      ).rejects.toMatchObject({
         code: 'CONFIG_NOT_FOUND',
       });
       expect(await repos.weightConfigs.get(99)).toBeNull();
@@ -593,13 +662,23 @@ describe.each(backends())('repositories on $name', (backend) => {
       const [old, recent] = await repos.requests.reserveRequestIds(2);
       const day = (d: number) => new Date(Date.UTC(2026, 0, d));
       await repos.requests.recordMenteeRequests([
-        { id: old!, text: 'My manager ignores me', filters: {}, configVersion: null, createdAt: day(1), matches: [{ mentorRowId: ids[0]!, rank: 1, score: 0.5, breakdown: {} }] },
+        {
+          id: old!,
+          text: 'My manager ignores me',
+          filters: {},
+          configVersion: null,
+          createdAt: day(1),
+          matches: [{ mentorRowId: ids[0]!, rank: 1, score: 0.5, breakdown: {} }],
+        },
         { id: recent!, text: 'Moving into product', filters: {}, configVersion: null, createdAt: day(20), matches: [] },
       ]);
       expect(await repos.requests.eraseTextsBefore(day(10))).toBe(1);
       expect(await repos.requests.eraseTextsBefore(day(10))).toBe(0);
       const stored = await handle.db.selectFrom('mentee_requests').select(['id', 'text']).orderBy('id').execute();
-      expect(stored).toEqual([{ id: old, text: '' }, { id: recent, text: 'Moving into product' }]);
+      expect(stored).toEqual([
+        { id: old, text: '' },
+        { id: recent, text: 'Moving into product' },
+      ]);
       expect((await repos.requests.exposureCounts(day(1))).counts.get(ids[0]!)).toBe(1);
       expect((await repos.requests.recentRequests(10)).map((r) => r.id)).toEqual([recent]);
     });
@@ -626,7 +705,14 @@ describe.each(backends())('repositories on $name', (backend) => {
       const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
       // Stored out of order and with two ids never used: reserved ids only have to be unique.
       await repos.requests.recordMenteeRequests([
-        { id: reserved[3]!, text: 'later', filters: { k: 3 }, configVersion: null, createdAt: at(2), matches: [{ mentorRowId: ids[1]!, rank: 1, score: 0.7, breakdown: { b: 1 } }] },
+        {
+          id: reserved[3]!,
+          text: 'later',
+          filters: { k: 3 },
+          configVersion: null,
+          createdAt: at(2),
+          matches: [{ mentorRowId: ids[1]!, rank: 1, score: 0.7, breakdown: { b: 1 } }],
+        },
         { id: reserved[0]!, text: 'earlier', filters: {}, configVersion: null, createdAt: at(1), matches: [] },
         {
           id: reserved[1]!,
@@ -641,8 +727,23 @@ describe.each(backends())('repositories on $name', (backend) => {
         },
       ]);
       const recent = await repos.requests.recentRequests(10);
-      expect(recent.map((r) => [r.id, r.text, r.createdAt.toISOString(), r.matches.map((m) => [m.mentorRowId, m.rank, m.breakdown])])).toEqual([
-        [reserved[1], 'latest', at(3).toISOString(), [[ids[0], 1, {}], [ids[1], 2, { a: [1] }]]],
+      expect(
+        recent.map((r) => [
+          r.id,
+          r.text,
+          r.createdAt.toISOString(),
+          r.matches.map((m) => [m.mentorRowId, m.rank, m.breakdown]),
+        ]),
+      ).toEqual([
+        [
+          reserved[1],
+          'latest',
+          at(3).toISOString(),
+          [
+            [ids[0], 1, {}],
+            [ids[1], 2, { a: [1] }],
+          ],
+        ],
         [reserved[3], 'later', at(2).toISOString(), [[ids[1], 1, { b: 1 }]]],
         [reserved[0], 'earlier', at(1).toISOString(), []],
       ]);
@@ -659,7 +760,8 @@ describe.each(backends())('repositories on $name', (backend) => {
     it('counts how often each mentor was served within a window', async () => {
       const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2), mentor(3)])).map((r) => r.rowId);
       const serve = (mentorIds: number[]) =>
-        record(repos.requests, 
+        record(
+          repos.requests,
           'q',
           {},
           null,
@@ -669,18 +771,30 @@ describe.each(backends())('repositories on $name', (backend) => {
       await serve([ids[0]!, ids[2]!]);
       await serve([ids[0]!]);
       await serve([]);
-      await handle.db.updateTable('mentee_requests').set({ created_at: new Date('2020-01-01T00:00:00Z') }).where('id', '=', old).execute();
+      await handle.db
+        .updateTable('mentee_requests')
+        .set({ created_at: new Date('2020-01-01T00:00:00Z') })
+        .where('id', '=', old)
+        .execute();
 
       const recent = await repos.requests.exposureCounts(new Date('2021-01-01T00:00:00Z'));
       expect(recent.totalRequests).toBe(3);
-      expect(recent.counts).toEqual(new Map([[ids[2]!, 1], [ids[0]!, 2]]));
+      expect(recent.counts).toEqual(
+        new Map([
+          [ids[2]!, 1],
+          [ids[0]!, 2],
+        ]),
+      );
 
       const all = await repos.requests.exposureCounts(new Date('2019-01-01T00:00:00Z'));
       expect(all.totalRequests).toBe(4);
       expect(all.counts.get(ids[0]!)).toBe(3);
       expect(all.counts.get(ids[1]!)).toBe(1);
 
-      expect(await repos.requests.exposureCounts(new Date(Date.now() + 60_000))).toEqual({ counts: new Map(), totalRequests: 0 });
+      expect(await repos.requests.exposureCounts(new Date(Date.now() + 60_000))).toEqual({
+        counts: new Map(),
+        totalRequests: 0,
+      });
     });
 
     it('counts session requests per mentor within a window', async () => {
@@ -688,7 +802,11 @@ describe.each(backends())('repositories on $name', (backend) => {
       const old = await repos.requests.recordSessionRequest(null, ids[0]!, null);
       await repos.requests.recordSessionRequest(null, ids[0]!, null);
       await repos.requests.recordSessionRequest(null, ids[1]!, 'note');
-      await handle.db.updateTable('session_requests').set({ created_at: new Date('2020-01-01T00:00:00Z') }).where('id', '=', old).execute();
+      await handle.db
+        .updateTable('session_requests')
+        .set({ created_at: new Date('2020-01-01T00:00:00Z') })
+        .where('id', '=', old)
+        .execute();
       expect(await repos.requests.sessionCountsSince(new Date('2021-01-01T00:00:00Z'))).toEqual(
         new Map([
           [ids[0]!, 1],

@@ -18,7 +18,9 @@ function folder(name: string, files: Record<string, string>): string {
 }
 
 async function loadError(model: string): Promise<AppError> {
-  const error = await createEmbeddingProvider({ modelsDir: tmp, model, embeddingBatchSize: 8 }).catch((e: unknown) => e);
+  const error = await createEmbeddingProvider({ modelsDir: tmp, model, embeddingBatchSize: 8 }).catch(
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   expect((error as AppError).code).toBe('MODEL_UNAVAILABLE');
   return error as AppError;
@@ -34,7 +36,11 @@ describe('readModelFolderSettings', () => {
       'manifest.json': JSON.stringify({ pooling: 'cls', files: { 'onnx/model.onnx': 'ab'.repeat(32) } }),
       'mentormatch.json': JSON.stringify({ pooling: 'mean', dtype: 'q8' }),
     });
-    expect(readModelFolderSettings(dir)).toMatchObject({ pooling: 'mean', dtype: 'q8', files: { 'onnx/model.onnx': 'ab'.repeat(32) } });
+    expect(readModelFolderSettings(dir)).toMatchObject({
+      pooling: 'mean',
+      dtype: 'q8',
+      files: { 'onnx/model.onnx': 'ab'.repeat(32) },
+    });
   });
 
   it('rejects an unknown pooling', () => {

@@ -12,7 +12,13 @@ import type { ExtractorOptions } from '../../src/embedding/transformers-extracto
 
 // The real USE Lite model that `pnpm install` builds.
 const modelsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
-const options: ExtractorOptions = { modelsDir, model: 'use-lite', pooling: 'mean', dtype: 'q8', unigramTieBreak: 'shorter-last-piece' };
+const options: ExtractorOptions = {
+  modelsDir,
+  model: 'use-lite',
+  pooling: 'mean',
+  dtype: 'q8',
+  unigramTieBreak: 'shorter-last-piece',
+};
 const questions = [
   'My manager keeps giving me vague feedback and I want to move into product management',
   'How do I prepare for a system design interview?',
@@ -54,13 +60,20 @@ describe('EmbeddingThread (real model on a worker thread)', () => {
   }, 60_000);
 
   it('fails to start with the reason when the model folder does not load', async () => {
-    await expect(EmbeddingThread.start({ ...options, model: 'no-such-model' }, 1)).rejects.toThrow(/no-such-model|not find|ENOENT/i);
+    await expect(EmbeddingThread.start({ ...options, model: 'no-such-model' }, 1)).rejects.toThrow(
+      /no-such-model|not find|ENOENT/i,
+    );
   }, 60_000);
 });
 
 describe('TransformersEmbeddingProvider with a query thread', () => {
   it('embeds a single question on the thread and batches on its own session, with the same vectors', async () => {
-    const withThread = await TransformersEmbeddingProvider.load({ ...options, id: 'use-lite-test', batchSize: 8, queryThreads: 1 });
+    const withThread = await TransformersEmbeddingProvider.load({
+      ...options,
+      id: 'use-lite-test',
+      batchSize: 8,
+      queryThreads: 1,
+    });
     try {
       const [single] = await withThread.embed([questions[0]!]);
       const [batched] = await withThread.embed([questions[0]!, questions[1]!]);
@@ -74,12 +87,23 @@ describe('TransformersEmbeddingProvider with a query thread', () => {
 describe('TransformersEmbeddingProvider with batch worker threads', () => {
   it('spreads a batch over its threads and returns the vectors the calling thread computes, in input order', async () => {
     const onCaller = await TransformersEmbeddingProvider.load({ ...options, id: 'use-lite-test', batchSize: 4 });
-    const withWorkers = await TransformersEmbeddingProvider.load({ ...options, id: 'use-lite-test', batchSize: 4, workers: 2 });
+    const withWorkers = await TransformersEmbeddingProvider.load({
+      ...options,
+      id: 'use-lite-test',
+      batchSize: 4,
+      workers: 2,
+    });
     try {
       // Lengths from 1 to about 60 words in shuffled order: several runs of up to 4, sorted by length on the way in.
-      const texts = Array.from({ length: 22 }, (_, i) => `${questions[i % questions.length]} ${'and then some more context '.repeat((i * 7) % 12)}`.trim());
+      const texts = Array.from({ length: 22 }, (_, i) =>
+        `${questions[i % questions.length]} ${'and then some more context '.repeat((i * 7) % 12)}`.trim(),
+      );
       const runs = vi.spyOn(EmbeddingThread.prototype, 'embed');
-      const [expected, got, again] = await Promise.all([onCaller.embed(texts), withWorkers.embed(texts), withWorkers.embed(texts.slice(3, 9))]);
+      const [expected, got, again] = await Promise.all([
+        onCaller.embed(texts),
+        withWorkers.embed(texts),
+        withWorkers.embed(texts.slice(3, 9)),
+      ]);
       // 22 + 6 texts in runs of at most 4, on both threads.
       expect(runs.mock.calls.length).toBeGreaterThanOrEqual(8);
       expect(new Set(runs.mock.contexts).size).toBe(2);
@@ -101,10 +125,17 @@ describe('TransformersEmbeddingProvider with batch worker threads', () => {
 
 describe('TransformersEmbeddingProvider when a batch thread fails a run', () => {
   it('embeds that run on the calling thread, so the batch still comes back whole and in order', async () => {
-    const withWorkers = await TransformersEmbeddingProvider.load({ ...options, id: 'use-lite-test', batchSize: 2, workers: 2 });
+    const withWorkers = await TransformersEmbeddingProvider.load({
+      ...options,
+      id: 'use-lite-test',
+      batchSize: 2,
+      workers: 2,
+    });
     try {
       const expected = await Promise.all(questions.map(async (q) => (await withWorkers.embed([q, q]))[0]!));
-      const runs = vi.spyOn(EmbeddingThread.prototype, 'embed').mockRejectedValueOnce(new Error('the embedding thread exited with code 1'));
+      const runs = vi
+        .spyOn(EmbeddingThread.prototype, 'embed')
+        .mockRejectedValueOnce(new Error('the embedding thread exited with code 1'));
       const got = await withWorkers.embed(questions);
       expect(runs.mock.calls.length).toBe(3);
       await expect(runs.mock.results[0]!.value).rejects.toThrow(/exited/);
@@ -118,7 +149,13 @@ describe('TransformersEmbeddingProvider when a batch thread fails a run', () => 
 
 describe('TransformersEmbeddingProvider batch threads when idle', () => {
   it('stops them after the idle time and starts new ones for the next batch, with the same vectors', async () => {
-    const provider = await TransformersEmbeddingProvider.load({ ...options, id: 'use-lite-test', batchSize: 2, workers: 2, workerIdleMs: 300 });
+    const provider = await TransformersEmbeddingProvider.load({
+      ...options,
+      id: 'use-lite-test',
+      batchSize: 2,
+      workers: 2,
+      workerIdleMs: 300,
+    });
     const starts = vi.spyOn(EmbeddingThread, 'start');
     const closes = vi.spyOn(EmbeddingThread.prototype, 'close');
     try {
@@ -147,7 +184,12 @@ describe('a script that only awaits a question', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mm-query-thread-'));
     try {
       const script = path.join(dir, 'embed-one.mts');
-      const provider = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/embedding/transformers-embedding-provider.ts')).href;
+      const provider = pathToFileURL(
+        path.resolve(
+          path.dirname(fileURLToPath(import.meta.url)),
+          '../../src/embedding/transformers-embedding-provider.ts',
+        ),
+      ).href;
       writeFileSync(
         script,
         `import { TransformersEmbeddingProvider } from ${JSON.stringify(provider)};
@@ -156,7 +198,9 @@ const [v] = await p.embed(['How do I ask for a promotion?']);
 console.log('dimensions', v.length);`,
       );
       // No close(): an idle thread must not hold the process, a busy one must.
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve(modelsDir, '..') });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], {
+        cwd: path.resolve(modelsDir, '..'),
+      });
       expect(stdout.trim()).toBe('dimensions 512');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -37,7 +37,10 @@ describe('bootstrapCI', () => {
 
   it('collapses on constant data and skips resamples where the statistic is undefined', () => {
     expect(bootstrapCI([2, 2, 2], mean).ci).toEqual([2, 2]);
-    const sometimesNaN = bootstrapCI([0, 1], (xs) => (xs.includes(1) ? mean(xs) : Number.NaN), { seed: 3, samples: 200 });
+    const sometimesNaN = bootstrapCI([0, 1], (xs) => (xs.includes(1) ? mean(xs) : Number.NaN), {
+      seed: 3,
+      samples: 200,
+    });
     expect(sometimesNaN.ci[0]).toBeGreaterThanOrEqual(0.5);
   });
 });

@@ -21,9 +21,20 @@ describe('generic dataset format', () => {
     await writeFile(
       path.join(dir, 'mentors.jsonl'),
       [
-        JSON.stringify({ externalId: 'm1', name: 'Ada', headline: 'Data engineer', bio: 'Builds pipelines.', skills: ['sql', 'spark'], timezone: 'Europe/Berlin' }),
+        JSON.stringify({
+          externalId: 'm1',
+          name: 'Ada',
+          headline: 'Data engineer',
+          bio: 'Builds pipelines.',
+          skills: ['sql', 'spark'],
+          timezone: 'Europe/Berlin',
+        }),
         '',
-        JSON.stringify({ externalId: 'm2', bio: 'Career changer turned designer.', passages: ['Career changer.', 'Designer.'] }),
+        JSON.stringify({
+          externalId: 'm2',
+          bio: 'Career changer turned designer.',
+          passages: ['Career changer.', 'Designer.'],
+        }),
       ].join('\n'),
     );
     await writeFile(
@@ -40,14 +51,31 @@ describe('generic dataset format', () => {
     expect(ds.relevanceThreshold).toBe(1);
     expect(ds.mentors.map((m) => m.externalId)).toEqual(['m1', 'm2']);
     const [ada, second] = ds.mentors as [(typeof ds.mentors)[0], (typeof ds.mentors)[0]];
-    expect(ada).toMatchObject({ name: 'Ada', skills: ['sql', 'spark'], timezone: 'Europe/Berlin', languages: ['en'], active: true });
+    expect(ada).toMatchObject({
+      name: 'Ada',
+      skills: ['sql', 'spark'],
+      timezone: 'Europe/Berlin',
+      languages: ['en'],
+      active: true,
+    });
     expect(ada.passages).toEqual(['Data engineer. Builds pipelines. Skills: sql, spark.']);
-    expect(second).toMatchObject({ name: 'm2', headline: '', skills: [], location: null, passages: ['Career changer.', 'Designer.'] });
+    expect(second).toMatchObject({
+      name: 'm2',
+      headline: '',
+      skills: [],
+      location: null,
+      passages: ['Career changer.', 'Designer.'],
+    });
     expect(ds.queries).toEqual([
       { id: 'q1', text: 'How do I learn Spark?' },
       { id: 'q2', text: 'Switching careers' },
     ]);
-    expect(ds.judgments.get('q2')).toEqual(new Map([['m2', 1], ['m1', 0]]));
+    expect(ds.judgments.get('q2')).toEqual(
+      new Map([
+        ['m2', 1],
+        ['m1', 0],
+      ]),
+    );
     expect(judgmentCount(ds.judgments)).toBe(3);
     expect(ds.checksum).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -83,13 +111,20 @@ describe('generic dataset format', () => {
     };
     const ds = await loadGenericDataset(dir, { generators: { demo: generate } });
     expect(calls).toEqual([[2, 42]]);
-    expect(ds).toMatchObject({ name: 'demo-eval', relevanceThreshold: 2, options: { mentors: { generator: 'demo', count: 2, seed: 42 } } });
+    expect(ds).toMatchObject({
+      name: 'demo-eval',
+      relevanceThreshold: 2,
+      options: { mentors: { generator: 'demo', count: 2, seed: 42 } },
+    });
     expect(ds.mentors[1]!.name).toBe('Mentor 2');
     await expect(loadGenericDataset(dir)).rejects.toThrow(/generator "demo", which was not supplied/);
   });
 
   it('reads mentors from the file dataset.json names, inside the folder only', async () => {
-    await writeFile(path.join(dir, 'people.jsonl'), `${JSON.stringify({ externalId: 'm1' })}\n${JSON.stringify({ externalId: 'm2' })}\n`);
+    await writeFile(
+      path.join(dir, 'people.jsonl'),
+      `${JSON.stringify({ externalId: 'm1' })}\n${JSON.stringify({ externalId: 'm2' })}\n`,
+    );
     await writeFile(path.join(dir, 'dataset.json'), JSON.stringify({ mentors: { file: 'people.jsonl' } }));
     const ds = await loadGenericDataset(dir);
     expect(ds.mentors.map((m) => m.name)).toEqual(['m1', 'm2']);
@@ -130,7 +165,13 @@ describe.skipIf(!hasGold)('reviewer-expertise adapter', () => {
     const raw = (await readFile(path.join(goldDir, 'experts.jsonl'), 'utf8'))
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { expert_id: string; profile_papers: { title: string; abstract: string | null; year: number | null }[] });
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            expert_id: string;
+            profile_papers: { title: string; abstract: string | null; year: number | null }[];
+          },
+      );
     const big = raw.reduce((a, b) => (b.profile_papers.length > a.profile_papers.length ? b : a));
     const newest = Math.max(...big.profile_papers.map((p) => p.year ?? 0));
 
@@ -151,7 +192,11 @@ describe.skipIf(!hasGold)('reviewer-expertise adapter', () => {
 
   it('writes each query as title and abstract', async () => {
     const ds = await loadReviewerExpertiseDataset(goldDir);
-    const first = JSON.parse((await readFile(path.join(goldDir, 'queries.jsonl'), 'utf8')).split('\n')[0]!) as { paper_id: string; title: string; abstract: string };
+    const first = JSON.parse((await readFile(path.join(goldDir, 'queries.jsonl'), 'utf8')).split('\n')[0]!) as {
+      paper_id: string;
+      title: string;
+      abstract: string;
+    };
     const q = ds.queries.find((x) => x.id === first.paper_id)!;
     expect(q.text.startsWith(first.title.trim())).toBe(true);
     expect(q.text.endsWith(first.abstract.trim())).toBe(true);

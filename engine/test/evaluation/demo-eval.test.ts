@@ -14,16 +14,27 @@ const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 // The fixture and the generator are the project's own; this checks that the harness reads them as documented.
 describe.skipIf(!existsSync(path.join(fixture, 'dataset.json')))('demo-eval fixture in the generic format', () => {
   it('loads the generated mentors with the labelled questions and ranks them better than chance', async () => {
-    const dataset = await loadGenericDataset(fixture, { generators: { demo: (count, seed) => generateMentors({ count, seed }) } });
+    const dataset = await loadGenericDataset(fixture, {
+      generators: { demo: (count, seed) => generateMentors({ count, seed }) },
+    });
     expect(dataset.name).toBe('demo-eval');
     expect(dataset.mentors).toHaveLength(2000);
     expect(dataset.queries.length).toBeGreaterThan(0);
     expect(judgmentCount(dataset.judgments)).toBeGreaterThan(0);
-    const again = await loadGenericDataset(fixture, { generators: { demo: (count, seed) => generateMentors({ count, seed }) } });
+    const again = await loadGenericDataset(fixture, {
+      generators: { demo: (count, seed) => generateMentors({ count, seed }) },
+    });
     expect(again.mentors[17]).toEqual(dataset.mentors[17]);
     expect(again.checksum).toBe(dataset.checksum);
 
-    const result = await runEvaluation(dataset, [{ name: 'BM25', score: bm25Scorer() }, { name: 'TF-IDF', score: tfidfScorer() }], { bootstrapSamples: 200 });
+    const result = await runEvaluation(
+      dataset,
+      [
+        { name: 'BM25', score: bm25Scorer() },
+        { name: 'TF-IDF', score: tfidfScorer() },
+      ],
+      { bootstrapSamples: 200 },
+    );
     console.log(formatResultsTable(result));
     for (const config of result.configs) {
       expect(config.exposure.giniCi[0]).toBeLessThanOrEqual(config.exposure.gini);

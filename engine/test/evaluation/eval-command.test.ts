@@ -28,20 +28,42 @@ describe.skipIf(!hasGold)('pnpm mm eval reviewer-expertise (command path on the 
   it('prints a JSON summary last and exports a score for every mentor and question', { timeout: 300_000 }, async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'mm-eval-'));
     const embedder = new HashingEmbeddingProvider(256);
-    const configs = { getActive: async () => ({ version: 1, name: 'default', weights: { ...DEFAULT_WEIGHTS }, rules: { ...DEFAULT_RULES } }) };
-    const evaluation = new EvaluationService(loadConfig({}, { reviewerExpertiseDir: goldDir }), embedder, configs as unknown as ConfigService, new JobService());
+    const configs = {
+      getActive: async () => ({
+        version: 1,
+        name: 'default',
+        weights: { ...DEFAULT_WEIGHTS },
+        rules: { ...DEFAULT_RULES },
+      }),
+    };
+    const evaluation = new EvaluationService(
+      loadConfig({}, { reviewerExpertiseDir: goldDir }),
+      embedder,
+      configs as unknown as ConfigService,
+      new JobService(),
+    );
     const engine = { evaluation, embedder } as unknown as Engine;
     const lines: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
     const predictions = path.join(tmp, 'predictions.json');
     try {
-      await runEvalCommand(engine, 'reviewer-expertise', { data: goldDir, predictions, out: path.join(tmp, 'out'), configs: 'research,active' });
+      await runEvalCommand(engine, 'reviewer-expertise', {
+        data: goldDir,
+        predictions,
+        out: path.join(tmp, 'out'),
+        configs: 'research,active',
+      });
     } finally {
       log.mockRestore();
     }
 
     const summary = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
-    expect(summary).toMatchObject({ dataset: 'reviewer-expertise', config: 'research', model: embedder.id, predictions });
+    expect(summary).toMatchObject({
+      dataset: 'reviewer-expertise',
+      config: 'research',
+      model: embedder.id,
+      predictions,
+    });
     expect(summary.checksum).toMatch(/^[0-9a-f]{64}$/);
     for (const key of ['loss', 'mrr'] as const) {
       expect(typeof summary[key]).toBe('number');
@@ -57,14 +79,22 @@ describe.skipIf(!hasGold)('pnpm mm eval reviewer-expertise (command path on the 
     expect(lines.join('\n')).toContain('pairwise_loss');
 
     const exported = JSON.parse(await readFile(predictions, 'utf8')) as Record<string, Record<string, number>>;
-    const experts = (await readFile(path.join(goldDir, 'experts.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { expert_id: string }).expert_id);
-    const papers = (await readFile(path.join(goldDir, 'queries.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { paper_id: string }).paper_id);
+    const experts = (await readFile(path.join(goldDir, 'experts.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { expert_id: string }).expert_id);
+    const papers = (await readFile(path.join(goldDir, 'queries.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { paper_id: string }).paper_id);
     expect(Object.keys(exported).sort()).toEqual([...experts].sort());
     for (const expert of experts) {
       expect(Object.keys(exported[expert]!).sort()).toEqual([...papers].sort());
       for (const score of Object.values(exported[expert]!)) expect(Number.isFinite(score)).toBe(true);
     }
-    const results = JSON.parse(await readFile(path.join(tmp, 'out', 'results.json'), 'utf8')) as { datasetOptions: Record<string, unknown> };
+    const results = JSON.parse(await readFile(path.join(tmp, 'out', 'results.json'), 'utf8')) as {
+      datasetOptions: Record<string, unknown>;
+    };
     expect(results.datasetOptions.papersPerExpert).toBe('all');
   });
 });

@@ -73,10 +73,34 @@ describe('pairwise loss and accuracies', () => {
       ['p4', new Map([['y', 2]])],
     ]);
     const scores = new Map([
-      ['p1', new Map([['x', 0.9], ['y', 0]])],
-      ['p2', new Map([['x', 0.1], ['y', 0]])],
-      ['p3', new Map([['x', 0], ['y', 0.2]])],
-      ['p4', new Map([['x', 0], ['y', 0.8]])],
+      [
+        'p1',
+        new Map([
+          ['x', 0.9],
+          ['y', 0],
+        ]),
+      ],
+      [
+        'p2',
+        new Map([
+          ['x', 0.1],
+          ['y', 0],
+        ]),
+      ],
+      [
+        'p3',
+        new Map([
+          ['x', 0],
+          ['y', 0.2],
+        ]),
+      ],
+      [
+        'p4',
+        new Map([
+          ['x', 0],
+          ['y', 0.8],
+        ]),
+      ],
     ]);
     const tallies = pairwiseTalliesByMentor(judgments, scores);
     expect([...tallies.keys()].sort()).toEqual(['x', 'y']);
@@ -84,7 +108,9 @@ describe('pairwise loss and accuracies', () => {
   });
 
   it('refuses judgments without a score', () => {
-    expect(() => pairwiseTalliesByMentor(new Map([['p', new Map([['x', 5]])]]), new Map())).toThrow(/No score for query p/);
+    expect(() => pairwiseTalliesByMentor(new Map([['p', new Map([['x', 5]])]]), new Map())).toThrow(
+      /No score for query p/,
+    );
   });
 });
 
@@ -166,7 +192,10 @@ describe('exposure', () => {
       { population: 0.75, exposure: 0 },
       { population: 1, exposure: 1 },
     ]);
-    const many = lorenzCurve(Array.from({ length: 300 }, (_, i) => i % 7), 101);
+    const many = lorenzCurve(
+      Array.from({ length: 300 }, (_, i) => i % 7),
+      101,
+    );
     expect(many).toHaveLength(101);
     expect(many[0]).toEqual({ population: 0, exposure: 0 });
     expect(many[100]!.exposure).toBeCloseTo(1, 12);

@@ -22,15 +22,30 @@ const dataset: EvalDataset = {
   options: {},
 };
 
-const fixed = (rows: number[][]): Scorer => async (ds) => scoreMatrixFromRows(ds, rows);
+const fixed =
+  (rows: number[][]): Scorer =>
+  async (ds) =>
+    scoreMatrixFromRows(ds, rows);
 const at = (m: Awaited<ReturnType<Scorer>>, q: string, mentor: string) => m.get(q)!.get(mentor)!;
 
 describe('standardisedBlend', () => {
   it('z-scores each scorer over all pairs, then takes the weighted mean', async () => {
     // Scorer 1: values 0, 2, 4, 6 (mean 3, sd √5); scorer 2: 10, 10, 10, 30 (mean 15, sd √75).
     const blended = await standardisedBlend([
-      { scorer: fixed([[0, 2], [4, 6]]), weight: 1 },
-      { scorer: fixed([[10, 10], [10, 30]]), weight: 3 },
+      {
+        scorer: fixed([
+          [0, 2],
+          [4, 6],
+        ]),
+        weight: 1,
+      },
+      {
+        scorer: fixed([
+          [10, 10],
+          [10, 30],
+        ]),
+        weight: 3,
+      },
     ])(dataset);
     const z1 = (v: number) => (v - 3) / Math.sqrt(5);
     const z2 = (v: number) => (v - 15) / Math.sqrt(75);
@@ -39,13 +54,58 @@ describe('standardisedBlend', () => {
   });
 
   it('gives scale no say: multiplying one scorer by 1000 leaves the blend unchanged', async () => {
-    const small = await standardisedBlend([{ scorer: fixed([[0.01, 0.02], [0.03, 0.01]]), weight: 1 }, { scorer: fixed([[3, 1], [2, 4]]), weight: 1 }])(dataset);
-    const big = await standardisedBlend([{ scorer: fixed([[10, 20], [30, 10]]), weight: 1 }, { scorer: fixed([[3, 1], [2, 4]]), weight: 1 }])(dataset);
+    const small = await standardisedBlend([
+      {
+        scorer: fixed([
+          [0.01, 0.02],
+          [0.03, 0.01],
+        ]),
+        weight: 1,
+      },
+      {
+        scorer: fixed([
+          [3, 1],
+          [2, 4],
+        ]),
+        weight: 1,
+      },
+    ])(dataset);
+    const big = await standardisedBlend([
+      {
+        scorer: fixed([
+          [10, 20],
+          [30, 10],
+        ]),
+        weight: 1,
+      },
+      {
+        scorer: fixed([
+          [3, 1],
+          [2, 4],
+        ]),
+        weight: 1,
+      },
+    ])(dataset);
     for (const q of ['q1', 'q2']) for (const m of ['a', 'b']) expect(at(big, q, m)).toBeCloseTo(at(small, q, m), 9);
   });
 
   it('lets a constant scorer shift nothing', async () => {
-    const blended = await standardisedBlend([{ scorer: fixed([[1, 3], [5, 7]]), weight: 1 }, { scorer: fixed([[2, 2], [2, 2]]), weight: 1 }])(dataset);
+    const blended = await standardisedBlend([
+      {
+        scorer: fixed([
+          [1, 3],
+          [5, 7],
+        ]),
+        weight: 1,
+      },
+      {
+        scorer: fixed([
+          [2, 2],
+          [2, 2],
+        ]),
+        weight: 1,
+      },
+    ])(dataset);
     expect(at(blended, 'q1', 'a')).toBeLessThan(at(blended, 'q1', 'b'));
     expect(at(blended, 'q1', 'a') + at(blended, 'q2', 'b')).toBeCloseTo(0, 12);
   });

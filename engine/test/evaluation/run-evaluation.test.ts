@@ -11,8 +11,18 @@ import { aggregatePassageScores, blendScorers, type Scorer } from '../../src/eva
 const dataset: EvalDataset = {
   name: 'tiny',
   mentors: [
-    evalMentor({ externalId: 'm1', headline: 'Data engineer', bio: 'Spark pipelines and SQL warehouses.', passages: ['Spark pipelines.', 'SQL warehouses.'] }),
-    evalMentor({ externalId: 'm2', headline: 'Designer', bio: 'Product design and user research.', passages: ['Product design.', 'User research interviews.'] }),
+    evalMentor({
+      externalId: 'm1',
+      headline: 'Data engineer',
+      bio: 'Spark pipelines and SQL warehouses.',
+      passages: ['Spark pipelines.', 'SQL warehouses.'],
+    }),
+    evalMentor({
+      externalId: 'm2',
+      headline: 'Designer',
+      bio: 'Product design and user research.',
+      passages: ['Product design.', 'User research interviews.'],
+    }),
     evalMentor({ externalId: 'm3', headline: 'Manager', bio: 'Leading teams and hiring engineers.' }),
   ],
   queries: [
@@ -22,7 +32,13 @@ const dataset: EvalDataset = {
     { id: 'q4', text: 'Leading a design team' },
   ],
   judgments: new Map([
-    ['q1', new Map([['m1', 5], ['m3', 3]])],
+    [
+      'q1',
+      new Map([
+        ['m1', 5],
+        ['m3', 3],
+      ]),
+    ],
     ['q2', new Map([['m1', 1]])],
     ['q3', new Map([['m2', 4]])],
     ['q4', new Map([['m2', 2]])],
@@ -32,19 +48,29 @@ const dataset: EvalDataset = {
   options: {},
 };
 
-const constant: Scorer = async (ds) => new Map(ds.queries.map((q) => [q.id, new Map(ds.mentors.map((m) => [m.externalId, 0]))]));
+const constant: Scorer = async (ds) =>
+  new Map(ds.queries.map((q) => [q.id, new Map(ds.mentors.map((m) => [m.externalId, 0]))]));
 const oracle: Scorer = async (ds) =>
-  new Map(ds.queries.map((q) => [q.id, new Map(ds.mentors.map((m) => [m.externalId, ds.judgments.get(q.id)?.get(m.externalId) ?? 0]))]));
+  new Map(
+    ds.queries.map((q) => [
+      q.id,
+      new Map(ds.mentors.map((m) => [m.externalId, ds.judgments.get(q.id)?.get(m.externalId) ?? 0])),
+    ]),
+  );
 
 const value = (result: Awaited<ReturnType<typeof runEvaluation>>, config: string, metric: string) =>
   result.configs.find((c) => c.name === config)!.metrics.find((m) => m.name === metric)?.value;
 
 describe('runEvaluation', () => {
   it('computes hand-checkable metrics for a constant and an oracle scorer', async () => {
-    const result = await runEvaluation(dataset, [
-      { name: 'constant', score: constant },
-      { name: 'oracle', score: oracle },
-    ], { bootstrapSamples: 100, exposureK: 1, now: () => new Date('2026-01-01T00:00:00Z') });
+    const result = await runEvaluation(
+      dataset,
+      [
+        { name: 'constant', score: constant },
+        { name: 'oracle', score: oracle },
+      ],
+      { bootstrapSamples: 100, exposureK: 1, now: () => new Date('2026-01-01T00:00:00Z') },
+    );
     // Every pair tied: half the weight is lost. Ties rank relevant mentors last of 3: MRR 1/3.
     expect(value(result, 'constant', 'pairwise_loss')).toBe(0.5);
     expect(value(result, 'constant', 'easy_accuracy')).toBe(0);
@@ -59,7 +85,12 @@ describe('runEvaluation', () => {
     expect(result.configs[0]!.versusBaseline).toBeUndefined();
     const deltas = result.configs[1]!.versusBaseline!;
     expect(deltas.baseline).toBe('constant');
-    expect(deltas.deltas.find((m) => m.name === 'pairwise_loss')).toEqual({ name: 'pairwise_loss', value: -0.5, ci: [-0.5, -0.5], n: 2 });
+    expect(deltas.deltas.find((m) => m.name === 'pairwise_loss')).toEqual({
+      name: 'pairwise_loss',
+      value: -0.5,
+      ci: [-0.5, -0.5],
+      n: 2,
+    });
     expect(deltas.deltas.find((m) => m.name === 'mrr')!.value).toBeCloseTo(2 / 3, 12);
     const mrr = result.configs[0]!.metrics.find((m) => m.name === 'mrr')!;
     expect(mrr.n).toBe(2);
@@ -68,12 +99,25 @@ describe('runEvaluation', () => {
     expect(exposure.k).toBe(1);
     expect(exposure.gini).toBeCloseTo(2 / 3, 12);
     expect(exposure.neverShown).toBeCloseTo(2 / 3, 12);
-    expect(result.counts).toEqual({ mentors: 3, queries: 4, judgments: 5, judgedQueries: 4, queriesWithRelevant: 2, ratingExperts: 2, pairs: 2 });
+    expect(result.counts).toEqual({
+      mentors: 3,
+      queries: 4,
+      judgments: 5,
+      judgedQueries: 4,
+      queriesWithRelevant: 2,
+      ratingExperts: 2,
+      pairs: 2,
+    });
     expect(result).toMatchObject({ dataset: 'tiny', checksum: 'c'.repeat(64), createdAt: '2026-01-01T00:00:00.000Z' });
   });
 
   it('gives the same numbers for the same seed', async () => {
-    const run = (seed: number) => runEvaluation(dataset, [{ name: 'tfidf', score: tfidfScorer() }], { seed, bootstrapSamples: 200, now: () => new Date(0) });
+    const run = (seed: number) =>
+      runEvaluation(dataset, [{ name: 'tfidf', score: tfidfScorer() }], {
+        seed,
+        bootstrapSamples: 200,
+        now: () => new Date(0),
+      });
     const a = await run(1);
     expect(await run(1)).toEqual(a);
     const b = await run(2);
@@ -83,14 +127,21 @@ describe('runEvaluation', () => {
   it('reports progress per stage and hands over the scores', async () => {
     const progress: EvaluationProgress[] = [];
     const seen: string[] = [];
-    await runEvaluation(dataset, [{ name: 'bm25', score: bm25Scorer() }, { name: 'oracle', score: oracle }], {
-      bootstrapSamples: 10,
-      onProgress: (p) => progress.push(p),
-      onScores: (name, scores) => {
-        seen.push(name);
-        expect(scores.size).toBe(4);
+    await runEvaluation(
+      dataset,
+      [
+        { name: 'bm25', score: bm25Scorer() },
+        { name: 'oracle', score: oracle },
+      ],
+      {
+        bootstrapSamples: 10,
+        onProgress: (p) => progress.push(p),
+        onScores: (name, scores) => {
+          seen.push(name);
+          expect(scores.size).toBe(4);
+        },
       },
-    });
+    );
     expect(seen).toEqual(['bm25', 'oracle']);
     expect(progress[0]).toMatchObject({ done: 0, total: 4, stage: 'scoring', config: 'bm25' });
     expect(progress.some((p) => p.stageTotal === 4)).toBe(true);
@@ -103,13 +154,20 @@ describe('runEvaluation', () => {
       full.get('q3')!.delete('m2');
       return full;
     };
-    await expect(runEvaluation(dataset, [{ name: 'partial', score: partial }])).rejects.toThrow(/partial: no finite score for query q3 and mentor m2/);
+    await expect(runEvaluation(dataset, [{ name: 'partial', score: partial }])).rejects.toThrow(
+      /partial: no finite score for query q3 and mentor m2/,
+    );
   });
 });
 
 describe('scorers', () => {
   it('lexical scorers prefer the mentor who shares the query terms', async () => {
-    for (const scorer of [tfidfScorer(), tfidfScorer({ sublinearTf: false, aggregate: 'max' }), bm25Scorer(), bm25Scorer({ aggregate: 'mean-top2' })]) {
+    for (const scorer of [
+      tfidfScorer(),
+      tfidfScorer({ sublinearTf: false, aggregate: 'max' }),
+      bm25Scorer(),
+      bm25Scorer({ aggregate: 'mean-top2' }),
+    ]) {
       const scores = await scorer(dataset);
       const q1 = scores.get('q1')!;
       expect(q1.get('m1')!).toBeGreaterThan(q1.get('m2')!);
@@ -119,7 +177,11 @@ describe('scorers', () => {
   });
 
   it('tf-idf cosine is 1 for a query identical to a single-passage profile', async () => {
-    const scores = await tfidfScorer({ aggregate: 'max' })({ ...dataset, queries: [{ id: 'same', text: 'User research interviews.' }], judgments: new Map() });
+    const scores = await tfidfScorer({ aggregate: 'max' })({
+      ...dataset,
+      queries: [{ id: 'same', text: 'User research interviews.' }],
+      judgments: new Map(),
+    });
     expect(scores.get('same')!.get('m2')).toBeCloseTo(1, 12);
   });
 
@@ -160,7 +222,13 @@ describe('result formats', () => {
 
   it('exports an id such as "__proto__" as a key like any other', () => {
     const scores: ScoreMatrix = new Map([
-      ['__proto__', new Map([['constructor', 1], ['__proto__', 2]])],
+      [
+        '__proto__',
+        new Map([
+          ['constructor', 1],
+          ['__proto__', 2],
+        ]),
+      ],
       ['q2', new Map([['__proto__', 3]])],
     ]);
     const exported = JSON.parse(JSON.stringify(predictionsExport(scores)));
@@ -169,7 +237,14 @@ describe('result formats', () => {
   });
 
   it('prints a table and a long CSV', async () => {
-    const result = await runEvaluation(dataset, [{ name: 'tfidf', score: tfidfScorer() }, { name: 'oracle', score: oracle }], { bootstrapSamples: 20 });
+    const result = await runEvaluation(
+      dataset,
+      [
+        { name: 'tfidf', score: tfidfScorer() },
+        { name: 'oracle', score: oracle },
+      ],
+      { bootstrapSamples: 20 },
+    );
     const table = formatResultsTable(result).split('\n');
     expect(table[1]).toMatch(/^config\s+pairwise_loss\s+easy_accuracy\s+mrr/);
     expect(table[3]).toMatch(/^tfidf\s+\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]/);

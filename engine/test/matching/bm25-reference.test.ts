@@ -9,7 +9,12 @@ import { seededRandom } from './helpers.js';
 const K1 = 1.2;
 const B = 0.75;
 
-function referenceSearch(docs: ReadonlyMap<number, string>, query: string, k: number, filter?: (id: number) => boolean): Bm25Hit[] {
+function referenceSearch(
+  docs: ReadonlyMap<number, string>,
+  query: string,
+  k: number,
+  filter?: (id: number) => boolean,
+): Bm25Hit[] {
   const terms = new Map([...docs].map(([id, text]) => [id, indexTerms(text)]));
   const df = new Map<string, number>();
   let totalLength = 0;
@@ -55,14 +60,32 @@ function referenceCosine(docs: ReadonlyMap<number, string>, query: string, id: n
 
 // A small vocabulary with skewed frequencies: long postings lists, many equal scores (identical or
 // permuted documents) and documents that share no query term.
-const WORDS = ['python', 'python', 'python', 'leadership', 'leadership', 'hiring', 'gdpr', 'salary', 'negotiation', 'design', 'ivf', 'kubernetes', 'fundraising'];
+const WORDS = [
+  'python',
+  'python',
+  'python',
+  'leadership',
+  'leadership',
+  'hiring',
+  'gdpr',
+  'salary',
+  'negotiation',
+  'design',
+  'ivf',
+  'kubernetes',
+  'fundraising',
+];
 
 function randomText(random: () => number): string {
-  return Array.from({ length: 1 + Math.floor(random() * 12) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+  return Array.from({ length: 1 + Math.floor(random() * 12) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(
+    ' ',
+  );
 }
 
 function randomQuery(random: () => number): string {
-  return Array.from({ length: 1 + Math.floor(random() * 5) }, () => (random() < 0.1 ? 'unknownword' : WORDS[Math.floor(random() * WORDS.length)])).join(' ');
+  return Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
+    random() < 0.1 ? 'unknownword' : WORDS[Math.floor(random() * WORDS.length)],
+  ).join(' ');
 }
 
 describe('Bm25Index against a from-scratch reference', () => {
@@ -78,7 +101,10 @@ describe('Bm25Index against a from-scratch reference', () => {
           docs.delete(id);
         } else {
           // Repeat an existing text now and then, so that whole documents tie.
-          const text = random() < 0.2 && docs.size > 0 ? [...docs.values()][Math.floor(random() * docs.size)]! : randomText(random);
+          const text =
+            random() < 0.2 && docs.size > 0
+              ? [...docs.values()][Math.floor(random() * docs.size)]!
+              : randomText(random);
           index.upsert(id, text);
           docs.set(id, text);
         }

@@ -68,8 +68,20 @@ describe('Bm25Index', () => {
 
   it('indexes mentor documents (headline, bio, skills) and stays consistent through random churn', () => {
     const random = seededRandom(11);
-    const words = ['gdpr', 'kubernetes', 'ivf', 'salary', 'negotiation', 'design', 'python', 'leadership', 'fundraising', 'hiring'];
-    const text = (): string => Array.from({ length: 3 + Math.floor(random() * 10) }, () => words[Math.floor(random() * words.length)]).join(' ');
+    const words = [
+      'gdpr',
+      'kubernetes',
+      'ivf',
+      'salary',
+      'negotiation',
+      'design',
+      'python',
+      'leadership',
+      'fundraising',
+      'hiring',
+    ];
+    const text = (): string =>
+      Array.from({ length: 3 + Math.floor(random() * 10) }, () => words[Math.floor(random() * words.length)]).join(' ');
     const live = new Map<number, string>();
     const index = new Bm25Index();
     for (let step = 0; step < 400; step++) {
@@ -107,17 +119,23 @@ describe('Bm25Index.cosineDocuments', () => {
     expect(smallIndex().cosineDocuments('cherry', [2]).get(2)).toBeCloseTo(common / doc2, 12);
   });
 
-  it('is 1 for the document\'s own text and does not depend on the other candidates asked for', () => {
+  it("is 1 for the document's own text and does not depend on the other candidates asked for", () => {
     const index = smallIndex();
     expect(index.cosineDocuments('apple apple cherry', [2]).get(2)).toBeCloseTo(1, 12);
-    expect(index.cosineDocuments('apple banana', [1]).get(1)).toBeCloseTo(index.cosineDocuments('apple banana', [1, 2, 3]).get(1)!, 15);
+    expect(index.cosineDocuments('apple banana', [1]).get(1)).toBeCloseTo(
+      index.cosineDocuments('apple banana', [1, 2, 3]).get(1)!,
+      15,
+    );
   });
 
   it('counts question terms no mentor has in the question norm', () => {
     const index = smallIndex();
     const unknown = Math.log(4 / 1) + 1;
     const known = index.cosineDocuments('banana', [1]).get(1)!;
-    expect(index.cosineDocuments('banana kiwi', [1]).get(1)).toBeCloseTo((known * rare) / Math.hypot(rare, unknown), 12);
+    expect(index.cosineDocuments('banana kiwi', [1]).get(1)).toBeCloseTo(
+      (known * rare) / Math.hypot(rare, unknown),
+      12,
+    );
   });
 
   it('is 0 for unknown documents and for questions without content words', () => {

@@ -56,7 +56,9 @@ describe('explanations', () => {
     expect(question.slice(salary[0]!.questionStart, salary[0]!.questionEnd)).toBe('salary');
     const offer = terms.find((t) => t.term === 'offer')!;
     expect(recruiter.bio.slice(offer.mentorStart, offer.mentorEnd)).toBe('offers');
-    expect(skills.map((s) => [s.skill, question.slice(s.questionStart, s.questionEnd), s.mentorSkill])).toEqual([['Negotiation', 'negotiate', 'Negotiation']]);
+    expect(skills.map((s) => [s.skill, question.slice(s.questionStart, s.questionEnd), s.mentorSkill])).toEqual([
+      ['Negotiation', 'negotiate', 'Negotiation'],
+    ]);
   });
 
   it('writes reasons from the data: quote, skills, language, free slots', () => {
@@ -70,7 +72,13 @@ describe('explanations', () => {
 
   it('quotes no passage as the reason when even the best one is unrelated to the question, and ends a quoted sentence once', () => {
     const weak = run({
-      candidates: [candidate(recruiter, { wholeSimilarity: 0.2, passageSimilarities: spans.map((s, i) => ({ ...s, similarity: [0.25, 0.2, 0.1][i]! })), lexicalSimilarity: 0 })],
+      candidates: [
+        candidate(recruiter, {
+          wholeSimilarity: 0.2,
+          passageSimilarities: spans.map((s, i) => ({ ...s, similarity: [0.25, 0.2, 0.1][i]! })),
+          lexicalSimilarity: 0,
+        }),
+      ],
     }).matches[0]!.explanation;
     expect(weak.factors.find((f) => f.name === 'semantic')!.contribution).toBeGreaterThan(0);
     expect(weak.reasons.join(' ')).not.toMatch(/bio says/);
@@ -99,14 +107,25 @@ describe('explanations', () => {
   });
 
   it('mentions timezone overlap and the experience gap when the request gives them', () => {
-    const { reasons } = run({ request: { availability: { startHour: 16, endHour: 20, utcOffsetMinutes: 0 }, menteeYearsExperience: 4 } }).matches[0]!.explanation;
-    expect(reasons[1]).toBe('Working hours overlap yours by 2 hours; has 3 free slots this month; 14 years of experience (10 years more than you).');
+    const { reasons } = run({
+      request: { availability: { startHour: 16, endHour: 20, utcOffsetMinutes: 0 }, menteeYearsExperience: 4 },
+    }).matches[0]!.explanation;
+    expect(reasons[1]).toBe(
+      'Working hours overlap yours by 2 hours; has 3 free slots this month; 14 years of experience (10 years more than you).',
+    );
   });
 
   it('drops stored spans that no longer fit the bio', () => {
     const out = matchMentors({
       question,
-      candidates: [candidate(recruiter, { passageSimilarities: [{ start: 0, end: 5000, similarity: 0.9 }, { start: 4, end: 2, similarity: 0.8 }] })],
+      candidates: [
+        candidate(recruiter, {
+          passageSimilarities: [
+            { start: 0, end: 5000, similarity: 0.9 },
+            { start: 4, end: 2, similarity: 0.8 },
+          ],
+        }),
+      ],
       weights: { ...DEFAULT_WEIGHTS },
       rules: { ...DEFAULT_RULES },
       vocabulary,

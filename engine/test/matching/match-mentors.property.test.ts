@@ -9,7 +9,9 @@ import { seededRandom } from './helpers.js';
 
 const random = seededRandom(20260302);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-const some = <T>(items: readonly T[], max: number): T[] => [...new Set(Array.from({ length: Math.floor(random() * (max + 1)) }, () => pick(items)))];
+const some = <T>(items: readonly T[], max: number): T[] => [
+  ...new Set(Array.from({ length: Math.floor(random() * (max + 1)) }, () => pick(items))),
+];
 
 const SENTENCES = [
   'Led salary negotiations for 40 offers as a recruiting lead.',
@@ -27,7 +29,26 @@ const SENTENCES = [
   'HR business partner for a 300-person company',
   'Speaking at conferences terrified me until I practised with a local Toastmasters club.',
 ];
-const SKILLS = ['Negotiation', 'Kubernetes', 'K8s', 'GDPR', 'IVF', 'Product Management', 'PM', 'Machine Learning', 'ML', 'Go', 'C++', 'JavaScript', 'HR', 'Compensation', 'Public Speaking', 'User Experience', 'Leadership', 'Hiring'];
+const SKILLS = [
+  'Negotiation',
+  'Kubernetes',
+  'K8s',
+  'GDPR',
+  'IVF',
+  'Product Management',
+  'PM',
+  'Machine Learning',
+  'ML',
+  'Go',
+  'C++',
+  'JavaScript',
+  'HR',
+  'Compensation',
+  'Public Speaking',
+  'User Experience',
+  'Leadership',
+  'Hiring',
+];
 const QUESTION_PARTS = [
   'How do I negotiate my salary?',
   'We are moving to k8s and I feel lost.',
@@ -51,7 +72,13 @@ function generateMentor(rowId: number): MatchMentor {
     rowId,
     externalId: `gen-${rowId}`,
     name: `Mentor ${rowId}`,
-    headline: pick(['Recruiting lead', 'Platform engineer, K8s', 'Privacy counsel (GDPR)', 'Engineering manager', 'Product manager']),
+    headline: pick([
+      'Recruiting lead',
+      'Platform engineer, K8s',
+      'Privacy counsel (GDPR)',
+      'Engineering manager',
+      'Product manager',
+    ]),
     bio: `${random() < 0.2 ? '  ' : ''}${some(SENTENCES, 6).join(separator)}${random() < 0.2 ? '\n' : ''}`,
     skills: some(SKILLS, 4),
     languages: some(LANGUAGES, 3),
@@ -77,7 +104,9 @@ function generateCandidate(m: MatchMentor): CandidateInput {
 }
 
 function generateWeights(): Weights {
-  const weights = Object.fromEntries(FACTOR_NAMES.map((n) => [n, random() < 0.4 ? 0 : Math.round(random() * 100) / 100])) as Weights;
+  const weights = Object.fromEntries(
+    FACTOR_NAMES.map((n) => [n, random() < 0.4 ? 0 : Math.round(random() * 100) / 100]),
+  ) as Weights;
   if (FACTOR_NAMES.every((n) => weights[n] === 0)) weights.semantic = 1;
   return weights;
 }
@@ -86,10 +115,19 @@ function generateRequest(pool: readonly MatchMentor[]): MatchRequestFilters {
   const request: MatchRequestFilters = {};
   if (random() < 0.7) request.languages = some(LANGUAGES, 2);
   if (random() < 0.2) request.requiredLanguages = [pick(LANGUAGES)];
-  if (random() < 0.3) request.excludeExternalIds = some(pool.map((m) => m.externalId), 5);
+  if (random() < 0.3)
+    request.excludeExternalIds = some(
+      pool.map((m) => m.externalId),
+      5,
+    );
   if (random() < 0.5) {
     const startHour = Math.floor(random() * 24);
-    request.availability = { startHour, endHour: (startHour + 1 + Math.floor(random() * 10)) % 24, utcOffsetMinutes: pick([-300, 0, 60, 330]), required: random() < 0.3 };
+    request.availability = {
+      startHour,
+      endHour: (startHour + 1 + Math.floor(random() * 10)) % 24,
+      utcOffsetMinutes: pick([-300, 0, 60, 330]),
+      required: random() < 0.3,
+    };
   }
   if (random() < 0.5) request.menteeYearsExperience = Math.floor(random() * 15);
   return request;

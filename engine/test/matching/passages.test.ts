@@ -8,7 +8,8 @@ function texts(bio: string): string[] {
 
 describe('splitPassages', () => {
   it('splits on sentence ends and trims each passage', () => {
-    const bio = '  I led salary negotiations for forty offers as a recruiting lead.   Then I moved into people operations at a scale-up!  ';
+    const bio =
+      '  I led salary negotiations for forty offers as a recruiting lead.   Then I moved into people operations at a scale-up!  ';
     expect(texts(bio)).toEqual([
       'I led salary negotiations for forty offers as a recruiting lead.',
       'Then I moved into people operations at a scale-up!',
@@ -37,7 +38,10 @@ describe('splitPassages', () => {
 
   it('treats line breaks as boundaries', () => {
     const bio = 'Twelve years in data engineering at retail companies\nNow leading a platform team of eight engineers';
-    expect(texts(bio)).toEqual(['Twelve years in data engineering at retail companies', 'Now leading a platform team of eight engineers']);
+    expect(texts(bio)).toEqual([
+      'Twelve years in data engineering at retail companies',
+      'Now leading a platform team of eight engineers',
+    ]);
   });
 
   it('reads a long run of terminators once: it ends a sentence only where whitespace follows the run', () => {
@@ -48,7 +52,10 @@ describe('splitPassages', () => {
       const glued = `A${run}x and more words so that this passage stands alone.`;
       expect(whole(glued)).toEqual([glued]);
       const spaced = `I coach engineers on their first promotion${run} Then I moved into people operations at a scale-up.`;
-      expect(whole(spaced)).toEqual([`I coach engineers on their first promotion${run}`, 'Then I moved into people operations at a scale-up.']);
+      expect(whole(spaced)).toEqual([
+        `I coach engineers on their first promotion${run}`,
+        'Then I moved into people operations at a scale-up.',
+      ]);
     }
   });
 
@@ -59,9 +66,31 @@ describe('splitPassages', () => {
 
   it('on random text, passages are ordered, disjoint, trimmed and cover every non-space character', () => {
     const random = seededRandom(7);
-    const pieces = ['I', 'led', 'teams', 'Dr.', 'e.g.', 'Zürich', 'naïve', '3.5', 'ok!', 'why?', '—', '\n', '  ', 'C++', '😀', 'end.', 'Next', 'a'];
+    const pieces = [
+      'I',
+      'led',
+      'teams',
+      'Dr.',
+      'e.g.',
+      'Zürich',
+      'naïve',
+      '3.5',
+      'ok!',
+      'why?',
+      '—',
+      '\n',
+      '  ',
+      'C++',
+      '😀',
+      'end.',
+      'Next',
+      'a',
+    ];
     for (let n = 0; n < 300; n++) {
-      const words = Array.from({ length: Math.floor(random() * 120) }, () => pieces[Math.floor(random() * pieces.length)]!);
+      const words = Array.from(
+        { length: Math.floor(random() * 120) },
+        () => pieces[Math.floor(random() * pieces.length)]!,
+      );
       const bio = words.join(random() < 0.5 ? ' ' : '  ');
       const spans = splitPassages(bio, { minChars: 20, maxChars: 120 });
       let previousEnd = 0;

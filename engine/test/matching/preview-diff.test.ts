@@ -19,7 +19,13 @@ describe('diffRankings', () => {
   });
 
   it('is all unchanged for identical lists and handles empty lists', () => {
-    expect(diffRankings(list('a', 'b'), list('a', 'b')).summary).toEqual({ up: 0, down: 0, new: 0, dropped: 0, unchanged: 2 });
+    expect(diffRankings(list('a', 'b'), list('a', 'b')).summary).toEqual({
+      up: 0,
+      down: 0,
+      new: 0,
+      dropped: 0,
+      unchanged: 2,
+    });
     expect(diffRankings([], list('a')).summary.new).toBe(1);
     expect(diffRankings(list('a'), []).summary.dropped).toBe(1);
   });

@@ -12,7 +12,15 @@ function only(weights: Partial<Weights>): Weights {
 }
 
 function input(overrides: Partial<RankInput>): RankInput {
-  return { question: 'How do I negotiate an offer?', candidates: [], weights: { ...DEFAULT_WEIGHTS }, rules: { ...DEFAULT_RULES }, vocabulary, now, ...overrides };
+  return {
+    question: 'How do I negotiate an offer?',
+    candidates: [],
+    weights: { ...DEFAULT_WEIGHTS },
+    rules: { ...DEFAULT_RULES },
+    vocabulary,
+    now,
+    ...overrides,
+  };
 }
 
 describe('rankCandidates: hard rules', () => {
@@ -53,15 +61,31 @@ describe('rankCandidates: hard rules', () => {
   });
 
   it('relaxes the rules the configuration switches off', () => {
-    const out = rankCandidates(input({ candidates, rules: { ...DEFAULT_RULES, activeOnly: false, requireCapacity: false } }));
-    expect(out.ranked.map((r) => r.candidate.mentor.externalId).sort()).toEqual(['colleague', 'far', 'full', 'inactive', 'no-es', 'ok']);
+    const out = rankCandidates(
+      input({ candidates, rules: { ...DEFAULT_RULES, activeOnly: false, requireCapacity: false } }),
+    );
+    expect(out.ranked.map((r) => r.candidate.mentor.externalId).sort()).toEqual([
+      'colleague',
+      'far',
+      'full',
+      'inactive',
+      'no-es',
+      'ok',
+    ]);
   });
 
   it('applies the configuration’s required languages and timezone rule', () => {
     const out = rankCandidates(
       input({
         candidates,
-        rules: { ...DEFAULT_RULES, activeOnly: false, requireCapacity: false, requiredLanguages: ['en'], requireTimezoneOverlap: true, minOverlapHours: 2 },
+        rules: {
+          ...DEFAULT_RULES,
+          activeOnly: false,
+          requireCapacity: false,
+          requiredLanguages: ['en'],
+          requireTimezoneOverlap: true,
+          minOverlapHours: 2,
+        },
         request: { availability: { startHour: 9, endHour: 12, timezone: 'Europe/Berlin' } },
       }),
     );
@@ -79,7 +103,14 @@ describe('rankCandidates: weighted sum', () => {
     const m = mentor({ skills: ['Negotiation'], languages: ['en'], yearsExperience: 12 });
     const out = rankCandidates(
       input({
-        candidates: [candidate(m, { wholeSimilarity: 0.5, passageSimilarities: [{ start: 0, end: 10, similarity: 0.6 }], lexicalSimilarity: 0.35, servedThisMonth: 1 })],
+        candidates: [
+          candidate(m, {
+            wholeSimilarity: 0.5,
+            passageSimilarities: [{ start: 0, end: 10, similarity: 0.6 }],
+            lexicalSimilarity: 0.35,
+            servedThisMonth: 1,
+          }),
+        ],
         request: { languages: ['en'] },
       }),
     );
@@ -107,14 +138,19 @@ describe('rankCandidates: weighted sum', () => {
       }),
     );
     expect(perfect.ranked[0]!.score).toBe(1);
-    const nothing = rankCandidates(input({ weights: only({ skills: 1 }), candidates: [candidate(mentor({ skills: [] }))] }));
+    const nothing = rankCandidates(
+      input({ weights: only({ skills: 1 }), candidates: [candidate(mentor({ skills: [] }))] }),
+    );
     expect(nothing.ranked[0]!.score).toBe(0);
   });
 
   it('changing weights changes the order', () => {
     const semanticStar = mentor({ externalId: 'semantic-star', skills: [] });
     const skillsStar = mentor({ externalId: 'skills-star', skills: ['Negotiation'] });
-    const candidates = [candidate(semanticStar, { wholeSimilarity: 0.7 }), candidate(skillsStar, { wholeSimilarity: 0.2 })];
+    const candidates = [
+      candidate(semanticStar, { wholeSimilarity: 0.7 }),
+      candidate(skillsStar, { wholeSimilarity: 0.2 }),
+    ];
     const bySemantic = rankCandidates(input({ candidates, weights: only({ semantic: 1, skills: 0.1 }) }));
     const bySkills = rankCandidates(input({ candidates, weights: only({ semantic: 0.1, skills: 1 }) }));
     expect(bySemantic.ranked[0]!.candidate.mentor.externalId).toBe('semantic-star');
@@ -142,7 +178,11 @@ describe('rankCandidates: tie-breaking', () => {
     const b = candidate(mentor({ externalId: 'b' }), { lexicalSimilarity: 0.2, wholeSimilarity: 0.3 });
     const c = candidate(mentor({ externalId: 'a' }), { lexicalSimilarity: 0.2, wholeSimilarity: 0.2 });
     const d = candidate(mentor({ externalId: 'B' }), { lexicalSimilarity: 0.2, wholeSimilarity: 0.3 });
-    for (const order of [[a, b, c, d], [d, c, b, a], [c, a, d, b]]) {
+    for (const order of [
+      [a, b, c, d],
+      [d, c, b, a],
+      [c, a, d, b],
+    ]) {
       const out = rankCandidates(input({ weights, candidates: order }));
       expect(out.ranked.map((r) => r.candidate.mentor.externalId)).toEqual(['B', 'b', 'c', 'a']);
     }
@@ -154,7 +194,9 @@ describe('rankCandidates: tie-breaking', () => {
     const exact = candidate(mentor({ externalId: 'z-exact' }), { wholeSimilarity: 0.99, lexicalSimilarity: 0.9 });
     const nearA = candidate(mentor({ externalId: 'a-near' }), { wholeSimilarity: 0.95, lexicalSimilarity: 0.5 });
     const nearB = candidate(mentor({ externalId: 'b-near' }), { wholeSimilarity: 0.95, lexicalSimilarity: 0.6 });
-    const out = rankCandidates(input({ weights: only({ semantic: 1, lexical: 1 }), candidates: [nearA, nearB, exact] }));
+    const out = rankCandidates(
+      input({ weights: only({ semantic: 1, lexical: 1 }), candidates: [nearA, nearB, exact] }),
+    );
     expect(new Set(out.ranked.map((r) => r.score)).size).toBe(1);
     expect(out.ranked.map((r) => r.candidate.mentor.externalId)).toEqual(['z-exact', 'b-near', 'a-near']);
   });

@@ -47,12 +47,18 @@ describe('semantic', () => {
       return parts.reduce((a, [, v], i) => a + parts[i]![0] * v, 0) / parts.reduce((a, [w]) => a + w, 0);
     };
     let seed = 7;
-    const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     for (let trial = 0; trial < 2000; trial++) {
       // Few distinct values so that ties are common; NaN and -Infinity stand for missing passage vectors.
       const passages = Array.from({ length: Math.floor(random() * 7) }, () => {
         const r = random();
-        return r < 0.05 ? Number.NaN : r < 0.08 ? -Infinity : r < 0.5 ? Math.round(random() * 8) / 8 - 0.2 : random() - 0.2;
+        return r < 0.05
+          ? Number.NaN
+          : r < 0.08
+            ? -Infinity
+            : r < 0.5
+              ? Math.round(random() * 8) / 8 - 0.2
+              : random() - 0.2;
       });
       const whole = random() < 0.2 ? null : random() - 0.1;
       expect(aggregateSimilarity(whole, passages)).toBe(bySorting(whole, passages));

@@ -57,8 +57,30 @@ describe('SkillsVocabulary', () => {
 
   it('follows mentors added and removed in any order exactly as a vocabulary built from the remaining ones', () => {
     // Spellings that collide (case, inflection), synonyms of the table, ambiguous words and mentor-only phrases.
-    const pool = ['Kubernetes', 'kubernetes', 'K8s', 'Go', 'go', 'GO', 'R', 'Rust', 'rust', 'Salary negotiation', 'salary negotiations',
-      'Cobol', 'COBOL', 'Underwater basket weaving', 'Basket weaving', 'Basket', 'on', 'On', 'ML', 'Machine learning', 'Fundraising', 'IVF'];
+    const pool = [
+      'Kubernetes',
+      'kubernetes',
+      'K8s',
+      'Go',
+      'go',
+      'GO',
+      'R',
+      'Rust',
+      'rust',
+      'Salary negotiation',
+      'salary negotiations',
+      'Cobol',
+      'COBOL',
+      'Underwater basket weaving',
+      'Basket weaving',
+      'Basket',
+      'on',
+      'On',
+      'ML',
+      'Machine learning',
+      'Fundraising',
+      'IVF',
+    ];
     const texts = [
       'I write Go and go to COBOL meetups; basket weaving, underwater basket weaving or just a basket?',
       'Rust or rust, R or r, ML in K8s, salary negotiation on the fundraising side, on IVF',
@@ -79,11 +101,15 @@ describe('SkillsVocabulary', () => {
         if (before) live.remove(before);
         if (random() < 0.3) mentors.delete(id);
         else {
-          const skills = Array.from({ length: Math.floor(random() * 4) }, () => pool[Math.floor(random() * pool.length)]!);
+          const skills = Array.from(
+            { length: Math.floor(random() * 4) },
+            () => pool[Math.floor(random() * pool.length)]!,
+          );
           live.add(skills);
           mentors.set(id, skills);
         }
-        if (step % 10 === 0 || step === 299) expect(observe(live)).toEqual(observe(SkillsVocabulary.fromMentors(mentors.values())));
+        if (step % 10 === 0 || step === 299)
+          expect(observe(live)).toEqual(observe(SkillsVocabulary.fromMentors(mentors.values())));
       }
     }
     // Forgotten once nobody lists them: the table's skills stay, mentor-only ones go.
@@ -98,7 +124,9 @@ describe('SkillsVocabulary', () => {
     live.add(['on']);
     expect(live.findSkills('On call, on time').map((s) => s.start)).toEqual([0, 9]);
     live.remove(['on']);
-    expect(live.findSkills('On call, on time')).toEqual(SkillsVocabulary.fromMentors([['On']]).findSkills('On call, on time'));
+    expect(live.findSkills('On call, on time')).toEqual(
+      SkillsVocabulary.fromMentors([['On']]).findSkills('On call, on time'),
+    );
     expect(live.findSkills('On call, on time').map((s) => s.start)).toEqual([0]);
   });
 });

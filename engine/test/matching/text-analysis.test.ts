@@ -30,7 +30,18 @@ describe('tokenize', () => {
     const text = 'Führung in Zürich — C++ and C# at 3.5 years';
     const tokens = tokenize(text);
     for (const t of tokens) expect(text.slice(t.start, t.end).toLowerCase()).toBe(t.surface);
-    expect(tokens.map((t) => t.surface)).toEqual(['führung', 'in', 'zürich', 'c++', 'and', 'c#', 'at', '3', '5', 'years']);
+    expect(tokens.map((t) => t.surface)).toEqual([
+      'führung',
+      'in',
+      'zürich',
+      'c++',
+      'and',
+      'c#',
+      'at',
+      '3',
+      '5',
+      'years',
+    ]);
   });
 
   it('marks stop words but keeps them', () => {
@@ -53,8 +64,13 @@ describe('hyphenated words', () => {
 
 describe('indexTerms', () => {
   it('equals the non-stop tokens of tokenize on mixed text', () => {
-    const text = "Don't panic: I've led GDPR audits at Google's Zürich office, managed K8s & C++ teams; 3.5 years’ worth.";
-    expect(indexTerms(text)).toEqual(tokenize(text).filter((t) => !t.stop).map((t) => t.term));
+    const text =
+      "Don't panic: I've led GDPR audits at Google's Zürich office, managed K8s & C++ teams; 3.5 years’ worth.";
+    expect(indexTerms(text)).toEqual(
+      tokenize(text)
+        .filter((t) => !t.stop)
+        .map((t) => t.term),
+    );
     expect(indexTerms(text)).toContain('gdpr');
     expect(indexTerms(text)).not.toContain("don't");
   });

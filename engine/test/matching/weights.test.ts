@@ -14,7 +14,9 @@ describe('validateWeightConfig', () => {
   });
 
   it('rejects negative, non-finite and non-numeric weights', () => {
-    const result = validateWeightConfig({ weights: { semantic: -1, lexical: Number.POSITIVE_INFINITY, skills: '2', language: 1 } });
+    const result = validateWeightConfig({
+      weights: { semantic: -1, lexical: Number.POSITIVE_INFINITY, skills: '2', language: 1 },
+    });
     expect(result.ok).toBe(false);
     expect(result.errors).toEqual([
       'weights.semantic must be >= 0, got -1',
@@ -29,7 +31,11 @@ describe('validateWeightConfig', () => {
   });
 
   it('rejects unknown factors, unknown rules and unknown top-level keys', () => {
-    const result = validateWeightConfig({ weights: { semantic: 1, vibes: 2 }, rules: { friendliness: true }, extra: 1 });
+    const result = validateWeightConfig({
+      weights: { semantic: 1, vibes: 2 },
+      rules: { friendliness: true },
+      extra: 1,
+    });
     expect(result.errors).toEqual([
       'weights.vibes is not a known factor (known: semantic, lexical, skills, language, timezone, capacity, experience, fairness)',
       'rules.friendliness is not a known rule',
@@ -55,12 +61,21 @@ describe('validateWeightConfig', () => {
       'rules.preferredGapYears must be a finite number',
       'rules.mentorWorkingHours.end must be a finite number',
     ]);
-    const good = validateWeightConfig({ weights: { semantic: 1 }, rules: { requiredLanguages: ['es', 'es'], preferredGapYears: 25, requireTimezoneOverlap: true } });
-    expect(good.ok && good.config.rules).toMatchObject({ requiredLanguages: ['es'], preferredGapYears: 25, requireTimezoneOverlap: true });
+    const good = validateWeightConfig({
+      weights: { semantic: 1 },
+      rules: { requiredLanguages: ['es', 'es'], preferredGapYears: 25, requireTimezoneOverlap: true },
+    });
+    expect(good.ok && good.config.rules).toMatchObject({
+      requiredLanguages: ['es'],
+      preferredGapYears: 25,
+      requireTimezoneOverlap: true,
+    });
   });
 
   it('rejects non-objects', () => {
     expect(validateWeightConfig(null).ok).toBe(false);
-    expect(validateWeightConfig({ weights: [1, 2] }).errors).toEqual(['weights must be an object of factor name to number']);
+    expect(validateWeightConfig({ weights: [1, 2] }).errors).toEqual([
+      'weights must be an object of factor name to number',
+    ]);
   });
 });

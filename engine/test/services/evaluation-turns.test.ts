@@ -13,9 +13,29 @@ let dir: string;
 beforeAll(() => {
   dir = makeTempDir('mm-eval-turns-');
   const mentor = (id: string, bio: string) =>
-    JSON.stringify({ externalId: id, name: id, headline: '', bio, skills: [], languages: ['en'], timezone: 'UTC', yearsExperience: 8, capacityPerMonth: 3, active: true });
-  fs.writeFileSync(path.join(dir, 'mentors.jsonl'), [mentor('tax', 'I prepare tax returns for freelancers.'), mentor('cook', 'I coach people opening a restaurant.')].join('\n'));
-  fs.writeFileSync(path.join(dir, 'queries.jsonl'), JSON.stringify({ query_id: 'q1', text: 'freelancer tax deductions' }));
+    JSON.stringify({
+      externalId: id,
+      name: id,
+      headline: '',
+      bio,
+      skills: [],
+      languages: ['en'],
+      timezone: 'UTC',
+      yearsExperience: 8,
+      capacityPerMonth: 3,
+      active: true,
+    });
+  fs.writeFileSync(
+    path.join(dir, 'mentors.jsonl'),
+    [
+      mentor('tax', 'I prepare tax returns for freelancers.'),
+      mentor('cook', 'I coach people opening a restaurant.'),
+    ].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'queries.jsonl'),
+    JSON.stringify({ query_id: 'q1', text: 'freelancer tax deductions' }),
+  );
   fs.writeFileSync(path.join(dir, 'judgments.csv'), 'query_id,mentor_id,relevance\nq1,tax,3\nq1,cook,0\n');
 });
 afterAll(() => removeDir(dir));
@@ -52,7 +72,12 @@ describe('evaluation runs take turns', () => {
   it('runs one at a time, lets two wait, refuses a fourth with EVALUATION_BUSY, and then accepts again', async () => {
     const held = heldConfigs();
     const jobs = new JobService();
-    const service = new EvaluationService(loadConfig({}, { demoEvalDir: dir }), new HashingEmbeddingProvider(64), held.configs, jobs);
+    const service = new EvaluationService(
+      loadConfig({}, { demoEvalDir: dir }),
+      new HashingEmbeddingProvider(64),
+      held.configs,
+      jobs,
+    );
     const request = { dataset: 'demo', configs: ['active' as const], baselines: false, bootstrapSamples: 10 };
     const started = [service.start(request), service.start(request), service.start(request)];
     expect(() => service.start(request)).toThrow(expect.objectContaining({ code: 'EVALUATION_BUSY', status: 429 }));
@@ -74,10 +99,18 @@ describe('evaluation runs take turns', () => {
     const held = heldConfigs();
     held.release();
     const jobs = new JobService();
-    const service = new EvaluationService(loadConfig({}, { demoEvalDir: dir }), new HashingEmbeddingProvider(64), held.configs, jobs);
+    const service = new EvaluationService(
+      loadConfig({}, { demoEvalDir: dir }),
+      new HashingEmbeddingProvider(64),
+      held.configs,
+      jobs,
+    );
     const runIds: string[] = [];
     for (let i = 0; i < 22; i++) {
-      const job = await finished(jobs, service.start({ dataset: 'demo', configs: ['active'], baselines: false, bootstrapSamples: 10 }).id);
+      const job = await finished(
+        jobs,
+        service.start({ dataset: 'demo', configs: ['active'], baselines: false, bootstrapSamples: 10 }).id,
+      );
       runIds.push((job.result as { runId: string }).runId);
     }
     expect(() => service.get(runIds[0]!)).toThrow(expect.objectContaining({ code: 'EVALUATION_NOT_FOUND' }));

@@ -11,7 +11,9 @@ function fakeRepository() {
     exposureCounts: () => {
       reads.count++;
       const counts = new Map(shown);
-      return new Promise((resolve, reject) => pending.push({ resolve: () => resolve({ counts, requests: 0 }), reject }));
+      return new Promise((resolve, reject) =>
+        pending.push({ resolve: () => resolve({ counts, requests: 0 }), reject }),
+      );
     },
     sessionCountsSince: () => Promise.resolve(new Map<number, number>()),
   } as unknown as RequestRepository;

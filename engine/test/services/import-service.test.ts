@@ -59,17 +59,35 @@ describe('import pipeline', () => {
     const result = await service.importRows(await service.readRows(rows(150), 'json'));
     expect(result).toMatchObject({ rows: 150, created: 86, failed: 64 });
     expect(result.errors).toHaveLength(64);
-    expect(result.errors[0]).toEqual({ row: 65, id: 'm-64', code: 'BATCH_FAILED', message: 'the batch could not be embedded; nothing of it was written (see the engine log)' });
+    expect(result.errors[0]).toEqual({
+      row: 65,
+      id: 'm-64',
+      code: 'BATCH_FAILED',
+      message: 'the batch could not be embedded; nothing of it was written (see the engine log)',
+    });
     expect(committed).toEqual([...rows(64), ...rows(150).slice(128)].map((m) => m.id));
-    expect(errors).toEqual([expect.objectContaining({ rows: 64, err: expect.objectContaining({ message: 'the encoder failed' }) })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ rows: 64, err: expect.objectContaining({ message: 'the encoder failed' }) }),
+    ]);
   });
 
   it('a batch whose write fails is retried row by row: only the row at fault fails, and the next batch still lands', async () => {
     const { events, committed, errors, service } = recordingMentors({ failCommit: 'm-5' });
     const result = await service.importRows(await service.readRows(rows(100), 'json'));
     expect(result).toMatchObject({ rows: 100, created: 99, failed: 1 });
-    expect(result.errors).toEqual([{ row: 6, id: 'm-5', code: 'BATCH_FAILED', message: 'the row could not be written, also on its own; it was rolled back (see the engine log)' }]);
-    expect(committed).toEqual(rows(100).map((m) => m.id).filter((id) => id !== 'm-5'));
+    expect(result.errors).toEqual([
+      {
+        row: 6,
+        id: 'm-5',
+        code: 'BATCH_FAILED',
+        message: 'the row could not be written, also on its own; it was rolled back (see the engine log)',
+      },
+    ]);
+    expect(committed).toEqual(
+      rows(100)
+        .map((m) => m.id)
+        .filter((id) => id !== 'm-5'),
+    );
     // The whole batch first, then each of its rows alone, then the next batch.
     const commits = events.filter((e) => e.startsWith('commit '));
     expect(commits.slice(0, 3)).toEqual(['commit m-0', 'commit m-0', 'commit m-1']);
@@ -94,7 +112,10 @@ describe('import pipeline', () => {
     const { events, service } = recordingMentors();
     const good = rows(140).map((m) => `${m.id},${m.name},${m.bio},UTC`);
     const csv = ['id,name,bio,timezone', ...good, 'bad,"unclosed,x,UTC'].join('\n');
-    await expect(service.readRows(Buffer.from(csv), 'csv')).rejects.toMatchObject({ code: 'IMPORT_BAD_FORMAT', message: expect.stringContaining('line 142') });
+    await expect(service.readRows(Buffer.from(csv), 'csv')).rejects.toMatchObject({
+      code: 'IMPORT_BAD_FORMAT',
+      message: expect.stringContaining('line 142'),
+    });
     expect(events).toEqual([]);
   });
 

@@ -29,8 +29,15 @@ function fakeDatabase() {
   };
   const applied: number[][] = [];
   const search = { applyFromDatabase: (ids: readonly number[]) => (applied.push([...ids]), ids.length) };
-  const change = (seq: number, mentorId: number, atMs: number) => state.log.push({ seq, mentorId, changedAt: new Date(t0 + atMs) });
-  return { state, repositories: repositories as unknown as ConstructorParameters<typeof IndexFollower>[0], search, applied, change };
+  const change = (seq: number, mentorId: number, atMs: number) =>
+    state.log.push({ seq, mentorId, changedAt: new Date(t0 + atMs) });
+  return {
+    state,
+    repositories: repositories as unknown as ConstructorParameters<typeof IndexFollower>[0],
+    search,
+    applied,
+    change,
+  };
 }
 
 describe('IndexFollower', () => {

@@ -42,7 +42,13 @@ describe('centroid', () => {
 describe('embedMentors', () => {
   it('embeds the profile text and each passage once, in one call, and stores their centroid as the mentor vector', async () => {
     const provider = new RecordingProvider(64);
-    const other = { ...input, externalId: 'm-2', headline: 'Product designer', bio: 'I moved from graphic design into product design at a startup.', skills: [] };
+    const other = {
+      ...input,
+      externalId: 'm-2',
+      headline: 'Product designer',
+      bio: 'I moved from graphic design into product design at a startup.',
+      skills: [],
+    };
     const bare = { ...input, externalId: 'm-3', headline: ' ', bio: 'Ten years of clinical research.', skills: [] };
     const [stored, second, third] = await embedMentors(provider, [
       { rowId: 7, input },
@@ -52,10 +58,21 @@ describe('embedMentors', () => {
     const passages = splitPassages(input.bio).map((s) => input.bio.slice(s.start, s.end));
     expect(passages.length).toBeGreaterThan(1);
     // Without headline or skills there is no profile text: the bio's passages alone make the vector.
-    expect(provider.calls).toEqual([['Engineering manager in fintech. Skills: Leadership, Feedback.', ...passages, 'Product designer.', other.bio, bare.bio]]);
+    expect(provider.calls).toEqual([
+      [
+        'Engineering manager in fintech. Skills: Leadership, Feedback.',
+        ...passages,
+        'Product designer.',
+        other.bio,
+        bare.bio,
+      ],
+    ]);
     expect(mentorProfileText({ headline: '', skills: ['Python'] })).toBe('Skills: Python.');
 
-    const [profile, ...passageVectors] = await new HashingEmbeddingProvider(64).embed([mentorProfileText(input)!, ...passages]);
+    const [profile, ...passageVectors] = await new HashingEmbeddingProvider(64).embed([
+      mentorProfileText(input)!,
+      ...passages,
+    ]);
     expect(stored!.mentorId).toBe(7);
     expect(stored!.passageVectors).toEqual(passageVectors);
     expect(stored!.passageSpans).toEqual(splitPassages(input.bio).map((s) => [s.start, s.end]));
@@ -71,7 +88,11 @@ describe('embedMentors', () => {
   it('hashes what is embedded: the same for the same texts, new when headline, bio, skills or model change', () => {
     const base = contentHash('model-a', input);
     expect(contentHash('model-a', { ...input, name: 'Someone else' } as MentorInput)).toBe(base);
-    for (const changed of [{ ...input, headline: 'CTO' }, { ...input, bio: `${input.bio} More.` }, { ...input, skills: ['Leadership'] }]) {
+    for (const changed of [
+      { ...input, headline: 'CTO' },
+      { ...input, bio: `${input.bio} More.` },
+      { ...input, skills: ['Leadership'] },
+    ]) {
       expect(contentHash('model-a', changed)).not.toBe(base);
     }
     expect(contentHash('model-b', input)).not.toBe(base);

@@ -34,7 +34,10 @@ describe('QuestionRetention', () => {
 
   it('a failed erase is logged and does not reject', async () => {
     const warnings: unknown[] = [];
-    const retention = new QuestionRetention({ eraseTextsBefore: () => Promise.reject(new Error('database gone')) }, 7, { info: () => undefined, warn: (o: unknown) => void warnings.push(o) });
+    const retention = new QuestionRetention({ eraseTextsBefore: () => Promise.reject(new Error('database gone')) }, 7, {
+      info: () => undefined,
+      warn: (o: unknown) => void warnings.push(o),
+    });
     retention.start();
     await retention.close();
     expect(warnings).toHaveLength(1);

@@ -17,7 +17,19 @@ beforeEach(async () => {
   repository = new RequestRepository(handle.db);
   const mentor = await handle.db
     .insertInto('mentors')
-    .values({ external_id: 'm-1', name: 'M', headline: 'h', bio: 'b', skills: [], languages: ['en'], timezone: 'UTC', location: null, years_experience: 1, capacity_per_month: 4, active: true })
+    .values({
+      external_id: 'm-1',
+      name: 'M',
+      headline: 'h',
+      bio: 'b',
+      skills: [],
+      languages: ['en'],
+      timezone: 'UTC',
+      location: null,
+      years_experience: 1,
+      capacity_per_month: 4,
+      active: true,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   mentorRowId = mentor.id;
@@ -30,7 +42,11 @@ const request = (text: string, minute = 0) => ({
   createdAt: new Date(Date.UTC(2026, 10, 26, 9, minute)),
   matches: [{ mentorRowId, rank: 1, score: 0.5, breakdown: { text } }],
 });
-const stored = async () => (await handle.db.selectFrom('mentee_requests').select(['id', 'text']).orderBy('id').execute()).map((r) => [Number(r.id), r.text]);
+const stored = async () =>
+  (await handle.db.selectFrom('mentee_requests').select(['id', 'text']).orderBy('id').execute()).map((r) => [
+    Number(r.id),
+    r.text,
+  ]);
 
 /** The real repository, with each write held until the test releases it and the texts of each write noted. */
 function gatedRepository() {
@@ -84,7 +100,11 @@ describe('RequestLog', () => {
     const requestId = await log.record(request('q'));
     const session = log.recordSessionRequest(requestId, mentorRowId, 'thanks');
     await vi.waitFor(() => release());
-    const row = await handle.db.selectFrom('session_requests').selectAll().where('id', '=', await session).executeTakeFirstOrThrow();
+    const row = await handle.db
+      .selectFrom('session_requests')
+      .selectAll()
+      .where('id', '=', await session)
+      .executeTakeFirstOrThrow();
     expect(Number(row.request_id)).toBe(requestId);
   });
 
@@ -142,7 +162,14 @@ describe('RequestLog', () => {
       [after, 'after'],
       [later, 'later'],
     ]);
-    expect(writes).toEqual([['first'], ['before', 'bad\u0000', 'after'], ['before'], ['bad\u0000'], ['after'], ['later']]);
+    expect(writes).toEqual([
+      ['first'],
+      ['before', 'bad\u0000', 'after'],
+      ['before'],
+      ['bad\u0000'],
+      ['after'],
+      ['later'],
+    ]);
     expect(error).toHaveBeenCalledTimes(1);
     expect(error.mock.calls[0]![0]).toMatchObject({ requestId: bad });
   });

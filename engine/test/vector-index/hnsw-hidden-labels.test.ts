@@ -58,8 +58,12 @@ describe('HnswVectorIndex hidden labels', () => {
       const hits = index.search(query, k);
       expect(hits.some((h) => hidden.has(h.label))).toBe(false);
       expect(hits).toEqual(unhiddenSearch(index, hidden, query, k, visible));
-      expect(index.search(query, k, other)).toEqual(unhiddenSearch(index, hidden, query, k, (l) => visible(l) && other(l)));
-      expect(index.search(query, k, other, { includeHidden: true })).toEqual(unhiddenSearch(index, hidden, query, k, other));
+      expect(index.search(query, k, other)).toEqual(
+        unhiddenSearch(index, hidden, query, k, (l) => visible(l) && other(l)),
+      );
+      expect(index.search(query, k, other, { includeHidden: true })).toEqual(
+        unhiddenSearch(index, hidden, query, k, other),
+      );
       // includeHidden leaves them hidden afterwards.
       expect(index.search(query, k)).toEqual(hits);
     }
@@ -84,7 +88,9 @@ describe('HnswVectorIndex hidden labels', () => {
         const shown = loaded.search(query, 40);
         expect(shown).toEqual(index.search(query, 40));
         expect(shown.some((h) => hidden.includes(h.label))).toBe(false);
-        expect(loaded.search(query, 40, undefined, { includeHidden: true })).toEqual(index.search(query, 40, undefined, { includeHidden: true }));
+        expect(loaded.search(query, 40, undefined, { includeHidden: true })).toEqual(
+          index.search(query, 40, undefined, { includeHidden: true }),
+        );
       }
       // Hiding goes on as on the original: a label shown again is found, one hidden again is not.
       loaded.setHidden(hidden[0]!, false);
@@ -137,7 +143,13 @@ describe('HnswVectorIndex hidden labels', () => {
 });
 
 /** The same search the old way: nothing hidden, the hidden labels filtered out by a callback. */
-function unhiddenSearch(index: HnswVectorIndex, hidden: ReadonlySet<number>, query: Float32Array, k: number, filter: (label: number) => boolean) {
+function unhiddenSearch(
+  index: HnswVectorIndex,
+  hidden: ReadonlySet<number>,
+  query: Float32Array,
+  k: number,
+  filter: (label: number) => boolean,
+) {
   for (const label of hidden) index.setHidden(label, false);
   try {
     return index.search(query, k, filter);

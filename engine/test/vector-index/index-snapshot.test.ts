@@ -6,7 +6,12 @@ import { loadConfig } from '../../src/config.js';
 import { ClusteredVectors } from '../../src/vector-index/clustered-vectors.js';
 import { createVectorIndex, type VectorIndexKind } from '../../src/vector-index/create-vector-index.js';
 import { HnswVectorIndex } from '../../src/vector-index/hnsw-vector-index.js';
-import { loadSnapshot, saveSnapshot, SNAPSHOT_META_FILE, type SnapshotMeta } from '../../src/vector-index/index-snapshot.js';
+import {
+  loadSnapshot,
+  saveSnapshot,
+  SNAPSHOT_META_FILE,
+  type SnapshotMeta,
+} from '../../src/vector-index/index-snapshot.js';
 
 const dims = 48;
 const params = { m: 12, efConstruction: 100, efSearch: 50 };
@@ -29,7 +34,12 @@ function build(kind: VectorIndexKind) {
   return { index, queries: gen.sample(30) };
 }
 
-const expectation = (meta: Pick<SnapshotMeta, 'count'>) => ({ modelId: 'model-a', dimensions: dims, count: meta.count, checksum: 'sum-1' });
+const expectation = (meta: Pick<SnapshotMeta, 'count'>) => ({
+  modelId: 'model-a',
+  dimensions: dims,
+  count: meta.count,
+  checksum: 'sum-1',
+});
 
 describe.each<VectorIndexKind>(['hnsw', 'exact'])('%s snapshot', (kind) => {
   it('loads back an index that answers identically', async () => {
@@ -74,28 +84,45 @@ describe.each<VectorIndexKind>(['hnsw', 'exact'])('%s snapshot', (kind) => {
     const original = await fs.readFile(dataPath);
 
     await fs.writeFile(dataPath, original.subarray(0, original.length >> 1));
-    expect(await loadSnapshot(dir, expectation(meta))).toMatchObject({ ok: false, status: 'corrupt', reason: expect.stringMatching(/truncated/) });
+    expect(await loadSnapshot(dir, expectation(meta))).toMatchObject({
+      ok: false,
+      status: 'corrupt',
+      reason: expect.stringMatching(/truncated/),
+    });
 
     const flipped = Buffer.from(original);
     flipped[flipped.length >> 1]! ^= 0xff;
     await fs.writeFile(dataPath, flipped);
-    expect(await loadSnapshot(dir, expectation(meta))).toMatchObject({ ok: false, status: 'corrupt', reason: expect.stringMatching(/CRC/) });
+    expect(await loadSnapshot(dir, expectation(meta))).toMatchObject({
+      ok: false,
+      status: 'corrupt',
+      reason: expect.stringMatching(/CRC/),
+    });
 
     await fs.rm(dataPath);
-    expect(await loadSnapshot(dir, expectation(meta))).toMatchObject({ ok: false, status: 'corrupt', reason: expect.stringMatching(/missing/) });
+    expect(await loadSnapshot(dir, expectation(meta))).toMatchObject({
+      ok: false,
+      status: 'corrupt',
+      reason: expect.stringMatching(/missing/),
+    });
 
     const metaPath = path.join(dir, SNAPSHOT_META_FILE);
     const metaText = await fs.readFile(metaPath, 'utf8');
     await fs.writeFile(metaPath, metaText.slice(0, metaText.length - 20));
     expect(await loadSnapshot(dir, expectation(meta))).toMatchObject({ ok: false, status: 'corrupt' });
-    await fs.writeFile(metaPath, JSON.stringify({ ...meta, files: { ...meta.files, data: { ...meta.files.data, name: '../etc/passwd' } } }));
+    await fs.writeFile(
+      metaPath,
+      JSON.stringify({ ...meta, files: { ...meta.files, data: { ...meta.files.data, name: '../etc/passwd' } } }),
+    );
     expect(await loadSnapshot(dir, expectation(meta))).toMatchObject({ ok: false, status: 'corrupt' });
   });
 });
 
 describe('snapshot lifecycle', () => {
   it('reports a missing snapshot', async () => {
-    expect(await loadSnapshot(path.join(dir, 'nothing-here'), { modelId: 'm', dimensions: dims, count: 0, checksum: '' })).toMatchObject({
+    expect(
+      await loadSnapshot(path.join(dir, 'nothing-here'), { modelId: 'm', dimensions: dims, count: 0, checksum: '' }),
+    ).toMatchObject({
       ok: false,
       status: 'missing',
     });
@@ -123,8 +150,14 @@ describe('snapshot lifecycle', () => {
     const meta = await saveSnapshot(dir, index, { modelId: 'model-a', checksum: 'sum-1' });
     const loaded = await loadSnapshot(dir, { ...expectation(meta), hnsw: { ...params, efSearch: 300 } });
     expect(loaded.ok && loaded.index instanceof HnswVectorIndex && loaded.index.params.efSearch).toBe(300);
-    expect(await loadSnapshot(dir, { ...expectation(meta), hnsw: { ...params, m: 32 } })).toMatchObject({ ok: false, status: 'stale' });
-    expect(await loadSnapshot(dir, { ...expectation(meta), hnsw: { ...params, efConstruction: 400 } })).toMatchObject({ ok: false, status: 'stale' });
+    expect(await loadSnapshot(dir, { ...expectation(meta), hnsw: { ...params, m: 32 } })).toMatchObject({
+      ok: false,
+      status: 'stale',
+    });
+    expect(await loadSnapshot(dir, { ...expectation(meta), hnsw: { ...params, efConstruction: 400 } })).toMatchObject({
+      ok: false,
+      status: 'stale',
+    });
   });
 
   it('rebuilds a graph saved under the previous defaults (m 16, efConstruction 200) when the configured defaults differ', async () => {
@@ -133,6 +166,10 @@ describe('snapshot lifecycle', () => {
     gen.sample(50).forEach((v, i) => index.upsert(i + 1, v));
     const meta = await saveSnapshot(dir, index, { modelId: 'model-a', checksum: 'sum-1' });
     const loaded = await loadSnapshot(dir, { ...expectation(meta), kind: 'hnsw', hnsw: loadConfig({}).hnsw });
-    expect(loaded).toMatchObject({ ok: false, status: 'stale', reason: expect.stringMatching(/m=16 efConstruction=200/) });
+    expect(loaded).toMatchObject({
+      ok: false,
+      status: 'stale',
+      reason: expect.stringMatching(/m=16 efConstruction=200/),
+    });
   });
 });

@@ -118,11 +118,23 @@ describe('snapshot with passages', () => {
     const bytes = await fs.readFile(file);
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x10;
     await fs.writeFile(file, bytes);
-    expect(await loadSnapshot(dir, expected)).toMatchObject({ ok: false, status: 'corrupt', reason: expect.stringMatching(/CRC/) });
+    expect(await loadSnapshot(dir, expected)).toMatchObject({
+      ok: false,
+      status: 'corrupt',
+      reason: expect.stringMatching(/CRC/),
+    });
     await fs.rm(file);
-    expect(await loadSnapshot(dir, expected)).toMatchObject({ ok: false, status: 'corrupt', reason: expect.stringMatching(/missing/) });
+    expect(await loadSnapshot(dir, expected)).toMatchObject({
+      ok: false,
+      status: 'corrupt',
+      reason: expect.stringMatching(/missing/),
+    });
 
     await saveSnapshot(dir, graph(), { modelId: 'm', checksum: 'c' }, entries.slice(1));
-    expect(await loadSnapshot(dir, expected)).toMatchObject({ ok: false, status: 'corrupt', reason: expect.stringMatching(/passages of 3 rows/) });
+    expect(await loadSnapshot(dir, expected)).toMatchObject({
+      ok: false,
+      status: 'corrupt',
+      reason: expect.stringMatching(/passages of 3 rows/),
+    });
   });
 });

@@ -13,7 +13,12 @@ function unit(...values: number[]): Float32Array {
 }
 
 /** Brute-force reference written independently of ExactVectorIndex (no heap, no normalisation tricks). */
-function bruteForce(rows: Map<number, Float32Array>, query: Float32Array, k: number, filter?: (label: number) => boolean) {
+function bruteForce(
+  rows: Map<number, Float32Array>,
+  query: Float32Array,
+  k: number,
+  filter?: (label: number) => boolean,
+) {
   const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
   return [...rows]
     .filter(([label]) => !filter || filter(label))

@@ -21,7 +21,13 @@ api.use({
 export type Schemas = components['schemas'];
 
 type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
-type Success<R> = R extends { 200: infer A } ? Json<A> : R extends { 201: infer B } ? Json<B> : R extends { 202: infer C } ? Json<C> : never;
+type Success<R> = R extends { 200: infer A }
+  ? Json<A>
+  : R extends { 201: infer B }
+    ? Json<B>
+    : R extends { 202: infer C }
+      ? Json<C>
+      : never;
 
 /** The success body of a route, straight from the generated `paths`. */
 export type ResponseBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R }

@@ -11,7 +11,11 @@ export function importFormatOf(fileName: string): ImportFormat | null {
   return null;
 }
 
-const contentTypes: Record<ImportFormat, string> = { csv: 'text/csv', jsonl: 'application/x-ndjson', json: 'application/json' };
+const contentTypes: Record<ImportFormat, string> = {
+  csv: 'text/csv',
+  jsonl: 'application/x-ndjson',
+  json: 'application/json',
+};
 
 /** Starts an import job with the file as the raw body: the browser sends the Blob as it is, not as JSON. */
 export function startImportJob(file: Blob, format: ImportFormat): Promise<ResponseBody<'/api/jobs/import', 'post'>> {

@@ -51,7 +51,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('activated_at', 'timestamptz')
     .execute();
   // At most one active configuration, enforced by the database rather than by care.
-  await sql`create unique index weight_configs_one_active on weight_configs ((true)) where status = 'active'`.execute(db);
+  await sql`create unique index weight_configs_one_active on weight_configs ((true)) where status = 'active'`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('weight_config_events')
@@ -83,7 +85,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('config_version', 'integer')
     .addPrimaryKeyConstraint('served_matches_pk', ['request_id', 'rank'])
     .execute();
-  await db.schema.createIndex('served_matches_mentor_idx').on('served_matches').columns(['mentor_id', 'request_id']).execute();
+  await db.schema
+    .createIndex('served_matches_mentor_idx')
+    .on('served_matches')
+    .columns(['mentor_id', 'request_id'])
+    .execute();
 
   await db.schema
     .createTable('session_requests')
@@ -96,7 +102,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['session_requests', 'served_matches', 'mentee_requests', 'weight_config_events', 'weight_configs', 'mentor_embeddings', 'mentors']) {
+  for (const table of [
+    'session_requests',
+    'served_matches',
+    'mentee_requests',
+    'weight_config_events',
+    'weight_configs',
+    'mentor_embeddings',
+    'mentors',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

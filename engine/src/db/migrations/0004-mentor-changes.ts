@@ -25,11 +25,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         return null;
       end $$`.execute(db);
   }
-  await sql`create trigger mentors_inserted after insert on mentors referencing new table as new_rows for each statement execute function log_new_mentor_rows()`.execute(db);
-  await sql`create trigger mentors_updated after update on mentors referencing new table as new_rows for each statement execute function log_new_mentor_rows()`.execute(db);
-  await sql`create trigger mentors_deleted after delete on mentors referencing old table as old_rows for each statement execute function log_old_mentor_rows()`.execute(db);
-  await sql`create trigger mentor_embeddings_inserted after insert on mentor_embeddings referencing new table as new_rows for each statement execute function log_new_embedding_rows()`.execute(db);
-  await sql`create trigger mentor_embeddings_updated after update on mentor_embeddings referencing new table as new_rows for each statement execute function log_new_embedding_rows()`.execute(db);
+  await sql`create trigger mentors_inserted after insert on mentors referencing new table as new_rows for each statement execute function log_new_mentor_rows()`.execute(
+    db,
+  );
+  await sql`create trigger mentors_updated after update on mentors referencing new table as new_rows for each statement execute function log_new_mentor_rows()`.execute(
+    db,
+  );
+  await sql`create trigger mentors_deleted after delete on mentors referencing old table as old_rows for each statement execute function log_old_mentor_rows()`.execute(
+    db,
+  );
+  await sql`create trigger mentor_embeddings_inserted after insert on mentor_embeddings referencing new table as new_rows for each statement execute function log_new_embedding_rows()`.execute(
+    db,
+  );
+  await sql`create trigger mentor_embeddings_updated after update on mentor_embeddings referencing new table as new_rows for each statement execute function log_new_embedding_rows()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
