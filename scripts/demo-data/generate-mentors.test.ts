@@ -61,7 +61,7 @@ describe('generateMentors', () => {
       const words = countWords(m.bio);
       expect(words, m.bio).toBeGreaterThanOrEqual(BIO_WORDS.min);
       expect(words, m.bio).toBeLessThanOrEqual(BIO_WORDS.max);
-      expect(m.bio).not.toMatch(/\{|\}|undefined|  /);
+      expect(m.bio).not.toMatch(/\{|\}|undefined| {2}/);
       expect(m.headline.length).toBeGreaterThan(5);
       expect(m.skills.length).toBeGreaterThanOrEqual(3);
       expect(new Set(m.skills.map((s) => s.toLowerCase())).size).toBe(m.skills.length);
