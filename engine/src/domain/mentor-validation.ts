@@ -119,7 +119,11 @@ export function parseMentorInput(raw: unknown, partial = false): MentorParseResu
   }
 
   const text = (key: 'name' | 'headline' | 'bio', max: number, min: number) => {
-    if (!present(key)) return key === 'headline' && !partial ? void (out.headline = '') : need(key);
+    if (!present(key)) {
+      if (key === 'headline' && !partial) out.headline = '';
+      else need(key);
+      return;
+    }
     const v = r[key];
     // Characters as people count them (code points), as the API's schema does: an emoji is one.
     if (typeof v !== 'string' || v.trim().length < min || characters(v) > max) {

@@ -40,7 +40,10 @@ export function useReferenceTieBreaking(model: UnigramModelInstance): void {
     let node = root;
     for (const c of chars) {
       let next = node.children.get(c);
-      if (!next) node.children.set(c, (next = { children: new Map() }));
+      if (!next) {
+        next = { children: new Map() };
+        node.children.set(c, next);
+      }
       node = next;
     }
     node.score = model.scores[id] ?? 0;

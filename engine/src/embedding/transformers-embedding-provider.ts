@@ -167,10 +167,7 @@ export class TransformersEmbeddingProvider implements EmbeddingProvider {
   async close(): Promise<void> {
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    await Promise.all([
-      this.queryThread?.close(),
-      ...(this.batchThreads ? await this.batchThreads : []).map((t) => t.close()),
-    ]);
+    await Promise.all([this.queryThread?.close(), ...((await this.batchThreads) ?? []).map((t) => t.close())]);
     await Promise.allSettled([...this.callerRuns]);
     await this.extractor.dispose();
   }

@@ -59,7 +59,9 @@ export function embeddingScorer(embed: EmbedTexts, options: EmbeddingScorerOptio
     const mentorVectors = vectors.slice(0, mentorTexts.length);
     if (aggregate === 'centroid') {
       const parts = dataset.mentors.map(() => [] as Float32Array[]);
-      mentorVectors.forEach((v, d) => parts[owner[d]!]!.push(v));
+      mentorVectors.forEach((v, d) => {
+        parts[owner[d]!]!.push(v);
+      });
       const normalised = parts.map((p) => (p.length > 0 ? centroid(p) : new Float32Array(dimensions(vectors))));
       return scoreMatrixFromRows(
         dataset,
@@ -69,7 +71,9 @@ export function embeddingScorer(embed: EmbedTexts, options: EmbeddingScorerOptio
     const rows = dataset.queries.map((_, qi) => {
       const q = vectors[mentorTexts.length + qi]!;
       const perMentor = dataset.mentors.map(() => [] as number[]);
-      mentorVectors.forEach((v, d) => perMentor[owner[d]!]!.push(dot(q, v)));
+      mentorVectors.forEach((v, d) => {
+        perMentor[owner[d]!]!.push(dot(q, v));
+      });
       return perMentor.map((scores) =>
         aggregate === 'whole' ? scores[0]! : aggregatePassageScores(scores, aggregate),
       );

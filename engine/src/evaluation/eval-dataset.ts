@@ -111,7 +111,10 @@ export function buildJudgments(
     if (!Number.isFinite(relevance))
       throw new DatasetFormatError(file, `relevance of ${queryId}/${mentorId} is not a number`);
     let ratings = judgments.get(queryId);
-    if (!ratings) judgments.set(queryId, (ratings = new Map()));
+    if (!ratings) {
+      ratings = new Map();
+      judgments.set(queryId, ratings);
+    }
     if (ratings.has(mentorId)) throw new DatasetFormatError(file, `${queryId}/${mentorId} is judged twice`);
     ratings.set(mentorId, relevance);
   }

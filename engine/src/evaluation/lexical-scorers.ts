@@ -77,7 +77,9 @@ function scoreWithPostings(
       });
     } else {
       const perMentor = dataset.mentors.map(() => [] as number[]);
-      corpus.owner.forEach((mi, d) => perMentor[mi]!.push(docScores[d]!));
+      corpus.owner.forEach((mi, d) => {
+        perMentor[mi]!.push(docScores[d]!);
+      });
       perMentor.forEach((scores, mi) => {
         row[mi] = aggregatePassageScores(scores, aggregate);
       });
@@ -114,7 +116,10 @@ export function tfidfScorer(options: TfidfOptions = {}): Scorer {
     corpus.docs.forEach((doc, d) => {
       for (const [t, weight] of vector(doc)) {
         let list = postings.get(t);
-        if (!list) postings.set(t, (list = []));
+        if (!list) {
+          list = [];
+          postings.set(t, list);
+        }
         list.push({ doc: d, weight });
       }
     });
@@ -137,7 +142,10 @@ export function bm25Scorer(options: Bm25Options = {}): Scorer {
         const df = corpus.documentFrequency.get(t)!;
         const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         let list = postings.get(t);
-        if (!list) postings.set(t, (list = []));
+        if (!list) {
+          list = [];
+          postings.set(t, list);
+        }
         list.push({ doc: d, weight: (idf * tf * (k1 + 1)) / (tf + norm) });
       }
     });

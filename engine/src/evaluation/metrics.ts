@@ -104,7 +104,10 @@ export function pairwiseTalliesByMentor(
       const score = scores.get(queryId)?.get(mentorId);
       if (score === undefined) throw new Error(`No score for query ${queryId} and mentor ${mentorId}`);
       let items = byMentor.get(mentorId);
-      if (!items) byMentor.set(mentorId, (items = []));
+      if (!items) {
+        items = [];
+        byMentor.set(mentorId, items);
+      }
       items.push({ rating, score });
     }
   }

@@ -9,7 +9,10 @@ export function predictionsExport(scores: ScoreMatrix): Record<string, Record<st
   // Without prototypes, an id such as "__proto__" is a key like any other.
   const out: Record<string, Record<string, number>> = Object.create(null);
   for (const [queryId, row] of scores) {
-    for (const [mentorId, score] of row) (out[mentorId] ??= Object.create(null))[queryId] = score;
+    for (const [mentorId, score] of row) {
+      out[mentorId] ??= Object.create(null);
+      out[mentorId]![queryId] = score;
+    }
   }
   return out;
 }

@@ -24,7 +24,7 @@ export function aggregatePassageScores(
   aggregate: Exclude<PassageAggregate, 'whole'>,
 ): number {
   if (scores.length === 0) return 0;
-  if (aggregate === 'max') return scores.reduce((a, b) => (b > a ? b : a));
+  if (aggregate === 'max') return scores.reduce((a, b) => Math.max(a, b));
   const k = aggregate === 'mean' ? scores.length : Number(aggregate.slice('mean-top'.length));
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`Unknown passage aggregate ${aggregate}`);
   const top = [...scores].sort((a, b) => b - a).slice(0, k);
@@ -83,7 +83,11 @@ export function standardisedBlend(parts: readonly { scorer: Scorer; weight: numb
       const sd = Math.sqrt(all.reduce((s, v) => s + (v - mean) ** 2, 0) / all.length);
       // A constant scorer carries no order; it only shifts every score alike.
       const scale = sd > 0 ? part.weight / total / sd : 0;
-      values.forEach((row, qi) => row.forEach((v, mi) => (sums[qi]![mi]! += (v - mean) * scale)));
+      values.forEach((row, qi) => {
+        row.forEach((v, mi) => {
+          sums[qi]![mi]! += (v - mean) * scale;
+        });
+      });
       onProgress?.(i + 1, parts.length);
     }
     return scoreMatrixFromRows(dataset, sums);

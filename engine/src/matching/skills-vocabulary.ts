@@ -144,7 +144,10 @@ export class SkillsVocabulary {
     this.phraseCounts.set(own, PERMANENT);
     const node = this.path(tokens);
     node.key ??= this.aliasToKey.get(own)!;
-    if (isAmbiguous(tokens)) (node.exact ??= new Map()).set(phrase, PERMANENT);
+    if (isAmbiguous(tokens)) {
+      node.exact ??= new Map();
+      node.exact.set(phrase, PERMANENT);
+    }
     return node.key;
   }
 

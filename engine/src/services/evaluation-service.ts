@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import { DatasetFormatError, type EvalDataset } from '../evaluation/eval-dataset.js';
 import { loadGenericDataset, type MentorGenerator } from '../evaluation/generic-dataset.js';
-import { loadReviewerExpertiseDataset } from '../evaluation/reviewer-expertise-dataset.js';
+import { loadReviewerExpertiseDataset, REVIEWER_EXPERTISE_FILES } from '../evaluation/reviewer-expertise-dataset.js';
 import { bm25Scorer, tfidfScorer } from '../evaluation/lexical-scorers.js';
 import { embeddingScorer, type EmbedTexts } from '../evaluation/embedding-scorer.js';
 import { RESEARCH_CONFIG, researchScorer } from '../evaluation/research-preset.js';
@@ -21,8 +21,40 @@ export interface DatasetInfo {
   name: string;
   kind: 'generic' | 'reviewer-expertise';
   path: string;
+  /** Every file the dataset needs is in its folder. */
   available: boolean;
+  /** When not available: which files are missing, where they go and where the data comes from; null when available. */
+  howToGet: string | null;
 }
+
+/**
+ * The engine's own datasets: the setting that names each folder, the files it must hold, and where the data
+ * comes from. A missing folder is named by its setting and its default, not by its absolute path (an
+ * error body must not disclose the server's file system).
+ */
+const DATASETS = [
+  {
+    name: 'demo',
+    kind: 'generic',
+    folder: (config: Readonly<AppConfig>) => config.demoEvalDir,
+    setting: 'DEMO_EVAL_DIR',
+    defaultFolder: 'test/fixtures/demo-eval in the repository',
+    files: ['queries.jsonl', 'judgments.csv'],
+    source: 'The demo questions ship with the repository; restore that folder from git.',
+  },
+  {
+    name: 'reviewer-expertise',
+    kind: 'reviewer-expertise',
+    folder: (config: Readonly<AppConfig>) => config.reviewerExpertiseDir,
+    setting: 'REVIEWER_EXPERTISE_DIR',
+    defaultFolder: '../shared/data/reviewer-expertise-goldstandard, beside the repository',
+    files: REVIEWER_EXPERTISE_FILES,
+    source:
+      'The data is the reviewer-expertise gold standard of Stelmakh et al. (TMLR 2025, ' +
+      'github.com/niharshah/goldstandard-reviewer-paper-match), converted to these files as docs/evaluation.md ' +
+      'describes; its paper texts may not be copied into the repository.',
+  },
+] as const;
 
 /**
  * A stored weight configuration version, the active one, or the research configuration
@@ -69,25 +101,32 @@ export class EvaluationService {
     private readonly generators: Readonly<Record<string, MentorGenerator>> = {},
   ) {}
 
+  /** Every dataset the engine knows, present or not: a missing one says how to get it instead of failing a run. */
   datasets(): DatasetInfo[] {
-    return [
-      { name: 'demo', kind: 'generic' as const, path: this.config.demoEvalDir },
-      { name: 'reviewer-expertise', kind: 'reviewer-expertise' as const, path: this.config.reviewerExpertiseDir },
-    ].map((d) => ({
-      ...d,
-      available: existsSync(path.join(d.path, d.kind === 'generic' ? 'queries.jsonl' : 'experts.jsonl')),
-    }));
+    return DATASETS.map((d) => {
+      const folder = d.folder(this.config);
+      const missing = d.files.filter((file) => !existsSync(path.join(folder, file)));
+      return {
+        name: d.name,
+        kind: d.kind,
+        path: folder,
+        available: missing.length === 0,
+        howToGet: missing.length
+          ? `Its folder (${d.setting}, by default ${d.defaultFolder}) has no ${missing.join(', ')}: ` +
+            `put ${d.files.join(', ')} there, or set ${d.setting} to the folder that holds them, and restart the engine. ${d.source}`
+          : null,
+      };
+    });
   }
 
   async loadDataset(name: string, dir?: string): Promise<EvalDataset> {
     const info = this.datasets().find((d) => d.name === name);
     if (!info) throw new AppError('DATASET_NOT_FOUND', { name });
+    // A folder given on the command line is named; the engine's own folders say how to fill them.
+    if (dir !== undefined && !existsSync(dir)) throw new AppError('DATASET_NOT_FOUND', { name: `${name} at ${dir}` });
+    if (dir === undefined && info.howToGet !== null)
+      throw new AppError('DATASET_UNAVAILABLE', { name, howToGet: info.howToGet });
     const where = dir ?? info.path;
-    // A folder given on the command line is named; the engine's own folders are named by their setting, not their path.
-    if (!existsSync(where))
-      throw new AppError('DATASET_NOT_FOUND', {
-        name: `${name} at ${dir ?? (info.kind === 'generic' ? 'DEMO_EVAL_DIR' : 'REVIEWER_EXPERTISE_DIR')}`,
-      });
     try {
       return await (info.kind === 'generic'
         ? loadGenericDataset(where, { generators: this.generators })
@@ -103,7 +142,9 @@ export class EvaluationService {
     const missing = [...new Set(texts.filter((t) => !this.embeddingCache.has(t)))];
     if (missing.length) {
       const vectors = await this.embedder.embed(missing);
-      missing.forEach((t, i) => this.embeddingCache.set(t, vectors[i]!));
+      missing.forEach((t, i) => {
+        this.embeddingCache.set(t, vectors[i]!);
+      });
     }
     return texts.map((t) => this.embeddingCache.get(t)!);
   };

@@ -32,7 +32,9 @@ export function hybridScorer(
     for (let i = 0; i < missing.length; i += 64) {
       const chunk = missing.slice(i, i + 64);
       const vectors = await embedder.embed(chunk);
-      chunk.forEach((t, j) => cache.set(t, vectors[j]!));
+      chunk.forEach((t, j) => {
+        cache.set(t, vectors[j]!);
+      });
       onProgress?.(Math.min(i + 64, missing.length), missing.length);
     }
     return texts.map((t) => cache.get(t)!);
@@ -45,7 +47,7 @@ export function hybridScorer(
     await embedCached([...present, ...passageTexts, ...dataset.queries.map((q) => q.text)], onProgress);
     const bm25 = new Bm25Index();
     const mentors: MatchMentor[] = dataset.mentors.map((m, i) => ({ ...m, rowId: i + 1 }));
-    mentors.forEach((m) => bm25.upsert(m.rowId, m));
+    for (const m of mentors) bm25.upsert(m.rowId, m);
     const vocabulary = SkillsVocabulary.fromMentors(mentors.map((m) => m.skills));
     const passages = dataset.mentors.map((m) => m.passages.map((p) => cache.get(p)!));
     // The mentor vector as the engine stores it (services/mentor-embedding.ts), over the dataset's passages.

@@ -114,8 +114,7 @@ async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<RawRow> {
   };
   for await (const piece of text) {
     buffer += piece;
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
       const r = emit(buffer.slice(0, nl).replace(/^\uFEFF/, ''));
       buffer = buffer.slice(nl + 1);
       if (r) yield r;

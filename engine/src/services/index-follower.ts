@@ -44,7 +44,7 @@ export class IndexFollower {
 
   start(): void {
     this.timer = setInterval(() => {
-      if (this.polling) return;
+      if (this.polling !== null) return;
       this.polling = this.poll()
         .catch((err: unknown) =>
           this.log.warn({ err }, 'reading the mentor change log failed; the next poll tries again'),

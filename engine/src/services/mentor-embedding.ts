@@ -49,7 +49,9 @@ export async function embedMentors(
   const layout = mentors.map((m) => ({ ...m, ...mentorEmbeddingTexts(m.input) }));
   const vectors = await embedder.embed(layout.flatMap((m) => m.texts));
   let at = 0;
-  return layout.map(({ rowId, input, texts, spans }) =>
-    assembleEmbedding(embedder.id, rowId, input, spans, vectors.slice(at, (at += texts.length))),
-  );
+  return layout.map(({ rowId, input, texts, spans }) => {
+    const own = vectors.slice(at, at + texts.length);
+    at += texts.length;
+    return assembleEmbedding(embedder.id, rowId, input, spans, own);
+  });
 }

@@ -162,7 +162,9 @@ export class MentorService {
             this.embedder,
             stale.map((input) => ({ rowId: 0, input })),
           );
-          stale.forEach((m, i) => fresh.set(m.externalId, vectors[i]!));
+          stale.forEach((m, i) => {
+            fresh.set(m.externalId, vectors[i]!);
+          });
         }
       }
       const embeddings = results.flatMap((r) => {

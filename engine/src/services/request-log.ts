@@ -55,7 +55,7 @@ export class RequestLog {
   async flush(): Promise<void> {
     this.unschedule();
     for (;;) {
-      while (this.writing) await this.writing;
+      while (this.writing !== null) await this.writing;
       if (this.queue.length === 0) return;
       if (!(await this.writeNext())) return;
     }
