@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { generateApiClientFiles } from '../scripts/generate-api-client.js';
+import { generateApiClientFiles } from '../scripts/api-client/generate-api-client.js';
 
 describe('generated dashboard API client', () => {
   it("is up to date with the engine's OpenAPI document (run pnpm generate:api when this fails)", async () => {

@@ -17,16 +17,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../engine/src/config.js';
-import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
-import { searchEf } from '../engine/src/vector-index/hnsw-vector-index.js';
-import { runAppBench } from './bench/app-bench.js';
-import { loadBenchData, type BenchData } from './bench/bench-data.js';
-import { runPgvectorBench } from './bench/pgvector-bench.js';
-import { updateReadmeResults } from './bench/readme-results.js';
-import { recallLatencySvg, table, writePng } from './bench/report.js';
-import { round } from './bench/stats.js';
-import { K, runVectorBench } from './bench/vector-bench.js';
+import { loadConfig } from '../../engine/src/config.js';
+import { createEmbeddingProvider } from '../../engine/src/embedding/create-embedding-provider.js';
+import { searchEf } from '../../engine/src/vector-index/hnsw-vector-index.js';
+import { runAppBench } from './app-bench.js';
+import { loadBenchData, type BenchData } from './bench-data.js';
+import { runPgvectorBench } from './pgvector-bench.js';
+import { updateReadmeResults } from './readme-results.js';
+import { recallLatencySvg, table, writePng } from './report.js';
+import { round } from './stats.js';
+import { K, runVectorBench } from './vector-bench.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -332,7 +332,7 @@ await fs.writeFile(path.join(outDir, `report-${n}.md`), md);
 log(
   `wrote ${path.relative(process.cwd(), jsonPath)}, ${path.relative(process.cwd(), path.join(outDir, `report-${n}.md`))} and ${pngWritten ? pngName : 'an SVG (no PNG converter found)'}`,
 );
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 if (path.dirname(jsonPath) === path.join(repoRoot, 'bench')) {
   await updateReadmeResults(path.join(repoRoot, 'README.md'), path.join(repoRoot, 'bench'));
   log('README.md results regenerated from bench/bench-*.json');

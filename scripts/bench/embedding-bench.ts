@@ -3,7 +3,7 @@
  * default int8 model and the fp32 one) versus the reference runtime (@energetic-ai/embeddings on
  * tfjs WASM, in a child process), same run, with the achieved GFLOP/s of the fp32 model.
  *
- *   npx tsx scripts/bench-embedding.ts [--seconds 3] [--repeat 1]
+ *   npx tsx scripts/bench/embedding-bench.ts [--seconds 3] [--repeat 1]
  *
  * With --repeat N the three runtimes take turns N times and each keeps its best throughput and
  * lowest query latency, which evens out other load on a shared machine.
@@ -14,12 +14,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
-import { TransformersEmbeddingProvider } from '../engine/src/embedding/transformers-embedding-provider.js';
-import { buildUseLite, defaultModelsDir } from './build-model/build-use-lite.js';
-import { runReference } from './build-model/reference-encoder.js';
+import { createEmbeddingProvider } from '../../engine/src/embedding/create-embedding-provider.js';
+import { TransformersEmbeddingProvider } from '../../engine/src/embedding/transformers-embedding-provider.js';
+import { buildUseLite, defaultModelsDir } from '../model/build-use-lite.js';
+import { runReference } from '../model/reference-encoder.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const secondsArg = process.argv.indexOf('--seconds');
 const minSeconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 3;
 const repeatArg = process.argv.indexOf('--repeat');
@@ -171,7 +171,7 @@ const md = [
   '',
   `Median latency of one ${report.workload.queryWords}-word query: ${manifest.dtype} ${onnx.queryLatencyMs.toFixed(2)} ms, fp32 ${onnxFloat.queryLatencyMs.toFixed(2)} ms, reference ${reference.queryLatencyMs.toFixed(2)} ms.`,
   '',
-  'Regenerate with `npx tsx scripts/bench-embedding.ts`.',
+  'Regenerate with `npx tsx scripts/bench/embedding-bench.ts`.',
   '',
 ].join('\n');
 

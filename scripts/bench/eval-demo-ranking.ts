@@ -3,9 +3,9 @@
  * demo mentors, embedded with the real model, ranked by the production /match path under the hybrid defaults,
  * embedding only and BM25 only. Prints a table and writes bench/demo-ranking.{json,md}.
  *
- *   npx tsx scripts/eval-demo-ranking.ts [--no-write]
+ *   npx tsx scripts/bench/eval-demo-ranking.ts [--no-write]
  *
- * Vectors are cached under .data/embedding-cache/ (see scripts/lib/embedding-cache.ts): the first run embeds
+ * Vectors are cached under .data/embedding-cache/ (see scripts/bench/embedding-cache.ts): the first run embeds
  * about 11,000 texts (minutes), later runs only seed the database and rank (seconds).
  */
 import fs from 'node:fs';
@@ -13,26 +13,26 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../engine/src/app.js';
-import { loadConfig } from '../engine/src/config.js';
-import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
-import { loadGenericDataset } from '../engine/src/evaluation/generic-dataset.js';
-import type { EvalDataset } from '../engine/src/evaluation/eval-dataset.js';
-import { ndcgAtK, reciprocalRank, recallAtK, relevantSet } from '../engine/src/evaluation/metrics.js';
+import { buildApp } from '../../engine/src/app.js';
+import { loadConfig } from '../../engine/src/config.js';
+import { createEmbeddingProvider } from '../../engine/src/embedding/create-embedding-provider.js';
+import { loadGenericDataset } from '../../engine/src/evaluation/generic-dataset.js';
+import type { EvalDataset } from '../../engine/src/evaluation/eval-dataset.js';
+import { ndcgAtK, reciprocalRank, recallAtK, relevantSet } from '../../engine/src/evaluation/metrics.js';
 import {
   DEFAULT_RULES,
   DEFAULT_WEIGHTS,
   FACTOR_NAMES,
   type Weights,
   type WeightConfig,
-} from '../engine/src/matching/weights.js';
-import type { Engine } from '../engine/src/services/engine.js';
-import type { RetrievalMode } from '../engine/src/services/match-service.js';
-import { generateMentors } from './demo-data/generate-mentors.js';
-import { CachedEmbeddingProvider } from './lib/embedding-cache.js';
-import { progressBar } from './lib/progress.js';
+} from '../../engine/src/matching/weights.js';
+import type { Engine } from '../../engine/src/services/engine.js';
+import type { RetrievalMode } from '../../engine/src/services/match-service.js';
+import { generateMentors } from '../demo-data/generate-mentors.js';
+import { CachedEmbeddingProvider } from './embedding-cache.js';
+import { progressBar } from '../cli/progress.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Judged relevance from which a mentor is one a person would expect ("2 strong", "3 ideal"). */
 export const EXPECTED_RELEVANCE = 2;
@@ -258,7 +258,7 @@ async function main(): Promise<void> {
       '',
       ...results.map((r) => `- ${r.name} (${r.description}); misses: ${r.misses.join(', ') || 'none'}`),
       '',
-      'Regenerate with `npx tsx scripts/eval-demo-ranking.ts`; `test/quality/demo-ranking.test.ts` asserts hit@5 >= 0.8 and',
+      'Regenerate with `npx tsx scripts/bench/eval-demo-ranking.ts`; `test/quality/demo-ranking.test.ts` asserts hit@5 >= 0.8 and',
       'hybrid >= each single signal.',
       '',
       notes.trimEnd(),

@@ -1,17 +1,17 @@
 /**
  * How much ranking and explanation add to /match over retrieval, at k = 10, on the 2,000 demo mentors
  * (embedded once and cached) with 1,000 held-out questions: p50/p99 of each stage as the engine times it.
- * Writes bench/match-overhead.{json,md}. Run: npx tsx scripts/bench-match-overhead.ts
+ * Writes bench/match-overhead.{json,md}. Run: npx tsx scripts/bench/match-overhead-bench.ts
  */
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateQuestions } from './demo-data/generate-mentors.js';
+import { generateQuestions } from '../demo-data/generate-mentors.js';
 import { openDemoRankingHarness } from './eval-demo-ranking.js';
-import { summarise } from './bench/stats.js';
+import { summarise } from './stats.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const harness = await openDemoRankingHarness({
   onProgress: (done, total) => process.stderr.write(`\rseeding ${done}/${total}`),
 });
@@ -59,7 +59,7 @@ try {
     row('rank + explain (top 10)', 'rankMs'),
     row('total', 'totalMs'),
     '',
-    'Regenerate with `npx tsx scripts/bench-match-overhead.ts`.',
+    'Regenerate with `npx tsx scripts/bench/match-overhead-bench.ts`.',
     '',
   ].join('\n');
   await writeFile(path.join(root, 'bench/match-overhead.md'), md);

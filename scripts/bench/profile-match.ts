@@ -3,7 +3,7 @@
  * builds a DATA_DIR the way `pnpm bench` does (mentors written straight to the repositories with the
  * cached embeddings, then one start that builds and saves the HNSW snapshot); later runs reuse it.
  *
- *   npx tsx scripts/profile-match.ts [--mentors 30000] [--queries 300] [--seed 42] [--data-dir .data/profile-30000]
+ *   npx tsx scripts/bench/profile-match.ts [--mentors 30000] [--queries 300] [--seed 42] [--data-dir .data/profile-30000]
  *     [--phase all|build|startup|match] [--model-id use-lite-a5693b60] [--resave]
  *
  * --model-id names the cached vectors (and the DATA_DIR's embeddings) to use when the model on disk has
@@ -11,7 +11,7 @@
  * --resave writes the index snapshot again after start-up, three times, so that the next start reads the current
  * format; each save prints its time and the longest event-loop stall during it.
  *
- * For a CPU profile of one phase: node --cpu-prof --cpu-prof-dir=.data/prof --import tsx scripts/profile-match.ts --phase startup
+ * For a CPU profile of one phase: node --cpu-prof --cpu-prof-dir=.data/prof --import tsx scripts/bench/profile-match.ts --phase startup
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -19,13 +19,13 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../engine/src/config.js';
-import { createEmbeddingProvider } from '../engine/src/embedding/create-embedding-provider.js';
-import { passageSimilarities } from '../engine/src/services/match-service.js';
-import { ExposureTracker } from '../engine/src/services/exposure-tracker.js';
-import { appConfig, bulkInsert, started } from './bench/app-bench.js';
-import { CACHE_DIR, loadBenchData } from './bench/bench-data.js';
-import { round, summarise } from './bench/stats.js';
+import { loadConfig } from '../../engine/src/config.js';
+import { createEmbeddingProvider } from '../../engine/src/embedding/create-embedding-provider.js';
+import { passageSimilarities } from '../../engine/src/services/match-service.js';
+import { ExposureTracker } from '../../engine/src/services/exposure-tracker.js';
+import { appConfig, bulkInsert, started } from './app-bench.js';
+import { CACHE_DIR, loadBenchData } from './bench-data.js';
+import { round, summarise } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The fields of a bench JSON report that the table shows (see scripts/bench.ts). */
+/** The fields of a bench JSON report that the table shows (see scripts/bench/bench.ts). */
 export interface BenchReport {
   created_at: string;
   machine: { cpu: string; cores: number; memory_gib: number; node: string; loadavg_1m_at_end: number };

@@ -1,5 +1,5 @@
 /**
- * Child process of scripts/bench.ts: starts the app on an existing DATA_DIR whose index snapshot is
+ * Child process of scripts/bench/bench.ts: starts the app on an existing DATA_DIR whose index snapshot is
  * saved, and prints one JSON line with the start-up time and the memory the loaded index took.
  * A fresh process keeps the parent's benchmark data out of the memory numbers, and, with --listen, out
  * of the server's heap while the parent measures HTTP latency: the server then prints

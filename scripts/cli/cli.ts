@@ -7,15 +7,15 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
-import { loadConfig } from '../engine/src/config.js';
-import { AppError } from '../engine/src/errors.js';
-import { createEngine, type Engine } from '../engine/src/services/engine.js';
-import type { ImportFormat } from '../engine/src/services/import-service.js';
-import { buildUseLite } from './build-model/build-use-lite.js';
-import { printable, progressBar } from './lib/progress.js';
-import { seedDemoMentors } from './lib/seed.js';
-import { parseConfigRefs, runEvalCommand } from './lib/eval-command.js';
-import { generateMentors } from './demo-data/generate-mentors.js';
+import { loadConfig } from '../../engine/src/config.js';
+import { AppError } from '../../engine/src/errors.js';
+import { createEngine, type Engine } from '../../engine/src/services/engine.js';
+import type { ImportFormat } from '../../engine/src/services/import-service.js';
+import { buildUseLite } from '../model/build-use-lite.js';
+import { printable, progressBar } from './progress.js';
+import { seedDemoMentors } from './seed.js';
+import { parseConfigRefs, runEvalCommand } from './eval-command.js';
+import { generateMentors } from '../demo-data/generate-mentors.js';
 
 const usage = `usage: pnpm mm <command> [options]
   import <file> [--format csv|jsonl|json]   import mentors (idempotent by id), with a progress bar; exit

@@ -6,13 +6,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../engine/src/config.js';
-import { startServer } from '../engine/src/server.js';
-import { buildUseLite } from './build-model/build-use-lite.js';
-import { seedDemoMentors } from './lib/seed.js';
-import { generateMentors } from './demo-data/generate-mentors.js';
+import { loadConfig } from '../../engine/src/config.js';
+import { startServer } from '../../engine/src/server.js';
+import { buildUseLite } from '../model/build-use-lite.js';
+import { seedDemoMentors } from './seed.js';
+import { generateMentors } from '../demo-data/generate-mentors.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 async function main(): Promise<void> {
   // The start command is quieter than the engine's default; LOG_LEVEL still wins.

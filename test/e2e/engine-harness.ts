@@ -4,9 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../engine/src/server.js';
 import type { AppConfig } from '../../engine/src/config.js';
-import { buildUseLite } from '../../scripts/build-model/build-use-lite.js';
+import { buildUseLite } from '../../scripts/model/build-use-lite.js';
 import { generateMentors } from '../../scripts/demo-data/generate-mentors.js';
-import { seedDemoMentors } from '../../scripts/lib/seed.js';
+import { seedDemoMentors } from '../../scripts/cli/seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

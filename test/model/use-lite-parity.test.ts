@@ -8,8 +8,8 @@ import {
 } from '../../engine/src/embedding/create-embedding-provider.js';
 import { TransformersEmbeddingProvider } from '../../engine/src/embedding/transformers-embedding-provider.js';
 import { AppError } from '../../engine/src/errors.js';
-import { buildUseLite, defaultModelsDir } from '../../scripts/build-model/build-use-lite.js';
-import { runReference, type ReferenceEmbedResponse } from '../../scripts/build-model/reference-encoder.js';
+import { buildUseLite, defaultModelsDir } from '../../scripts/model/build-use-lite.js';
+import { runReference, type ReferenceEmbedResponse } from '../../scripts/model/reference-encoder.js';
 import { parityTexts } from './parity-texts.js';
 
 const texts = parityTexts();

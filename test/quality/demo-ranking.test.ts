@@ -7,7 +7,7 @@ import {
   openDemoRankingHarness,
   type DemoRankingHarness,
   type VariantResult,
-} from '../../scripts/eval-demo-ranking.js';
+} from '../../scripts/bench/eval-demo-ranking.js';
 
 /**
  * The issue's quality bar on the demo data, measured through the production /match path with the real model.

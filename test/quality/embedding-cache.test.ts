@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HashingEmbeddingProvider } from '../../engine/src/embedding/hashing-embedding-provider.js';
-import { CachedEmbeddingProvider } from '../../scripts/lib/embedding-cache.js';
+import { CachedEmbeddingProvider } from '../../scripts/bench/embedding-cache.js';
 import { CountingEmbeddingProvider } from '../support/app-harness.js';
 
 const dirs: string[] = [];

@@ -6,9 +6,9 @@ import { createEmbeddingProvider } from '../../engine/src/embedding/create-embed
 import { embedMentors } from '../../engine/src/services/mentor-embedding.js';
 import { createVectorIndex } from '../../engine/src/vector-index/create-vector-index.js';
 import { annRecallAtK } from '../../engine/src/evaluation/metrics.js';
-import { buildUseLite } from '../../scripts/build-model/build-use-lite.js';
+import { buildUseLite } from '../../scripts/model/build-use-lite.js';
 import { generateMentors, generateQuestions } from '../../scripts/demo-data/generate-mentors.js';
-import { CachedEmbeddingProvider } from '../../scripts/lib/embedding-cache.js';
+import { CachedEmbeddingProvider } from '../../scripts/bench/embedding-cache.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printable } from '../../scripts/lib/progress.js';
+import { printable } from '../../scripts/cli/progress.js';
 
 describe('printable (what the CLI prints of an import file)', () => {
   it('shows control characters, escape sequences among them, as \\u escapes and keeps other text', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { seedDemoMentors } from '../../scripts/lib/seed.js';
+import { seedDemoMentors } from '../../scripts/cli/seed.js';
 import { DEMO_DEFAULTS, generateMentors } from '../../scripts/demo-data/generate-mentors.js';
 import { mentor, startTestApp, type TestApp } from '../support/app-harness.js';
 

@@ -8,7 +8,7 @@ import { TransformersEmbeddingProvider, type ModelDtype, type Pooling } from './
 
 /**
  * Optional per-folder settings, read from `manifest.json` (written by the use-lite builder) or
- * `mentormatch.json` (hand-written or by scripts/download-model.ts for Hugging Face models).
+ * `mentormatch.json` (hand-written or by scripts/model/download-model.ts for Hugging Face models).
  * Missing fields default to mean pooling over the fp32 model, right for sentence-transformers
  * models such as all-MiniLM-L6-v2; bge models need `{ "pooling": "cls" }`.
  */
@@ -68,8 +68,8 @@ export async function createEmbeddingProvider(
   };
   const howToGet =
     config.model === 'use-lite'
-      ? 'build it with `npx tsx scripts/build-model/build-use-lite.ts`'
-      : 'download one with `npx tsx scripts/download-model.ts <huggingface-repo-id>` (see models/README.md)';
+      ? 'build it with `npx tsx scripts/model/build-use-lite.ts`'
+      : 'download one with `npx tsx scripts/model/download-model.ts <huggingface-repo-id>` (see models/README.md)';
   if (!existsSync(dir)) fail(`the folder does not exist; ${howToGet}`);
 
   let settings: ModelFolderSettings = {};

@@ -53,11 +53,11 @@ describe('createEmbeddingProvider', () => {
   it('explains how to build use-lite when its folder is missing', async () => {
     const error = await loadError('use-lite');
     expect(error.message).toContain(path.join(tmp, 'use-lite'));
-    expect(error.message).toContain('scripts/build-model/build-use-lite.ts');
+    expect(error.message).toContain('scripts/model/build-use-lite.ts');
   });
 
   it('points other models at the download script', async () => {
-    expect((await loadError('all-MiniLM-L6-v2')).message).toContain('scripts/download-model.ts');
+    expect((await loadError('all-MiniLM-L6-v2')).message).toContain('scripts/model/download-model.ts');
   });
 
   it('names the missing files of an incomplete folder', async () => {

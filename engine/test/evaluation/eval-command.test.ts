@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { runEvalCommand } from '../../../scripts/lib/eval-command.js';
+import { runEvalCommand } from '../../../scripts/cli/eval-command.js';
 import { loadConfig } from '../../src/config.js';
 import { HashingEmbeddingProvider } from '../../src/embedding/hashing-embedding-provider.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS } from '../../src/matching/weights.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfigRefs } from '../../../scripts/lib/eval-command.js';
+import { parseConfigRefs } from '../../../scripts/cli/eval-command.js';
 import type { EmbeddingProvider } from '../../src/embedding/embedding-provider.js';
 import { embeddingScorer } from '../../src/evaluation/embedding-scorer.js';
 import { evalMentor, type EvalDataset } from '../../src/evaluation/eval-dataset.js';
