@@ -125,7 +125,9 @@ describe('use-lite ONNX port against the reference runtime', () => {
       const sample = texts.slice(0, 24);
       const [a, b] = [await provider.embed(sample), await single.embed(sample)];
       expect(single.id).toBe(provider.id);
-      a.forEach((v, i) => expect(cosine(v, b[i]!)).toBeGreaterThan(0.99999));
+      a.forEach((v, i) => {
+        expect(cosine(v, b[i]!)).toBeGreaterThan(0.99999);
+      });
     } finally {
       await single.close?.();
     }
@@ -148,7 +150,9 @@ describe('use-lite ONNX port against the reference runtime', () => {
       }
       // Several texts still go through the batch session and come back in input order.
       const again = await split.embed(sample);
-      again.forEach((v, i) => expect(cosine(v, batched[i]!)).toBeGreaterThan(0.99999));
+      again.forEach((v, i) => {
+        expect(cosine(v, batched[i]!)).toBeGreaterThan(0.99999);
+      });
     } finally {
       await split.close?.();
     }

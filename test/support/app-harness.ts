@@ -132,5 +132,5 @@ export function bulkMentor(i: number, prefix = 'bulk'): MentorBody {
 }
 
 export function jsonLines(rows: readonly unknown[]): string {
-  return rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  return `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
 }

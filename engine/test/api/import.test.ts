@@ -42,7 +42,7 @@ describe('formats', () => {
   });
 
   it('JSON Lines (with blank lines and a BOM) and a JSON array, picked by content type or ?format=', async () => {
-    const lines = '\uFEFF' + JSON.stringify(mentor('jl-1')) + '\n\n' + JSON.stringify(mentor('jl-2')) + '\n';
+    const lines = `\uFEFF${JSON.stringify(mentor('jl-1'))}\n\n${JSON.stringify(mentor('jl-2'))}\n`;
     const res = await importFile(lines, ndjson);
     expect(res.json()).toMatchObject({ rows: 2, created: 2, failed: 0 });
 
@@ -173,8 +173,8 @@ describe('empty and badly encoded files', () => {
   });
 
   it('latin-1 bytes are IMPORT_BAD_ENCODING with the offset, and nothing is written', async () => {
-    const good = Buffer.from(JSON.stringify(mentor('enc-1')) + '\n');
-    const latin1 = Buffer.from(JSON.stringify(mentor('enc-2', { name: 'José Müller' })) + '\n', 'latin1');
+    const good = Buffer.from(`${JSON.stringify(mentor('enc-1'))}\n`);
+    const latin1 = Buffer.from(`${JSON.stringify(mentor('enc-2', { name: 'José Müller' }))}\n`, 'latin1');
     const res = await importFile(Buffer.concat([good, latin1]), ndjson);
     expect(res.statusCode).toBe(400);
     const body = res.json();
@@ -189,7 +189,7 @@ describe('empty and badly encoded files', () => {
   });
 
   it('UTF-16 files (either byte order) are IMPORT_BAD_ENCODING', async () => {
-    const text = JSON.stringify(mentor('enc-16')) + '\n';
+    const text = `${JSON.stringify(mentor('enc-16'))}\n`;
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const be = Buffer.from(le);
     be.swap16();
@@ -205,7 +205,7 @@ describe('empty and badly encoded files', () => {
   });
 
   it('UTF-8 names survive', async () => {
-    const res = await importFile(JSON.stringify(mentor('enc-ok', { name: 'José Müller 李' })) + '\n', ndjson);
+    const res = await importFile(`${JSON.stringify(mentor('enc-ok', { name: 'José Müller 李' }))}\n`, ndjson);
     expect(res.json()).toMatchObject({ created: 1 });
     expect((await get('enc-ok')).json().name).toBe('José Müller 李');
   });
@@ -257,13 +257,13 @@ describe('import job', () => {
     const { jobId } = res.json();
     expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
 
-    let job;
-    const seen: Array<{ done: number; total: number | null }> = [];
-    for (let i = 0; i < 600; i++) {
-      job = (await app.inject({ method: 'GET', url: `/api/jobs/${jobId}` })).json();
-      seen.push(job.progress);
-      if (job.state !== 'running') break;
+    const readJob = async () => (await app.inject({ method: 'GET', url: `/api/jobs/${jobId}` })).json();
+    let job = await readJob();
+    const seen: Array<{ done: number; total: number | null }> = [job.progress];
+    for (let i = 1; i < 600 && job.state === 'running'; i++) {
       await new Promise((r) => setTimeout(r, 50));
+      job = await readJob();
+      seen.push(job.progress);
     }
     expect(job.state).toBe('done');
     expect(job.kind).toBe('import');

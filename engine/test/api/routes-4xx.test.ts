@@ -528,7 +528,7 @@ describe('random bodies never cause a 5xx', () => {
           'x'.repeat(Math.floor(r() * 6000)),
         ][Math.floor(r() * 7)];
       case 6:
-        return 'mentor-' + Math.floor(r() * 5);
+        return `mentor-${Math.floor(r() * 5)}`;
       case 7:
         return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
       default: {

@@ -35,7 +35,9 @@ it('a write applied while the graph is being written reaches the graph when the 
     // The mentor service commits the new bio, then hands it to the index; the index gets it only once the graph write has begun.
     const apply = search.apply.bind(search);
     let held: Parameters<SearchIndex['apply']> | null = null;
-    search.apply = (...args) => void (held = args);
+    search.apply = (...args) => {
+      held = args;
+    };
     expect(
       (await h.app.inject({ method: 'PATCH', url: '/api/mentors/bee', payload: { bio: violinist } })).statusCode,
     ).toBe(200);

@@ -115,7 +115,9 @@ describe('TransformersEmbeddingProvider with batch worker threads', () => {
         // Distinct texts, so a vector in the wrong slot would show.
         if (i > 0 && texts[i] !== texts[i - 1]) expect(dot(v, expected[i - 1]!)).toBeLessThan(0.9999);
       });
-      again.forEach((v, i) => expect(dot(v, expected[i + 3]!)).toBeGreaterThan(0.9999));
+      again.forEach((v, i) => {
+        expect(dot(v, expected[i + 3]!)).toBeGreaterThan(0.9999);
+      });
       expect(await withWorkers.embed([])).toEqual([]);
     } finally {
       await Promise.all([onCaller.close(), withWorkers.close()]);
@@ -140,7 +142,9 @@ describe('TransformersEmbeddingProvider when a batch thread fails a run', () => 
       expect(runs.mock.calls.length).toBe(3);
       await expect(runs.mock.results[0]!.value).rejects.toThrow(/exited/);
       runs.mockRestore();
-      got.forEach((v, i) => expect(dot(v, expected[i]!)).toBeGreaterThan(0.9999));
+      got.forEach((v, i) => {
+        expect(dot(v, expected[i]!)).toBeGreaterThan(0.9999);
+      });
     } finally {
       await withWorkers.close();
     }

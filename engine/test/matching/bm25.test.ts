@@ -100,7 +100,9 @@ describe('Bm25Index', () => {
     const a = index.search('gdpr hiring python', 20);
     const b = fresh.search('gdpr hiring python', 20);
     expect(a.map((h) => h.id)).toEqual(b.map((h) => h.id));
-    a.forEach((h, i) => expect(h.score).toBeCloseTo(b[i]!.score, 9));
+    a.forEach((h, i) => {
+      expect(h.score).toBeCloseTo(b[i]!.score, 9);
+    });
   });
 });
 

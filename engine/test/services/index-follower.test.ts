@@ -13,7 +13,10 @@ function fakeDatabase() {
     mentorChanges: {
       now: async () => new Date(state.now),
       since: async (after: Date) => state.log.filter((c) => c.changedAt.getTime() > after.getTime()),
-      prune: async (before: Date) => (state.pruned.push(before), 0),
+      prune: async (before: Date) => {
+        state.pruned.push(before);
+        return 0;
+      },
     },
     mentors: {
       getByRowIds: async (ids: readonly number[]) => {
@@ -28,7 +31,12 @@ function fakeDatabase() {
     embeddings: { getForMentors: async () => [] },
   };
   const applied: number[][] = [];
-  const search = { applyFromDatabase: (ids: readonly number[]) => (applied.push([...ids]), ids.length) };
+  const search = {
+    applyFromDatabase: (ids: readonly number[]) => {
+      applied.push([...ids]);
+      return ids.length;
+    },
+  };
   const change = (seq: number, mentorId: number, atMs: number) =>
     state.log.push({ seq, mentorId, changedAt: new Date(t0 + atMs) });
   return {

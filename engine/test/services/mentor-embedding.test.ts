@@ -78,11 +78,15 @@ describe('embedMentors', () => {
     expect(stored!.passageSpans).toEqual(splitPassages(input.bio).map((s) => [s.start, s.end]));
     expect(dot(stored!.vector, stored!.vector)).toBeCloseTo(1, 5);
     const mean = centroid([profile!, ...passageVectors]);
-    stored!.vector.forEach((x, i) => expect(x).toBeCloseTo(mean[i]!, 6));
+    stored!.vector.forEach((x, i) => {
+      expect(x).toBeCloseTo(mean[i]!, 6);
+    });
     expect(second!.mentorId).toBe(8);
     expect(second!.passageVectors).toHaveLength(1);
     expect(third!.passageVectors).toHaveLength(1);
-    third!.vector.forEach((x, i) => expect(x).toBeCloseTo(third!.passageVectors[0]![i]!, 6));
+    third!.vector.forEach((x, i) => {
+      expect(x).toBeCloseTo(third!.passageVectors[0]![i]!, 6);
+    });
   });
 
   it('hashes what is embedded: the same for the same texts, new when headline, bio, skills or model change', () => {

@@ -5,7 +5,11 @@ const log = { info: () => undefined, warn: () => undefined };
 
 function repository() {
   const cutoffs: Date[] = [];
-  return { cutoffs, repo: { eraseTextsBefore: async (cutoff: Date) => (cutoffs.push(cutoff), 3) } };
+  const eraseTextsBefore = async (cutoff: Date) => {
+    cutoffs.push(cutoff);
+    return 3;
+  };
+  return { cutoffs, repo: { eraseTextsBefore } };
 }
 
 describe('QuestionRetention', () => {

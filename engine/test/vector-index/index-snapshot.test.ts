@@ -27,7 +27,9 @@ afterEach(async () => {
 function build(kind: VectorIndexKind) {
   const gen = new ClusteredVectors({ dimensions: dims, clusters: 8, noise: 0.9, seed: 21 });
   const index = createVectorIndex(kind, dims, { ...params, initialCapacity: 64 });
-  gen.sample(600).forEach((v, i) => index.upsert(i * 3 + 2 ** 33, v));
+  gen.sample(600).forEach((v, i) => {
+    index.upsert(i * 3 + 2 ** 33, v);
+  });
   // Deleted slots and a replacement must survive the round trip too.
   for (let i = 0; i < 600; i += 7) index.remove(i * 3 + 2 ** 33);
   index.upsert(5, gen.sample(1)[0]!);
@@ -163,7 +165,9 @@ describe('snapshot lifecycle', () => {
   it('rebuilds a graph saved under the previous defaults (m 16, efConstruction 200) when the configured defaults differ', async () => {
     const gen = new ClusteredVectors({ dimensions: dims, clusters: 4, noise: 0.9, seed: 5 });
     const index = createVectorIndex('hnsw', dims, { m: 16, efConstruction: 200, efSearch: 200 });
-    gen.sample(50).forEach((v, i) => index.upsert(i + 1, v));
+    gen.sample(50).forEach((v, i) => {
+      index.upsert(i + 1, v);
+    });
     const meta = await saveSnapshot(dir, index, { modelId: 'model-a', checksum: 'sum-1' });
     const loaded = await loadSnapshot(dir, { ...expectation(meta), kind: 'hnsw', hnsw: loadConfig({}).hnsw });
     expect(loaded).toMatchObject({

@@ -8,7 +8,7 @@ const dims = 32;
 
 function unit(...values: number[]): Float32Array {
   const v = new Float32Array(dims);
-  values.forEach((x, i) => (v[i] = x));
+  v.set(values);
   return v;
 }
 
@@ -165,7 +165,9 @@ describe('exact vector index', () => {
       const got = index.search(q, 25);
       const want = bruteForce(rows, q, 25);
       expect(got.map((h) => h.label)).toEqual(want.map((h) => h.label));
-      got.forEach((h, i) => expect(h.similarity).toBeCloseTo(want[i]!.similarity, 5));
+      got.forEach((h, i) => {
+        expect(h.similarity).toBeCloseTo(want[i]!.similarity, 5);
+      });
     }
   });
 });
