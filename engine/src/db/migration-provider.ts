@@ -1,4 +1,4 @@
-import type { Migration, MigrationProvider } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as initialSchema from './migrations/0001-initial-schema.js';
 import * as requestTimeIndex from './migrations/0002-request-time-index.js';
 import * as mentorVectorCentroid from './migrations/0003-mentor-vector-centroid.js';
