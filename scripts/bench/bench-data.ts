@@ -54,7 +54,10 @@ export async function loadBenchData(
   const rows = layout.map(({ texts }) =>
     texts.map((t) => {
       let r = row.get(t);
-      if (r === undefined) row.set(t, (r = row.size));
+      if (r === undefined) {
+        r = row.size;
+        row.set(t, r);
+      }
       return r;
     }),
   );

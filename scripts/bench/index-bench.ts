@@ -91,7 +91,9 @@ function timed<T>(run: () => T): [T, number] {
 
 const [exact, exactBuildMs] = timed(() => {
   const index = new ExactVectorIndex(dim, n);
-  data.forEach((v, i) => index.upsert(i + 1, v));
+  data.forEach((v, i) => {
+    index.upsert(i + 1, v);
+  });
   return index;
 });
 log(`exact ground truth (top ${POOL}) for ${queryCount} queries`);
@@ -157,7 +159,10 @@ function interleavedLatency(built: Map<GridRun, HnswVectorIndex>): void {
         index.setEfSearch(point.ef);
         const [, t] = timed(() => index.search(q, K));
         let samples = times.get(point);
-        if (!samples) times.set(point, (samples = []));
+        if (!samples) {
+          samples = [];
+          times.set(point, samples);
+        }
         samples.push(t);
       }
     }

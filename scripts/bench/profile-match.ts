@@ -120,7 +120,10 @@ if (app && (phase === 'all' || phase === 'match')) {
   const { questions, questionVectors } = data;
   const warm = Math.min(50, Math.floor(questions.length / 5));
   const stages: Record<string, number[]> = {};
-  const add = (name: string, ms: number) => (stages[name] ??= []).push(ms);
+  const add = (name: string, ms: number) => {
+    stages[name] ??= [];
+    stages[name].push(ms);
+  };
   const time = <T>(name: string, fn: () => T, i: number): T => {
     const t = performance.now();
     const out = fn();

@@ -46,7 +46,9 @@ export function runVectorBench(
   const dim = vectors[0]!.length;
   let start = performance.now();
   const exact = new ExactVectorIndex(dim, vectors.length);
-  vectors.forEach((v, i) => exact.upsert(i + 1, v));
+  vectors.forEach((v, i) => {
+    exact.upsert(i + 1, v);
+  });
   const exactBuildMs = performance.now() - start;
 
   log(`exact ground truth for ${queries.length} queries`);

@@ -40,5 +40,6 @@ export function progressBar(label: string) {
 
 /** The text with C0/C1 control characters (terminal escape sequences among them) shown as \u escapes. */
 export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this function's purpose
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -35,6 +35,7 @@ export const BUSINESS_DOMAINS: Domain[] = [
     achievements: [
       'hit quota {#8-12} quarters in a row',
       'built an outbound team of {#5-25} SDRs',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a dollar sign before a {#a-b} number placeholder, rendered by generate-mentors
       'closed a ${#1-6} million multi-year deal after a {#9-18}-month sales cycle',
       'rebuilt the sales playbook around discovery instead of demos',
     ],
@@ -451,6 +452,7 @@ export const BUSINESS_DOMAINS: Domain[] = [
       'Customer journey',
     ],
     achievements: [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a dollar sign before a {#a-b} number placeholder, rendered by generate-mentors
       'managed a book of {#40-150} accounts worth ${#2-12} million',
       'built onboarding that got customers live in {#2-4} weeks instead of {#8-12}',
       'ran quarterly business reviews with {#30-100} customers',
@@ -531,6 +533,7 @@ export const BUSINESS_DOMAINS: Domain[] = [
         skills: ['Fundraising', 'Pitch decks', 'Venture capital', 'Angel investors'],
         stories: [
           'pitched {#60-120} investors before closing a €{#1-5} million seed round',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a dollar sign before a {#a-b} number placeholder, rendered by generate-mentors
           'raised ${#8-40} million across seed and Series A and reviewed {#100-300} pitch decks as an angel',
         ],
         offers: ['pitch decks and investor meetings', 'raising a seed round', 'talking to VCs'],

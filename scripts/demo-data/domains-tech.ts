@@ -184,6 +184,7 @@ export const TECH_DOMAINS: Domain[] = [
         focus: ['Cloud cost optimisation', 'FinOps'],
         skills: ['FinOps', 'Cloud cost optimisation', 'AWS'],
         stories: [
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a dollar sign before a {#a-b} number placeholder, rendered by generate-mentors
           'cut a ${#2-9} million annual AWS bill by {#25-45}% with rightsizing, spot instances and reserved capacity',
           'set up FinOps reporting that showed each team its own cloud spend',
         ],
@@ -419,6 +420,7 @@ export const TECH_DOMAINS: Domain[] = [
       'Analytics',
     ],
     achievements: [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a dollar sign before a {#a-b} number placeholder, rendered by generate-mentors
       'launched a product line that grew to ${#2-20} million ARR in {#2-3} years',
       "killed {#2-5} features nobody used and got the team's focus back",
       'introduced OKRs for a {#30-200}-person product and engineering org',

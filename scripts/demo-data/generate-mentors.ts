@@ -146,9 +146,9 @@ function composeBio(
   } else {
     if (story) core.push(say(rng, ctx, pick(rng, STORY_FRAMES), { story }));
     const frames = sample(rng, ACHIEVEMENT_FRAMES, achievementCount);
-    achievements
-      .splice(0, achievementCount)
-      .forEach((a, k) => core.push(say(rng, ctx, frames[k]!, { story: render(a, rng, ctx) })));
+    achievements.splice(0, achievementCount).forEach((a, k) => {
+      core.push(say(rng, ctx, frames[k]!, { story: render(a, rng, ctx) }));
+    });
   }
 
   const offers = [...(specialty ? sample(rng, specialty.offers, 1) : []), ...sample(rng, domain.offers, 3)].map((t) =>

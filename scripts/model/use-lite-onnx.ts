@@ -49,7 +49,7 @@ interface LayerSpec {
 
 function scalar(model: TfjsGraphModel, name: string): number {
   const w = model.weights.get(name);
-  if (!w || w.data.length !== 1) throw new Error(`expected scalar constant ${name}`);
+  if (w?.data.length !== 1) throw new Error(`expected scalar constant ${name}`);
   return w.data[0]!;
 }
 

@@ -17,11 +17,11 @@ import {
   reciprocalRank,
   relevantSet,
   sumTallies,
-  type LorenzPoint,
   type PairwiseThresholds,
   type PairwiseTally,
   type ScoreMatrix,
 } from './metrics.js';
+import type { ConfigResult, EvaluationResult, MetricResult } from './result-schema.js';
 import type { NamedScorer } from './scoring.js';
 
 export interface EvaluationProgress {
@@ -54,67 +54,8 @@ export interface EvaluationOptions {
   now?: () => Date;
 }
 
-export interface MetricResult {
-  name: string;
-  value: number;
-  ci: [number, number];
-  /** Units the value averages over: experts for pairwise metrics, queries for ranking metrics. */
-  n: number;
-}
-
-export interface ExposureResult {
-  k: number;
-  gini: number;
-  giniCi: [number, number];
-  neverShown: number;
-  neverShownCi: [number, number];
-  lorenz: LorenzPoint[];
-}
-
-export interface ConfigResult {
-  name: string;
-  metrics: MetricResult[];
-  /**
-   * This configuration minus the first one, metric by metric, with paired bootstrap intervals (the
-   * same resampled experts or queries for both): an interval excluding 0 is a difference the data
-   * supports, which two overlapping per-configuration intervals cannot show.
-   */
-  versusBaseline?: { baseline: string; deltas: MetricResult[] };
-  exposure: ExposureResult;
-}
-
-export interface EvaluationResult {
-  dataset: string;
-  checksum: string;
-  createdAt: string;
-  datasetOptions: Record<string, unknown>;
-  meta: Record<string, string | number | boolean | null>;
-  settings: {
-    seed: number;
-    bootstrapSamples: number;
-    level: number;
-    relevanceThreshold: number;
-    ks: number[];
-    ndcgK: number;
-    exposureK: number;
-    pairwise: PairwiseThresholds;
-  };
-  counts: {
-    mentors: number;
-    queries: number;
-    judgments: number;
-    judgedQueries: number;
-    queriesWithRelevant: number;
-    ratingExperts: number;
-    pairs: number;
-  };
-  configs: ConfigResult[];
-}
-
-/** What a finished evaluation job holds and GET /api/evaluation/runs/{id} answers: the result and the id its exports go by. */
-export interface EvaluationRunResult extends EvaluationResult {
-  runId: string;
-}
+// The result's types are its schema's; callers keep importing them from the evaluation they come from.
+export type { ConfigResult, EvaluationResult, EvaluationRunResult, MetricResult } from './result-schema.js';
 
 /** Checks that a scorer kept its contract: a finite score for every mentor on every query. */
 export function assertCompleteScores(dataset: EvalDataset, scores: ScoreMatrix, config: string): void {

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, Nullable, RowId, StringEnum, VersionNumber } from './schemas.js';
+import { MetricResultSchema } from '../evaluation/result-schema.js';
 import { AppError } from '../errors.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { MatchRequest, MatchResult } from '../services/match-service.js';
@@ -99,13 +100,6 @@ const PreviewBody = Type.Object(
   { additionalProperties: false },
 );
 
-const MetricResult = Type.Object({
-  name: Type.String(),
-  value: Type.Number(),
-  ci: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '95% bootstrap interval [low, high]' }),
-  n: Type.Integer(),
-});
-
 const DiffEntry = Type.Object({
   externalId: Type.String(),
   activeRank: Nullable(Type.Integer()),
@@ -163,8 +157,8 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
             metrics: Type.Optional(
               Type.Object({
                 dataset: Type.String(),
-                active: Type.Array(MetricResult),
-                draft: Type.Array(MetricResult),
+                active: Type.Array(MetricResultSchema),
+                draft: Type.Array(MetricResultSchema),
               }),
             ),
           }),

@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { MENTOR_LIMITS } from '../domain/mentor-validation.js';
 import { FACTOR_NAMES } from '../matching/weights.js';
-import type { EvaluationRunResult } from '../evaluation/run-evaluation.js';
+import { EvaluationRunResultSchema } from '../evaluation/result-schema.js';
 import { IMPORT_ROW_ERROR_CODES } from '../services/import-service.js';
 
 export const ErrorResponse = Type.Object(
@@ -258,76 +258,8 @@ export const WeightConfigDto = Type.Object(
   { $id: 'WeightConfig', title: 'WeightConfig' },
 );
 
-const Interval = Type.Tuple([Type.Number(), Type.Number()]);
-
-const MetricResult = Type.Object({
-  name: Type.String(),
-  value: Type.Number(),
-  ci: Interval,
-  n: Type.Integer({
-    description: 'Units the value averages over: experts for pairwise metrics, queries for ranking metrics',
-  }),
-});
-
-const ConfigResult = Type.Object({
-  name: Type.String(),
-  metrics: Type.Array(MetricResult),
-  versusBaseline: Type.Optional(
-    Type.Object(
-      { baseline: Type.String(), deltas: Type.Array(MetricResult) },
-      { description: 'This configuration minus the first one, with paired bootstrap intervals' },
-    ),
-  ),
-  exposure: Type.Object({
-    k: Type.Integer(),
-    gini: Type.Number(),
-    giniCi: Interval,
-    neverShown: Type.Number(),
-    neverShownCi: Interval,
-    lorenz: Type.Array(Type.Object({ population: Type.Number(), exposure: Type.Number() })),
-  }),
-});
-
-export const EvaluationResult = Type.Object(
-  {
-    runId: Type.String({ description: 'Id for /api/evaluation/runs/{id} and its exports' }),
-    dataset: Type.String(),
-    checksum: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
-    datasetOptions: Type.Record(Type.String(), Type.Unknown()),
-    meta: Type.Record(
-      Type.String(),
-      Type.Unsafe<string | number | boolean | null>({ type: ['string', 'number', 'boolean', 'null'] }),
-    ),
-    settings: Type.Object({
-      seed: Type.Integer(),
-      bootstrapSamples: Type.Integer(),
-      level: Type.Number(),
-      relevanceThreshold: Type.Number(),
-      ks: Type.Array(Type.Integer()),
-      ndcgK: Type.Integer(),
-      exposureK: Type.Integer(),
-      pairwise: Type.Object({ high: Type.Number(), low: Type.Number() }),
-    }),
-    counts: Type.Object({
-      mentors: Type.Integer(),
-      queries: Type.Integer(),
-      judgments: Type.Integer(),
-      judgedQueries: Type.Integer(),
-      queriesWithRelevant: Type.Integer(),
-      ratingExperts: Type.Integer(),
-      pairs: Type.Integer(),
-    }),
-    configs: Type.Array(ConfigResult),
-  },
-  { $id: 'EvaluationResult', title: 'EvaluationResult' },
-);
-
-// The response serializer drops what a schema leaves out, so a field added to the engine's result
-// but not here would vanish from the API silently: this fails to compile unless the two are identical.
-type Identical<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type AssertTrue<T extends true> = T;
-export type EvaluationResultMatchesEngine = AssertTrue<Identical<Static<typeof EvaluationResult>, EvaluationRunResult>>;
+/** Defined with the evaluation, whose result types derive from it. */
+export const EvaluationResult = EvaluationRunResultSchema;
 
 // Every schema that a route references by $id lives here and is added once at the root: a route plugin
 // that called addSchema itself would get Fastify's default validator (coercing types, silently dropping
