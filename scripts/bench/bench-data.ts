@@ -1,13 +1,9 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MentorInput } from '../../engine/src/domain/mentor.js';
 import type { StoredEmbedding } from '../../engine/src/db/embedding-repository.js';
 import type { EmbeddingProvider } from '../../engine/src/embedding/embedding-provider.js';
 import { assembleEmbedding, mentorEmbeddingTexts } from '../../engine/src/services/mentor-embedding.js';
 import { generateMentors, generateQuestions } from '../demo-data/generate-mentors.js';
-import { cachedEmbeddings } from './vector-cache.js';
-
-export const CACHE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.data/bench-cache');
+import { CachedEmbeddingProvider, EMBEDDING_CACHE_DIR } from './embedding-cache.js';
 
 export interface BenchData {
   mentors: MentorInput[];
@@ -23,7 +19,31 @@ export interface BenchData {
   embedTextsPerS: number | null;
 }
 
-/** N demo mentors and held-out questions with the vectors the engine would store for them, cached under .data/bench-cache. */
+/** Texts handed to the model at a time: small enough for a progress line every few seconds. */
+const CHUNK = 256;
+
+/** `texts` embedded through the cache, in chunks; the time counts only chunks the model had to embed. */
+async function embedAll(
+  cache: CachedEmbeddingProvider,
+  texts: readonly string[],
+  onProgress: (done: number, total: number) => void,
+): Promise<{ vectors: Float32Array[]; embedded: number; embedMs: number }> {
+  const vectors: Float32Array[] = [];
+  const before = cache.embedded;
+  let embedMs = 0;
+  for (let i = 0; i < texts.length; i += CHUNK) {
+    const embeddedBefore = cache.embedded;
+    const start = performance.now();
+    vectors.push(...(await cache.embed(texts.slice(i, i + CHUNK))));
+    if (cache.embedded > embeddedBefore) {
+      embedMs += performance.now() - start;
+      onProgress(vectors.length, texts.length);
+    }
+  }
+  return { vectors, embedded: cache.embedded - before, embedMs };
+}
+
+/** N demo mentors and held-out questions with the vectors the engine would store for them, cached under .data/embedding-cache. */
 export async function loadBenchData(
   embedder: EmbeddingProvider,
   opts: { mentors: number; questions: number; seed: number },
@@ -39,17 +59,11 @@ export async function loadBenchData(
       log(`  embedded ${done}/${total} ${what}`);
     };
   };
-  const q = await cachedEmbeddings(
-    embedder,
-    questions,
-    CACHE_DIR,
-    `${embedder.id}-questions-s${opts.seed}`,
-    progress('questions'),
-  );
+  const cache = CachedEmbeddingProvider.open(embedder, EMBEDDING_CACHE_DIR);
+  const q = await embedAll(cache, questions, progress('questions'));
   const layout = mentors.map((x) => mentorEmbeddingTexts(x));
   // The generator's bios share template sentences (at 1M mentors, 2.6M of the 5.6M texts are distinct) and
-  // a text's vector does not depend on its batch, so each distinct text is embedded once. Distinct texts keep
-  // the order they first appear in, so a larger run with the same seed reuses a smaller one's rows.
+  // a text's vector does not depend on its batch, so each distinct text is embedded once.
   const row = new Map<string, number>();
   const rows = layout.map(({ texts }) =>
     texts.map((t) => {
@@ -61,13 +75,7 @@ export async function loadBenchData(
       return r;
     }),
   );
-  const m = await cachedEmbeddings(
-    embedder,
-    [...row.keys()],
-    CACHE_DIR,
-    `${embedder.id}-distinct-mentor-texts-s${opts.seed}`,
-    progress('distinct mentor texts'),
-  );
+  const m = await embedAll(cache, [...row.keys()], progress('distinct mentor texts'));
   const mentorEmbeddings = layout.map(({ spans }, i) =>
     assembleEmbedding(
       embedder.id,

@@ -9,7 +9,7 @@
  *
  * Writes the JSON, <out>/report-<N>.md and <out>/recall-latency-<N>.png, and prints a summary table.
  * When the JSON lands in the repository's bench/ folder, the README's results table is regenerated from it.
- * Vectors of the distinct mentor texts and of the questions are cached in .data/bench-cache, so only the first
+ * Vectors of the distinct mentor texts and of the questions are cached in .data/embedding-cache, so only the first
  * run at a size pays for them; --prepare fills the cache and stops, so the measured run can wait for a quiet machine.
  */
 import fs from 'node:fs/promises';
@@ -323,7 +323,7 @@ The real app (\`buildApp\`, model \`${embedder.id}\`, configuration from the env
 ## Indexing, memory, start-up
 
 - Indexing: the first ${app.indexing.mentors} mentors went through the import (\`ImportService\`, as \`POST /api/mentors/import\` runs it, in batches of 64): embed each mentor's headline-and-skills text and every bio passage — ${app.indexing.texts} texts, on one worker thread per core (\`EMBEDDING_WORKERS\`), started before the clock — then write mentor and embedding rows to PGlite in one transaction and insert into HNSW, while the next batch embeds: **${app.indexing.mentorsPerS} mentors/s**.
-- The other ${(matchMentors - app.indexing.mentors).toLocaleString('en')} mentors were written straight to the repositories with their cached embeddings (${round(app.bulkLoadMs / 1000, 1)} s): the same model vectors the import would store (mentor vector, passage vectors and spans), computed once and kept under \`.data/bench-cache\`. Importing all of them at the measured rate would take about ${round(matchMentors / app.indexing.mentorsPerS / 60)} min on this machine.
+- The other ${(matchMentors - app.indexing.mentors).toLocaleString('en')} mentors were written straight to the repositories with their cached embeddings (${round(app.bulkLoadMs / 1000, 1)} s): the same model vectors the import would store (mentor vector, passage vectors and spans), computed once and kept under \`.data/embedding-cache\`. Importing all of them at the measured rate would take about ${round(matchMentors / app.indexing.mentorsPerS / 60)} min on this machine.
 - First start on that DATA_DIR (HNSW built from the database, snapshot saved): ${round(app.rebuildStartupMs / 1000, 1)} s.
 - Start-up with the saved index, in a fresh process until \`search.whenReady()\`: **${round(app.startup.startupMs)} ms** (model load ${round(app.startup.modelLoadMs)} ms; index ${app.startup.loadedFrom}, ${app.startup.indexSize.toLocaleString('en')} vectors).
 - Memory per mentor: RSS grew ${round(app.startup.rssDelta / 2 ** 20, 1)} MiB while the app loaded ${matchMentors.toLocaleString('en')} mentors, **${bytesPerMentor} B/mentor** (JS heap ${result.heap_bytes_per_mentor} B/mentor; the HNSW graph and PGlite live outside the heap). Measured after forced GC in the start-up process, model already loaded.

@@ -1,12 +1,22 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { EmbeddingProvider } from '../../engine/src/embedding/embedding-provider.js';
 
 const KEY_BYTES = 32;
+/** Records read per file read: about 64 MiB at 512 dimensions. */
+const BLOCK_RECORDS = 32_768;
 
+/** The one cache of model vectors the benchmarks, the demo ranking and the real-model tests share. */
+export const EMBEDDING_CACHE_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../.data/embedding-cache',
+);
+
+/** sha256(model id, text) as a one-byte-per-char string: half the memory of hex for millions of keys. */
 function textKey(modelId: string, text: string): string {
-  return createHash('sha256').update(modelId).update('\0').update(text).digest('hex');
+  return createHash('sha256').update(modelId).update('\0').update(text).digest('latin1');
 }
 
 /**
@@ -56,15 +66,27 @@ export class CachedEmbeddingProvider implements EmbeddingProvider {
 
   private load(): void {
     if (!fs.existsSync(this.file)) return;
-    const body = fs.readFileSync(this.file);
-    const whole = Math.floor(body.length / this.recordBytes);
-    if (whole * this.recordBytes !== body.length) fs.truncateSync(this.file, whole * this.recordBytes);
-    for (let i = 0; i < whole; i++) {
-      const at = i * this.recordBytes;
-      const key = body.subarray(at, at + KEY_BYTES).toString('hex');
-      // Copied out so that each vector owns aligned memory rather than a view into the file buffer.
-      const bytes = body.buffer.slice(body.byteOffset + at + KEY_BYTES, body.byteOffset + at + this.recordBytes);
-      this.vectors.set(key, new Float32Array(bytes));
+    const recordBytes = this.recordBytes;
+    const size = fs.statSync(this.file).size;
+    const whole = Math.floor(size / recordBytes);
+    if (whole * recordBytes !== size) fs.truncateSync(this.file, whole * recordBytes);
+    // Read in blocks: the bench's 1M-mentor cache holds gigabytes, more than one read (or one Buffer) can take.
+    // Each vector is a view into its block, which keeps float32 alignment (keys and rows are multiples of 4).
+    const fd = fs.openSync(this.file, 'r');
+    try {
+      for (let first = 0; first < whole; first += BLOCK_RECORDS) {
+        const count = Math.min(BLOCK_RECORDS, whole - first);
+        const block = new Uint8Array(new ArrayBuffer(count * recordBytes));
+        const read = fs.readSync(fd, block, 0, block.byteLength, first * recordBytes);
+        if (read !== block.byteLength) throw new Error(`${this.file}: short read at record ${first}`);
+        for (let i = 0; i < count; i++) {
+          const at = i * recordBytes;
+          const key = Buffer.from(block.buffer, at, KEY_BYTES).toString('latin1');
+          this.vectors.set(key, new Float32Array(block.buffer, at + KEY_BYTES, this.inner.dimensions));
+        }
+      }
+    } finally {
+      fs.closeSync(fd);
     }
   }
 
@@ -80,7 +102,7 @@ export class CachedEmbeddingProvider implements EmbeddingProvider {
       [...missing.keys()].forEach((key, i) => {
         const vector = fresh[i]!;
         this.vectors.set(key, vector);
-        records.push(Buffer.from(key, 'hex'), Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+        records.push(Buffer.from(key, 'latin1'), Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
       });
       // One write per batch: O_APPEND keeps concurrent runs' records whole.
       fs.appendFileSync(this.file, Buffer.concat(records));

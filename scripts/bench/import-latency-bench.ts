@@ -21,7 +21,7 @@ import type { EmbeddingProvider } from '../../engine/src/embedding/embedding-pro
 import { generateMentors, generateQuestions } from '../demo-data/generate-mentors.js';
 import { round, summarise, type LatencySummary } from './stats.js';
 import { table } from './report.js';
-import { CachedEmbeddingProvider } from './embedding-cache.js';
+import { CachedEmbeddingProvider, EMBEDDING_CACHE_DIR } from './embedding-cache.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '2' } } });
@@ -55,7 +55,7 @@ async function measure(model: EmbeddingProvider, workers: number, mode: ImportMo
     DASHBOARD_DIR: '',
     SEED_DEMO_MENTORS: '0',
   });
-  const cached = CachedEmbeddingProvider.open(model, path.join(root, '.data/embedding-cache'));
+  const cached = CachedEmbeddingProvider.open(model, EMBEDDING_CACHE_DIR);
   // The base mentors come from the cache; only the timed import goes through the model.
   let live = false;
   const embedder: EmbeddingProvider = {

@@ -24,7 +24,8 @@ import { createEmbeddingProvider } from '../../engine/src/embedding/create-embed
 import { passageSimilarities } from '../../engine/src/services/match-service.js';
 import { ExposureTracker } from '../../engine/src/services/exposure-tracker.js';
 import { appConfig, bulkInsert, started } from './app-bench.js';
-import { CACHE_DIR, loadBenchData } from './bench-data.js';
+import { loadBenchData } from './bench-data.js';
+import { EMBEDDING_CACHE_DIR } from './embedding-cache.js';
 import { round, summarise } from './stats.js';
 
 const { values: args } = parseArgs({
@@ -46,7 +47,7 @@ if (!Number.isInteger(n) || n < 1 || !Number.isInteger(queryCount) || queryCount
   throw new Error('--mentors and --queries must be positive integers');
 if (!['all', 'build', 'startup', 'match'].includes(phase))
   throw new Error(`--phase must be all, build, startup or match, got "${phase}"`);
-const dataDir = path.resolve(args['data-dir'] ?? path.join(CACHE_DIR, '..', `profile-${n}`));
+const dataDir = path.resolve(args['data-dir'] ?? path.join(EMBEDDING_CACHE_DIR, '..', `profile-${n}`));
 const builtMarker = path.join(dataDir, 'profile-built.json');
 
 const began = performance.now();

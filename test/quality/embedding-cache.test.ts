@@ -53,6 +53,19 @@ describe('CachedEmbeddingProvider', () => {
     expect(vectors[0]!.length).toBe(24);
   });
 
+  it('reads a cache larger than one read block back whole, each vector in place', async () => {
+    const dir = tempDir();
+    const texts = Array.from({ length: 40_000 }, (_, i) => `text ${i}`);
+    const inner = new CountingEmbeddingProvider(new HashingEmbeddingProvider(4));
+    const written = await CachedEmbeddingProvider.open(inner, dir).embed(texts);
+
+    const reopened = CachedEmbeddingProvider.open(inner, dir);
+    expect(reopened.size).toBe(40_000);
+    const read = await reopened.embed([texts[39_999]!, texts[0]!, texts[32_768]!]);
+    expect(read).toEqual([written[39_999], written[0], written[32_768]]);
+    expect(inner.texts).toBe(40_000);
+  });
+
   it('drops a torn last record and keeps the whole ones', async () => {
     const dir = tempDir();
     const inner = new CountingEmbeddingProvider(new HashingEmbeddingProvider(16));
