@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { loadConfig, type AppConfig } from './config.js';
 import { AppError } from './errors.js';
-import { makeErrorHandler, frameworkErrorHandler, validationFailed } from './error-handler.js';
+import { clientErrorHandler, makeErrorHandler, frameworkErrorHandler, validationFailed } from './error-handler.js';
 import { sharedSchemas } from './routes/schemas.js';
 import { makeValidatorCompiler } from './validator-compiler.js';
 import { describeUnstorable, unstorableText } from './shared/unstorable-text.js';
@@ -149,6 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Longer than any valid id, so that an overlong one reaches its schema and gets that 400 message.
     routerOptions: { maxParamLength: 1000 },
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     // Opening PGlite and loading the model take seconds on a cold start.
     pluginTimeout: 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>();

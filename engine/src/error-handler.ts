@@ -1,8 +1,8 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from './errors.js';
-import { NOT_BLANK } from './validator-compiler.js';
-import { STATUS_CODES } from 'node:http';
+import { AppError, codeOfStatus, type ErrorBody, errorBody } from './errors.js';
 import { shorten } from './shared/shorten.js';
+import { NOT_BLANK } from './validator-compiler.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -13,25 +13,6 @@ declare module 'fastify' {
     /** Mentees' and probes' routes: answered without API_TOKEN when one is set. */
     public?: boolean;
   }
-}
-
-interface ErrorBody {
-  statusCode: number;
-  code: string;
-  error: string;
-  message: string;
-  details?: unknown;
-}
-
-function body(err: AppError): ErrorBody {
-  const out: ErrorBody = {
-    statusCode: err.status,
-    code: err.code,
-    error: STATUS_CODES[err.status] ?? 'Error',
-    message: err.message,
-  };
-  if (err.details !== undefined) out.details = err.details;
-  return out;
 }
 
 /** Translates Fastify's own errors (parsing, validation, limits) into registry codes. */
@@ -67,10 +48,28 @@ function fromFastify(err: FastifyError, request: FastifyRequest): AppError | nul
       });
   }
   if (err instanceof SyntaxError) return new AppError('MALFORMED_JSON', { detail: err.message });
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-    return new AppError('VALIDATION_FAILED', { detail: err.message });
+  switch (err.statusCode) {
+    case 400:
+      return new AppError('VALIDATION_FAILED', { detail: err.message });
+    // The static file server's answers to conditional and range requests for the dashboard's files.
+    case 412:
+      return new AppError('PRECONDITION_FAILED', { headers: conditionHeaders(request) });
+    case 416:
+      return new AppError('RANGE_NOT_SATISFIABLE', { range: shorten(request.headers.range ?? 'none', 100) });
   }
   return null;
+}
+
+function conditionHeaders(request: FastifyRequest): string {
+  const names = ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range'];
+  return names.filter((name) => request.headers[name] !== undefined).join(', ') || 'none';
+}
+
+/** Any other 4xx of Fastify or a plugin keeps its status: it says what to change, and a 400 would hide it. */
+function keptClientError(err: FastifyError): ErrorBody | null {
+  const status = err.statusCode;
+  if (status === undefined || status < 400 || status >= 500) return null;
+  return errorBody({ status, code: codeOfStatus(status), message: err.message });
 }
 
 /** Problems named in one response: a body can hold a million wrong items, and its answer must stay small. */
@@ -87,10 +86,12 @@ export function validationFailed(problems: readonly string[], total = problems.l
 export function makeErrorHandler() {
   return function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     const appError = err instanceof AppError ? err : fromFastify(err, request);
+    const kept = appError ? null : keptClientError(err);
+    if (kept) return reply.status(kept.statusCode).type('application/json').send(kept);
     // 503 is a state (starting, database away) that readiness probes ask about every few seconds, not a fault.
     if (!appError || (appError.status >= 500 && appError.status !== 503)) request.log.error({ err }, 'request failed');
     const e = appError ?? new AppError('INTERNAL');
-    return reply.status(e.status).type('application/json').send(body(e));
+    return reply.status(e.status).type('application/json').send(errorBody(e));
   };
 }
 
@@ -105,5 +106,36 @@ export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest
       ? 'a path segment is too long'
       : 'a path segment is not valid percent-encoding';
   const e = new AppError('URL_INVALID', { url: shorten(url, 200), detail });
-  return reply.status(e.status).type('application/json').send(body(e));
+  return reply.status(e.status).type('application/json').send(errorBody(e));
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (Fastify's `clientErrorHandler`): a timeout, headers
+ * over the limit, anything else that is not HTTP (a body shorter than its Content-Length). Answered with the
+ * same body as every other error, then the connection is closed, as Fastify's default handler does.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset connection has no one left to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const e =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new AppError('REQUEST_TIMEOUT')
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? new AppError('HEADERS_TOO_LARGE')
+        : new AppError('MALFORMED_REQUEST', { detail: parserProblem(err) });
+  if (socket.writable) {
+    const body = errorBody(e);
+    const json = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${e.status} ${body.error}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy(err);
+}
+
+/** What the parser found, without echoing the request: its messages name the byte it stopped at, not the input. */
+function parserProblem(err: NodeJS.ErrnoException): string {
+  return err.code?.startsWith('HPE_')
+    ? err.code.slice(4).toLowerCase().replaceAll('_', ' ')
+    : 'the request ended early';
 }

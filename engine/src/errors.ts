@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 /**
  * The one registry of error codes. Domain code throws `AppError`s by code; error-handler.ts is the
  * only place that turns them (and Fastify's own errors) into HTTP responses.
@@ -26,6 +28,13 @@ export const errorRegistry = {
     message: 'This engine listens on loopback and answers only to localhost names, not to Host {host}',
   },
   URL_INVALID: { status: 400, message: 'The URL {url} is not valid: {detail}' },
+  // Refusals of the HTTP layer (Node's parser, the static file server). A 4xx of Fastify or a plugin that no
+  // code here names keeps its status, with its status name as the code (`codeOfStatus`).
+  MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP: {detail}' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are larger than the server takes' },
+  PRECONDITION_FAILED: { status: 412, message: 'The file does not meet the conditions of this request ({headers})' },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'The range {range} lies outside the file' },
   MENTOR_NOT_FOUND: { status: 404, message: 'No mentor with id {id}' },
   MENTOR_ALREADY_EXISTS: { status: 409, message: 'A mentor with id {id} already exists' },
   MENTOR_INACTIVE: { status: 409, message: 'Mentor {id} is not taking session requests at the moment (inactive)' },
@@ -65,6 +74,31 @@ export const errorRegistry = {
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;
+
+/** What every error answer (and a failed job) holds: built by `errorBody` only. */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  /** The status's name ("Bad Request"), or what failed ("Job failed"). */
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+/** The body of an error answer; `error` defaults to the name of the status. */
+export function errorBody(
+  e: { status: number; code: string; message: string; details?: unknown },
+  error: string = STATUS_CODES[e.status] ?? 'Error',
+): ErrorBody {
+  const out: ErrorBody = { statusCode: e.status, code: e.code, error, message: e.message };
+  if (e.details !== undefined) out.details = e.details;
+  return out;
+}
+
+/** The code of a status no registry code names: its name in capitals, "Method Not Allowed" as METHOD_NOT_ALLOWED. */
+export function codeOfStatus(status: number): string {
+  return (STATUS_CODES[status] ?? 'Error').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
 
 export class AppError extends Error {
   readonly status: number;

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance, InjectOptions } from 'fastify';
-import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
+import Fastify, { type FastifyInstance, type InjectOptions } from 'fastify';
+import { makeErrorHandler } from '../../src/error-handler.js';
+import { makeTempDir, mentor, removeDir, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
 
 let harness: TestApp;
 let app: FastifyInstance;
@@ -1103,5 +1107,83 @@ describe('answers to huge or deep bodies stay small', () => {
     });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ code: 'BODY_TOO_LARGE' });
+  });
+});
+
+describe("Fastify's and its plugins' own refusals keep their status", () => {
+  let dir: string;
+  let served: TestApp;
+  beforeAll(async () => {
+    dir = makeTempDir('mm-4xx-dashboard-');
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
+    fs.mkdirSync(path.join(dir, '_app'));
+    fs.writeFileSync(path.join(dir, '_app', 'start.js'), 'export function start() {}');
+    served = await startTestApp({ env: { DASHBOARD_DIR: dir } });
+  });
+  afterAll(async () => {
+    await served?.close();
+    removeDir(dir);
+  });
+
+  it('a range beyond a dashboard file is 416 RANGE_NOT_SATISFIABLE, not a 400', async () => {
+    const res = await served.app.inject({
+      method: 'GET',
+      url: '/_app/start.js',
+      headers: { range: 'bytes=5000-6000' },
+    });
+    expect(res.statusCode, res.body).toBe(416);
+    expect(res.json()).toMatchObject({
+      statusCode: 416,
+      code: 'RANGE_NOT_SATISFIABLE',
+      error: 'Range Not Satisfiable',
+      message: expect.stringContaining('bytes=5000-6000'),
+    });
+  });
+
+  it('a condition a dashboard file does not meet is 412 PRECONDITION_FAILED', async () => {
+    const res = await served.app.inject({ method: 'GET', url: '/_app/start.js', headers: { 'if-match': '"other"' } });
+    expect(res.statusCode, res.body).toBe(412);
+    expect(res.json()).toMatchObject({ statusCode: 412, code: 'PRECONDITION_FAILED', message: /if-match/ });
+  });
+
+  it('a 4xx no code names keeps its status, with the status name as its code', async () => {
+    const bare = Fastify();
+    bare.setErrorHandler(makeErrorHandler());
+    bare.get('/refused', async () => {
+      throw Object.assign(new Error('Method Not Allowed'), { statusCode: 405 });
+    });
+    const res = await bare.inject({ method: 'GET', url: '/refused' });
+    await bare.close();
+    expect(res.statusCode).toBe(405);
+    expect(res.json()).toEqual({
+      statusCode: 405,
+      code: 'METHOD_NOT_ALLOWED',
+      error: 'Method Not Allowed',
+      message: 'Method Not Allowed',
+    });
+  });
+
+  it('a request the HTTP parser refuses is answered with the same error body', async () => {
+    const address = await served.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = new URL(address);
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(request));
+        let answer = '';
+        socket.on('data', (chunk) => {
+          answer += chunk;
+        });
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+
+    const malformed = await raw('GET /api/health HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n');
+    expect(malformed).toMatch(/^HTTP\/1\.1 400 /);
+    expect(bodyOf(malformed)).toMatchObject({ statusCode: 400, code: 'MALFORMED_REQUEST', error: 'Bad Request' });
+
+    const huge = await raw(`GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(bodyOf(huge)).toMatchObject({ statusCode: 431, code: 'HEADERS_TOO_LARGE' });
   });
 });
