@@ -58,7 +58,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const repositories = createRepositories(database.db);
   const search = new SearchIndex(repositories, embedder, config, opts.log);
   const mentors = new MentorService(repositories, embedder, search);
-  const jobs = new JobService();
+  const jobs = new JobService(opts.log);
   const configs = new ConfigService(repositories.weightConfigs);
   await configs.ensureActive();
   // PGlite has one writer, this process, whose shows are counted in memory as they happen: a refresh there

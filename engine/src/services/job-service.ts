@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../errors.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError, type ErrorBody, errorBody } from '../errors.js';
 
 export interface JobProgress {
   done: number;
@@ -15,7 +16,7 @@ export interface JobView {
   state: 'running' | 'done' | 'failed';
   progress: JobProgress;
   result?: unknown;
-  error?: { statusCode: number; code: string; error: string; message: string; details?: unknown };
+  error?: ErrorBody;
   startedAt: string;
   finishedAt: string | null;
 }
@@ -31,7 +32,10 @@ export class JobService {
   private readonly controllers = new Set<AbortController>();
   private readonly keep: number;
 
-  constructor(keep = 100) {
+  constructor(
+    private readonly log: Pick<FastifyBaseLogger, 'error'>,
+    keep = 100,
+  ) {
     this.keep = keep;
   }
 
@@ -57,9 +61,12 @@ export class JobService {
         job.finishedAt = new Date().toISOString();
       },
       (err: unknown) => {
+        // An AppError is the job's answer; anything else is a fault, which the job's view names only as INTERNAL.
+        if (!(err instanceof AppError))
+          this.log.error({ job: { id: job.id, kind }, fault: faultOf(err) }, 'job failed');
         const e = err instanceof AppError ? err : new AppError('INTERNAL');
         job.state = 'failed';
-        job.error = { statusCode: e.status, code: e.code, error: 'Job failed', message: e.message, details: e.details };
+        job.error = errorBody(e, 'Job failed');
         job.finishedAt = new Date().toISOString();
       },
     );
@@ -98,4 +105,21 @@ export class JobService {
       if (job.state !== 'running') this.jobs.delete(id);
     }
   }
+}
+
+/**
+ * What a log may keep of an unexpected failure: its type, code and stack frames, not its message, which can
+ * quote the rows being written (an import's names and bios, a database's "Key (external_id)=(...)").
+ */
+export function faultOf(err: unknown): { type: string; code?: string; frames: string[] } {
+  if (!(err instanceof Error)) return { type: typeof err, frames: [] };
+  const code = (err as NodeJS.ErrnoException).code;
+  return {
+    type: err.constructor.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    frames: (err.stack ?? '')
+      .split('\n')
+      .filter((line) => /^\s+at /.test(line))
+      .map((line) => line.trim()),
+  };
 }

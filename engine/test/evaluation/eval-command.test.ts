@@ -40,7 +40,7 @@ describe.skipIf(!hasGold)('pnpm mm eval reviewer-expertise (command path on the 
       loadConfig({}, { reviewerExpertiseDir: goldDir }),
       embedder,
       configs as unknown as ConfigService,
-      new JobService(),
+      new JobService({ error: () => undefined }),
     );
     const engine = { evaluation, embedder } as unknown as Engine;
     const lines: string[] = [];

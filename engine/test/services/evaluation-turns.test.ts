@@ -71,7 +71,7 @@ async function finished(jobs: JobService, id: string): Promise<JobView> {
 describe('evaluation runs take turns', () => {
   it('runs one at a time, lets two wait, refuses a fourth with EVALUATION_BUSY, and then accepts again', async () => {
     const held = heldConfigs();
-    const jobs = new JobService();
+    const jobs = new JobService({ error: () => undefined });
     const service = new EvaluationService(
       loadConfig({}, { demoEvalDir: dir }),
       new HashingEmbeddingProvider(64),
@@ -98,7 +98,7 @@ describe('evaluation runs take turns', () => {
   it('keeps the newest 20 finished runs', async () => {
     const held = heldConfigs();
     held.release();
-    const jobs = new JobService();
+    const jobs = new JobService({ error: () => undefined });
     const service = new EvaluationService(
       loadConfig({}, { demoEvalDir: dir }),
       new HashingEmbeddingProvider(64),
