@@ -258,7 +258,7 @@ async function main(): Promise<void> {
       '',
       ...results.map((r) => `- ${r.name} (${r.description}); misses: ${r.misses.join(', ') || 'none'}`),
       '',
-      'Regenerate with `npx tsx scripts/bench/eval-demo-ranking.ts`; `test/quality/demo-ranking.test.ts` asserts hit@5 >= 0.8 and',
+      'Regenerate with `npx tsx scripts/bench/eval-demo-ranking.ts`; `test/quality/demo-ranking.int.test.ts` asserts hit@5 >= 0.8 and',
       'hybrid >= each single signal.',
       '',
       notes.trimEnd(),
