@@ -16,7 +16,7 @@ export const EMBEDDING_CACHE_DIR = path.resolve(
 
 /** sha256(model id, text) as a one-byte-per-char string: half the memory of hex for millions of keys. */
 function textKey(modelId: string, text: string): string {
-  return createHash('sha256').update(modelId).update('\0').update(text).digest('latin1');
+  return createHash('sha256').update(modelId).update('\0').update(text).digest('binary');
 }
 
 /**
