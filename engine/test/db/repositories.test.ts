@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { AbortedTransactionError, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -512,6 +512,17 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect(await repos.mentors.count()).toBe(0);
       await repos.mentors.create(mentor(1));
       expect(await repos.mentors.count()).toBe(1);
+    });
+
+    it('reports a commit the database answered with a rollback, when a failed statement was caught inside', async () => {
+      // Postgres aborts the transaction at the failed statement and answers the COMMIT with ROLLBACK, no error:
+      // a driver that reported success would hide the lost write.
+      const outcome = withTransaction(handle.db, async (trx) => {
+        await createRepositories(trx).mentors.create(mentor(1));
+        await sql`select 1 / 0`.execute(trx).catch(() => {});
+      });
+      await expect(outcome).rejects.toBeInstanceOf(AbortedTransactionError);
+      expect(await repos.mentors.count()).toBe(0);
     });
 
     it('commits concurrent transactions without mixing them up', async () => {
