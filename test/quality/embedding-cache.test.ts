@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HashingEmbeddingProvider } from '../../engine/src/embedding/hashing-embedding-provider.js';
+import { HashingEmbeddingProvider } from '../support/hashing-embedding-provider.js';
 import { CachedEmbeddingProvider } from '../../scripts/bench/embedding-cache.js';
 import { CountingEmbeddingProvider } from '../support/app-harness.js';
 

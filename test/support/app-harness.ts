@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../engine/src/app.js';
 import { loadConfig } from '../../engine/src/config.js';
 import type { EmbeddingProvider } from '../../engine/src/embedding/embedding-provider.js';
-import { HashingEmbeddingProvider } from '../../engine/src/embedding/hashing-embedding-provider.js';
+import { HashingEmbeddingProvider } from './hashing-embedding-provider.js';
 
 /** Wraps a provider and counts how many texts it was asked to embed, to prove what was (not) re-embedded. */
 export class CountingEmbeddingProvider implements EmbeddingProvider {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { HashingEmbeddingProvider } from '../../src/embedding/hashing-embedding-provider.js';
+import { HashingEmbeddingProvider } from '../../../test/support/hashing-embedding-provider.js';
 import {
   bulkMentor,
   jsonLines,

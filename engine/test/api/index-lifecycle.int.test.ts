@@ -8,7 +8,7 @@ import { parseMentorInput } from '../../src/domain/mentor-validation.js';
 import { openDatabase } from '../../src/db/database.js';
 import { MentorRepository } from '../../src/db/mentor-repository.js';
 import { createEmbeddingProvider } from '../../src/embedding/create-embedding-provider.js';
-import { HashingEmbeddingProvider } from '../../src/embedding/hashing-embedding-provider.js';
+import { HashingEmbeddingProvider } from '../../../test/support/hashing-embedding-provider.js';
 import { SNAPSHOT_META_FILE } from '../../src/vector-index/index-snapshot.js';
 import {
   bulkMentor,

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
-import { HashingEmbeddingProvider } from '../../src/embedding/hashing-embedding-provider.js';
+import { HashingEmbeddingProvider } from '../../../test/support/hashing-embedding-provider.js';
 import {
   bulkMentor,
   CountingEmbeddingProvider,

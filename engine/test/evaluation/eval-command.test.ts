@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runEvalCommand } from '../../../scripts/cli/eval-command.js';
 import { loadConfig } from '../../src/config.js';
-import { HashingEmbeddingProvider } from '../../src/embedding/hashing-embedding-provider.js';
+import { HashingEmbeddingProvider } from '../../../test/support/hashing-embedding-provider.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS } from '../../src/matching/weights.js';
 import type { ConfigService } from '../../src/services/config-service.js';
 import type { Engine } from '../../src/services/engine.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HashingEmbeddingProvider } from '../../src/embedding/hashing-embedding-provider.js';
+import { HashingEmbeddingProvider } from '../../../test/support/hashing-embedding-provider.js';
 import { embeddingScorer } from '../../src/evaluation/embedding-scorer.js';
 import { evalMentor, type EvalDataset } from '../../src/evaluation/eval-dataset.js';
 import { bm25Scorer, tfidfScorer } from '../../src/evaluation/lexical-scorers.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { HashingEmbeddingProvider } from '../../src/embedding/hashing-embedding-provider.js';
+import { HashingEmbeddingProvider } from '../../../test/support/hashing-embedding-provider.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS } from '../../src/matching/weights.js';
 import type { ConfigService } from '../../src/services/config-service.js';
 import { EvaluationService } from '../../src/services/evaluation-service.js';

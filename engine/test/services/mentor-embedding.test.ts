@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mentorProfileText, type MentorInput } from '../../src/domain/mentor.js';
-import { HashingEmbeddingProvider } from '../../src/embedding/hashing-embedding-provider.js';
+import { HashingEmbeddingProvider } from '../../../test/support/hashing-embedding-provider.js';
 import { splitPassages } from '../../src/matching/passages.js';
 import { contentHash, embedMentors } from '../../src/services/mentor-embedding.js';
 import { centroid, dot } from '../../src/shared/vector-math.js';
