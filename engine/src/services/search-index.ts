@@ -7,10 +7,8 @@ import type { StoredEmbedding } from '../db/embedding-repository.js';
 import type { Repositories } from '../db/repositories.js';
 import { embeddingChecksumInTurns } from '../db/vector-codec.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
-import type { ExactVectorIndex } from '../vector-index/exact-vector-index.js';
-import type { HnswVectorIndex } from '../vector-index/hnsw-vector-index.js';
-import type { VectorHit } from '../vector-index/vector-index.js';
-import { createVectorIndex, type VectorIndexKind } from '../vector-index/create-vector-index.js';
+import type { VectorHit, VectorIndex, VectorIndexKind } from '../vector-index/vector-index.js';
+import { createVectorIndex } from '../vector-index/create-vector-index.js';
 import { loadSnapshot, saveSnapshot } from '../vector-index/index-snapshot.js';
 import { quantizeInt8 } from '../vector-index/int8-vectors.js';
 import type { PassageVectors } from '../vector-index/snapshot-passages.js';
@@ -63,7 +61,7 @@ export interface SearchIndexStatus {
  * the skills vocabulary. Loaded at start from a snapshot when it matches the database, else rebuilt.
  */
 export class SearchIndex {
-  vectors: ExactVectorIndex | HnswVectorIndex;
+  vectors: VectorIndex;
   readonly bm25 = new Bm25Index();
   readonly mentors = new Map<number, Mentor>();
   private readonly rowIdByExternalId = new Map<string, number>();
@@ -79,10 +77,11 @@ export class SearchIndex {
   private progress: JobProgress | null = null;
   private loadedFrom: 'snapshot' | 'rebuild' | null = null;
   private phases: Record<string, number> = {};
-  private kind: VectorIndexKind;
   private readonly ready: Promise<void>;
   private markReady!: () => void;
   private failReady!: (err: unknown) => void;
+  /** Whether this index is saved to disk: only one that takes a start long to build again (`worthSaving`). */
+  private snapshots = false;
   private dirty = false;
   /** Set by stopLoading: a shutdown during start-up does not wait for every missing embedding. */
   private stopping = false;
@@ -99,7 +98,6 @@ export class SearchIndex {
     private readonly config: Readonly<AppConfig>,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.kind = 'exact';
     this.vectors = createVectorIndex('exact', embedder.dimensions, config.hnsw);
     this.snapshotDir = path.join(config.dataDir, 'index', embedder.id);
     this.ready = new Promise((resolve, reject) => {
@@ -125,7 +123,7 @@ export class SearchIndex {
 
   status(): SearchIndexStatus {
     return {
-      kind: this.kind,
+      kind: this.vectors.kind,
       state: this.state,
       size: this.vectors.size,
       progress: this.progress,
@@ -159,24 +157,25 @@ export class SearchIndex {
       const embeddings = this.repositories.embeddings;
       const { checksum, count } = await embeddings.checksum(this.embedder.id);
       phase('checksum');
-      this.kind = count < this.config.exactScanBelow ? 'exact' : 'hnsw';
+      const kind: VectorIndexKind = count < this.config.exactScanBelow ? 'exact' : 'hnsw';
+      const empty = createVectorIndex(kind, this.embedder.dimensions, this.config.hnsw);
+      this.snapshots = empty.worthSaving;
 
-      const snapshot =
-        this.kind === 'hnsw'
-          ? await loadSnapshot(this.snapshotDir, {
-              modelId: this.embedder.id,
-              dimensions: this.embedder.dimensions,
-              count,
-              checksum,
-              kind: 'hnsw',
-              hnsw: this.config.hnsw,
-            })
-          : null;
+      const snapshot = this.snapshots
+        ? await loadSnapshot(this.snapshotDir, {
+            modelId: this.embedder.id,
+            dimensions: this.embedder.dimensions,
+            count,
+            checksum,
+            kind,
+            hnsw: this.config.hnsw,
+          })
+        : null;
       const fromSnapshot = snapshot?.ok ? snapshot.index : null;
       phase('vector snapshot');
       if (snapshot && !snapshot.ok) this.log.info({ reason: snapshot.reason }, 'index snapshot not used; rebuilding');
       this.state = fromSnapshot ? 'loading' : 'rebuilding';
-      this.vectors = fromSnapshot ?? createVectorIndex(this.kind, this.embedder.dimensions, this.config.hnsw);
+      this.vectors = fromSnapshot ?? empty;
 
       const mentorsById = new Map<number, Mentor>();
       for await (const m of this.repositories.mentors.streamAll(2000)) mentorsById.set(m.rowId, m);
@@ -204,7 +203,7 @@ export class SearchIndex {
       phase(savedPassages ? 'passages from snapshot, build in memory' : 'read embeddings, build in memory');
       this.loadedFrom = fromSnapshot ? 'snapshot' : 'rebuild';
       // A rebuilt graph, or a snapshot without passages in the current format, is saved: the next start reads both from disk.
-      if (this.kind === 'hnsw' && !savedPassages) {
+      if (this.snapshots && !savedPassages) {
         // The snapshot only saves the next start a rebuild: a disk that cannot take it must not keep this start from serving.
         await this.saveSnapshot().catch((err: unknown) => {
           this.dirty = true;
@@ -222,7 +221,7 @@ export class SearchIndex {
       this.state = 'ready';
       this.markReady();
       this.log.info(
-        { kind: this.kind, size: this.vectors.size, from: this.loadedFrom, phases: this.phases },
+        { kind: this.vectors.kind, size: this.vectors.size, from: this.loadedFrom, phases: this.phases },
         'index ready',
       );
     } catch (err) {
@@ -275,18 +274,16 @@ export class SearchIndex {
     this.mentors.set(mentor.rowId, mentor);
     this.rowIdByExternalId.set(mentor.externalId, mentor.rowId);
     this.bm25.upsert(mentor.rowId, mentor);
-    if (this.vectors.kind === 'hnsw') this.vectors.setHidden(mentor.rowId, !mentor.active);
+    this.vectors.setHidden(mentor.rowId, !mentor.active);
   }
 
   /**
    * The `k` mentors nearest to `query` among those that pass `filter`, inactive ones only when `activeOnly` is
-   * false. The HNSW graph keeps inactive mentors hidden, so the usual request (active only, no other rule)
+   * false. The vector index keeps inactive mentors hidden, so the usual request (active only, no other rule)
    * searches without a filter.
    */
   nearest(query: Float32Array, k: number, activeOnly: boolean, filter?: (rowId: number) => boolean): VectorHit[] {
-    if (this.vectors.kind === 'hnsw') return this.vectors.search(query, k, filter, { includeHidden: !activeOnly });
-    const active = (rowId: number) => this.mentors.get(rowId)?.active === true;
-    return this.vectors.search(query, k, activeOnly ? (rowId) => active(rowId) && (!filter || filter(rowId)) : filter);
+    return this.vectors.search(query, k, filter, { includeHidden: !activeOnly });
   }
 
   /** Applies committed writes; embeddings are given only for mentors whose text changed. */
@@ -362,7 +359,7 @@ export class SearchIndex {
   }
 
   private markDirty(): void {
-    if (this.kind !== 'hnsw') return;
+    if (!this.snapshots) return;
     this.dirty = true;
     this.writes++;
     // Saving the graph after every write would dominate import time: the writes of 30 s share one save, and a
@@ -377,7 +374,7 @@ export class SearchIndex {
   }
 
   async saveSnapshot(): Promise<void> {
-    if (this.kind !== 'hnsw') return;
+    if (!this.snapshots) return;
     const previous = this.saving;
     const save = (async () => {
       await previous?.catch(() => undefined);

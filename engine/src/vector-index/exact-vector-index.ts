@@ -1,5 +1,13 @@
+import fs from 'node:fs/promises';
 import { TopK } from './top-k.js';
-import type { VectorHit, VectorIndex } from './vector-index.js';
+import {
+  hiddenEntry,
+  readEntry,
+  type SavedVectorIndex,
+  type VectorHit,
+  type VectorIndex,
+  type VectorSearchOptions,
+} from './vector-index.js';
 import { checkLabel, checkVector, normaliseInto } from './vector-math.js';
 
 /**
@@ -8,9 +16,13 @@ import { checkLabel, checkVector, normaliseInto } from './vector-math.js';
  */
 export class ExactVectorIndex implements VectorIndex {
   readonly kind = 'exact';
+  /** Filling it again from the database's vectors is a copy; a saved one is for tests and benchmarks. */
+  readonly worthSaving = false;
   private vectors: Float32Array;
   private labels: Float64Array;
   private readonly slotOf = new Map<number, number>();
+  /** Hidden labels: skipped by the scan unless a search includes them. */
+  private readonly hidden = new Set<number>();
 
   constructor(
     readonly dimensions: number,
@@ -23,8 +35,12 @@ export class ExactVectorIndex implements VectorIndex {
     this.labels = new Float64Array(capacity);
   }
 
-  /** Rebuilds an index from `rows()` output, e.g. a snapshot. */
-  static fromRows(dimensions: number, labels: Float64Array, vectors: Float32Array): ExactVectorIndex {
+  /** Restores an index `save` wrote to `file`; `labels` is the table it returned. Throws if the two disagree. */
+  static async load(file: string, dimensions: number, labels: Float64Array): Promise<ExactVectorIndex> {
+    const bytes = await fs.readFile(file);
+    if (bytes.byteLength % 4 !== 0) throw new Error('vector file is not a whole number of float32 values');
+    const vectors = new Float32Array(bytes.byteLength / 4);
+    new Uint8Array(vectors.buffer).set(bytes);
     if (vectors.length !== labels.length * dimensions) {
       throw new RangeError(
         `Expected ${labels.length * dimensions} vector values for ${labels.length} labels, got ${vectors.length}`,
@@ -32,12 +48,15 @@ export class ExactVectorIndex implements VectorIndex {
     }
     const index = new ExactVectorIndex(dimensions, labels.length);
     index.vectors.set(vectors);
-    index.labels.set(labels);
     for (let slot = 0; slot < labels.length; slot++) {
-      const label = labels[slot]!;
-      checkLabel(label);
-      if (index.slotOf.has(label)) throw new RangeError(`Duplicate label ${label}`);
-      index.slotOf.set(label, slot);
+      const entry = readEntry(labels[slot]!);
+      // A scan keeps its rows contiguous, so it never writes a free slot.
+      if (!entry) throw new RangeError(`Slot ${slot} is free in a scan's label table`);
+      checkLabel(entry.label);
+      if (index.slotOf.has(entry.label)) throw new RangeError(`Duplicate label ${entry.label}`);
+      index.slotOf.set(entry.label, slot);
+      index.labels[slot] = entry.label;
+      if (entry.hidden) index.hidden.add(entry.label);
     }
     return index;
   }
@@ -76,10 +95,23 @@ export class ExactVectorIndex implements VectorIndex {
       this.slotOf.set(movedLabel, slot);
     }
     this.slotOf.delete(label);
+    this.hidden.delete(label);
   }
 
-  search(query: Float32Array, k: number, filter?: (label: number) => boolean): VectorHit[] {
+  setHidden(label: number, hidden: boolean): void {
+    if (!this.slotOf.has(label)) return;
+    if (hidden) this.hidden.add(label);
+    else this.hidden.delete(label);
+  }
+
+  search(
+    query: Float32Array,
+    k: number,
+    filter?: (label: number) => boolean,
+    options: VectorSearchOptions = {},
+  ): VectorHit[] {
     checkVector(query, this.dimensions);
+    const hidden = options.includeHidden || this.hidden.size === 0 ? null : this.hidden;
     const n = this.slotOf.size;
     const limit = Math.min(Math.floor(k), n);
     if (!(limit > 0)) return [];
@@ -107,16 +139,21 @@ export class ExactVectorIndex implements VectorIndex {
       if (!top.admits(score)) continue;
       const label = this.labels[slot]!;
       // Filtering only candidates that would enter keeps caller callbacks off the hot path.
-      if (filter && !filter(label)) continue;
+      if (hidden?.has(label) || (filter && !filter(label))) continue;
       top.push(score, label);
     }
     return top.drain().map(({ label, score }) => ({ label, similarity: score }));
   }
 
-  /** Live rows in slot order, for snapshots; views into internal storage, valid until the next write. */
-  rows(): { labels: Float64Array; vectors: Float32Array } {
+  /** Writes the live rows' vectors in slot order; the label table marks hidden labels. */
+  async save(file: string): Promise<SavedVectorIndex> {
+    // Copied before the first await: writes made while the file is written must not reach it half-way.
     const n = this.slotOf.size;
-    return { labels: this.labels.subarray(0, n), vectors: this.vectors.subarray(0, n * this.dimensions) };
+    const labels = this.labels.slice(0, n);
+    for (let slot = 0; slot < n; slot++) if (this.hidden.has(labels[slot]!)) labels[slot] = hiddenEntry(labels[slot]!);
+    const vectors = this.vectors.slice(0, n * this.dimensions);
+    await fs.writeFile(file, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
+    return { labels, params: null };
   }
 
   private grow(): void {

@@ -1,5 +1,13 @@
 import hnswlib from 'hnswlib-node';
-import type { VectorHit, VectorIndex } from './vector-index.js';
+import {
+  FREE_SLOT,
+  hiddenEntry,
+  readEntry,
+  type SavedVectorIndex,
+  type VectorHit,
+  type VectorIndex,
+  type VectorSearchOptions,
+} from './vector-index.js';
 import { checkLabel, checkVector } from './vector-math.js';
 
 export interface HnswParams {
@@ -17,15 +25,6 @@ export interface HnswOptions extends HnswParams {
   /** Level generator seed, so builds from the same inserts give the same graph. */
   randomSeed?: number;
 }
-
-const FREE_SLOT = -1;
-
-/**
- * A hidden label's entry in a slot table (`slotTable`, `readGraph`): −2 − label, so it differs from every
- * label (non-negative) and from FREE_SLOT. A graph file keeps hidden slots marked deleted, and only the
- * table tells them from removed ones.
- */
-const hiddenEntry = (label: number): number => -2 - label;
 
 /** Graph size at which efSearch was measured (bench/index.md). */
 const EF_REFERENCE_SIZE = 100_000;
@@ -58,6 +57,8 @@ export function searchEf(efSearch: number, graphSize: number, k: number): number
  */
 export class HnswVectorIndex implements VectorIndex {
   readonly kind = 'hnsw';
+  /** Building the graph again took minutes at 100k vectors; reading it back, a second (bench/index.md). */
+  readonly worthSaving = true;
   private readonly buildParams: Pick<HnswParams, 'm' | 'efConstruction'>;
   private efSearch: number;
   private readonly slotOf = new Map<number, number>();
@@ -67,7 +68,7 @@ export class HnswVectorIndex implements VectorIndex {
   /** Live slots marked deleted in the graph because their label is hidden. */
   private readonly hiddenSlots = new Set<number>();
   /**
-   * Changes that arrive while `writeGraph` runs, applied in order when it ends (null when no write runs):
+   * Changes that arrive while `save` runs, applied in order when it ends (null when no write runs):
    * hnswlib writes from another thread, straight from the graph's memory.
    */
   private deferred: (() => void)[] | null = null;
@@ -110,11 +111,12 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   /**
-   * Restores an index written by `writeGraph`; `slotLabels` is the slot table it returned. Throws if the
-   * two disagree, so a mismatched pair is never served. The file must be intact (hnswlib trusts its
-   * contents), which the snapshot's checksum establishes first.
+   * Restores an index written by `save`; `slotLabels` is the label table it returned. Throws if the two
+   * disagree, so a mismatched pair is never served. The file must be intact (hnswlib trusts its contents),
+   * which the snapshot's checksum establishes first. A graph file keeps hidden slots marked deleted, and
+   * only the table tells them from removed ones.
    */
-  static readGraph(path: string, dimensions: number, params: HnswParams, slotLabels: Float64Array): HnswVectorIndex {
+  static load(path: string, dimensions: number, params: HnswParams, slotLabels: Float64Array): HnswVectorIndex {
     // A fresh, uninitialised graph: readIndexSync frees an existing one and would leave it dangling on failure.
     const graph = newGraph(dimensions);
     graph.readIndexSync(path);
@@ -128,13 +130,12 @@ export class HnswVectorIndex implements VectorIndex {
     const index = new HnswVectorIndex(dimensions, params, graph, labels);
     index.usedSlots = used;
     for (let slot = 0; slot < used; slot++) {
-      const entry = slotLabels[slot]!;
-      if (entry === FREE_SLOT) {
+      const entry = readEntry(slotLabels[slot]!);
+      if (!entry) {
         index.freeSlots.push(slot);
         continue;
       }
-      const hidden = entry < FREE_SLOT;
-      const label = hidden ? hiddenEntry(entry) : entry;
+      const { label, hidden } = entry;
       checkLabel(label);
       if (index.slotOf.has(label)) throw new RangeError(`Duplicate label ${label}`);
       index.slotOf.set(label, slot);
@@ -206,7 +207,6 @@ export class HnswVectorIndex implements VectorIndex {
     this.freeSlots.push(slot);
   }
 
-  /** Leaves `label` out of searches (or brings it back) until told otherwise or removed; unknown labels are ignored. */
   setHidden(label: number, hidden: boolean): void {
     this.change(() => this.hide(label, hidden));
   }
@@ -231,7 +231,7 @@ export class HnswVectorIndex implements VectorIndex {
     query: Float32Array,
     k: number,
     filter?: (label: number) => boolean,
-    options: { includeHidden?: boolean } = {},
+    options: VectorSearchOptions = {},
   ): VectorHit[] {
     if (options.includeHidden && this.hiddenSlots.size > 0)
       return this.withHiddenShown(() => this.search(query, k, filter));
@@ -253,7 +253,7 @@ export class HnswVectorIndex implements VectorIndex {
     return result.neighbors.map((slot, i) => ({ label: labels[slot]!, similarity: 1 - result.distances[i]! }));
   }
 
-  /** Applies a change to the graph now, or after the running `writeGraph`. */
+  /** Applies a change to the graph now, or after the running `save`. */
   private change(apply: () => void): void {
     if (this.deferred) this.deferred.push(apply);
     else apply();
@@ -265,9 +265,9 @@ export class HnswVectorIndex implements VectorIndex {
    * hiding wait until the write ends (at 100k mentors the synchronous write stalled the event loop
    * 160-660 ms). Hidden labels stay hidden in the file; the slot table records them.
    */
-  async writeGraph(path: string): Promise<Float64Array> {
+  async save(path: string): Promise<SavedVectorIndex> {
     if (this.deferred) throw new Error('A graph write is already running');
-    const table = this.slotTable();
+    const saved = { labels: this.slotTable(), params: this.params };
     this.deferred = [];
     let failure: unknown = null;
     try {
@@ -286,7 +286,7 @@ export class HnswVectorIndex implements VectorIndex {
       }
     }
     if (failure) throw failure;
-    return table;
+    return saved;
   }
 
   private withHiddenShown<T>(fn: () => T): T {

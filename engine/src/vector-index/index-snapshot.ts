@@ -3,10 +3,10 @@ import { createReadStream, mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { ExactVectorIndex } from './exact-vector-index.js';
-import { type HnswParams, HnswVectorIndex } from './hnsw-vector-index.js';
-import type { VectorIndexKind } from './create-vector-index.js';
+import { loadVectorIndex } from './create-vector-index.js';
+import type { HnswParams } from './hnsw-vector-index.js';
 import { readPassageFile, writePassageFile, type PassageVectors } from './snapshot-passages.js';
+import type { VectorIndex, VectorIndexKind } from './vector-index.js';
 
 /**
  * On-disk snapshot of a vector index. Each save writes a new generation of data files under unique
@@ -56,7 +56,7 @@ export interface SnapshotExpectation {
 export type SnapshotLoadResult =
   | {
       ok: true;
-      index: ExactVectorIndex | HnswVectorIndex;
+      index: VectorIndex;
       meta: SnapshotMeta;
       passages: Map<number, PassageVectors> | null;
     }
@@ -65,7 +65,7 @@ export type SnapshotLoadResult =
 /** `passages`, when given, are the passage vectors of the same rows, in the order a load should restore them. */
 export async function saveSnapshot(
   dir: string,
-  index: ExactVectorIndex | HnswVectorIndex,
+  index: VectorIndex,
   /** `checksum` may still be computed while the files are written. */
   info: { modelId: string; checksum: string | Promise<string> },
   passages?: ReadonlyArray<readonly [number, PassageVectors]>,
@@ -79,17 +79,7 @@ export async function saveSnapshot(
   const labelsName = `index-${generation}.labels`;
   const passagesName = `index-${generation}.passages`;
   const count = index.size;
-  let labels: Float64Array;
-  let params: HnswParams | null = null;
-  if (index instanceof HnswVectorIndex) {
-    params = index.params;
-    labels = await index.writeGraph(path.join(dir, `${dataName}.tmp`));
-  } else {
-    const rows = index.rows();
-    labels = rows.labels.slice();
-    const vectors = rows.vectors.slice();
-    await fs.writeFile(path.join(dir, `${dataName}.tmp`), typedBytes(vectors));
-  }
+  const { labels, params } = await index.save(path.join(dir, `${dataName}.tmp`));
   await fs.writeFile(path.join(dir, `${labelsName}.tmp`), typedBytes(labels));
   if (passages) await writePassageFile(path.join(dir, `${passagesName}.tmp`), passages, index.dimensions);
   const data = await commitFile(dir, dataName);
@@ -138,14 +128,12 @@ export async function loadSnapshot(dir: string, expected: SnapshotExpectation): 
       if (problem) return { ok: false, status: 'corrupt', reason: problem };
     }
     const labels = bytesToFloat64(await fs.readFile(path.join(dir, meta.files.labels.name)));
-    let index: ExactVectorIndex | HnswVectorIndex;
-    if (meta.kind === 'exact') {
-      const vectors = bytesToFloat32(await fs.readFile(path.join(dir, meta.files.data.name)));
-      index = ExactVectorIndex.fromRows(meta.dimensions, labels, vectors);
-    } else {
-      const params = { ...meta.params!, efSearch: expected.hnsw?.efSearch ?? meta.params!.efSearch };
-      index = HnswVectorIndex.readGraph(path.join(dir, meta.files.data.name), meta.dimensions, params, labels);
-    }
+    // efSearch is a search-time setting: the configured one applies to a loaded graph.
+    const params = meta.params && { ...meta.params, efSearch: expected.hnsw?.efSearch ?? meta.params.efSearch };
+    const index = await loadVectorIndex(meta.kind, path.join(dir, meta.files.data.name), meta.dimensions, {
+      labels,
+      params,
+    });
     if (index.size !== meta.count) {
       return {
         ok: false,
@@ -314,20 +302,13 @@ async function removeOtherGenerations(dir: string, keep: Set<string>): Promise<v
   }
 }
 
-function typedBytes(array: Float32Array | Float64Array): Uint8Array {
+function typedBytes(array: Float64Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
 function bytesToFloat64(bytes: Buffer): Float64Array {
   if (bytes.byteLength % 8 !== 0) throw new Error('label table is not a whole number of float64 values');
   const out = new Float64Array(bytes.byteLength / 8);
-  new Uint8Array(out.buffer).set(bytes);
-  return out;
-}
-
-function bytesToFloat32(bytes: Buffer): Float32Array {
-  if (bytes.byteLength % 4 !== 0) throw new Error('vector file is not a whole number of float32 values');
-  const out = new Float32Array(bytes.byteLength / 4);
   new Uint8Array(out.buffer).set(bytes);
   return out;
 }

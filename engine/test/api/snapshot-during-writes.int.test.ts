@@ -1,5 +1,4 @@
 import { afterAll, expect, it } from 'vitest';
-import type { HnswVectorIndex } from '../../src/vector-index/hnsw-vector-index.js';
 import type { SearchIndex } from '../../src/services/search-index.js';
 import {
   bulkMentor,
@@ -29,7 +28,7 @@ it('a write applied while the graph is being written reaches the graph when the 
     });
     expect(imported.json()).toMatchObject({ created: 31, failed: 0 });
     const search: SearchIndex = h.app.engine().search;
-    const vectors = search.vectors as HnswVectorIndex;
+    const vectors = search.vectors;
     expect(vectors.kind).toBe('hnsw');
 
     // The mentor service commits the new bio, then hands it to the index; the index gets it only once the graph write has begun.
@@ -44,17 +43,17 @@ it('a write applied while the graph is being written reaches the graph when the 
     search.apply = apply;
     expect(held).not.toBeNull();
 
-    const write = vectors.writeGraph.bind(vectors);
+    const write = vectors.save.bind(vectors);
     const [question] = await h.app.engine().embedder.embed([violinist]);
     let nearestDuring: number[] = [];
-    vectors.writeGraph = (file) => {
+    vectors.save = (file) => {
       const writing = write(file);
       apply(...held!);
       nearestDuring = search.nearest(question!, 1, true).map((hit) => hit.label);
       return writing;
     };
     await search.saveSnapshot();
-    vectors.writeGraph = write;
+    vectors.save = write;
 
     const beeRow = search.mentorByExternalId('bee')!.rowId;
     // During the write the graph still held the beekeeper's vector; after it, the violinist's.

@@ -77,8 +77,8 @@ describe('HnswVectorIndex hidden labels', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hnsw-hidden-'));
     try {
       const file = path.join(dir, 'graph.bin');
-      const table = await index.writeGraph(file);
-      const loaded = HnswVectorIndex.readGraph(file, dims, index.params, table);
+      const { labels: table } = await index.save(file);
+      const loaded = HnswVectorIndex.load(file, dims, index.params, table);
       expect(loaded.size).toBe(index.size);
       expect(loaded.has(labels[500]!)).toBe(false);
       expect(hidden.every((label) => loaded.has(label))).toBe(true);
@@ -111,7 +111,7 @@ describe('HnswVectorIndex hidden labels', () => {
       const file = path.join(dir, 'graph.bin');
       const probe = randomVector(random);
       const before = index.search(probe, 30);
-      const writing = index.writeGraph(file);
+      const writing = index.save(file);
       // While hnswlib writes on its own thread, searches see the state being written.
       const added = randomVector(random);
       index.upsert(50_000, added);
@@ -122,7 +122,7 @@ describe('HnswVectorIndex hidden labels', () => {
       index.upsert(labels[7]!, probe);
       expect(index.has(50_000)).toBe(false);
       expect(index.search(probe, 30)).toEqual(before);
-      const table = await writing;
+      const { labels: table } = await writing;
 
       const after = index.search(probe, 30).map((h) => h.label);
       expect(after[0]).toBe(labels[7]);
@@ -130,10 +130,10 @@ describe('HnswVectorIndex hidden labels', () => {
       expect(after).not.toContain(before[1]!.label);
       expect(index.search(added, 1)[0]!.label).toBe(50_000);
       // The file holds the state at the start of the write.
-      const loaded = HnswVectorIndex.readGraph(file, dims, index.params, table);
+      const loaded = HnswVectorIndex.load(file, dims, index.params, table);
       expect(loaded.has(50_000)).toBe(false);
       expect(loaded.search(probe, 30)).toEqual(before);
-      const [first, second] = await Promise.allSettled([index.writeGraph(file), index.writeGraph(file)]);
+      const [first, second] = await Promise.allSettled([index.save(file), index.save(file)]);
       expect(first.status).toBe('fulfilled');
       expect(second.status === 'rejected' && String(second.reason)).toMatch(/already running/);
     } finally {

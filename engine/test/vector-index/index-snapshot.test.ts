@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ClusteredVectors } from '../../src/vector-index/clustered-vectors.js';
-import { createVectorIndex, type VectorIndexKind } from '../../src/vector-index/create-vector-index.js';
+import { createVectorIndex } from '../../src/vector-index/create-vector-index.js';
+import type { VectorIndexKind } from '../../src/vector-index/vector-index.js';
 import { HnswVectorIndex } from '../../src/vector-index/hnsw-vector-index.js';
 import {
   loadSnapshot,

@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ClusteredVectors } from '../../src/vector-index/clustered-vectors.js';
-import { createVectorIndex, type VectorIndexKind } from '../../src/vector-index/create-vector-index.js';
+import { createVectorIndex, loadVectorIndex } from '../../src/vector-index/create-vector-index.js';
 import { ExactVectorIndex } from '../../src/vector-index/exact-vector-index.js';
-import type { VectorIndex } from '../../src/vector-index/vector-index.js';
+import type { VectorIndex, VectorIndexKind } from '../../src/vector-index/vector-index.js';
 
 const dims = 32;
 
@@ -141,6 +144,68 @@ describe.each<VectorIndexKind>(['exact', 'hnsw'])('%s vector index', (kind) => {
     index.upsert(2, unit(0, 1));
     expect(index.search(unit(1), 50)).toHaveLength(2);
     expect(index.search(unit(1), 0)).toEqual([]);
+  });
+
+  it('leaves hidden labels out unless a search includes them, through replacements and removals', () => {
+    const gen = new ClusteredVectors({ dimensions: dims, clusters: 5, noise: 0.8, seed: 13 });
+    const index = make();
+    const rows = new Map<number, Float32Array>();
+    gen.sample(200).forEach((v, i) => {
+      rows.set(i, v);
+      index.upsert(i, v);
+    });
+    const hidden = new Set([...rows.keys()].filter((label) => label % 3 === 0));
+    for (const label of hidden) index.setHidden(label, true);
+    index.setHidden(99_999, true);
+    const shown = (label: number) => !hidden.has(label);
+    const even = (label: number) => label % 2 === 0;
+    for (const q of gen.sample(10)) {
+      expect(index.search(q, 10).map((h) => h.label)).toEqual(bruteForce(rows, q, 10, shown).map((h) => h.label));
+      expect(index.search(q, 10, even).map((h) => h.label)).toEqual(
+        bruteForce(rows, q, 10, (l) => shown(l) && even(l)).map((h) => h.label),
+      );
+      expect(index.search(q, 10, undefined, { includeHidden: true }).map((h) => h.label)).toEqual(
+        bruteForce(rows, q, 10).map((h) => h.label),
+      );
+    }
+    // A replaced vector stays hidden; shown again, it is found; removed and added back, it is shown.
+    index.upsert(3, unit(0, 0, 0, 1));
+    expect(index.search(unit(0, 0, 0, 1), 1)[0]!.label).not.toBe(3);
+    index.setHidden(3, false);
+    expect(index.search(unit(0, 0, 0, 1), 1)[0]!.label).toBe(3);
+    index.remove(6);
+    index.upsert(6, unit(0, 0, 0, 0, 1));
+    expect(index.search(unit(0, 0, 0, 0, 1), 1)[0]!.label).toBe(6);
+    expect(index.size).toBe(200);
+  });
+
+  it('saves and loads the same index, hidden labels included', async () => {
+    const gen = new ClusteredVectors({ dimensions: dims, clusters: 5, noise: 0.8, seed: 17 });
+    const index = make();
+    gen.sample(120).forEach((v, i) => {
+      index.upsert(i * 7, v);
+    });
+    for (let i = 0; i < 120; i += 5) index.setHidden(i * 7, true);
+    index.remove(14);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `vector-${kind}-`));
+    try {
+      const file = path.join(dir, 'vectors.bin');
+      const saved = await index.save(file);
+      expect(saved.params === null).toBe(kind === 'exact');
+      const loaded = await loadVectorIndex(kind, file, dims, saved);
+      expect(loaded.kind).toBe(kind);
+      expect(loaded.size).toBe(index.size);
+      expect(loaded.has(14)).toBe(false);
+      for (const q of gen.sample(10)) {
+        expect(loaded.search(q, 15)).toEqual(index.search(q, 15));
+        expect(loaded.search(q, 15, undefined, { includeHidden: true })).toEqual(
+          index.search(q, 15, undefined, { includeHidden: true }),
+        );
+      }
+      await expect(loadVectorIndex(kind, file, dims, { ...saved, labels: saved.labels.subarray(1) })).rejects.toThrow();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
