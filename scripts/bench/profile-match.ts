@@ -140,7 +140,6 @@ if (app && (phase === 'all' || phase === 'match')) {
     time('  hnsw search, JS filter', () => search.nearest(qv, 100, true, active), i);
     const lexicalHits = time('  bm25 search', () => search.bm25.search(text, 100, active), i);
     const ids = [...new Set([...vectorHits.map((h) => h.label), ...lexicalHits.map((h) => h.id)])];
-    time('  bm25 scoreDocuments', () => search.bm25.scoreDocuments(text, ids), i);
     time('  bm25 cosineDocuments', () => search.bm25.cosineDocuments(text, ids), i);
     time('  passage similarities', () => ids.map((id) => passageSimilarities(qv, search.passages.get(id)!)), i);
     // The whole service call, cached question vector, recording on (as /match does).

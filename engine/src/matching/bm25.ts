@@ -81,10 +81,6 @@ export class Bm25Index {
     return this.idToSlot.size;
   }
 
-  has(id: number): boolean {
-    return this.idToSlot.has(id);
-  }
-
   upsert(id: number, doc: Bm25Document | string): void {
     this.remove(id);
     const terms = indexTerms(typeof doc === 'string' ? doc : bm25Text(doc));
@@ -157,11 +153,6 @@ export class Bm25Index {
     return Math.log(1 + (this.size - n + 0.5) / (n + 0.5));
   }
 
-  /** `lengthNorm` is k1 · (1 − b + b · length / avgLength), from `slotLengthNorms`. */
-  private termScore(idf: number, tf: number, lengthNorm: number): number {
-    return (idf * tf * (this.k1 + 1)) / (tf + lengthNorm);
-  }
-
   /** Every search touches thousands of documents at 100k mentors; their length factor changes only with writes. */
   private slotLengthNorms(): Float64Array {
     if (this.lengthNorms?.version !== this.version) {
@@ -202,7 +193,7 @@ export class Bm25Index {
         const before = scores[slot]!;
         // Every term score is positive, so 0 means not seen yet.
         if (before === 0) touched[touchedCount++] = slot;
-        // termScore, inlined: this loop runs once per posting.
+        // BM25's term score; norms[slot] is k1 · (1 − b + b · length / avgLength).
         scores[slot] = before + (idf * tf * k1Plus1) / (tf + norms[slot]!);
       }
     }
@@ -224,28 +215,6 @@ export class Bm25Index {
       if (top.length > k) top.pop();
     }
     return top;
-  }
-
-  /** BM25 of each given document (0 when it shares no term or is unknown). */
-  scoreDocuments(query: string, ids: Iterable<number>): Map<number, number> {
-    const result = new Map<number, number>();
-    const termIds = this.queryTermIds(query);
-    const idfs = termIds.map((t) => this.idf(t));
-    const norms = this.size > 0 ? this.slotLengthNorms() : null;
-    for (const id of ids) {
-      const slot = this.idToSlot.get(id);
-      let score = 0;
-      if (slot !== undefined) {
-        const terms = this.slotTerms[slot]!;
-        const tfs = this.slotTfs[slot]!;
-        for (let q = 0; q < termIds.length; q++) {
-          const at = binarySearch(terms, termIds[q]!);
-          if (at >= 0) score += this.termScore(idfs[q]!, tfs[at]!, norms![slot]!);
-        }
-      }
-      result.set(id, score);
-    }
-    return result;
   }
 
   /** scikit-learn's smoothed idf, ln((1 + N) / (1 + df)) + 1: a term no document has still weighs the question. */
@@ -315,22 +284,6 @@ export class Bm25Index {
       result.set(id, docNorm > 0 ? Math.min(1, product / (queryNorm * docNorm)) : 0);
     }
     return result;
-  }
-
-  /** Stemmed query terms that occur in the document. */
-  matchedTerms(query: string, id: number): string[] {
-    const slot = this.idToSlot.get(id);
-    if (slot === undefined) return [];
-    const terms = this.slotTerms[slot]!;
-    const matched: string[] = [];
-    const seen = new Set<string>();
-    for (const term of indexTerms(query)) {
-      if (seen.has(term)) continue;
-      seen.add(term);
-      const termId = this.termIds.get(term);
-      if (termId !== undefined && binarySearch(terms, termId) >= 0) matched.push(term);
-    }
-    return matched;
   }
 }
 

@@ -121,8 +121,6 @@ describe('Bm25Index against a from-scratch reference', () => {
       const all = referenceSearch(docs, query, docs.size);
       expect(new Set(all.map((h) => h.score)).size).toBeLessThan(all.length);
       expect(index.search(query, docs.size)).toEqual(all);
-      const scores = index.scoreDocuments(query, docs.keys());
-      for (const h of all) expect(scores.get(h.id)).toBe(h.score);
     }
   });
 

@@ -57,15 +57,6 @@ describe('Bm25Index', () => {
     expect(index.search('date cherry', 5)).toEqual(rebuilt.search('date cherry', 5));
   });
 
-  it('scoreDocuments agrees with search and matchedTerms lists shared stems', () => {
-    const index = smallIndex();
-    const hits = index.search('apple cherry', 10);
-    const scores = index.scoreDocuments('apple cherry', [1, 2, 3, 99]);
-    for (const h of hits) expect(scores.get(h.id)).toBeCloseTo(h.score, 12);
-    expect(scores.get(99)).toBe(0);
-    expect(index.matchedTerms('Apples, cherries and kiwis', 2)).toEqual(['appl', 'cherry']);
-  });
-
   it('indexes mentor documents (headline, bio, skills) and stays consistent through random churn', () => {
     const random = seededRandom(11);
     const words = [
