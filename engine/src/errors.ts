@@ -52,6 +52,7 @@ export const errorRegistry = {
   CONFIG_INVALID: { status: 422, message: 'Weight configuration is invalid: {detail}' },
   CONFIG_NOT_DRAFT: { status: 409, message: 'Version {version} is {status}; only drafts can be {action}' },
   DATASET_NOT_FOUND: { status: 404, message: 'No dataset {name}' },
+  DATASET_UNAVAILABLE: { status: 404, message: 'Dataset {name} is not on this engine. {howToGet}' },
   REQUEST_NOT_FOUND: { status: 404, message: 'No mentee request {id}' },
   JOB_CANCELLED: {
     status: 503,

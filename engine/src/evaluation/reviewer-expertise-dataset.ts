@@ -65,6 +65,9 @@ function asPaper(file: string, v: unknown): Paper {
   };
 }
 
+/** The files the gold standard's folder holds, all read by the adapter. */
+export const REVIEWER_EXPERTISE_FILES = ['experts.jsonl', 'queries.jsonl', 'judgments.csv'] as const;
+
 /**
  * Reads the reviewer-expertise gold standard (Stelmakh et al., TMLR 2025) from `dir` at run time:
  * every researcher becomes a mentor whose bio and passages come from their papers, every rated
@@ -79,8 +82,7 @@ export async function loadReviewerExpertiseDataset(
     throw new RangeError(`papersPerExpert must be a positive integer or 'all', got ${opts.papersPerExpert}`);
   }
   if (!(await stat(dir).catch(() => null))) throw new AppError('DATASET_NOT_FOUND', { name: dir });
-  const files = ['experts.jsonl', 'queries.jsonl', 'judgments.csv'] as const;
-  const bodies = await Promise.all(files.map((f) => readFile(path.join(dir, f))));
+  const bodies = await Promise.all(REVIEWER_EXPERTISE_FILES.map((f) => readFile(path.join(dir, f))));
   const [expertsText, queriesText, judgmentsText] = bodies.map((b) => b.toString('utf8')) as [string, string, string];
 
   const mentors = parseJsonLines('experts.jsonl', expertsText).map((row) => {
@@ -132,7 +134,7 @@ export async function loadReviewerExpertiseDataset(
     mentors,
     queries,
     judgments,
-    checksum: checksumOf(files.map((f, i) => [f, bodies[i]!] as const)),
+    checksum: checksumOf(REVIEWER_EXPERTISE_FILES.map((f, i) => [f, bodies[i]!] as const)),
     relevanceThreshold: 4,
     options: opts,
   };

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, StringEnum, VersionNumber } from './schemas.js';
+import { errorResponses, Nullable, StringEnum, VersionNumber } from './schemas.js';
 import { predictionsExport, resultsToCsv } from '../evaluation/results-format.js';
 import { AppError } from '../errors.js';
 
@@ -12,9 +12,19 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['evaluation'],
-        summary: 'Labelled datasets the engine can evaluate on',
+        summary:
+          'Labelled datasets the engine knows; one whose files are missing is not available and says how to get them',
         response: {
-          200: Type.Array(Type.Object({ name: Type.String(), kind: Type.String(), available: Type.Boolean() })),
+          200: Type.Array(
+            Type.Object({
+              name: Type.String(),
+              kind: Type.String(),
+              available: Type.Boolean({ description: 'Every file the dataset needs is in its folder' }),
+              howToGet: Nullable(Type.String(), {
+                description: 'When not available: the files it needs, where they go and where the data comes from',
+              }),
+            }),
+          ),
           ...errorResponses(),
         },
       },
@@ -23,7 +33,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app
         .engine()
         .evaluation.datasets()
-        .map(({ name, kind, available }) => ({ name, kind, available })),
+        .map(({ name, kind, available, howToGet }) => ({ name, kind, available, howToGet })),
   );
 
   app.post(
@@ -56,8 +66,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const evaluation = app.engine().evaluation;
       // Unknown datasets and configurations are refused now, not as a failed job later.
       await evaluation.scorers(request.body.configs, false);
-      const info = evaluation.datasets().find((d) => d.name === request.body.dataset);
-      if (!info?.available) await evaluation.loadDataset(request.body.dataset);
+      evaluation.requireDataset(request.body.dataset);
       const job = evaluation.start(request.body);
       return reply.status(202).send({ jobId: job.id });
     },

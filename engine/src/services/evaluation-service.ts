@@ -40,14 +40,14 @@ const DATASETS = [
     setting: 'DEMO_EVAL_DIR',
     defaultFolder: 'test/fixtures/demo-eval in the repository',
     files: ['queries.jsonl', 'judgments.csv'],
-    source: 'The demo questions ship with the repository; restore that folder from git.',
+    source: 'The demo questions ship with the repository: restore the folder from git.',
   },
   {
     name: 'reviewer-expertise',
     kind: 'reviewer-expertise',
     folder: (config: Readonly<AppConfig>) => config.reviewerExpertiseDir,
     setting: 'REVIEWER_EXPERTISE_DIR',
-    defaultFolder: '../shared/data/reviewer-expertise-goldstandard, beside the repository',
+    defaultFolder: '../shared/data/reviewer-expertise-goldstandard beside the repository',
     files: REVIEWER_EXPERTISE_FILES,
     source:
       'The data is the reviewer-expertise gold standard of Stelmakh et al. (TMLR 2025, ' +
@@ -78,6 +78,9 @@ export interface EvaluationRun {
   scores: Map<string, ScoreMatrix>;
 }
 
+const andList = (items: readonly string[]) =>
+  items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+
 /** Finished runs kept for `get`, newest first. */
 const KEPT_RUNS = 20;
 /** Evaluation work that may wait behind the running one before more is refused. */
@@ -105,27 +108,41 @@ export class EvaluationService {
   datasets(): DatasetInfo[] {
     return DATASETS.map((d) => {
       const folder = d.folder(this.config);
+      // Read at every listing, so files put into the folder count at once; a new setting needs a restart.
       const missing = d.files.filter((file) => !existsSync(path.join(folder, file)));
+      const absent =
+        missing.length === d.files.length
+          ? 'none of them is there'
+          : `${andList(missing)} ${missing.length === 1 ? 'is' : 'are'} not there`;
       return {
         name: d.name,
         kind: d.kind,
         path: folder,
         available: missing.length === 0,
         howToGet: missing.length
-          ? `Its folder (${d.setting}, by default ${d.defaultFolder}) has no ${missing.join(', ')}: ` +
-            `put ${d.files.join(', ')} there, or set ${d.setting} to the folder that holds them, and restart the engine. ${d.source}`
+          ? `It needs ${andList(d.files)} in the folder ${d.setting} names (by default ${d.defaultFolder}), and ${absent}. ` +
+            `Put them there, or start the engine with ${d.setting} set to the folder that holds them. ${d.source}`
           : null,
       };
     });
   }
 
-  async loadDataset(name: string, dir?: string): Promise<EvalDataset> {
+  /**
+   * The named dataset, refused when the engine does not know it (404 DATASET_NOT_FOUND) or, unless `dir` stands
+   * in for its folder, when its files are missing (404 DATASET_UNAVAILABLE, saying how to get them).
+   */
+  requireDataset(name: string, dir?: string): DatasetInfo {
     const info = this.datasets().find((d) => d.name === name);
     if (!info) throw new AppError('DATASET_NOT_FOUND', { name });
     // A folder given on the command line is named; the engine's own folders say how to fill them.
     if (dir !== undefined && !existsSync(dir)) throw new AppError('DATASET_NOT_FOUND', { name: `${name} at ${dir}` });
     if (dir === undefined && info.howToGet !== null)
       throw new AppError('DATASET_UNAVAILABLE', { name, howToGet: info.howToGet });
+    return info;
+  }
+
+  async loadDataset(name: string, dir?: string): Promise<EvalDataset> {
+    const info = this.requireDataset(name, dir);
     const where = dir ?? info.path;
     try {
       return await (info.kind === 'generic'

@@ -44,16 +44,95 @@ function writeDataset(dir: string): void {
 
 let app: TestApp;
 let datasetDir: string;
+/** The gold standard's folder on this engine: empty, as on a fresh clone without the data beside it. */
+let goldDir: string;
 
 beforeAll(async () => {
   datasetDir = makeTempDir('mm-eval-runs-dataset-');
+  goldDir = makeTempDir('mm-eval-runs-gold-');
   writeDataset(datasetDir);
-  app = await startTestApp({ env: { DEMO_EVAL_DIR: datasetDir } });
+  app = await startTestApp({ env: { DEMO_EVAL_DIR: datasetDir, REVIEWER_EXPERTISE_DIR: goldDir } });
 });
 
 afterAll(async () => {
   await app?.close();
   removeDir(datasetDir);
+  removeDir(goldDir);
+});
+
+interface DatasetListing {
+  name: string;
+  kind: string;
+  available: boolean;
+  howToGet: string | null;
+}
+
+async function listDatasets(): Promise<DatasetListing[]> {
+  const res = await app.app.inject({ method: 'GET', url: '/api/evaluation/datasets' });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as DatasetListing[];
+}
+
+describe('GET /api/evaluation/datasets', () => {
+  it('lists a present dataset as available and a missing one as unavailable, saying how to get it', async () => {
+    const [demo, gold] = await listDatasets();
+    expect(demo).toEqual({ name: 'demo', kind: 'generic', available: true, howToGet: null });
+    expect(gold).toMatchObject({ name: 'reviewer-expertise', kind: 'reviewer-expertise', available: false });
+    // The setting, the files, where they come from; never the server's own path.
+    expect(gold!.howToGet).toContain('REVIEWER_EXPERTISE_DIR');
+    expect(gold!.howToGet).toContain('experts.jsonl, queries.jsonl and judgments.csv');
+    expect(gold!.howToGet).toContain('niharshah/goldstandard-reviewer-paper-match');
+    expect(gold!.howToGet).not.toContain(goldDir);
+  });
+
+  it('names only the files still missing, and lists the dataset once they are all there', async () => {
+    fs.writeFileSync(path.join(goldDir, 'experts.jsonl'), '');
+    try {
+      const partial = (await listDatasets())[1]!;
+      expect(partial.available).toBe(false);
+      expect(partial.howToGet).toContain('queries.jsonl and judgments.csv are not there');
+      fs.writeFileSync(path.join(goldDir, 'queries.jsonl'), '');
+      fs.writeFileSync(path.join(goldDir, 'judgments.csv'), '');
+      expect((await listDatasets())[1]).toMatchObject({ available: true, howToGet: null });
+    } finally {
+      for (const file of fs.readdirSync(goldDir)) fs.rmSync(path.join(goldDir, file));
+    }
+  });
+});
+
+describe('POST /api/evaluation/runs on a missing dataset', () => {
+  it('answers 404 DATASET_UNAVAILABLE at once, saying how to get the data', async () => {
+    const res = await app.app.inject({
+      method: 'POST',
+      url: '/api/evaluation/runs',
+      payload: { dataset: 'reviewer-expertise', configs: ['active'] },
+    });
+    expect(res.statusCode, res.body).toBe(404);
+    const body: unknown = res.json();
+    expect(Value.Errors(ErrorResponse, body)).toEqual([]);
+    expect(body).toMatchObject({ code: 'DATASET_UNAVAILABLE', statusCode: 404 });
+    const { message } = body as { message: string };
+    expect(message).toMatch(/^Dataset reviewer-expertise is not on this engine\. It needs experts\.jsonl/);
+    expect(message).toContain('REVIEWER_EXPERTISE_DIR');
+    expect(message).not.toContain(goldDir);
+  });
+
+  it('answers the same for a preview scored on it, and 404 DATASET_NOT_FOUND for a name it does not know', async () => {
+    const preview = await app.app.inject({
+      method: 'POST',
+      url: '/api/match/preview',
+      payload: { text: 'tax returns', draft: { weights: { lexical: 1 } }, dataset: 'reviewer-expertise' },
+    });
+    expect(preview.statusCode, preview.body).toBe(404);
+    expect(preview.json().code).toBe('DATASET_UNAVAILABLE');
+    const unknown = await app.app.inject({
+      method: 'POST',
+      url: '/api/evaluation/runs',
+      payload: { dataset: 'no-such-dataset', configs: ['active'] },
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ code: 'DATASET_NOT_FOUND', message: 'No dataset no-such-dataset' });
+  });
 });
 
 interface FinishedJob {
