@@ -138,9 +138,9 @@ if (app && (phase === 'all' || phase === 'match')) {
     const vectorHits = time('  hnsw search', () => search.nearest(qv, 100, true), i);
     // What a per-node filter costs (a call into JavaScript per visited node), as requests with exclusions pay.
     time('  hnsw search, JS filter', () => search.nearest(qv, 100, true, active), i);
-    const lexicalHits = time('  bm25 search', () => search.bm25.search(text, 100, active), i);
+    const lexicalHits = time('  bm25 search', () => search.lexical.search(text, 100, active), i);
     const ids = [...new Set([...vectorHits.map((h) => h.label), ...lexicalHits.map((h) => h.id)])];
-    time('  bm25 cosineDocuments', () => search.bm25.cosineDocuments(text, ids), i);
+    time('  tf-idf cosineDocuments', () => search.lexical.cosineDocuments(text, ids), i);
     time('  passage similarities', () => ids.map((id) => passageSimilarities(qv, search.passages.get(id)!)), i);
     // The whole service call, cached question vector, recording on (as /match does).
     const r = await engine.matcher.match({ text, k: 10 }, { queryVector: qv });

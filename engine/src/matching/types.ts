@@ -29,7 +29,7 @@ export interface CandidateInput {
   /** Cosine of the question and the whole mentor text; null when the mentor has no embedding yet. */
   wholeSimilarity: number | null;
   passageSimilarities: readonly PassageSimilarity[];
-  /** TF-IDF cosine of the question and the mentor's text (Bm25Index.cosineDocuments), in [0, 1]. */
+  /** TF-IDF cosine of the question and the mentor's text (LexicalIndex.cosineDocuments), in [0, 1]. */
   lexicalSimilarity: number;
   /** Sessions requested with this mentor in the current calendar month. */
   servedThisMonth: number;

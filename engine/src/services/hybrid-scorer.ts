@@ -3,7 +3,7 @@ import type { EvalDataset } from '../evaluation/eval-dataset.js';
 import { mentorProfileText } from '../domain/mentor.js';
 import type { ScoreMatrix } from '../evaluation/metrics.js';
 import type { Scorer } from '../evaluation/scoring.js';
-import { Bm25Index } from '../matching/bm25.js';
+import { LexicalIndex } from '../matching/lexical-index.js';
 import { rankCandidates } from '../matching/ranker.js';
 import { SkillsVocabulary } from '../matching/skills-vocabulary.js';
 import type { CandidateInput, MatchMentor } from '../matching/types.js';
@@ -45,9 +45,9 @@ export function hybridScorer(
     const passageTexts = dataset.mentors.flatMap((m) => m.passages);
     const present = profileTexts.filter((t): t is string => t !== null);
     await embedCached([...present, ...passageTexts, ...dataset.queries.map((q) => q.text)], onProgress);
-    const bm25 = new Bm25Index();
+    const lexicalIndex = new LexicalIndex();
     const mentors: MatchMentor[] = dataset.mentors.map((m, i) => ({ ...m, rowId: i + 1 }));
-    for (const m of mentors) bm25.upsert(m.rowId, m);
+    for (const m of mentors) lexicalIndex.upsert(m.rowId, m);
     const vocabulary = SkillsVocabulary.fromMentors(mentors.map((m) => m.skills));
     const passages = dataset.mentors.map((m) => m.passages.map((p) => cache.get(p)!));
     // The mentor vector as the engine stores it (services/mentor-embedding.ts), over the dataset's passages.
@@ -65,7 +65,7 @@ export function hybridScorer(
         await nextTurn();
       }
       const qv = cache.get(query.text)!;
-      const lexical = bm25.cosineDocuments(
+      const lexical = lexicalIndex.cosineDocuments(
         query.text,
         mentors.map((m) => m.rowId),
       );

@@ -157,12 +157,12 @@ export class MatchService {
     // A hundred from each list: with fifty, embedding-only retrieval lost expected mentors on the labelled
     // demo questions (hit@5 0.878 → 0.829); ranking the larger pool costs a few milliseconds.
     const pool = Math.max(100, req.k * 10);
-    const lexicalHits = mode === 'semantic' ? [] : this.search.bm25.search(req.text, pool, admissible);
+    const lexicalHits = mode === 'semantic' ? [] : this.search.lexical.search(req.text, pool, admissible);
     // The lexical signal of the lexical hits, too, while the embedding is still under way.
     const lexical =
       mode === 'semantic'
         ? new Map<number, number>()
-        : this.search.bm25.cosineDocuments(
+        : this.search.lexical.cosineDocuments(
             req.text,
             lexicalHits.map((h) => h.id),
           );
@@ -175,7 +175,7 @@ export class MatchService {
       : [];
     const merged = mergeCandidates(vectorHits, lexicalHits);
     if (mode !== 'semantic') {
-      for (const [id, cosine] of this.search.bm25.cosineDocuments(
+      for (const [id, cosine] of this.search.lexical.cosineDocuments(
         req.text,
         merged.filter((c) => !lexical.has(c.id)).map((c) => c.id),
       ))

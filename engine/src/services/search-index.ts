@@ -12,7 +12,7 @@ import { createVectorIndex } from '../vector-index/create-vector-index.js';
 import { loadSnapshot, saveSnapshot } from '../vector-index/index-snapshot.js';
 import { quantizeInt8 } from '../vector-index/int8-vectors.js';
 import type { PassageVectors } from '../vector-index/snapshot-passages.js';
-import { Bm25Index } from '../matching/bm25.js';
+import { LexicalIndex } from '../matching/lexical-index.js';
 import { SkillsVocabulary } from '../matching/skills-vocabulary.js';
 import type { JobProgress } from './job-service.js';
 import { embedMentors } from './mentor-embedding.js';
@@ -62,7 +62,7 @@ export interface SearchIndexStatus {
  */
 export class SearchIndex {
   vectors: VectorIndex;
-  readonly bm25 = new Bm25Index();
+  readonly lexical = new LexicalIndex();
   readonly mentors = new Map<number, Mentor>();
   private readonly rowIdByExternalId = new Map<string, number>();
   /** The mentor vector (for candidates only the lexical list found) and the passage vectors, by row id. */
@@ -273,7 +273,7 @@ export class SearchIndex {
     this.capacityTotal += capacityOf(mentor) - (previous ? capacityOf(previous) : 0);
     this.mentors.set(mentor.rowId, mentor);
     this.rowIdByExternalId.set(mentor.externalId, mentor.rowId);
-    this.bm25.upsert(mentor.rowId, mentor);
+    this.lexical.upsert(mentor.rowId, mentor);
     this.vectors.setHidden(mentor.rowId, !mentor.active);
   }
 
@@ -345,7 +345,7 @@ export class SearchIndex {
 
   remove(rowId: number): void {
     this.vectors.remove(rowId);
-    this.bm25.remove(rowId);
+    this.lexical.remove(rowId);
     const mentor = this.mentors.get(rowId);
     if (mentor) {
       this.rowIdByExternalId.delete(mentor.externalId);

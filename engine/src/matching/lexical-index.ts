@@ -1,19 +1,22 @@
 import { indexTerms } from './text-analysis.js';
 
-export interface Bm25Hit {
+export interface LexicalHit {
   /** The mentor's rowId. */
   id: number;
+  /** Okapi BM25. */
   score: number;
 }
 
-export interface Bm25Document {
+export interface LexicalDocument {
   headline: string;
   bio: string;
   skills: readonly string[];
 }
 
-export interface Bm25Options {
+export interface LexicalIndexOptions {
+  /** BM25's term-frequency saturation. */
   k1?: number;
+  /** BM25's length normalisation. */
   b?: number;
 }
 
@@ -39,16 +42,18 @@ function appendPosting(p: Postings, slot: number, tf: number): void {
 }
 
 /** The text a mentor is found by lexically: the same fields that are embedded. */
-export function bm25Text(doc: Bm25Document): string {
+function lexicalText(doc: LexicalDocument): string {
   return `${doc.headline}\n${doc.bio}\n${doc.skills.join('\n')}`;
 }
 
 /**
- * In-memory Okapi BM25 over mentor text with postings lists, so a query only touches the documents that
- * share a term with it. Documents are keyed by mentor rowId and can be added, replaced and removed.
- * Query terms are deduplicated: a question repeating a word does not weigh it twice.
+ * In-memory term index over mentor text with postings lists, so a query only touches the documents that
+ * share a term with it. Documents are keyed by mentor rowId and can be added, replaced and removed. It
+ * answers two questions from the same postings: which documents rank best by Okapi BM25 (`search`, candidate
+ * retrieval), and how close a given document's TF-IDF vector is to the question's (`cosineDocuments`, the
+ * lexical signal). Query terms are deduplicated: a question repeating a word does not weigh it twice.
  */
-export class Bm25Index {
+export class LexicalIndex {
   readonly k1: number;
   readonly b: number;
   private readonly termIds = new Map<string, number>();
@@ -72,7 +77,7 @@ export class Bm25Index {
   /** Per-term counts while one document is being added; all zero between calls. */
   private termCounts = new Uint32Array(0);
 
-  constructor(options: Bm25Options = {}) {
+  constructor(options: LexicalIndexOptions = {}) {
     this.k1 = options.k1 ?? 1.2;
     this.b = options.b ?? 0.75;
   }
@@ -81,9 +86,9 @@ export class Bm25Index {
     return this.idToSlot.size;
   }
 
-  upsert(id: number, doc: Bm25Document | string): void {
+  upsert(id: number, doc: LexicalDocument | string): void {
     this.remove(id);
-    const terms = indexTerms(typeof doc === 'string' ? doc : bm25Text(doc));
+    const terms = indexTerms(typeof doc === 'string' ? doc : lexicalText(doc));
     const distinct: number[] = [];
     for (const term of terms) {
       let termId = this.termIds.get(term);
@@ -171,7 +176,7 @@ export class Bm25Index {
   }
 
   /** Top `k` documents by BM25, best first; ties broken by id ascending. */
-  search(query: string, k: number, filter?: (id: number) => boolean): Bm25Hit[] {
+  search(query: string, k: number, filter?: (id: number) => boolean): LexicalHit[] {
     if (k <= 0 || this.size === 0) return [];
     const termIds = this.queryTermIds(query);
     if (termIds.length === 0) return [];
@@ -198,7 +203,7 @@ export class Bm25Index {
       }
     }
     // Bounded insertion into a sorted top list: most documents fail the threshold check.
-    const top: Bm25Hit[] = [];
+    const top: LexicalHit[] = [];
     for (let t = 0; t < touchedCount; t++) {
       const slot = touched[t]!;
       const score = scores[slot]!;

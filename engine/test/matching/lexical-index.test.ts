@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Bm25Index } from '../../src/matching/bm25.js';
+import { LexicalIndex } from '../../src/matching/lexical-index.js';
 import { seededRandom } from './helpers.js';
 
-function smallIndex(): Bm25Index {
-  const index = new Bm25Index();
+function smallIndex(): LexicalIndex {
+  const index = new LexicalIndex();
   index.upsert(1, 'apple banana');
   index.upsert(2, 'apple apple cherry');
   index.upsert(3, 'cherry date');
   return index;
 }
 
-describe('Bm25Index', () => {
+describe('LexicalIndex', () => {
   // N = 3 documents, lengths 2, 3, 2 → avgdl = 7/3; k1 = 1.2, b = 0.75; idf = ln(1 + (N − n + 0.5) / (n + 0.5)).
   it('scores a single rare term by hand', () => {
     const idf = Math.log(1 + 2.5 / 1.5); // banana: n = 1
@@ -51,7 +51,7 @@ describe('Bm25Index', () => {
     expect(index.remove(3)).toBe(true);
     expect(index.remove(3)).toBe(false);
     expect(index.size).toBe(2);
-    const rebuilt = new Bm25Index();
+    const rebuilt = new LexicalIndex();
     rebuilt.upsert(1, 'date');
     rebuilt.upsert(2, 'apple apple cherry');
     expect(index.search('date cherry', 5)).toEqual(rebuilt.search('date cherry', 5));
@@ -74,7 +74,7 @@ describe('Bm25Index', () => {
     const text = (): string =>
       Array.from({ length: 3 + Math.floor(random() * 10) }, () => words[Math.floor(random() * words.length)]).join(' ');
     const live = new Map<number, string>();
-    const index = new Bm25Index();
+    const index = new LexicalIndex();
     for (let step = 0; step < 400; step++) {
       const id = Math.floor(random() * 60);
       if (random() < 0.25) {
@@ -86,7 +86,7 @@ describe('Bm25Index', () => {
         live.set(id, t);
       }
     }
-    const fresh = new Bm25Index();
+    const fresh = new LexicalIndex();
     for (const [id, t] of live) fresh.upsert(id, { headline: '', bio: t, skills: [] });
     const a = index.search('gdpr hiring python', 20);
     const b = fresh.search('gdpr hiring python', 20);
@@ -97,7 +97,7 @@ describe('Bm25Index', () => {
   });
 });
 
-describe('Bm25Index.cosineDocuments', () => {
+describe('LexicalIndex.cosineDocuments', () => {
   // Smoothed idf ln((1 + N) / (1 + df)) + 1 with N = 3: apple and cherry df 2, banana and date df 1; sublinear tf.
   const common = Math.log(4 / 3) + 1;
   const rare = Math.log(4 / 2) + 1;

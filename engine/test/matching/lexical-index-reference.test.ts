@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bm25Index, type Bm25Hit } from '../../src/matching/bm25.js';
+import { LexicalIndex, type LexicalHit } from '../../src/matching/lexical-index.js';
 import { indexTerms } from '../../src/matching/text-analysis.js';
 import { seededRandom } from './helpers.js';
 
@@ -14,7 +14,7 @@ function referenceSearch(
   query: string,
   k: number,
   filter?: (id: number) => boolean,
-): Bm25Hit[] {
+): LexicalHit[] {
   const terms = new Map([...docs].map(([id, text]) => [id, indexTerms(text)]));
   const df = new Map<string, number>();
   let totalLength = 0;
@@ -24,7 +24,7 @@ function referenceSearch(
   }
   const avgLength = totalLength / docs.size;
   const queryTerms = [...new Set(indexTerms(query))].filter((t) => df.has(t));
-  const hits: Bm25Hit[] = [];
+  const hits: LexicalHit[] = [];
   for (const [id, docTerms] of terms) {
     let score = 0;
     for (const term of queryTerms) {
@@ -88,11 +88,11 @@ function randomQuery(random: () => number): string {
   ).join(' ');
 }
 
-describe('Bm25Index against a from-scratch reference', () => {
+describe('LexicalIndex against a from-scratch reference', () => {
   it('search gives the same hits, order and scores through churn, with and without filters', () => {
     for (const seed of [1, 2, 3]) {
       const random = seededRandom(seed);
-      const index = new Bm25Index();
+      const index = new LexicalIndex();
       const docs = new Map<number, string>();
       for (let step = 0; step < 400; step++) {
         const id = Math.floor(random() * 150);
@@ -126,7 +126,7 @@ describe('Bm25Index against a from-scratch reference', () => {
 
   it('cosineDocuments matches the reference and its cached norms follow writes exactly', () => {
     const random = seededRandom(9);
-    const warmed = new Bm25Index();
+    const warmed = new LexicalIndex();
     const replayed: Array<[number, string | null]> = [];
     const docs = new Map<number, string>();
     for (let step = 0; step < 400; step++) {
@@ -148,7 +148,7 @@ describe('Bm25Index against a from-scratch reference', () => {
       expect(warmed.cosineDocuments(query, ids)).toEqual(got);
       if (step % 25 === 0) {
         // An index that saw the same writes but never answered a question: bit-identical.
-        const cold = new Bm25Index();
+        const cold = new LexicalIndex();
         for (const [replayId, replayText] of replayed) {
           if (replayText === null) cold.remove(replayId);
           else cold.upsert(replayId, replayText);
