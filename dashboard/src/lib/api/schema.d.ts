@@ -742,7 +742,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Labelled datasets the engine can evaluate on */
+        /** Labelled datasets the engine knows; one whose files are missing is not available and says how to get them */
         get: {
             parameters: {
                 query?: never;
@@ -759,7 +759,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Every file the dataset needs is in its folder */
                             available: boolean;
+                            /** @description When not available: the files it needs, where they go and where the data comes from */
+                            howToGet: string | null;
                             kind: string;
                             name: string;
                         }[];
