@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+// Lanes (docs/testing.md): a test that starts PGlite, a PostgreSQL server, the real model or an engine
+// process is named *.int.test.ts (pnpm test:integration); every other *.test.ts is pure code (pnpm
+// test:unit, with the dashboard's component tests); browser tests are *.e2e.test.ts (test/e2e, own config).
+const everywhere = ['engine/test/**', 'scripts/**', 'test/**'];
+const ignored = ['**/node_modules/**', 'test/e2e/**'];
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -9,12 +15,20 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'node',
-          include: ['engine/test/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'test/e2e/**'],
+          name: 'unit',
+          include: everywhere.map((dir) => `${dir}/*.test.ts`),
+          exclude: [...ignored, '**/*.int.test.ts'],
         },
       },
-      // Component tests need the Svelte compiler and a DOM; they keep their own config.
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: everywhere.map((dir) => `${dir}/*.int.test.ts`),
+          exclude: ignored,
+        },
+      },
+      // Component tests need the Svelte compiler and a DOM; they keep their own config (unit lane).
       'dashboard/vitest.config.ts',
     ],
   },
