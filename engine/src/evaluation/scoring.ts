@@ -39,32 +39,6 @@ export function scoreMatrixFromRows(dataset: EvalDataset, rows: readonly ArrayLi
 }
 
 /**
- * Weighted sum of other scorers' scores. Meant for scorers on the same scale (cosine similarities),
- * so no per-query normalisation is applied: that would change the within-mentor order across queries
- * which the pairwise loss measures.
- */
-export function blendScorers(parts: readonly { scorer: Scorer; weight: number }[]): Scorer {
-  return async (dataset, onProgress) => {
-    const matrices: ScoreMatrix[] = [];
-    for (const [i, part] of parts.entries()) {
-      matrices.push(await part.scorer(dataset));
-      onProgress?.(i + 1, parts.length);
-    }
-    return new Map(
-      dataset.queries.map((q) => [
-        q.id,
-        new Map(
-          dataset.mentors.map((m) => [
-            m.externalId,
-            parts.reduce((s, part, i) => s + part.weight * matrices[i]!.get(q.id)!.get(m.externalId)!, 0),
-          ]),
-        ),
-      ]),
-    );
-  };
-}
-
-/**
  * Weighted mean of other scorers' scores after standardising each one over all of its query-mentor
  * pairs (z-scores). Signals on different scales (a TF-IDF cosine near 0.05, an embedding cosine near
  * 0.4) then count by their weights rather than by their spread. One mean and one deviation per

@@ -6,7 +6,7 @@ import { bm25Scorer, tfidfScorer } from '../../src/evaluation/lexical-scorers.js
 import type { ScoreMatrix } from '../../src/evaluation/metrics.js';
 import { formatResultsTable, predictionsExport, resultsToCsv } from '../../src/evaluation/results-format.js';
 import { runEvaluation, type EvaluationProgress } from '../../src/evaluation/run-evaluation.js';
-import { aggregatePassageScores, blendScorers, type Scorer } from '../../src/evaluation/scoring.js';
+import { aggregatePassageScores, type Scorer } from '../../src/evaluation/scoring.js';
 
 const dataset: EvalDataset = {
   name: 'tiny',
@@ -197,16 +197,11 @@ describe('scorers', () => {
     expect(whole.get('m1')!).toBeGreaterThan(whole.get('m2')!);
   });
 
-  it('aggregates passage scores and blends scorers by weight', async () => {
+  it('aggregates passage scores', () => {
     expect(aggregatePassageScores([0.2, 0.9, 0.5], 'max')).toBe(0.9);
     expect(aggregatePassageScores([0.2, 0.9, 0.5], 'mean-top2')).toBeCloseTo(0.7, 12);
     expect(aggregatePassageScores([0.2, 0.9, 0.4], 'mean')).toBeCloseTo(0.5, 12);
     expect(() => aggregatePassageScores([1], 'mean-top0' as 'mean')).toThrow(RangeError);
-    const blended = await blendScorers([
-      { scorer: oracle, weight: 0.25 },
-      { scorer: constant, weight: 0.75 },
-    ])(dataset);
-    expect(blended.get('q1')!.get('m1')).toBe(1.25);
   });
 });
 
