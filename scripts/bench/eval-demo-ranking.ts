@@ -1,12 +1,15 @@
 /**
  * Ranking quality on the demo data: the 41 labelled questions of test/fixtures/demo-eval over the 2000 seeded
- * demo mentors, embedded with the real model, ranked by the production /match path under the hybrid defaults,
- * embedding only and BM25 only. Prints a table and writes bench/demo-ranking.{json,md}.
+ * demo mentors, embedded with the real model. Each question is ranked by the production /match path under the
+ * hybrid defaults, embedding only and BM25 only, and scored by the evaluation harness `pnpm mm eval` uses
+ * (engine/src/evaluation/run-evaluation.ts: same dataset loader, metrics and bootstrap), beside the engine's
+ * active configuration exactly as `pnpm mm eval demo` scores it. Prints the table and writes
+ * bench/demo-ranking.{json,md}.
  *
  *   npx tsx scripts/bench/eval-demo-ranking.ts [--no-write]
  *
  * Vectors are cached under .data/embedding-cache/ (see scripts/bench/embedding-cache.ts): the first run embeds
- * about 11,000 texts (minutes), later runs only seed the database and rank (seconds).
+ * about 13,000 texts (minutes), later runs only seed the database and rank (seconds).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,9 +19,11 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../engine/src/app.js';
 import { loadConfig } from '../../engine/src/config.js';
 import { createEmbeddingProvider } from '../../engine/src/embedding/create-embedding-provider.js';
-import { loadGenericDataset } from '../../engine/src/evaluation/generic-dataset.js';
 import type { EvalDataset } from '../../engine/src/evaluation/eval-dataset.js';
-import { ndcgAtK, reciprocalRank, recallAtK, relevantSet } from '../../engine/src/evaluation/metrics.js';
+import { rankMentors, relevantSet, type ScoreMatrix } from '../../engine/src/evaluation/metrics.js';
+import { formatResultsTable } from '../../engine/src/evaluation/results-format.js';
+import { runEvaluation, type EvaluationResult } from '../../engine/src/evaluation/run-evaluation.js';
+import type { NamedScorer, Scorer } from '../../engine/src/evaluation/scoring.js';
 import {
   DEFAULT_RULES,
   DEFAULT_WEIGHTS,
@@ -29,8 +34,8 @@ import {
 import type { Engine } from '../../engine/src/services/engine.js';
 import type { RetrievalMode } from '../../engine/src/services/match-service.js';
 import { generateMentors } from '../demo-data/generate-mentors.js';
-import { CachedEmbeddingProvider } from './embedding-cache.js';
 import { progressBar } from '../cli/progress.js';
+import { CachedEmbeddingProvider, EMBEDDING_CACHE_DIR } from './embedding-cache.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -77,15 +82,19 @@ export const VARIANTS: readonly RankingVariant[] = [
 export interface VariantResult {
   name: string;
   description: string;
-  /** Share of questions with at least one expected mentor in the top 5. */
+  /** Share of questions with at least one expected mentor (relevance >= EXPECTED_RELEVANCE) in the top 5. */
   hitAt5: number;
-  mrr: number;
-  ndcgAt10: number;
-  recallAt10: number;
   /** Questions with no expected mentor in the top 5. */
   misses: string[];
-  /** Top 10 external ids per question. */
+  /** The top 10 external ids /match returned per question. */
   rankings: Record<string, string[]>;
+}
+
+export interface DemoRanking {
+  /** What runEvaluation reports, configuration by configuration, with intervals and paired differences. */
+  evaluation: EvaluationResult;
+  /** One per variant, in the order asked for. */
+  variants: VariantResult[];
 }
 
 export interface DemoRankingHarness {
@@ -95,7 +104,15 @@ export interface DemoRankingHarness {
   modelId: string;
   /** Texts the model embedded while seeding (0 when the cache held them all). */
   embeddedWhileSeeding: number;
-  evaluate(variant: RankingVariant): Promise<VariantResult>;
+  /**
+   * Ranks every question through /match under each variant and evaluates the rankings with runEvaluation;
+   * with `activeConfig`, the engine's active configuration is evaluated first, as `pnpm mm eval demo` does
+   * (every mentor ranked, no retrieval step), so the table shows both and the paired differences from it.
+   */
+  evaluate(
+    variants: readonly RankingVariant[],
+    opts?: { activeConfig?: boolean; bootstrapSamples?: number },
+  ): Promise<DemoRanking>;
   close(): Promise<void>;
 }
 
@@ -104,21 +121,57 @@ export interface HarnessOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const mean = (xs: readonly number[]): number => {
-  const finite = xs.filter(Number.isFinite);
-  return finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : Number.NaN;
-};
+/**
+ * A Scorer that asks MatchService.match, the code behind POST /match, for each question's top K: same candidate
+ * retrieval, signals and ranker. The K returned mentors score K..1, every other mentor 0; the harness breaks that
+ * tie against the scorer, so a mentor /match did not return ranks below all it did. Nothing is recorded, so
+ * exposure and capacity stay as on a fresh start for every question.
+ */
+function matchScorer(engine: Engine, variant: RankingVariant, rankings: Record<string, string[]>): Scorer {
+  const config: WeightConfig & { version: null } = {
+    weights: variant.weights,
+    rules: { ...DEFAULT_RULES, requiredLanguages: [] },
+    version: null,
+  };
+  // A fixed instant, so the ranking cannot depend on the day it runs (capacity month, time zones).
+  const now = new Date('2026-01-15T12:00:00Z');
+  return async (dataset, onProgress) => {
+    const matrix = new Map<string, Map<string, number>>();
+    for (const [i, query] of dataset.queries.entries()) {
+      const result = await engine.matcher.match(
+        { text: query.text, k: K },
+        { record: false, config, mode: variant.mode, now },
+      );
+      const ranking = result.matches.map((m) => m.externalId);
+      rankings[query.id] = ranking;
+      const scores = new Map<string, number>(dataset.mentors.map((m) => [m.externalId, 0]));
+      ranking.forEach((id, rank) => {
+        scores.set(id, K - rank);
+      });
+      matrix.set(query.id, scores);
+      onProgress?.(i + 1, dataset.queries.length);
+    }
+    return matrix;
+  };
+}
+
+/** Share of questions whose top 5 in the harness's ranking (ties against the scorer) holds an expected mentor. */
+function hitsAt5(dataset: EvalDataset, scores: ScoreMatrix): { hitAt5: number; misses: string[] } {
+  const misses: string[] = [];
+  for (const query of dataset.queries) {
+    const relevance = dataset.judgments.get(query.id) ?? new Map<string, number>();
+    const expected = relevantSet(relevance, EXPECTED_RELEVANCE);
+    const top5 = rankMentors(scores.get(query.id)!, relevance).slice(0, 5);
+    if (!top5.some((id) => expected.has(id))) misses.push(query.id);
+  }
+  return { hitAt5: 1 - misses.length / dataset.queries.length, misses };
+}
 
 /**
- * Seeds the demo mentors into a throwaway engine (real model behind the on-disk cache) and returns a harness that
- * ranks every question through MatchService.match, the code behind POST /match: same candidate retrieval, same
- * signals, same ranker. Nothing is recorded, so exposure and capacity stay as on a fresh start for every question.
+ * Seeds the demo mentors into a throwaway engine (real model behind the on-disk cache) and loads the demo dataset
+ * through the engine's evaluation service, the loader `pnpm mm eval demo` uses.
  */
 export async function openDemoRankingHarness(opts: HarnessOptions = {}): Promise<DemoRankingHarness> {
-  const demoEvalDir = path.join(repoRoot, 'test/fixtures/demo-eval');
-  const dataset = await loadGenericDataset(demoEvalDir, {
-    generators: { demo: (count, seed) => generateMentors({ count, seed }) },
-  });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-demo-ranking-'));
   // Exact nearest neighbours: the comparison should not depend on HNSW's approximation (recall 0.99 here anyway).
   const config = loadConfig({
@@ -130,14 +183,19 @@ export async function openDemoRankingHarness(opts: HarnessOptions = {}): Promise
   });
   const embedder = CachedEmbeddingProvider.open(
     await createEmbeddingProvider(config),
-    opts.cacheDir ?? path.join(repoRoot, '.data/embedding-cache'),
+    opts.cacheDir ?? EMBEDDING_CACHE_DIR,
   );
   let app: FastifyInstance | null = null;
   try {
-    app = await buildApp({ config, embedder });
+    app = await buildApp({
+      config,
+      embedder,
+      generators: { demo: (count, seed) => [...generateMentors({ count, seed })] },
+    });
     await app.ready();
     const engine = app.engine();
     await engine.search.whenReady();
+    const dataset = await engine.evaluation.loadDataset('demo');
     const mentors = dataset.mentors.map(({ passages: _passages, ...input }) => input);
     for (let i = 0; i < mentors.length; i += 128) {
       await engine.mentors.upsertBatch(mentors.slice(i, i + 128));
@@ -151,45 +209,28 @@ export async function openDemoRankingHarness(opts: HarnessOptions = {}): Promise
       engine,
       modelId: embedder.id,
       embeddedWhileSeeding,
-      async evaluate(variant) {
-        const matchConfig: WeightConfig & { version: null } = {
-          weights: variant.weights,
-          rules: { ...DEFAULT_RULES, requiredLanguages: [] },
-          version: null,
-        };
-        const rankings: Record<string, string[]> = {};
-        const hits: number[] = [];
-        const rr: number[] = [];
-        const ndcg: number[] = [];
-        const recall: number[] = [];
-        const misses: string[] = [];
-        // A fixed instant, so the ranking cannot depend on the day the test runs (capacity month, time zones).
-        const now = new Date('2026-01-15T12:00:00Z');
-        for (const query of dataset.queries) {
-          const result = await engine.matcher.match(
-            { text: query.text, k: K },
-            { record: false, config: matchConfig, mode: variant.mode, now },
-          );
-          const ranking = result.matches.map((m) => m.externalId);
-          const relevance = dataset.judgments.get(query.id) ?? new Map<string, number>();
-          const expected = relevantSet(relevance, EXPECTED_RELEVANCE);
-          rankings[query.id] = ranking;
-          const hit = ranking.slice(0, 5).some((id) => expected.has(id));
-          hits.push(hit ? 1 : 0);
-          if (!hit) misses.push(query.id);
-          rr.push(reciprocalRank(ranking, expected));
-          ndcg.push(ndcgAtK(ranking, relevance, K));
-          recall.push(recallAtK(ranking, expected, K));
-        }
+      async evaluate(variants, { activeConfig = false, bootstrapSamples = 1000 } = {}) {
+        const rankings = new Map(variants.map((v) => [v.name, {} as Record<string, string[]>]));
+        const scorers: NamedScorer[] = [
+          ...(activeConfig ? await engine.evaluation.scorers(['active'], false) : []),
+          ...variants.map((v) => ({ name: v.name, score: matchScorer(engine, v, rankings.get(v.name)!) })),
+        ];
+        const scores = new Map<string, ScoreMatrix>();
+        const evaluation = await runEvaluation(dataset, scorers, {
+          // The settings `pnpm mm eval` runs with (EvaluationService.run).
+          seed: 42,
+          bootstrapSamples,
+          meta: { model: embedder.id },
+          onScores: (name, s) => scores.set(name, s),
+        });
         return {
-          name: variant.name,
-          description: variant.description,
-          hitAt5: mean(hits),
-          mrr: mean(rr),
-          ndcgAt10: mean(ndcg),
-          recallAt10: mean(recall),
-          misses,
-          rankings,
+          evaluation,
+          variants: variants.map((v) => ({
+            name: v.name,
+            description: v.description,
+            ...hitsAt5(dataset, scores.get(v.name)!),
+            rankings: rankings.get(v.name)!,
+          })),
         };
       },
       async close() {
@@ -204,12 +245,10 @@ export async function openDemoRankingHarness(opts: HarnessOptions = {}): Promise
   }
 }
 
+/** hit@5 and the questions missed, per variant; the other metrics are in the harness's table. */
 export function formatTable(results: readonly VariantResult[]): string {
-  const rows = results.map(
-    (r) =>
-      `| ${r.name} | ${r.hitAt5.toFixed(3)} | ${r.mrr.toFixed(3)} | ${r.ndcgAt10.toFixed(3)} | ${r.recallAt10.toFixed(3)} |`,
-  );
-  return ['| ranking | hit@5 | MRR | nDCG@10 | recall@10 |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+  const rows = results.map((r) => `| ${r.name} | ${r.hitAt5.toFixed(3)} | ${r.misses.join(', ') || 'none'} |`);
+  return ['| ranking | hit@5 | missed (no expected mentor in the top 5) |', '| --- | ---: | --- |', ...rows].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -220,15 +259,14 @@ async function main(): Promise<void> {
   });
   bar.stop();
   try {
-    const results: VariantResult[] = [];
-    for (const variant of VARIANTS) results.push(await harness.evaluate(variant));
-    const table = formatTable(results);
+    const { evaluation, variants } = await harness.evaluate(VARIANTS, { activeConfig: true });
+    const table = formatTable(variants);
+    const harnessTable = formatResultsTable(evaluation);
     console.log(
-      `\n${harness.dataset.queries.length} questions, ${harness.dataset.mentors.length} mentors, model ${harness.modelId} (${harness.embeddedWhileSeeding} texts embedded by the model, the others from .data/embedding-cache)\n`,
+      `\n${harness.dataset.queries.length} questions, ${harness.dataset.mentors.length} mentors, model ${harness.modelId} (${harness.embeddedWhileSeeding} texts embedded by the model while seeding, the others from .data/embedding-cache)\n`,
     );
-    console.log(table);
-    for (const r of results)
-      console.log(`${r.name} misses (no expected mentor in the top 5): ${r.misses.join(' ') || 'none'}`);
+    console.log(harnessTable);
+    console.log(`\n${table}`);
     if (!write) return;
     const benchDir = path.join(repoRoot, 'bench');
     const json = {
@@ -238,7 +276,12 @@ async function main(): Promise<void> {
       mentors: harness.dataset.mentors.length,
       expectedRelevance: EXPECTED_RELEVANCE,
       defaults: { weights: DEFAULT_WEIGHTS },
-      results: results.map(({ rankings: _r, ...rest }) => rest),
+      results: variants.map(({ rankings: _r, ...rest }) => rest),
+      // Without the Lorenz curves (101 points per configuration), which only the dashboard's chart draws.
+      evaluation: {
+        ...evaluation,
+        configs: evaluation.configs.map(({ exposure: { lorenz: _l, ...exposure }, ...c }) => ({ ...c, exposure })),
+      },
     };
     fs.writeFileSync(path.join(benchDir, 'demo-ranking.json'), `${JSON.stringify(json, null, 2)}\n`);
     const mdPath = path.join(benchDir, 'demo-ranking.md');
@@ -246,17 +289,28 @@ async function main(): Promise<void> {
     // The hand-written notes after the marker (calibration history) survive regeneration.
     const marker = '<!-- notes -->';
     const notes = previous.includes(marker) ? previous.slice(previous.indexOf(marker)) : `${marker}\n`;
+    const active = evaluation.configs[0]!.name;
     const md = [
       '# Ranking quality on the demo data',
       '',
-      `${json.questions} hand-labelled questions (test/fixtures/demo-eval) over the ${json.mentors} seeded demo mentors, model \`${json.model}\`,`,
-      'ranked by the production `/match` path (exact nearest neighbours ∪ BM25 top list, pool as in `MatchService`, then the ranker), k = 10.',
-      `Expected mentors are those judged relevance >= ${EXPECTED_RELEVANCE} ("strong" or "ideal"). hit@5 is the share of questions`,
-      'with at least one expected mentor in the top 5; MRR, nDCG@10 (graded, all judgments) and recall@10 are means over questions.',
+      `${json.questions} hand-labelled questions (test/fixtures/demo-eval) over the ${json.mentors} seeded demo mentors, model \`${json.model}\`.`,
+      'The rankings named hybrid, embedding-only and lexical-only come from the production `/match` path (exact nearest',
+      'neighbours ∪ BM25 top list, pool as in `MatchService`, then the ranker), k = 10; a mentor it did not return ranks last.',
+      `\`${active}\` is the engine's active configuration ranking every mentor, as \`pnpm mm eval demo\` scores it.`,
+      'All are evaluated by the same harness as `pnpm mm eval` (engine/src/evaluation/run-evaluation.ts): MRR, recall and',
+      `precision count relevance >= ${evaluation.settings.relevanceThreshold} (the dataset's threshold), nDCG@10 uses every judgment, and the paired`,
+      'differences are from the first row.',
+      '',
+      '```text',
+      harnessTable,
+      '```',
+      '',
+      `hit@5 is the share of questions with at least one expected mentor (judged >= ${EXPECTED_RELEVANCE}, "strong" or "ideal") in the top 5`,
+      'of the same rankings.',
       '',
       table,
       '',
-      ...results.map((r) => `- ${r.name} (${r.description}); misses: ${r.misses.join(', ') || 'none'}`),
+      ...variants.map((r) => `- ${r.name}: ${r.description}`),
       '',
       'Regenerate with `npx tsx scripts/bench/eval-demo-ranking.ts`; `test/quality/demo-ranking.int.test.ts` asserts hit@5 >= 0.8 and',
       'hybrid >= each single signal.',
