@@ -65,10 +65,6 @@ export class ExactVectorIndex implements VectorIndex {
     return this.slotOf.size;
   }
 
-  has(label: number): boolean {
-    return this.slotOf.has(label);
-  }
-
   upsert(label: number, vector: Float32Array): void {
     checkLabel(label);
     checkVector(vector, this.dimensions);

@@ -159,14 +159,6 @@ export class HnswVectorIndex implements VectorIndex {
     return this.slotOf.size;
   }
 
-  get capacity(): number {
-    return this.graph.getMaxElements();
-  }
-
-  has(label: number): boolean {
-    return this.slotOf.has(label);
-  }
-
   upsert(label: number, vector: Float32Array): void {
     checkLabel(label);
     checkVector(vector, this.dimensions);

@@ -34,7 +34,6 @@ export interface VectorIndex {
   readonly worthSaving: boolean;
   upsert(label: number, vector: Float32Array): void;
   remove(label: number): void;
-  has(label: number): boolean;
   /**
    * Leaves `label` out of searches (or brings it back) until told otherwise or removed; a replaced vector stays
    * hidden; unknown labels are ignored. Inactive mentors are hidden, so the usual search needs no filter.
