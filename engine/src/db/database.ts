@@ -1,8 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
@@ -13,8 +12,6 @@ import type { Database } from './schema.js';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
-  /** Whether the `vector` extension is installed in this database (never required). */
-  hasPgvector: boolean;
   close(): Promise<void>;
 }
 
@@ -64,7 +61,6 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   return {
     db,
     kind: 'pglite',
-    hasPgvector: true,
     close: async () => {
       await db.destroy();
       await unlock();
@@ -72,9 +68,10 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   };
 }
 
+// No extension is loaded: vectors are bytea (schema.ts), so the engine needs none. The benchmark that compares
+// hnswlib with pgvector opens a PGlite of its own with pgvector (scripts/bench/pgvector-bench.ts).
 async function createPglite(directory: string): Promise<PGlite> {
-  const pglite = await PGlite.create(directory, {
-    extensions: { vector },
+  return PGlite.create(directory, {
     // Row ids are bigserial; every id this engine creates fits a double exactly.
     parsers: {
       [pgliteTypes.INT8]: (value: string) => Number(value),
@@ -87,13 +84,6 @@ async function createPglite(directory: string): Promise<PGlite> {
         `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`,
     },
   });
-  try {
-    await pglite.exec('create extension if not exists vector');
-  } catch (error) {
-    await pglite.close();
-    throw error;
-  }
-  return pglite;
 }
 
 const locksHeldHere = new Set<string>();
@@ -154,26 +144,5 @@ async function openPostgres(connectionString: string): Promise<DatabaseHandle> {
   // An idle client losing its server must not crash the process; the next query reports the failure.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  try {
-    const hasPgvector = await enablePgvector(db);
-    return { db, kind: 'postgres', hasPgvector, close: () => db.destroy() };
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
-}
-
-async function enablePgvector(db: Kysely<Database>): Promise<boolean> {
-  const available = await sql<{ available: boolean }>`
-    select exists (select 1 from pg_available_extensions where name = 'vector') as available`.execute(db);
-  if (available.rows[0]?.available) {
-    try {
-      await sql`create extension if not exists vector`.execute(db);
-    } catch {
-      // Installing an extension needs privileges a deployment may withhold; pgvector stays optional.
-    }
-  }
-  const installed = await sql<{ installed: boolean }>`
-    select exists (select 1 from pg_extension where extname = 'vector') as installed`.execute(db);
-  return installed.rows[0]?.installed ?? false;
+  return { db, kind: 'postgres', close: () => db.destroy() };
 }

@@ -67,7 +67,7 @@ describe('vector codec', () => {
 });
 
 describe('PGlite', () => {
-  it('keeps data across reopen without rerunning migrations, with pgvector usable', async () => {
+  it('keeps data across reopen without rerunning migrations', async () => {
     const dataDir = await tempDir();
     const first = await openDatabase({ databaseUrl: null, dataDir });
     const created = await createRepositories(first.db).mentors.create({
@@ -96,8 +96,6 @@ describe('PGlite', () => {
       for await (const row of second.db.selectFrom('mentors').select('external_id').stream(1))
         streamed.push(row.external_id);
       expect(streamed).toEqual(['persisted']);
-      const distance = await sql<{ d: number }>`select '[1,0,0]'::vector <=> '[0,1,0]'::vector as d`.execute(second.db);
-      expect(distance.rows[0]!.d).toBeCloseTo(1);
     } finally {
       await second.close();
     }
