@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { mentorEmbeddingText } from '../../engine/src/domain/mentor.js';
+import { mentorWholeText } from '../../engine/src/domain/mentor.js';
 import { DEMO_DEFAULTS, generateDemoMentor, type DemoMentor } from './generate-mentors.js';
 
 const FIXTURE_DIR = new URL('../../test/fixtures/demo-eval/', import.meta.url);
@@ -36,7 +36,7 @@ export function findCandidates(mentors: Iterable<DemoMentor>, keywords: string[]
   const found: Candidate[] = [];
   for (const demo of mentors) {
     if (domain && demo.domainId !== domain) continue;
-    const text = mentorEmbeddingText(demo.mentor);
+    const text = mentorWholeText(demo.mentor);
     const hits = wanted.filter((k) => mentionsKeyword(text, k));
     if (hits.length) found.push({ demo, hits });
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { mentorEmbeddingText, type MentorInput } from '../../engine/src/domain/mentor.js';
+import { mentorWholeText, type MentorInput } from '../../engine/src/domain/mentor.js';
 import { parseMentorInput } from '../../engine/src/domain/mentor-validation.js';
 import { DOMAINS } from './domains.js';
 import { mentionsKeyword } from './find-candidates.js';
@@ -166,7 +166,7 @@ describe('demo-eval fixture', () => {
       expect(mentor, j.mentorId).toBeDefined();
       expect(mentor!.active, j.mentorId).toBe(true);
       const keywords = queries.find((q) => q.query_id === j.queryId)!.keywords;
-      const text = mentorEmbeddingText(mentor!);
+      const text = mentorWholeText(mentor!);
       expect(
         keywords.some((k) => mentionsKeyword(text, k)),
         `${j.queryId} ${j.mentorId}`,

@@ -22,8 +22,12 @@ export interface Mentor extends MentorInput {
   updatedAt: Date;
 }
 
-/** The mentor's whole text; its hash decides whether a re-embed is needed. */
-export function mentorEmbeddingText(m: Pick<MentorInput, 'headline' | 'bio' | 'skills'>): string {
+/**
+ * The mentor's whole text: headline, bio and skills in one. Not what is embedded (the profile text and each bio
+ * passage are, see services/mentor-embedding.ts), but what they are made from: its hash decides whether a
+ * re-embed is needed.
+ */
+export function mentorWholeText(m: Pick<MentorInput, 'headline' | 'bio' | 'skills'>): string {
   return `${m.headline}. ${m.bio}${mentorSkillsSentence(m)}`;
 }
 

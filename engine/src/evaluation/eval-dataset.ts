@@ -28,7 +28,7 @@ export interface EvalDataset {
   options: Record<string, unknown>;
 }
 
-/** The whole profile as one text; like `mentorEmbeddingText` but without empty headline or skills. */
+/** The whole profile as one text; like `mentorWholeText` but without empty headline or skills. */
 export function evalMentorText(m: Pick<MentorInput, 'headline' | 'bio' | 'skills'>): string {
   const parts = [m.headline.trim(), m.bio.trim()].filter(Boolean);
   if (m.skills.length) parts.push(`Skills: ${m.skills.join(', ')}.`);

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mentorEmbeddingText, mentorProfileText, type MentorInput } from '../domain/mentor.js';
+import { mentorProfileText, mentorWholeText, type MentorInput } from '../domain/mentor.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import type { StoredEmbedding } from '../db/embedding-repository.js';
 import { splitPassages, type PassageSpan } from '../matching/passages.js';
 import { centroid } from '../shared/vector-math.js';
 
 export function contentHash(modelId: string, m: Pick<MentorInput, 'headline' | 'bio' | 'skills'>): string {
-  return createHash('sha256').update(modelId).update('\0').update(mentorEmbeddingText(m)).digest('hex').slice(0, 32);
+  return createHash('sha256').update(modelId).update('\0').update(mentorWholeText(m)).digest('hex').slice(0, 32);
 }
 
 /** The texts a mentor's embedding is made from, in order: the profile text (when there is one), then each bio passage. */
