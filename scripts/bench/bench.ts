@@ -8,7 +8,7 @@
  *     [--duration 10] [--out bench] [--prepare]
  *
  * Writes the JSON, <out>/report-<N>.md and <out>/recall-latency-<N>.png, and prints a summary table.
- * When the JSON lands in the repository's bench/ folder, the README's results table is regenerated from it.
+ * When the JSON lands in the repository's bench/ folder, the results table of docs/benchmarks.md is regenerated from it.
  * Vectors of the distinct mentor texts and of the questions are cached in .data/embedding-cache, so only the first
  * run at a size pays for them; --prepare fills the cache and stops, so the measured run can wait for a quiet machine.
  */
@@ -23,7 +23,7 @@ import { searchEf } from '../../engine/src/vector-index/hnsw-vector-index.js';
 import { runAppBench } from './app-bench.js';
 import { loadBenchData, type BenchData } from './bench-data.js';
 import { runPgvectorBench } from './pgvector-bench.js';
-import { updateReadmeResults } from './readme-results.js';
+import { BENCHMARKS_DOC, updateResultsTable } from './results-table.js';
 import { recallLatencySvg, table, writePng } from './report.js';
 import { round } from './stats.js';
 import { K, runVectorBench } from './vector-bench.js';
@@ -334,6 +334,6 @@ log(
 );
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 if (path.dirname(jsonPath) === path.join(repoRoot, 'bench')) {
-  await updateReadmeResults(path.join(repoRoot, 'README.md'), path.join(repoRoot, 'bench'));
-  log('README.md results regenerated from bench/bench-*.json');
+  await updateResultsTable(BENCHMARKS_DOC, path.join(repoRoot, 'bench'));
+  log('docs/benchmarks.md results regenerated from bench/bench-*.json');
 }

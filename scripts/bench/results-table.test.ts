@@ -3,13 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  BENCHMARKS_DOC,
   RESULTS_END,
   RESULTS_START,
+  benchResultsBlock,
   renderBenchResults,
   replaceResults,
-  updateReadmeResults,
+  repoRoot,
+  updateResultsTable,
   type BenchReport,
-} from './readme-results.js';
+} from './results-table.js';
 
 function report(mentors: number, overrides: Partial<BenchReport> = {}): BenchReport {
   return {
@@ -44,7 +47,7 @@ function report(mentors: number, overrides: Partial<BenchReport> = {}): BenchRep
   };
 }
 
-describe('README benchmark results', () => {
+describe('benchmark results table', () => {
   it('puts each report in a column, smallest first, with the numbers it holds', () => {
     const table = renderBenchResults([
       report(100_000),
@@ -91,20 +94,26 @@ describe('README benchmark results', () => {
     expect(() => replaceResults('# no markers', 'x')).toThrow(/needs the markers/);
   });
 
-  it('rewrites a README from the bench-<N>.json files of a folder, ignoring other files', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mm-readme-results-'));
+  it('rewrites a document from the bench-<N>.json files of a folder, ignoring other files', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mm-results-table-'));
     try {
       await fs.writeFile(path.join(dir, 'bench-5000.json'), JSON.stringify(report(5_000, { match_http_p50_ms: 9 })));
       await fs.writeFile(path.join(dir, 'index.json'), '{"not": "a bench report"}');
-      const readme = path.join(dir, 'README.md');
-      await fs.writeFile(readme, `intro\n${RESULTS_START}\n${RESULTS_END}\n`);
-      await updateReadmeResults(readme, dir);
-      const text = await fs.readFile(readme, 'utf8');
+      const doc = path.join(dir, 'benchmarks.md');
+      await fs.writeFile(doc, `intro\n${RESULTS_START}\n${RESULTS_END}\n`);
+      await updateResultsTable(doc, dir);
+      const text = await fs.readFile(doc, 'utf8');
       expect(text).toContain('| measure | 5,000 mentors | target |');
       expect(text).toContain('| 9 / 17 ms |');
       expect(text.startsWith('intro\n')).toBe(true);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('docs/benchmarks.md holds the table the committed bench/bench-<N>.json reports give, unedited', async () => {
+    const doc = await fs.readFile(BENCHMARKS_DOC, 'utf8');
+    const block = await benchResultsBlock(path.join(repoRoot, 'bench'));
+    expect(doc).toContain(`${RESULTS_START}\n${block}\n${RESULTS_END}`);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The README's benchmark table, generated from the `bench/bench-<N>.json` reports that `pnpm bench` writes,
- * so the numbers there are always the ones a report holds. `pnpm bench` refreshes it after each run;
- * `npx tsx scripts/bench/readme-results.ts` does it on its own.
+ * The benchmark table of docs/benchmarks.md, generated from the `bench/bench-<N>.json` reports that `pnpm bench`
+ * writes, so the numbers there are always the ones a report holds. `pnpm bench` refreshes it after each run;
+ * `npx tsx scripts/bench/results-table.ts` does it on its own.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -95,27 +95,34 @@ export function renderBenchResults(reports: readonly BenchReport[]): string {
   return [header, rule, ...body, '', ...runs].join('\n');
 }
 
-/** `readme` with the text between the result markers replaced by `block`. */
-export function replaceResults(readme: string, block: string): string {
-  const start = readme.indexOf(RESULTS_START);
-  const end = readme.indexOf(RESULTS_END);
+/** `doc` with the text between the result markers replaced by `block`. */
+export function replaceResults(doc: string, block: string): string {
+  const start = doc.indexOf(RESULTS_START);
+  const end = doc.indexOf(RESULTS_END);
   if (start < 0 || end < start)
-    throw new Error(`README.md needs the markers ${RESULTS_START} and ${RESULTS_END}, in that order`);
-  return `${readme.slice(0, start + RESULTS_START.length)}\n${block}\n${readme.slice(end)}`;
+    throw new Error(`The results document needs the markers ${RESULTS_START} and ${RESULTS_END}, in that order`);
+  return `${doc.slice(0, start + RESULTS_START.length)}\n${block}\n${doc.slice(end)}`;
 }
 
-/** Reads every `bench-<N>.json` in `benchDir` and rewrites the README's generated block; returns the block. */
-export async function updateReadmeResults(readmePath: string, benchDir: string): Promise<string> {
+/** The generated block for every `bench-<N>.json` in `benchDir`. */
+export async function benchResultsBlock(benchDir: string): Promise<string> {
   const names = (await fs.readdir(benchDir)).filter((f) => /^bench-\d+\.json$/.test(f));
   const reports = await Promise.all(
     names.map(async (f) => JSON.parse(await fs.readFile(path.join(benchDir, f), 'utf8')) as BenchReport),
   );
-  const block = renderBenchResults(reports);
-  await fs.writeFile(readmePath, replaceResults(await fs.readFile(readmePath, 'utf8'), block));
+  return renderBenchResults(reports);
+}
+
+/** Rewrites the generated block of `docPath` (docs/benchmarks.md) from the reports in `benchDir`; returns the block. */
+export async function updateResultsTable(docPath: string, benchDir: string): Promise<string> {
+  const block = await benchResultsBlock(benchDir);
+  await fs.writeFile(docPath, replaceResults(await fs.readFile(docPath, 'utf8'), block));
   return block;
 }
 
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BENCHMARKS_DOC = path.join(repoRoot, 'docs/benchmarks.md');
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  process.stdout.write(`${await updateReadmeResults(path.join(root, 'README.md'), path.join(root, 'bench'))}\n`);
+  process.stdout.write(`${await updateResultsTable(BENCHMARKS_DOC, path.join(repoRoot, 'bench'))}\n`);
 }
