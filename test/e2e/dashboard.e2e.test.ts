@@ -21,6 +21,13 @@ describe('dashboard against the real engine', () => {
     expect(await page.getByTestId('evidence').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="evidence"] mark').count()).toBeGreaterThan(0);
     expect(await page.getByText('clearly about your question').count()).toBe(0);
+    // Mentees see no internals: no model id, configuration version or raw score (coordinators' pages keep them).
+    const { model } = await api<{ model: { id: string } }>(engine, 'GET', '/api/status');
+    await page.getByTestId('status-mentors').waitFor();
+    const shown = (await page.locator('header, main').allTextContents()).join(' ');
+    expect(shown).not.toContain(model.id);
+    expect(shown).not.toMatch(/score of 1|configuration (v\d|defaults)|\b0\.\d{3}\b/);
+    expect(await page.getByTestId('match-meta').textContent()).toContain('best placed to help');
     await shoot(page, 'ask');
 
     // Gibberish still gets the closest mentors, but the page says that no profile is about it.
@@ -28,6 +35,9 @@ describe('dashboard against the real engine', () => {
     await page.getByTestId('ask-submit').click();
     await page.getByText('clearly about your question').waitFor();
     await shoot(page, 'ask-gibberish');
+
+    await page.goto(`${engine.url}/mentors`);
+    await expect.poll(() => page.getByTestId('engine-status').textContent()).toContain(model.id);
   });
 
   it('edits a numeric rule and a list rule in the weights lab: a value the engine refuses is named, a valid one changes the draft', async () => {

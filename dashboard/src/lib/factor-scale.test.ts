@@ -65,8 +65,25 @@ describe('FactorBars', () => {
     expect(bars).toHaveLength(2);
     expect(bars[0]!.querySelector<HTMLElement>('.fill')!.style.width).toBe('50%');
     expect(bars[0]!.textContent).toContain('Meaning');
-    expect(bars[0]!.textContent).toContain('0.300');
-    expect(screen.getByText('Meaning contributes 0.300, 100% of the score')).toBeTruthy();
-    expect(screen.getByText('Fairness lowers the score by 0.050')).toBeTruthy();
+    // A mentee sees each factor's share of the match in words, never the raw contribution.
+    expect(bars[0]!.querySelector('.value')!.textContent).toBe('100%');
+    expect(bars[1]!.querySelector('.value')!.textContent).toBe('lowers');
+    for (const bar of bars) expect(bar.textContent).not.toMatch(/0\.\d{3}/);
+    expect(
+      screen.getByText('Meaning (their bio is close in meaning to your question): 100% of this match'),
+    ).toBeTruthy();
+    expect(screen.getByText('Fairness (mentors suggested less often get their turn): lowers this match')).toBeTruthy();
+  });
+
+  it('writes a share that rounds to nothing as under 1%, not 0%', () => {
+    render(FactorBars, {
+      factors: [
+        { name: 'semantic', contribution: 0.5 },
+        { name: 'capacity', contribution: 0.001 },
+        { name: 'skills', contribution: 0 },
+      ],
+    });
+    const values = screen.getAllByTestId('factor-bar').map((bar) => bar.querySelector('.value')!.textContent);
+    expect(values).toEqual(['100%', '<1%', '0%']);
   });
 });

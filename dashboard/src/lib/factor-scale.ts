@@ -14,6 +14,8 @@ export interface FactorBar {
   /** Share of the mentor's score in percent (of the positive contributions). */
   share: number;
   negative: boolean;
+  /** What the factor means, in a mentee's words; null for a factor this dashboard does not know. */
+  meaning: string | null;
 }
 
 const labels: Record<Schemas['Explanation']['factors'][number]['name'], string> = {
@@ -25,6 +27,18 @@ const labels: Record<Schemas['Explanation']['factors'][number]['name'], string> 
   capacity: 'Capacity',
   experience: 'Experience gap',
   fairness: 'Fairness',
+};
+
+/** What each factor rewards, said to a mentee: the cards show no raw contributions. */
+const meanings: Record<Schemas['Explanation']['factors'][number]['name'], string> = {
+  semantic: 'their bio is close in meaning to your question',
+  lexical: 'their profile uses the words of your question',
+  skills: 'they list skills your question names',
+  language: 'they speak a language you speak',
+  timezone: 'their working hours overlap yours',
+  capacity: 'they have free sessions this month',
+  experience: 'their experience is a step ahead of yours',
+  fairness: 'mentors suggested less often get their turn',
 };
 
 /** Human label for a factor name; unknown factors still read well ("someNewFactor" → "Some new factor"). */
@@ -56,5 +70,6 @@ export function factorBars(factors: readonly FactorContribution[], scale?: numbe
     width: denominator > 0 ? Math.min(100, (Math.abs(f.contribution) / denominator) * 100) : 0,
     share: positive > 0 && f.contribution > 0 ? (f.contribution / positive) * 100 : 0,
     negative: f.contribution < 0,
+    meaning: (meanings as Record<string, string | undefined>)[f.name] ?? null,
   }));
 }
