@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { launchChromium, type LaunchedBrowser } from './browser.js';
+import type { AppConfig } from '../../engine/src/config.js';
 import { startEngine, type RunningEngine } from './engine-harness.js';
 
 const screenshots = path.resolve('test-results/e2e');
@@ -13,14 +14,17 @@ export interface Dashboard {
   readonly page: Page;
 }
 
-/** One real engine and one Chromium for the test file that calls this, and a fresh page per test. */
-export function useDashboard(): Dashboard {
+/**
+ * One real engine (its configuration changed by `overrides`) and one Chromium for the test file that calls this,
+ * and a fresh page per test.
+ */
+export function useDashboard(overrides: Partial<AppConfig> = {}): Dashboard {
   let engine: RunningEngine | undefined;
   let chromium: LaunchedBrowser | undefined;
   let page: Page | undefined;
 
   beforeAll(async () => {
-    engine = await startEngine();
+    engine = await startEngine(undefined, overrides);
     chromium = await launchChromium();
   });
 

@@ -1,9 +1,12 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, shoot, useDashboard } from './dashboard-helpers.js';
 
-const dashboard = useDashboard();
+// No gold standard, as on a fresh clone: the Evaluation page must say how to get it, whatever lies beside this checkout.
+const dashboard = useDashboard({ reviewerExpertiseDir: path.join(os.tmpdir(), 'mm-e2e-no-gold-standard') });
 
 describe('dashboard against the real engine', () => {
   it('asks a question and shows ranked mentors with highlighted evidence', async () => {
@@ -194,21 +197,49 @@ describe('dashboard against the real engine', () => {
     await shoot(page, 'import');
   });
 
-  it('runs an evaluation and shows the metrics table and a chart', async () => {
+  it('lists only the datasets on the engine, and says how to get the missing gold standard', async () => {
     const { engine, page } = dashboard;
     await page.goto(`${engine.url}/evaluation`);
-    await page.getByTestId('dataset-select').locator('option').nth(1).waitFor({ state: 'attached' });
+    const missing = page.locator('[data-testid="dataset-missing"][data-dataset="reviewer-expertise"]');
+    await missing.waitFor();
+    expect(await missing.textContent()).toContain('REVIEWER_EXPERTISE_DIR');
+    expect(await page.getByTestId('dataset-select').locator('option').allTextContents()).toEqual(['demo (generic)']);
+    expect(await page.getByTestId('run-evaluation').isDisabled()).toBe(false);
+  });
+
+  it('runs an evaluation and shows the metrics table and a chart', async () => {
+    const { engine, page } = dashboard;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${engine.url}/evaluation`);
+    await page.getByTestId('dataset-select').locator('option').first().waitFor({ state: 'attached' });
     await page.locator('[data-testid="config-option"][value="research"]').check();
     await page.getByTestId('run-evaluation').click();
     const table = page.getByTestId('metrics-table');
     await table.waitFor({ timeout: 300_000 });
-    const rows = await table.locator('tbody th[scope="row"]').allTextContents();
+    // One column per configuration, one row per metric.
+    const rows = await table.getByTestId('config-column').allTextContents();
     expect(rows[0]).toMatch(/\(active\)$/);
     expect(rows[1]).toBe('research');
     expect(rows.length).toBeGreaterThan(2);
     expect(await page.locator('[data-testid="metric-chart"] rect').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="lorenz-chart"] path').count()).toBeGreaterThan(0);
-    expect(await page.getByTestId('delta-row').count()).toBe(rows.length - 1);
+    expect(await page.getByTestId('delta-column').count()).toBe(rows.length - 1);
+    // Each metric says which way is better; no interval prints a negative zero; both tables fit at 1280 px.
+    expect(await table.locator('tr[data-metric="mrr"] [data-testid="metric-direction"]').textContent()).toBe(
+      'higher is better',
+    );
+    expect(await table.locator('tr[data-metric="gini"] [data-testid="metric-direction"]').textContent()).toBe(
+      'lower is more even',
+    );
+    expect(await table.locator('tbody tr').count()).toBe(await table.getByTestId('metric-direction').count());
+    for (const text of await page
+      .locator('[data-testid="metrics-table"], [data-testid="deltas-table"]')
+      .allTextContents())
+      expect(text).not.toMatch(/[-−]0\.000/);
+    const sideways = await page
+      .locator('.table-wrap')
+      .evaluateAll((wraps) => wraps.map((w) => w.scrollWidth - w.clientWidth));
+    expect(sideways).toEqual([0, 0]);
     await shoot(page, 'evaluation');
 
     // The run's id is in the address: the results come back after leaving the page.
@@ -217,7 +248,7 @@ describe('dashboard against the real engine', () => {
     await page.goto(`${engine.url}/`);
     await page.goto(`${engine.url}/evaluation?run=${runId}`);
     await table.waitFor();
-    expect(await table.locator('tbody th[scope="row"]').allTextContents()).toEqual(rows);
+    expect(await table.getByTestId('config-column').allTextContents()).toEqual(rows);
 
     // The CSV download goes through the API client (so an access token would go with it) and holds every configuration.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
