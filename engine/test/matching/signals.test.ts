@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   aggregateSimilarity,
@@ -46,23 +47,20 @@ describe('semantic', () => {
       if (!parts.length) return null;
       return parts.reduce((a, [, v], i) => a + parts[i]![0] * v, 0) / parts.reduce((a, [w]) => a + w, 0);
     };
-    let seed = 7;
-    const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-    for (let trial = 0; trial < 2000; trial++) {
-      // Few distinct values so that ties are common; NaN and -Infinity stand for missing passage vectors.
-      const passages = Array.from({ length: Math.floor(random() * 7) }, () => {
-        const r = random();
-        return r < 0.05
-          ? Number.NaN
-          : r < 0.08
-            ? -Infinity
-            : r < 0.5
-              ? Math.round(random() * 8) / 8 - 0.2
-              : random() - 0.2;
-      });
-      const whole = random() < 0.2 ? null : random() - 0.1;
-      expect(aggregateSimilarity(whole, passages)).toBe(bySorting(whole, passages));
-    }
+    // Few distinct values so that ties are common; NaN and -Infinity stand for missing passage vectors.
+    const passage = fc.oneof(
+      { weight: 5, arbitrary: fc.constant(Number.NaN) },
+      { weight: 3, arbitrary: fc.constant(-Infinity) },
+      { weight: 42, arbitrary: fc.integer({ min: 0, max: 8 }).map((eighths) => eighths / 8 - 0.2) },
+      { weight: 50, arbitrary: fc.double({ min: -0.2, max: 0.8, noNaN: true }) },
+    );
+    const whole = fc.option(fc.double({ min: -0.1, max: 0.9, noNaN: true }), { freq: 5 });
+    fc.assert(
+      fc.property(whole, fc.array(passage, { maxLength: 6 }), (w, passages) => {
+        expect(aggregateSimilarity(w, passages)).toBe(bySorting(w, passages));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('one passage right on topic beats a uniformly lukewarm bio', () => {
