@@ -11,18 +11,23 @@ export const NOT_BLANK = '\\S';
  * so that a wrong type in a body is a 400 and not a silent conversion.
  */
 export function makeValidatorCompiler(shared: TSchema[]): FastifySchemaCompiler<TSchema> {
-  const make = (coerceTypes: Options['coerceTypes']) => {
-    // allErrors stays off: with it on, a body over a size limit is still checked item by item, and uniqueItems
-    // compares every pair (200,000 configs took 33 s of the event loop); the first problem is reported.
-    const ajv = new Ajv({ allErrors: false, coerceTypes, useDefaults: true, removeAdditional: false, strict: false });
-    addFormats.default(ajv);
-    for (const schema of shared) ajv.addSchema(schema);
-    return ajv;
-  };
-  const strict = make(false);
-  const coercing = make('array');
+  const strict = createAjv(false, shared);
+  const coercing = createAjv('array', shared);
   return ({ schema, httpPart }) =>
     httpPart === 'body' ? strict.compile(schema) : decimalOnly(schema, coercing.compile(schema));
+}
+
+/**
+ * The Ajv the routes check with; `coerceTypes: false` is how JSON bodies are checked, and how an import's rows
+ * are, once their text cells are read as the schema's types.
+ */
+export function createAjv(coerceTypes: Options['coerceTypes'], shared: TSchema[] = []): Ajv {
+  // allErrors stays off: with it on, a body over a size limit is still checked item by item, and uniqueItems
+  // compares every pair (200,000 configs took 33 s of the event loop); the first problem is reported.
+  const ajv = new Ajv({ allErrors: false, coerceTypes, useDefaults: true, removeAdditional: false, strict: false });
+  addFormats.default(ajv);
+  for (const schema of shared) ajv.addSchema(schema);
+  return ajv;
 }
 
 const DECIMAL: Record<'integer' | 'number', RegExp> = {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mentorWholeText, type MentorInput } from '../../engine/src/domain/mentor.js';
-import { parseMentorInput } from '../../engine/src/domain/mentor-validation.js';
+import { validateMentorRow } from '../../engine/src/services/mentor-row-validator.js';
 import { DOMAINS } from './domains.js';
 import { mentionsKeyword } from './find-candidates.js';
 import {
@@ -54,7 +54,7 @@ describe('generateMentors', () => {
     const ids = new Set<string>();
     const bios = new Set<string>();
     for (const { mentor: m } of demo) {
-      expect(parseMentorInput(m)).toMatchObject({ ok: true });
+      expect(validateMentorRow(m)).toMatchObject({ ok: true });
       expect(m.externalId).toMatch(/^demo-\d{6}$/);
       ids.add(m.externalId);
       bios.add(m.bio);

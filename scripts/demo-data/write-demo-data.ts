@@ -8,27 +8,16 @@ import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { MentorInput } from '../../engine/src/domain/mentor.js';
+import { MENTOR_FIELD_NAMES } from '../../engine/src/domain/mentor-schema.js';
 import { DEMO_DEFAULTS, generateMentors, generateQuestions } from './generate-mentors.js';
 
-const CSV_COLUMNS = [
-  'externalId',
-  'name',
-  'headline',
-  'bio',
-  'skills',
-  'languages',
-  'timezone',
-  'location',
-  'yearsExperience',
-  'capacityPerMonth',
-  'active',
-] as const;
+const CSV_COLUMNS = ['externalId', ...MENTOR_FIELD_NAMES] as const;
 
 function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** Lists are joined with ";" because the importer splits CSV list cells on ";" or "|". */
+/** Lists are joined with ";", one of the separators the importer splits CSV list cells on (LIST_SEPARATORS). */
 export function mentorCsvRow(m: MentorInput): string {
   return CSV_COLUMNS.map((key) => {
     const v = m[key];

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../engine/src/app.js';
 import { loadConfig } from '../../engine/src/config.js';
+import type { MentorCreateBody } from '../../engine/src/domain/mentor-schema.js';
 import type { EmbeddingProvider } from '../../engine/src/embedding/embedding-provider.js';
 import { HashingEmbeddingProvider } from './hashing-embedding-provider.js';
 
@@ -80,19 +81,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   };
 }
 
-export interface MentorBody {
-  id: string;
-  name: string;
-  headline?: string;
-  bio: string;
-  skills?: string[];
-  languages?: string[];
-  timezone: string;
-  location?: string | null;
-  yearsExperience: number;
-  capacityPerMonth?: number;
-  active?: boolean;
-}
+/** A body for POST /api/mentors. */
+export type MentorBody = MentorCreateBody;
 
 export function mentor(id: string, overrides: Partial<MentorBody> = {}): MentorBody {
   return {

@@ -1,26 +1,14 @@
-/** A mentor as coordinators and importers describe them; `externalId` is the stable public id. */
-export interface MentorInput {
-  externalId: string;
-  name: string;
-  headline: string;
-  bio: string;
-  skills: string[];
-  /** ISO 639-1 codes, lower case ("en", "es"). */
-  languages: string[];
-  /** IANA time zone name ("Europe/Berlin"). */
-  timezone: string;
-  location: string | null;
-  yearsExperience: number;
-  capacityPerMonth: number;
-  active: boolean;
-}
+import type { MentorFields } from './mentor-schema.js';
 
-export interface Mentor extends MentorInput {
+/** A mentor as coordinators and importers describe them (fields from `MentorFieldsSchema`); `externalId` is the stable public id. */
+export type MentorInput = MentorFields & { externalId: string };
+
+export type Mentor = MentorInput & {
   /** Internal numeric id; also the label of the mentor's vector in the index. */
   rowId: number;
   createdAt: Date;
   updatedAt: Date;
-}
+};
 
 /**
  * The mentor's whole text: headline, bio and skills in one. Not what is embedded (the profile text and each bio

@@ -1,20 +1,13 @@
 import type { Mentor } from '../domain/mentor.js';
 import type { MentorDto } from './schemas.js';
 
+/** A mentor as the API shows it: its fields as stored, under its public id, with the row's dates. */
 export function toMentorDto(m: Mentor): MentorDto {
+  const { externalId, rowId: _rowId, createdAt, updatedAt, ...fields } = m;
   return {
-    id: m.externalId,
-    name: m.name,
-    headline: m.headline,
-    bio: m.bio,
-    skills: m.skills,
-    languages: m.languages,
-    timezone: m.timezone,
-    location: m.location,
-    yearsExperience: m.yearsExperience,
-    capacityPerMonth: m.capacityPerMonth,
-    active: m.active,
-    createdAt: new Date(m.createdAt).toISOString(),
-    updatedAt: new Date(m.updatedAt).toISOString(),
+    id: externalId,
+    ...fields,
+    createdAt: new Date(createdAt).toISOString(),
+    updatedAt: new Date(updatedAt).toISOString(),
   };
 }

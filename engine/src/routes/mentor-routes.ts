@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Readable } from 'node:stream';
-import { ImportQuery, INT32_MAX, MentorCreate, MentorIdParams, MentorPatch, errorResponses } from './schemas.js';
+import { ImportQuery, INT32_MAX, MentorIdParams, errorResponses } from './schemas.js';
+import { MentorCreate, MentorPatch } from '../domain/mentor-schema.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { ImportFormat } from '../services/import-service.js';
 import { AppError } from '../errors.js';

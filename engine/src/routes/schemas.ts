@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { MENTOR_LIMITS } from '../domain/mentor-validation.js';
+import { MentorCreate, MentorFieldsSchema, MentorId, MentorPatch } from '../domain/mentor-schema.js';
+import { Nullable, StringEnum } from '../shared/schema-types.js';
 import { FACTOR_NAMES } from '../matching/weights.js';
 import { EvaluationRunResultSchema } from '../evaluation/result-schema.js';
 import { IMPORT_ROW_ERROR_CODES } from '../services/import-service.js';
@@ -31,37 +32,13 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   return out;
 }
 
-/**
- * `T | null` as `type: [T, 'null']`, and string literals as one `enum`, rather than as an anyOf: fast-json-stringify
- * serialises these with a typeof check, while for an anyOf it compiles Ajv validators during a route's first
- * response (90 ms for /api/match). @fastify/swagger writes them as `nullable` and `enum` in the OpenAPI 3.0 document.
- */
-export function Nullable<T extends TSchema & { type: string }>(schema: T, options: { description?: string } = {}) {
-  return Type.Unsafe<Static<T> | null>({ ...schema, ...options, type: [schema.type, 'null'] });
-}
-
-export function StringEnum<const T extends readonly string[]>(
-  values: T,
-  options: { default?: T[number]; description?: string } = {},
-) {
-  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
-}
-
-const id = Type.String({ pattern: MENTOR_LIMITS.id.source, description: 'Stable external id' });
+// Defined beside the domain's schemas, which use them too; routes keep importing them from here.
+export { Nullable, StringEnum };
 
 export const Mentor = Type.Object(
   {
-    id,
-    name: Type.String(),
-    headline: Type.String(),
-    bio: Type.String(),
-    skills: Type.Array(Type.String()),
-    languages: Type.Array(Type.String()),
-    timezone: Type.String(),
-    location: Nullable(Type.String()),
-    yearsExperience: Type.Integer(),
-    capacityPerMonth: Type.Integer(),
-    active: Type.Boolean(),
+    id: MentorId,
+    ...MentorFieldsSchema.properties,
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },
@@ -69,57 +46,7 @@ export const Mentor = Type.Object(
 );
 export type MentorDto = Static<typeof Mentor>;
 
-const mentorFields = {
-  name: Type.String({ minLength: 1, maxLength: MENTOR_LIMITS.nameMax }),
-  headline: Type.String({ maxLength: MENTOR_LIMITS.headlineMax }),
-  bio: Type.String({ minLength: 1, maxLength: MENTOR_LIMITS.bioMax }),
-  skills: Type.Array(Type.String({ minLength: 1, maxLength: MENTOR_LIMITS.skillMax }), {
-    maxItems: MENTOR_LIMITS.skillsMax,
-  }),
-  languages: Type.Array(Type.String({ pattern: MENTOR_LIMITS.language.source }), {
-    maxItems: MENTOR_LIMITS.languagesMax,
-  }),
-  timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' }),
-  location: Nullable(Type.String({ maxLength: MENTOR_LIMITS.locationMax })),
-  yearsExperience: Type.Integer({ minimum: 0, maximum: MENTOR_LIMITS.yearsMax }),
-  capacityPerMonth: Type.Integer({ minimum: 0, maximum: MENTOR_LIMITS.capacityMax }),
-  active: Type.Boolean(),
-};
-
-export const MentorCreate = Type.Object(
-  {
-    id: Type.String({ pattern: MENTOR_LIMITS.newId.source, description: 'Stable external id; not "export"' }),
-    name: mentorFields.name,
-    headline: Type.Optional(mentorFields.headline),
-    bio: mentorFields.bio,
-    skills: Type.Optional(mentorFields.skills),
-    languages: Type.Optional(mentorFields.languages),
-    timezone: mentorFields.timezone,
-    location: Type.Optional(mentorFields.location),
-    yearsExperience: mentorFields.yearsExperience,
-    capacityPerMonth: Type.Optional(mentorFields.capacityPerMonth),
-    active: Type.Optional(mentorFields.active),
-  },
-  { $id: 'MentorCreate', title: 'MentorCreate', additionalProperties: false },
-);
-
-export const MentorPatch = Type.Object(
-  {
-    name: Type.Optional(mentorFields.name),
-    headline: Type.Optional(mentorFields.headline),
-    bio: Type.Optional(mentorFields.bio),
-    skills: Type.Optional(mentorFields.skills),
-    languages: Type.Optional(mentorFields.languages),
-    timezone: Type.Optional(mentorFields.timezone),
-    location: Type.Optional(mentorFields.location),
-    yearsExperience: Type.Optional(mentorFields.yearsExperience),
-    capacityPerMonth: Type.Optional(mentorFields.capacityPerMonth),
-    active: Type.Optional(mentorFields.active),
-  },
-  { $id: 'MentorPatch', title: 'MentorPatch', additionalProperties: false, minProperties: 1 },
-);
-
-export const MentorIdParams = Type.Object({ id }, { additionalProperties: false });
+export const MentorIdParams = Type.Object({ id: MentorId }, { additionalProperties: false });
 
 export const ImportRowError = Type.Object(
   {

@@ -3,8 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { parse as parseCsv } from 'csv-parse';
 import { AppError } from '../errors.js';
 import type { MentorInput } from '../domain/mentor.js';
-import { MENTOR_ROW_FIELDS, parseMentorInput } from '../domain/mentor-validation.js';
 import type { MentorService, PreparedBatch } from './mentor-service.js';
+import { MENTOR_ROW_FIELDS, validateMentorRow } from './mentor-row-validator.js';
 import type { ProgressReporter } from './job-service.js';
 import { shorten } from '../shared/shorten.js';
 
@@ -288,7 +288,7 @@ export class ImportService {
             else moreUnknownFields = true;
           }
         }
-        const parsed = parseMentorInput(raw.value);
+        const parsed = validateMentorRow(raw.value);
         const rawId = (raw.value as { id?: unknown } | null)?.id;
         if (!parsed.ok) {
           fail({

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Mentor, MentorInput } from '../domain/mentor.js';
-import { parseMentorInput } from '../domain/mentor-validation.js';
+import { type Checked, mentorFromBody, mentorPatchFromBody } from '../domain/mentor-validation.js';
+import type { MentorCreateBody, MentorPatchBody } from '../domain/mentor-schema.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import type { MentorListQuery, UpsertStatus } from '../db/mentor-repository.js';
 import type { EmbeddingRepository, StoredEmbedding } from '../db/embedding-repository.js';
@@ -48,8 +49,9 @@ export class MentorService {
     return this.mentors.list(query);
   }
 
-  async create(raw: unknown): Promise<Mentor> {
-    const input = validated(raw, false) as MentorInput;
+  /** Creates a mentor from a body the `MentorCreate` schema passed. */
+  async create(body: MentorCreateBody): Promise<Mentor> {
+    const input = valid(mentorFromBody(body));
     if (await this.mentors.getByExternalId(input.externalId))
       throw new AppError('MENTOR_ALREADY_EXISTS', { id: input.externalId });
     await this.upsertBatch([input], { failIfExists: true });
@@ -63,8 +65,8 @@ export class MentorService {
    * engine on the same server), the change is merged again onto that; if it was deleted, this is a 404 and
    * nothing is written (an upsert would bring it back).
    */
-  async update(externalId: string, rawPatch: unknown): Promise<Mentor> {
-    const patch = validated(rawPatch, true);
+  async update(externalId: string, body: MentorPatchBody): Promise<Mentor> {
+    const patch = valid(mentorPatchFromBody(body));
     return this.serially(externalId, async () => {
       for (let attempt = 1; ; attempt++) {
         const current = await this.get(externalId);
@@ -228,9 +230,8 @@ function fieldsOf(mentor: Mentor): MentorInput {
   return fields;
 }
 
-function validated(raw: unknown, partial: boolean): Partial<MentorInput> {
-  const parsed = parseMentorInput(raw, partial);
-  if (!parsed.ok)
-    throw new AppError('VALIDATION_FAILED', { detail: parsed.errors.join('; ') }, { problems: parsed.errors });
-  return parsed.value;
+function valid<T>(checked: Checked<T>): T {
+  if (!checked.ok)
+    throw new AppError('VALIDATION_FAILED', { detail: checked.errors.join('; ') }, { problems: checked.errors });
+  return checked.value;
 }

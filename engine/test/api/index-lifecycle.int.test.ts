@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { parseMentorInput } from '../../src/domain/mentor-validation.js';
+import { mentorFromBody } from '../../src/domain/mentor-validation.js';
 import { openDatabase } from '../../src/db/database.js';
 import { MentorRepository } from '../../src/db/mentor-repository.js';
 import { createEmbeddingProvider } from '../../src/embedding/create-embedding-provider.js';
@@ -235,7 +235,7 @@ describe('index lifecycle (HNSW forced)', () => {
     let before = 0;
     await withDatabase(async (db) => {
       before = await new MentorRepository(db).count();
-      const inputs = Array.from({ length: 200 }, (_, i) => parseMentorInput(bulkMentor(i, 'late')));
+      const inputs = Array.from({ length: 200 }, (_, i) => mentorFromBody(bulkMentor(i, 'late')));
       await new MentorRepository(db).upsertMany(inputs.map((p) => (p.ok ? p.value : expect.fail(p.errors.join('; ')))));
     });
     let calls = 0;
