@@ -1,4 +1,3 @@
-export { seededRandom } from '../../src/shared/seeded-random.js';
 import type { CandidateInput, MatchMentor } from '../../src/matching/types.js';
 
 let nextRowId = 1;

@@ -1,7 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LexicalIndex, type LexicalHit } from '../../src/matching/lexical-index.js';
 import { indexTerms } from '../../src/matching/text-analysis.js';
-import { seededRandom } from './helpers.js';
 
 // The optimised index (typed postings, cached length norms and TF-IDF norms) must give exactly what the
 // textbook formulas give: same ids, same order, bit-identical scores. The reference scores every document
@@ -76,85 +76,97 @@ const WORDS = [
   'fundraising',
 ];
 
-function randomText(random: () => number): string {
-  return Array.from({ length: 1 + Math.floor(random() * 12) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(
-    ' ',
-  );
-}
-
-function randomQuery(random: () => number): string {
-  return Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
-    random() < 0.1 ? 'unknownword' : WORDS[Math.floor(random() * WORDS.length)],
-  ).join(' ');
-}
+const anyText = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 12 }).map((words) => words.join(' '));
+const anyQuery = fc
+  .array(
+    fc.oneof({ weight: 1, arbitrary: fc.constant('unknownword') }, { weight: 9, arbitrary: fc.constantFrom(...WORDS) }),
+    { minLength: 1, maxLength: 5 },
+  )
+  .map((words) => words.join(' '));
 
 describe('LexicalIndex against a from-scratch reference', () => {
   it('search gives the same hits, order and scores through churn, with and without filters', () => {
-    for (const seed of [1, 2, 3]) {
-      const random = seededRandom(seed);
-      const index = new LexicalIndex();
-      const docs = new Map<number, string>();
-      for (let step = 0; step < 400; step++) {
-        const id = Math.floor(random() * 150);
-        if (random() < 0.2) {
-          index.remove(id);
-          docs.delete(id);
-        } else {
-          // Repeat an existing text now and then, so that whole documents tie.
-          const text =
-            random() < 0.2 && docs.size > 0
-              ? [...docs.values()][Math.floor(random() * docs.size)]!
-              : randomText(random);
-          index.upsert(id, text);
-          docs.set(id, text);
+    const step = fc.record({
+      id: fc.integer({ min: 0, max: 149 }),
+      // Repeat an existing text now and then, so that whole documents tie.
+      write: fc.oneof(
+        { weight: 20, arbitrary: fc.constant('remove' as const) },
+        { weight: 16, arbitrary: fc.constant('repeat' as const) },
+        { weight: 64, arbitrary: fc.constant('upsert' as const) },
+      ),
+      repeatOf: fc.nat(),
+      text: anyText,
+      query: anyQuery,
+      k: fc.integer({ min: 1, max: 40 }),
+    });
+    let runsWithTies = 0;
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 400, size: 'max' }), (steps) => {
+        const index = new LexicalIndex();
+        const docs = new Map<number, string>();
+        for (const { id, write, repeatOf, text, query, k } of steps) {
+          if (write === 'remove') {
+            index.remove(id);
+            docs.delete(id);
+          } else {
+            const written = write === 'repeat' && docs.size > 0 ? [...docs.values()][repeatOf % docs.size]! : text;
+            index.upsert(id, written);
+            docs.set(id, written);
+          }
+          // Query after every write, so that norms cached by the previous query must follow each write.
+          if (docs.size > 0) {
+            expect(index.search(query, k)).toEqual(referenceSearch(docs, query, k));
+            const filter = (doc: number) => doc % 3 !== 0;
+            expect(index.search(query, k, filter)).toEqual(referenceSearch(docs, query, k, filter));
+          }
         }
-        // Query after every write, so that norms cached by the previous query must follow each write.
-        if (docs.size > 0) {
-          const query = randomQuery(random);
-          const k = 1 + Math.floor(random() * 40);
-          expect(index.search(query, k)).toEqual(referenceSearch(docs, query, k));
-          const filter = (doc: number) => doc % 3 !== 0;
-          expect(index.search(query, k, filter)).toEqual(referenceSearch(docs, query, k, filter));
-        }
-      }
-      const query = 'python leadership hiring';
-      const all = referenceSearch(docs, query, docs.size);
-      expect(new Set(all.map((h) => h.score)).size).toBeLessThan(all.length);
-      expect(index.search(query, docs.size)).toEqual(all);
-    }
+        const all = referenceSearch(docs, 'python leadership hiring', docs.size);
+        if (new Set(all.map((h) => h.score)).size < all.length) runsWithTies++;
+        expect(index.search('python leadership hiring', docs.size)).toEqual(all);
+      }),
+      { numRuns: 6 },
+    );
+    // The generator must make whole documents tie.
+    expect(runsWithTies).toBeGreaterThan(0);
   });
 
   it('cosineDocuments matches the reference and its cached norms follow writes exactly', () => {
-    const random = seededRandom(9);
-    const warmed = new LexicalIndex();
-    const replayed: Array<[number, string | null]> = [];
-    const docs = new Map<number, string>();
-    for (let step = 0; step < 400; step++) {
-      const id = Math.floor(random() * 80);
-      const text = random() < 0.2 ? null : randomText(random);
-      if (text === null) {
-        warmed.remove(id);
-        docs.delete(id);
-      } else {
-        warmed.upsert(id, text);
-        docs.set(id, text);
-      }
-      replayed.push([id, text]);
-      const query = randomQuery(random);
-      const ids = [...docs.keys(), 999];
-      const got = warmed.cosineDocuments(query, ids);
-      for (const id of ids) expect(got.get(id)).toBeCloseTo(referenceCosine(docs, query, id), 12);
-      // Same question, warm cache: the same numbers.
-      expect(warmed.cosineDocuments(query, ids)).toEqual(got);
-      if (step % 25 === 0) {
-        // An index that saw the same writes but never answered a question: bit-identical.
-        const cold = new LexicalIndex();
-        for (const [replayId, replayText] of replayed) {
-          if (replayText === null) cold.remove(replayId);
-          else cold.upsert(replayId, replayText);
-        }
-        expect(cold.cosineDocuments(query, ids)).toEqual(got);
-      }
-    }
+    const step = fc.record({
+      id: fc.integer({ min: 0, max: 79 }),
+      text: fc.option(anyText, { freq: 5 }),
+      query: anyQuery,
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 400, size: 'max' }), (steps) => {
+        const warmed = new LexicalIndex();
+        const replayed: Array<[number, string | null]> = [];
+        const docs = new Map<number, string>();
+        steps.forEach(({ id, text, query }, n) => {
+          if (text === null) {
+            warmed.remove(id);
+            docs.delete(id);
+          } else {
+            warmed.upsert(id, text);
+            docs.set(id, text);
+          }
+          replayed.push([id, text]);
+          const ids = [...docs.keys(), 999];
+          const got = warmed.cosineDocuments(query, ids);
+          for (const id of ids) expect(got.get(id)).toBeCloseTo(referenceCosine(docs, query, id), 12);
+          // Same question, warm cache: the same numbers.
+          expect(warmed.cosineDocuments(query, ids)).toEqual(got);
+          if (n % 25 === 0 || n === steps.length - 1) {
+            // An index that saw the same writes but never answered a question: bit-identical.
+            const cold = new LexicalIndex();
+            for (const [replayId, replayText] of replayed) {
+              if (replayText === null) cold.remove(replayId);
+              else cold.upsert(replayId, replayText);
+            }
+            expect(cold.cosineDocuments(query, ids)).toEqual(got);
+          }
+        });
+      }),
+      { numRuns: 2 },
+    );
   });
 });

@@ -1,6 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LexicalIndex } from '../../src/matching/lexical-index.js';
-import { seededRandom } from './helpers.js';
 
 function smallIndex(): LexicalIndex {
   const index = new LexicalIndex();
@@ -58,7 +58,6 @@ describe('LexicalIndex', () => {
   });
 
   it('indexes mentor documents (headline, bio, skills) and stays consistent through random churn', () => {
-    const random = seededRandom(11);
     const words = [
       'gdpr',
       'kubernetes',
@@ -71,29 +70,38 @@ describe('LexicalIndex', () => {
       'fundraising',
       'hiring',
     ];
-    const text = (): string =>
-      Array.from({ length: 3 + Math.floor(random() * 10) }, () => words[Math.floor(random() * words.length)]).join(' ');
-    const live = new Map<number, string>();
-    const index = new LexicalIndex();
-    for (let step = 0; step < 400; step++) {
-      const id = Math.floor(random() * 60);
-      if (random() < 0.25) {
-        index.remove(id);
-        live.delete(id);
-      } else {
-        const t = text();
-        index.upsert(id, { headline: '', bio: t, skills: [] });
-        live.set(id, t);
-      }
-    }
-    const fresh = new LexicalIndex();
-    for (const [id, t] of live) fresh.upsert(id, { headline: '', bio: t, skills: [] });
-    const a = index.search('gdpr hiring python', 20);
-    const b = fresh.search('gdpr hiring python', 20);
-    expect(a.map((h) => h.id)).toEqual(b.map((h) => h.id));
-    a.forEach((h, i) => {
-      expect(h.score).toBeCloseTo(b[i]!.score, 9);
+    const step = fc.record({
+      id: fc.integer({ min: 0, max: 59 }),
+      // null removes the mentor.
+      bio: fc.option(
+        fc.array(fc.constantFrom(...words), { minLength: 3, maxLength: 12 }).map((w) => w.join(' ')),
+        { freq: 4 },
+      ),
     });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 400, size: 'max' }), (steps) => {
+        const live = new Map<number, string>();
+        const index = new LexicalIndex();
+        for (const { id, bio } of steps) {
+          if (bio === null) {
+            index.remove(id);
+            live.delete(id);
+          } else {
+            index.upsert(id, { headline: '', bio, skills: [] });
+            live.set(id, bio);
+          }
+        }
+        const fresh = new LexicalIndex();
+        for (const [id, bio] of live) fresh.upsert(id, { headline: '', bio, skills: [] });
+        const a = index.search('gdpr hiring python', 20);
+        const b = fresh.search('gdpr hiring python', 20);
+        expect(a.map((h) => h.id)).toEqual(b.map((h) => h.id));
+        a.forEach((h, i) => {
+          expect(h.score).toBeCloseTo(b[i]!.score, 9);
+        });
+      }),
+      { numRuns: 20 },
+    );
   });
 });
 

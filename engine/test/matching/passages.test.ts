@@ -1,6 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitPassages } from '../../src/matching/passages.js';
-import { seededRandom } from './helpers.js';
 
 function texts(bio: string): string[] {
   return splitPassages(bio).map((p) => bio.slice(p.start, p.end));
@@ -65,7 +65,6 @@ describe('splitPassages', () => {
   });
 
   it('on random text, passages are ordered, disjoint, trimmed and cover every non-space character', () => {
-    const random = seededRandom(7);
     const pieces = [
       'I',
       'led',
@@ -86,24 +85,25 @@ describe('splitPassages', () => {
       'Next',
       'a',
     ];
-    for (let n = 0; n < 300; n++) {
-      const words = Array.from(
-        { length: Math.floor(random() * 120) },
-        () => pieces[Math.floor(random() * pieces.length)]!,
-      );
-      const bio = words.join(random() < 0.5 ? ' ' : '  ');
-      const spans = splitPassages(bio, { minChars: 20, maxChars: 120 });
-      let previousEnd = 0;
-      let covered = '';
-      for (const s of spans) {
-        expect(s.start).toBeGreaterThanOrEqual(previousEnd);
-        expect(s.end).toBeGreaterThan(s.start);
-        const text = bio.slice(s.start, s.end);
-        expect(text).toBe(text.trim());
-        previousEnd = s.end;
-        covered += text;
-      }
-      expect(covered.replace(/\s/g, '')).toBe(bio.replace(/\s/g, ''));
-    }
+    const bios = fc
+      .tuple(fc.array(fc.constantFrom(...pieces), { maxLength: 120, size: 'max' }), fc.constantFrom(' ', '  '))
+      .map(([words, separator]) => words.join(separator));
+    fc.assert(
+      fc.property(bios, (bio) => {
+        const spans = splitPassages(bio, { minChars: 20, maxChars: 120 });
+        let previousEnd = 0;
+        let covered = '';
+        for (const s of spans) {
+          expect(s.start).toBeGreaterThanOrEqual(previousEnd);
+          expect(s.end).toBeGreaterThan(s.start);
+          const text = bio.slice(s.start, s.end);
+          expect(text).toBe(text.trim());
+          previousEnd = s.end;
+          covered += text;
+        }
+        expect(covered.replace(/\s/g, '')).toBe(bio.replace(/\s/g, ''));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
