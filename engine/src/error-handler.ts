@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, codeOfStatus, type ErrorBody, errorBody } from './errors.js';
 import { shorten } from './shared/shorten.js';
-import { NOT_BLANK } from './validator-compiler.js';
+import { describeSchemaError } from './validator-compiler.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,18 +18,9 @@ declare module 'fastify' {
 /** Translates Fastify's own errors (parsing, validation, limits) into registry codes. */
 function fromFastify(err: FastifyError, request: FastifyRequest): AppError | null {
   if (err.validation) {
-    const problems = err.validation.slice(0, MAX_PROBLEMS).map((v) => {
-      const where = `${err.validationContext ?? 'body'}${v.instancePath ? v.instancePath.replaceAll('/', '.') : ''}`;
-      const param = v.params as Record<string, unknown>;
-      if (v.keyword === 'additionalProperties')
-        return `${where} has unknown property "${String(param.additionalProperty)}"`;
-      if (v.keyword === 'required') return `${where} must have property "${String(param.missingProperty)}"`;
-      if (v.keyword === 'enum')
-        return `${where} must be one of ${(param.allowedValues as unknown[]).map((a) => JSON.stringify(a)).join(', ')}`;
-      if (v.keyword === 'anyOf') return `${where} matches none of the forms above`;
-      if (v.keyword === 'pattern' && param.pattern === NOT_BLANK) return `${where} must not be blank`;
-      return `${where} ${v.message ?? 'is invalid'}`;
-    });
+    const problems = err.validation
+      .slice(0, MAX_PROBLEMS)
+      .map((v) => describeSchemaError(v, err.validationContext ?? 'body'));
     return validationFailed(problems, err.validation.length);
   }
   switch (err.code) {

@@ -30,6 +30,24 @@ export function createAjv(coerceTypes: Options['coerceTypes'], shared: TSchema[]
   return ajv;
 }
 
+/** The part of an Ajv error a message is made of (Fastify's validation errors have the same). */
+export type SchemaError = Pick<ErrorObject, 'instancePath' | 'keyword' | 'params' | 'message'>;
+
+/** One schema error as a sentence naming where it is ("body.weights.semantic must be >= 0"). */
+export function describeSchemaError(error: SchemaError, context: string): string {
+  const path = error.instancePath.slice(1).replaceAll('/', '.');
+  const where = [context, path].filter(Boolean).join('.') || 'the value';
+  const param = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties')
+    return `${where} has unknown property "${String(param.additionalProperty)}"`;
+  if (error.keyword === 'required') return `${where} must have property "${String(param.missingProperty)}"`;
+  if (error.keyword === 'enum')
+    return `${where} must be one of ${(param.allowedValues as unknown[]).map((a) => JSON.stringify(a)).join(', ')}`;
+  if (error.keyword === 'anyOf') return `${where} matches none of the forms above`;
+  if (error.keyword === 'pattern' && param.pattern === NOT_BLANK) return `${where} must not be blank`;
+  return `${where} ${error.message ?? 'is invalid'}`;
+}
+
 const DECIMAL: Record<'integer' | 'number', RegExp> = {
   integer: /^[+-]?\d+$/,
   number: /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/,

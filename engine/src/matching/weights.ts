@@ -1,46 +1,15 @@
 /**
- * Factor names, default weights and rules, and validation of coordinator weight configurations.
- * Pure: the caller turns `errors` into AppError CONFIG_INVALID.
+ * Factor names, default weights and rules, and what a configuration must be beyond its schema
+ * (weight-config-schema.ts). Pure: the caller turns `errors` into AppError CONFIG_INVALID.
  */
+import { type MatchRules, type WeightConfigInputBody, type Weights, WeightsSchema } from './weight-config-schema.js';
 
-/** Practical fit is split into language, timezone and capacity so coordinators can weigh each. */
-export const FACTOR_NAMES = [
-  'semantic',
-  'lexical',
-  'skills',
-  'language',
-  'timezone',
-  'capacity',
-  'experience',
-  'fairness',
-] as const;
+/** The factors, in the schema's order. Practical fit is split into language, timezone and capacity so coordinators can weigh each. */
+export const FACTOR_NAMES = Object.keys(WeightsSchema.properties) as readonly (keyof Weights)[];
 
-export type FactorName = (typeof FACTOR_NAMES)[number];
+export type FactorName = keyof Weights;
 
-export type Weights = Record<FactorName, number>;
-
-export interface MatchRules {
-  /** Hard rule: only active mentors. */
-  activeOnly: boolean;
-  /** Hard rule: only mentors with free slots left this month. */
-  requireCapacity: boolean;
-  /** Hard rule: mentors must speak every one of these ISO 639-1 codes (on top of the request's). */
-  requiredLanguages: string[];
-  /** Hard rule: the mentee's availability window must overlap the mentor's working hours. */
-  requireTimezoneOverlap: boolean;
-  /** Overlap, in hours, that the timezone hard rule demands. */
-  minOverlapHours: number;
-  /** Mentors' working hours in their local time, [start, end) in hours; end <= start wraps past midnight. */
-  mentorWorkingHours: { start: number; end: number };
-  /** Preferred years of experience of the mentor over the mentee; negative values prefer reverse mentoring. */
-  preferredGapYears: number;
-  /** Exposure window the caller counts "shown" over, in days. */
-  exposureWindowDays: number;
-  /** Mentors shown up to this multiple of their capacity share are not penalised. */
-  fairnessTolerance: number;
-  /** Free slots at which the capacity signal saturates. */
-  capacitySaturation: number;
-}
+export type { MatchRules, Weights };
 
 export interface WeightConfig {
   weights: Weights;
@@ -81,115 +50,32 @@ export const DEFAULT_RULES: Readonly<MatchRules> = Object.freeze({
   capacitySaturation: 3,
 });
 
-export type ValidationResult = { ok: true; config: WeightConfig; errors: [] } | { ok: false; errors: string[] };
+export type CompletionResult = { ok: true; config: WeightConfig } | { ok: false; errors: string[] };
 
-const LANGUAGE_CODE = /^[a-z]{2,3}$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function checkNumber(errors: string[], path: string, value: unknown, min: number, max: number): value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    errors.push(`${path} must be a finite number`);
-    return false;
-  }
-  if (value < min || value > max) {
-    errors.push(`${path} must be from ${min} to ${max}, got ${value}`);
-    return false;
-  }
-  return true;
-}
-
-function checkHour(errors: string[], path: string, value: unknown): boolean {
-  return checkNumber(errors, path, value, 0, 24);
-}
-
-function validateWeights(input: unknown, errors: string[]): Weights {
-  const weights: Weights = { ...DEFAULT_WEIGHTS };
-  if (!isRecord(input)) {
-    errors.push('weights must be an object of factor name to number');
-    return weights;
-  }
-  const known = new Set<string>(FACTOR_NAMES);
-  for (const key of Object.keys(input)) {
-    if (!known.has(key)) errors.push(`weights.${key} is not a known factor (known: ${FACTOR_NAMES.join(', ')})`);
-  }
-  // A factor left out of a configuration weighs nothing: the stored configuration is then complete and explicit.
-  let positive = false;
-  for (const name of FACTOR_NAMES) {
-    const value = input[name] ?? 0;
-    if (typeof value !== 'number' || !Number.isFinite(value)) errors.push(`weights.${name} must be a finite number`);
-    else if (value < 0) errors.push(`weights.${name} must be >= 0, got ${value}`);
-    else {
-      weights[name] = value;
-      if (value > 0) positive = true;
-    }
-  }
-  if (!positive) errors.push('at least one weight must be positive');
-  // Scores divide by the sum: weights near the largest double overflow it and every score becomes 0.
-  else if (!Number.isFinite(FACTOR_NAMES.reduce((sum, name) => sum + weights[name], 0)))
-    errors.push('the weights must add up to a finite number');
-  return weights;
-}
-
-function validateRules(input: unknown, errors: string[]): MatchRules {
+/**
+ * A configuration with nothing left out: factors left out weigh 0 (the stored configuration is then complete
+ * and explicit), rules left out take their defaults.
+ */
+export function completed(input: WeightConfigInputBody): WeightConfig {
+  const weights = Object.fromEntries(FACTOR_NAMES.map((name) => [name, input.weights[name] ?? 0])) as Weights;
   const rules: MatchRules = {
     ...DEFAULT_RULES,
-    requiredLanguages: [],
-    mentorWorkingHours: { ...DEFAULT_RULES.mentorWorkingHours },
+    ...input.rules,
+    requiredLanguages: [...new Set(input.rules?.requiredLanguages ?? DEFAULT_RULES.requiredLanguages)],
+    mentorWorkingHours: { ...(input.rules?.mentorWorkingHours ?? DEFAULT_RULES.mentorWorkingHours) },
   };
-  if (input === undefined) return rules;
-  if (!isRecord(input)) {
-    errors.push('rules must be an object');
-    return rules;
-  }
-  const known = new Set(Object.keys(DEFAULT_RULES));
-  for (const key of Object.keys(input)) if (!known.has(key)) errors.push(`rules.${key} is not a known rule`);
-
-  for (const key of ['activeOnly', 'requireCapacity', 'requireTimezoneOverlap'] as const) {
-    if (input[key] === undefined) continue;
-    if (typeof input[key] !== 'boolean') errors.push(`rules.${key} must be a boolean`);
-    else rules[key] = input[key];
-  }
-  if (input.requiredLanguages !== undefined) {
-    const list = input.requiredLanguages;
-    if (!Array.isArray(list) || !list.every((l) => typeof l === 'string' && LANGUAGE_CODE.test(l))) {
-      errors.push('rules.requiredLanguages must be an array of lower-case ISO 639 codes');
-    } else rules.requiredLanguages = [...new Set(list as string[])];
-  }
-  const numbers = [
-    ['minOverlapHours', 0, 24],
-    ['preferredGapYears', -50, 50],
-    ['exposureWindowDays', 1, 365],
-    ['fairnessTolerance', 1, 100],
-    ['capacitySaturation', 1, 1000],
-  ] as const;
-  for (const [key, min, max] of numbers) {
-    if (input[key] !== undefined && checkNumber(errors, `rules.${key}`, input[key], min, max)) rules[key] = input[key];
-  }
-  if (input.mentorWorkingHours !== undefined) {
-    const hours = input.mentorWorkingHours;
-    if (!isRecord(hours)) errors.push('rules.mentorWorkingHours must be an object { start, end }');
-    else {
-      const okStart = checkHour(errors, 'rules.mentorWorkingHours.start', hours.start);
-      const okEnd = checkHour(errors, 'rules.mentorWorkingHours.end', hours.end);
-      if (okStart && okEnd) rules.mentorWorkingHours = { start: hours.start as number, end: hours.end as number };
-    }
-  }
-  return rules;
+  return { weights, rules };
 }
 
 /**
- * Checks a coordinator's `{ weights, rules? }`: weights finite and >= 0, at least one positive, known factors
- * only (missing ones weigh 0), rules well-typed (missing ones take defaults). Returns the completed config.
+ * Completes a configuration the schema passed, and checks what a schema cannot: some weight is positive, and
+ * the weights add up to a finite number.
  */
-export function validateWeightConfig(input: unknown): ValidationResult {
-  const errors: string[] = [];
-  if (!isRecord(input)) return { ok: false, errors: ['configuration must be an object { weights, rules? }'] };
-  const weights = validateWeights(input.weights, errors);
-  const rules = validateRules(input.rules, errors);
-  for (const key of Object.keys(input))
-    if (key !== 'weights' && key !== 'rules') errors.push(`${key} is not part of a weight configuration`);
-  return errors.length ? { ok: false, errors } : { ok: true, config: { weights, rules }, errors: [] };
+export function completeWeightConfig(input: WeightConfigInputBody): CompletionResult {
+  const config = completed(input);
+  const sum = FACTOR_NAMES.reduce((total, name) => total + config.weights[name], 0);
+  if (sum === 0) return { ok: false, errors: ['at least one weight must be positive'] };
+  // Scores divide by the sum: weights near the largest double overflow it and every score becomes 0.
+  if (!Number.isFinite(sum)) return { ok: false, errors: ['the weights must add up to a finite number'] };
+  return { ok: true, config };
 }

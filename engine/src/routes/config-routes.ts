@@ -1,7 +1,14 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { FACTOR_NAMES } from '../matching/weights.js';
-import { Nullable, Rules, VersionNumber, Weights, errorResponses } from './schemas.js';
+import { completed, FACTOR_NAMES, type MatchRules, type Weights } from '../matching/weights.js';
+import {
+  MatchRulesInput,
+  MatchRulesSchema,
+  WeightConfigInput,
+  WeightsInput,
+  WeightsSchema,
+} from '../matching/weight-config-schema.js';
+import { configSchemaErrors, Nullable, VersionNumber, errorResponses } from './schemas.js';
 import type { WeightConfig } from '../db/weight-config-repository.js';
 import { NOT_BLANK } from '../validator-compiler.js';
 
@@ -21,6 +28,8 @@ function dto(
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   return {
     ...c,
+    // Complete, as the schema answers it: a version stored before a factor or rule existed shows its default.
+    ...completed({ weights: c.weights as Partial<Weights>, rules: c.rules as Partial<MatchRules> }),
     createdAt: new Date(c.createdAt).toISOString(),
     updatedAt: new Date(c.updatedAt).toISOString(),
     activatedAt: iso(c.activatedAt),
@@ -53,8 +62,8 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             version: Type.Integer(),
             name: Type.String(),
-            weights: Weights,
-            rules: Rules,
+            weights: WeightsSchema,
+            rules: MatchRulesSchema,
             factors: Type.Array(Type.String()),
           }),
           ...errorResponses(),
@@ -67,7 +76,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
         version: a.version,
         name: a.name,
         weights: a.weights,
-        rules: { ...a.rules },
+        rules: a.rules,
         factors: [...FACTOR_NAMES],
       };
     },
@@ -89,14 +98,15 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/configs',
     {
+      schemaErrorFormatter: configSchemaErrors,
       schema: {
         tags: ['configs'],
         summary: 'Create a draft configuration (validated: weights >= 0, at least one positive, known factors only)',
         body: Type.Object(
           {
             name,
-            weights: Weights,
-            rules: Type.Optional(Rules),
+            weights: WeightsInput,
+            rules: Type.Optional(MatchRulesInput),
             basedOn: Type.Optional(Nullable(VersionNumber())),
             note: Type.Optional(note),
             actor: Actor,
@@ -115,22 +125,21 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/configs/validate',
     {
+      schemaErrorFormatter: configSchemaErrors,
       schema: {
         tags: ['configs'],
         summary: 'Validate a configuration without storing it; answers the completed configuration',
-        body: Type.Object({ weights: Weights, rules: Type.Optional(Rules) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ weights: Weights, rules: Rules }), ...errorResponses(422) },
+        body: WeightConfigInput,
+        response: { 200: Type.Object({ weights: WeightsSchema, rules: MatchRulesSchema }), ...errorResponses(422) },
       },
     },
-    async (request) => {
-      const c = configs().validate(request.body);
-      return { weights: c.weights, rules: { ...c.rules } };
-    },
+    async (request) => configs().validate(request.body),
   );
 
   app.patch(
     '/configs/:version',
     {
+      schemaErrorFormatter: configSchemaErrors,
       schema: {
         tags: ['configs'],
         summary: 'Edit a draft',
@@ -138,8 +147,8 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             name: Type.Optional(name),
-            weights: Type.Optional(Weights),
-            rules: Type.Optional(Rules),
+            weights: Type.Optional(WeightsInput),
+            rules: Type.Optional(MatchRulesInput),
             note: Type.Optional(note),
             actor: Actor,
           },

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, Nullable, RowId, StringEnum, VersionNumber } from './schemas.js';
+import { configSchemaErrors, errorResponses, Nullable, RowId, StringEnum, VersionNumber } from './schemas.js';
+import { WeightConfigInput } from '../matching/weight-config-schema.js';
 import { MetricResultSchema } from '../evaluation/result-schema.js';
 import { AppError } from '../errors.js';
 import { toMentorDto } from './mentor-dto.js';
@@ -79,15 +80,7 @@ const PreviewBody = Type.Object(
     text: Type.String({ minLength: 1, maxLength: 5000, pattern: NOT_BLANK }),
     k: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
     filters: Type.Optional(MatchFilters),
-    draft: Type.Optional(
-      Type.Object(
-        {
-          weights: Type.Record(Type.String(), Type.Number()),
-          rules: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    draft: Type.Optional(WeightConfigInput),
     draftVersion: Type.Optional(VersionNumber()),
     dataset: Type.Optional(
       Type.String({
@@ -144,6 +137,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/match/preview',
     {
+      schemaErrorFormatter: configSchemaErrors,
       schema: {
         tags: ['match', 'configs'],
         summary: 'The same request under the active configuration and a draft, side by side, with the diff',

@@ -1,7 +1,11 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { MentorCreate, MentorFieldsSchema, MentorId, MentorPatch } from '../domain/mentor-schema.js';
 import { Nullable, StringEnum } from '../shared/schema-types.js';
+import { MatchRulesSchema, WeightsSchema } from '../matching/weight-config-schema.js';
 import { FACTOR_NAMES } from '../matching/weights.js';
+import { AppError } from '../errors.js';
+import { describeSchemaError } from '../validator-compiler.js';
+import type { FastifySchemaValidationError } from 'fastify';
 import { EvaluationRunResultSchema } from '../evaluation/result-schema.js';
 import { IMPORT_ROW_ERROR_CODES } from '../services/import-service.js';
 
@@ -150,12 +154,20 @@ export const Match = Type.Object(
   { $id: 'Match', title: 'Match' },
 );
 
-export const Weights = Type.Record(Type.String(), Type.Number(), {
-  description: `Factor name to weight >= 0; factors: ${FACTOR_NAMES.join(', ')}`,
-});
-export const Rules = Type.Record(Type.String(), Type.Unknown(), {
-  description: 'Hard rules and signal parameters (see GET /api/configs/active for the full set)',
-});
+/**
+ * Weight configuration routes answer a problem inside `weights` or `rules` (of the body, or of its `draft`) as 422
+ * CONFIG_INVALID, as they answer what only the service can check (no positive weight); the rest of a body that
+ * fails its schema stays a 400.
+ */
+export function configSchemaErrors(errors: FastifySchemaValidationError[], context: string): Error {
+  const first = errors[0];
+  if (context === 'body' && first && /^(\/draft)?\/(weights|rules)(\/|$)/.test(first.instancePath)) {
+    const problems = errors.map((e) => describeSchemaError(e, ''));
+    return new AppError('CONFIG_INVALID', { detail: problems.join('; ') }, { problems });
+  }
+  // Fastify attaches the errors themselves; the error handler words them.
+  return new Error('the request does not match its schema');
+}
 
 const ConfigEvent = Type.Object({
   id: Type.Integer(),
@@ -170,8 +182,8 @@ export const WeightConfigDto = Type.Object(
     version: Type.Integer(),
     name: Type.String(),
     status: StringEnum(['draft', 'active', 'archived']),
-    weights: Weights,
-    rules: Rules,
+    weights: WeightsSchema,
+    rules: MatchRulesSchema,
     basedOn: Nullable(Type.Integer()),
     note: Nullable(Type.String()),
     createdBy: Type.String(),

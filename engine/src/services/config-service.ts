@@ -4,7 +4,13 @@ import type {
   WeightConfig as StoredConfig,
   WeightConfigPatch,
 } from '../db/weight-config-repository.js';
-import { DEFAULT_RULES, DEFAULT_WEIGHTS, validateWeightConfig, type WeightConfig } from '../matching/weights.js';
+import { WeightConfigInput, type WeightConfigInputBody } from '../matching/weight-config-schema.js';
+import { completeWeightConfig, DEFAULT_RULES, DEFAULT_WEIGHTS, type WeightConfig } from '../matching/weights.js';
+import { createAjv, describeSchemaError } from '../validator-compiler.js';
+
+// Request bodies are checked by their routes. What the database holds was checked when it was written, but an
+// older engine may have written a rule this one no longer knows: read back, it is checked with the same schema.
+const isConfigInput = createAjv(false).compile<WeightConfigInputBody>(WeightConfigInput);
 
 export interface ActiveConfig extends WeightConfig {
   version: number;
@@ -27,11 +33,21 @@ export class ConfigService {
     await this.repo.activate(draft.version, 'system');
   }
 
-  validate(input: unknown): WeightConfig {
-    const result = validateWeightConfig(input);
+  /** Completes a configuration its route's schema passed, or refuses what the schema cannot express. */
+  validate(input: WeightConfigInputBody): WeightConfig {
+    const result = completeWeightConfig(input);
     if (!result.ok)
       throw new AppError('CONFIG_INVALID', { detail: result.errors.join('; ') }, { problems: result.errors });
     return result.config;
+  }
+
+  /** A configuration as stored, or merged from stored parts: checked against the schema, then completed. */
+  private fromStore(stored: { weights: unknown; rules: unknown }): WeightConfig {
+    if (!isConfigInput(stored)) {
+      const problems = (isConfigInput.errors ?? []).map((e) => describeSchemaError(e, ''));
+      throw new AppError('CONFIG_INVALID', { detail: problems.join('; ') }, { problems });
+    }
+    return this.validate(stored);
   }
 
   async getActive(): Promise<ActiveConfig> {
@@ -41,7 +57,7 @@ export class ConfigService {
     this.active = {
       version: stored.version,
       name: stored.name,
-      ...this.validate({ weights: stored.weights, rules: stored.rules }),
+      ...this.fromStore({ weights: stored.weights, rules: stored.rules }),
     };
     return this.active;
   }
@@ -58,7 +74,7 @@ export class ConfigService {
     return {
       version: stored.version,
       name: stored.name,
-      ...this.validate({ weights: stored.weights, rules: stored.rules }),
+      ...this.fromStore({ weights: stored.weights, rules: stored.rules }),
     };
   }
 
@@ -67,7 +83,7 @@ export class ConfigService {
   }
 
   async createDraft(
-    input: { name: string; weights: unknown; rules?: unknown; basedOn?: number | null; note?: string | null },
+    input: WeightConfigInputBody & { name: string; basedOn?: number | null; note?: string | null },
     actor: string,
   ) {
     const config = this.validate({
@@ -89,13 +105,13 @@ export class ConfigService {
 
   async updateDraft(
     version: number,
-    patch: { name?: string; weights?: unknown; rules?: unknown; note?: string | null },
+    patch: Partial<WeightConfigInputBody> & { name?: string; note?: string | null },
     actor: string,
   ) {
     const current = await this.get(version);
     if (current.status !== 'draft')
       throw new AppError('CONFIG_NOT_DRAFT', { version, status: current.status, action: 'edited' });
-    const config = this.validate({ weights: patch.weights ?? current.weights, rules: patch.rules ?? current.rules });
+    const config = this.fromStore({ weights: patch.weights ?? current.weights, rules: patch.rules ?? current.rules });
     // Only what the patch names is written: two edits at once, one of the weights and one of the rules, both
     // land, and the history says what each changed.
     const change: WeightConfigPatch = {};
@@ -108,7 +124,7 @@ export class ConfigService {
 
   async activate(version: number, actor: string) {
     const stored = await this.get(version);
-    this.validate({ weights: stored.weights, rules: stored.rules });
+    this.fromStore({ weights: stored.weights, rules: stored.rules });
     const result = await this.repo.activate(version, actor);
     this.active = null;
     return result;

@@ -451,6 +451,39 @@ describe('weight configurations', () => {
       /actor/,
     );
   });
+
+  it('a rule of the wrong type or out of range is CONFIG_INVALID naming the rule, inline or in a preview draft', async () => {
+    await expectError(
+      {
+        method: 'POST',
+        url: '/api/configs/validate',
+        payload: { weights: { semantic: 1 }, rules: { activeOnly: 'yes' } },
+      },
+      422,
+      'CONFIG_INVALID',
+      /rules\.activeOnly must be boolean/,
+    );
+    await expectError(
+      {
+        method: 'PATCH',
+        url: '/api/configs/1',
+        payload: { rules: { mentorWorkingHours: { start: 9, end: 25 } }, actor: 'tester' },
+      },
+      422,
+      'CONFIG_INVALID',
+      /rules\.mentorWorkingHours\.end must be <= 24/,
+    );
+    await expectError(
+      {
+        method: 'POST',
+        url: '/api/match/preview',
+        payload: { text: 'x', draft: { weights: { semantic: 1 }, rules: { friendliness: true } } },
+      },
+      422,
+      'CONFIG_INVALID',
+      /draft\.rules has unknown property "friendliness"/,
+    );
+  });
 });
 
 describe('routes and methods', () => {

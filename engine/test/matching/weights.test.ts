@@ -1,81 +1,101 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, DEFAULT_WEIGHTS, FACTOR_NAMES, validateWeightConfig } from '../../src/matching/weights.js';
+import { WeightConfigInput, type WeightConfigInputBody } from '../../src/matching/weight-config-schema.js';
+import { completeWeightConfig, DEFAULT_RULES, DEFAULT_WEIGHTS, FACTOR_NAMES } from '../../src/matching/weights.js';
+import { createAjv, describeSchemaError } from '../../src/validator-compiler.js';
 
-describe('validateWeightConfig', () => {
-  it('accepts the defaults and completes partial configurations', () => {
-    const full = validateWeightConfig({ weights: { ...DEFAULT_WEIGHTS }, rules: { ...DEFAULT_RULES } });
-    expect(full.ok).toBe(true);
-    const partial = validateWeightConfig({ weights: { semantic: 2, lexical: 1 } });
-    expect(partial.ok).toBe(true);
-    if (!partial.ok) return;
-    expect(Object.keys(partial.config.weights)).toEqual([...FACTOR_NAMES]);
-    expect(partial.config.weights).toMatchObject({ semantic: 2, lexical: 1, skills: 0, fairness: 0 });
-    expect(partial.config.rules).toEqual(DEFAULT_RULES);
+// The routes' Ajv, as they check a configuration's body.
+const validate = createAjv(false).compile(WeightConfigInput);
+
+/** The schema's first problem with `input`, worded as the API words it; null when it passes. */
+function schemaProblem(input: unknown): string | null {
+  if (validate(input)) return null;
+  return describeSchemaError(validate.errors![0]!, '');
+}
+
+describe('the weight configuration schema', () => {
+  it('accepts the defaults and a partial configuration', () => {
+    expect(schemaProblem({ weights: { ...DEFAULT_WEIGHTS }, rules: { ...DEFAULT_RULES } })).toBeNull();
+    expect(schemaProblem({ weights: { semantic: 2, lexical: 1 } })).toBeNull();
   });
 
-  it('rejects negative, non-finite and non-numeric weights', () => {
-    const result = validateWeightConfig({
-      weights: { semantic: -1, lexical: Number.POSITIVE_INFINITY, skills: '2', language: 1 },
-    });
-    expect(result.ok).toBe(false);
-    expect(result.errors).toEqual([
-      'weights.semantic must be >= 0, got -1',
-      'weights.lexical must be a finite number',
-      'weights.skills must be a finite number',
+  it('refuses negative and non-numeric weights, naming the factor', () => {
+    expect(schemaProblem({ weights: { semantic: -1 } })).toBe('weights.semantic must be >= 0');
+    expect(schemaProblem({ weights: { skills: '2' } })).toBe('weights.skills must be number');
+    expect(schemaProblem({ weights: [1, 2] })).toBe('weights must be object');
+  });
+
+  it('refuses unknown factors, unknown rules and unknown top-level keys', () => {
+    expect(schemaProblem({ weights: { semantic: 1, vibes: 2 } })).toBe('weights has unknown property "vibes"');
+    expect(schemaProblem({ weights: { semantic: 1 }, rules: { friendliness: true } })).toBe(
+      'rules has unknown property "friendliness"',
+    );
+    expect(schemaProblem({ weights: { semantic: 1 }, extra: 1 })).toBe('the value has unknown property "extra"');
+    expect(schemaProblem(null)).toBe('the value must be object');
+  });
+
+  it('types every rule and bounds its range', () => {
+    const withRules = (rules: Record<string, unknown>) => schemaProblem({ weights: { semantic: 1 }, rules });
+    expect(withRules({ activeOnly: 'yes' })).toBe('rules.activeOnly must be boolean');
+    expect(withRules({ requiredLanguages: ['EN'] })).toBe(
+      'rules.requiredLanguages.0 must match pattern "^[a-z]{2,3}$"',
+    );
+    expect(withRules({ minOverlapHours: 30 })).toBe('rules.minOverlapHours must be <= 24');
+    expect(withRules({ exposureWindowDays: 0 })).toBe('rules.exposureWindowDays must be >= 1');
+    expect(withRules({ mentorWorkingHours: { start: 9 } })).toBe('rules.mentorWorkingHours must have property "end"');
+    expect(withRules({ mentorWorkingHours: { start: 9, end: 17, tz: 'UTC' } })).toBe(
+      'rules.mentorWorkingHours has unknown property "tz"',
+    );
+  });
+
+  it('defines the factors, in order', () => {
+    expect(FACTOR_NAMES).toEqual([
+      'semantic',
+      'lexical',
+      'skills',
+      'language',
+      'timezone',
+      'capacity',
+      'experience',
+      'fairness',
     ]);
   });
+});
 
-  it('requires at least one positive weight', () => {
-    expect(validateWeightConfig({ weights: { semantic: 0 } }).errors).toEqual(['at least one weight must be positive']);
-    expect(validateWeightConfig({ weights: {} }).ok).toBe(false);
+describe('completeWeightConfig', () => {
+  it('gives the factors left out weight 0 and the rules left out their defaults', () => {
+    const result = completeWeightConfig({ weights: { semantic: 2, lexical: 1 } });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(Object.keys(result.config.weights)).toEqual([...FACTOR_NAMES]);
+    expect(result.config.weights).toMatchObject({ semantic: 2, lexical: 1, skills: 0, fairness: 0 });
+    expect(result.config.rules).toEqual(DEFAULT_RULES);
+    // The defaults' lists are copied, not shared with the configuration.
+    expect(result.config.rules.requiredLanguages).not.toBe(DEFAULT_RULES.requiredLanguages);
   });
 
-  it('rejects unknown factors, unknown rules and unknown top-level keys', () => {
-    const result = validateWeightConfig({
-      weights: { semantic: 1, vibes: 2 },
-      rules: { friendliness: true },
-      extra: 1,
-    });
-    expect(result.errors).toEqual([
-      'weights.vibes is not a known factor (known: semantic, lexical, skills, language, timezone, capacity, experience, fairness)',
-      'rules.friendliness is not a known rule',
-      'extra is not part of a weight configuration',
-    ]);
-  });
-
-  it('type-checks rules', () => {
-    const result = validateWeightConfig({
-      weights: { semantic: 1 },
-      rules: {
-        activeOnly: 'yes',
-        requiredLanguages: ['EN'],
-        minOverlapHours: 30,
-        preferredGapYears: Number.NaN,
-        mentorWorkingHours: { start: 9 },
-      },
-    });
-    expect(result.errors).toEqual([
-      'rules.activeOnly must be a boolean',
-      'rules.requiredLanguages must be an array of lower-case ISO 639 codes',
-      'rules.minOverlapHours must be from 0 to 24, got 30',
-      'rules.preferredGapYears must be a finite number',
-      'rules.mentorWorkingHours.end must be a finite number',
-    ]);
-    const good = validateWeightConfig({
+  it('keeps the rules given, each language once', () => {
+    const input: WeightConfigInputBody = {
       weights: { semantic: 1 },
       rules: { requiredLanguages: ['es', 'es'], preferredGapYears: 25, requireTimezoneOverlap: true },
-    });
-    expect(good.ok && good.config.rules).toMatchObject({
+    };
+    const result = completeWeightConfig(input);
+    expect(result.ok && result.config.rules).toMatchObject({
       requiredLanguages: ['es'],
       preferredGapYears: 25,
       requireTimezoneOverlap: true,
+      activeOnly: true,
     });
   });
 
-  it('rejects non-objects', () => {
-    expect(validateWeightConfig(null).ok).toBe(false);
-    expect(validateWeightConfig({ weights: [1, 2] }).errors).toEqual([
-      'weights must be an object of factor name to number',
-    ]);
+  it('requires a positive weight, and a finite sum', () => {
+    expect(completeWeightConfig({ weights: { semantic: 0 } })).toEqual({
+      ok: false,
+      errors: ['at least one weight must be positive'],
+    });
+    expect(completeWeightConfig({ weights: {} }).ok).toBe(false);
+    expect(completeWeightConfig({ weights: { semantic: Number.MAX_VALUE, lexical: Number.MAX_VALUE } })).toEqual({
+      ok: false,
+      errors: ['the weights must add up to a finite number'],
+    });
   });
 });
