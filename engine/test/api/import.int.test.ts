@@ -41,6 +41,22 @@ describe('formats', () => {
     expect((await get('csv-2')).json()).toMatchObject({ active: false, yearsExperience: 4 });
   });
 
+  it('CSV list cells split on commas as the mentor form does, and a cell with another separator names the expected ones', async () => {
+    const csv = [
+      'id,name,bio,skills,languages,timezone,yearsExperience',
+      'sep-1,Ana,Coaches designers.,"Figma, UX research, Hiring","en,es",UTC,5',
+      'sep-2,Ben,Coaches writers.,Editing,en es,UTC,6',
+    ].join('\n');
+    const result = (await importFile(csv, { 'content-type': 'text/csv' })).json();
+    expect(result).toMatchObject({ created: 1, failed: 1 });
+    expect((await get('sep-1')).json()).toMatchObject({
+      skills: ['Figma', 'UX research', 'Hiring'],
+      languages: ['en', 'es'],
+    });
+    expect(result.errors[0]).toMatchObject({ row: 2, id: 'sep-2', code: 'ROW_INVALID' });
+    expect(result.errors[0].message).toMatch(/separated by a comma \(,\), semicolon \(;\) or bar \(\|\).*got "en es"/);
+  });
+
   it('JSON Lines (with blank lines and a BOM) and a JSON array, picked by content type or ?format=', async () => {
     const lines = `\uFEFF${JSON.stringify(mentor('jl-1'))}\n\n${JSON.stringify(mentor('jl-2'))}\n`;
     const res = await importFile(lines, ndjson);
