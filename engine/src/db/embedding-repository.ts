@@ -1,4 +1,5 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
+import { type CamelCaseDatabase, withCamelCase } from './camel-case.js';
 import type { Database } from './schema.js';
 import { decodeVectors, encodeVectors } from './vector-codec.js';
 
@@ -24,28 +25,28 @@ const upsertChunkSize = 200;
 // Vectors travel as base64 text rather than bytea's hex form: a third less text for the drivers to
 // build and scan (PGlite read 10k rows of 8 KB of vectors 15-25% faster this way).
 const embeddingColumns = [
-  'e.mentor_id',
-  'e.content_hash',
-  'e.passage_spans',
+  'e.mentorId',
+  'e.contentHash',
+  'e.passageSpans',
   sql<string>`encode(e.vector, 'base64')`.as('vector'),
-  sql<string>`encode(e.passage_vectors, 'base64')`.as('passage_vectors'),
+  sql<string>`encode(e.passage_vectors, 'base64')`.as('passageVectors'),
 ] as const;
 
+/** Stored vectors as float32 arrays again, and the flat span list as pairs. */
 function fromRow(row: {
-  mentor_id: number;
-  content_hash: string;
-  passage_spans: number[];
+  mentorId: number;
+  contentHash: string;
+  passageSpans: number[];
   vector: string;
-  passage_vectors: string;
+  passageVectors: string;
 }): StoredEmbedding {
   const spans: Array<[number, number]> = [];
-  for (let i = 0; i + 1 < row.passage_spans.length; i += 2)
-    spans.push([row.passage_spans[i]!, row.passage_spans[i + 1]!]);
+  for (let i = 0; i + 1 < row.passageSpans.length; i += 2) spans.push([row.passageSpans[i]!, row.passageSpans[i + 1]!]);
   return {
-    mentorId: row.mentor_id,
-    contentHash: row.content_hash,
+    mentorId: row.mentorId,
+    contentHash: row.contentHash,
     vector: decodeVectors(Buffer.from(row.vector, 'base64'), 1)[0]!,
-    passageVectors: decodeVectors(Buffer.from(row.passage_vectors, 'base64'), spans.length),
+    passageVectors: decodeVectors(Buffer.from(row.passageVectors, 'base64'), spans.length),
     passageSpans: spans,
   };
 }
@@ -55,7 +56,11 @@ function fromBase64(bytes: Uint8Array) {
 }
 
 export class EmbeddingRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<CamelCaseDatabase>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = withCamelCase(db);
+  }
 
   /** Stores or replaces the embeddings of these mentors for `modelId`. */
   async upsertMany(modelId: string, embeddings: readonly StoredEmbedding[]): Promise<void> {
@@ -72,21 +77,21 @@ export class EmbeddingRepository {
         .insertInto('mentor_embeddings')
         .values(
           chunk.map((e) => ({
-            mentor_id: e.mentorId,
-            model_id: modelId,
-            content_hash: e.contentHash,
+            mentorId: e.mentorId,
+            modelId,
+            contentHash: e.contentHash,
             vector: fromBase64(encodeVectors([e.vector])),
-            passage_vectors: fromBase64(encodeVectors(e.passageVectors)),
-            passage_spans: e.passageSpans.flat(),
+            passageVectors: fromBase64(encodeVectors(e.passageVectors)),
+            passageSpans: e.passageSpans.flat(),
           })),
         )
         .onConflict((oc) =>
-          oc.columns(['mentor_id', 'model_id']).doUpdateSet((eb) => ({
-            content_hash: eb.ref('excluded.content_hash'),
+          oc.columns(['mentorId', 'modelId']).doUpdateSet((eb) => ({
+            contentHash: eb.ref('excluded.contentHash'),
             vector: eb.ref('excluded.vector'),
-            passage_vectors: eb.ref('excluded.passage_vectors'),
-            passage_spans: eb.ref('excluded.passage_spans'),
-            created_at: sql<Date>`now()`,
+            passageVectors: eb.ref('excluded.passageVectors'),
+            passageSpans: eb.ref('excluded.passageSpans'),
+            createdAt: sql<Date>`now()`,
           })),
         )
         .execute();
@@ -99,11 +104,11 @@ export class EmbeddingRepository {
     for (let i = 0; i < mentorIds.length; i += 5000) {
       const rows = await this.db
         .selectFrom('mentor_embeddings')
-        .select(['mentor_id', 'content_hash'])
-        .where('model_id', '=', modelId)
+        .select(['mentorId', 'contentHash'])
+        .where('modelId', '=', modelId)
         .where(sql<SqlBool>`mentor_id = any(${sql.val(mentorIds.slice(i, i + 5000))}::bigint[])`)
         .execute();
-      for (const row of rows) hashes.set(row.mentor_id, row.content_hash);
+      for (const row of rows) hashes.set(row.mentorId, row.contentHash);
     }
     return hashes;
   }
@@ -112,10 +117,10 @@ export class EmbeddingRepository {
   async hashesForModel(modelId: string): Promise<Map<number, string>> {
     const rows = await this.db
       .selectFrom('mentor_embeddings')
-      .select(['mentor_id', 'content_hash'])
-      .where('model_id', '=', modelId)
+      .select(['mentorId', 'contentHash'])
+      .where('modelId', '=', modelId)
       .execute();
-    return new Map(rows.map((row) => [row.mentor_id, row.content_hash]));
+    return new Map(rows.map((row) => [row.mentorId, row.contentHash]));
   }
 
   /** The embeddings for `modelId` of these mentors; mentors without one are absent. */
@@ -124,7 +129,7 @@ export class EmbeddingRepository {
     const rows = await this.db
       .selectFrom('mentor_embeddings as e')
       .select(embeddingColumns)
-      .where('e.model_id', '=', modelId)
+      .where('e.modelId', '=', modelId)
       .where(sql<SqlBool>`e.mentor_id = any(${sql.val(mentorIds)}::bigint[])`)
       .execute();
     return rows.map(fromRow);
@@ -141,23 +146,23 @@ export class EmbeddingRepository {
         .selectFrom((eb) =>
           eb
             .selectFrom('mentor_embeddings')
-            .select('mentor_id')
-            .where('model_id', '=', modelId)
-            .where('mentor_id', '>', after)
-            .orderBy('mentor_id')
+            .select('mentorId')
+            .where('modelId', '=', modelId)
+            .where('mentorId', '>', after)
+            .orderBy('mentorId')
             .limit(batchSize)
             .as('page'),
         )
         .innerJoin('mentor_embeddings as e', (join) =>
-          join.onRef('e.mentor_id', '=', 'page.mentor_id').on('e.model_id', '=', modelId),
+          join.onRef('e.mentorId', '=', 'page.mentorId').on('e.modelId', '=', modelId),
         )
         .select(embeddingColumns)
         .execute();
       // Sorting here rather than in SQL keeps the wide rows out of Postgres's sort (and its temp files).
-      rows.sort((a, b) => a.mentor_id - b.mentor_id);
+      rows.sort((a, b) => a.mentorId - b.mentorId);
       for (const row of rows) yield fromRow(row);
       if (rows.length < batchSize) return;
-      after = rows[rows.length - 1]!.mentor_id;
+      after = rows[rows.length - 1]!.mentorId;
     }
   }
 
@@ -171,8 +176,8 @@ export class EmbeddingRepository {
           exists(
             selectFrom('mentor_embeddings as e')
               .select(sql`1`.as('one'))
-              .whereRef('e.mentor_id', '=', 'mentors.id')
-              .where('e.model_id', '=', modelId),
+              .whereRef('e.mentorId', '=', 'mentors.id')
+              .where('e.modelId', '=', modelId),
           ),
         ),
       )
@@ -183,7 +188,7 @@ export class EmbeddingRepository {
 
   /** Drops embeddings made by any other model; returns how many were dropped. */
   async deleteOtherModels(modelId: string): Promise<number> {
-    const result = await this.db.deleteFrom('mentor_embeddings').where('model_id', '<>', modelId).executeTakeFirst();
+    const result = await this.db.deleteFrom('mentor_embeddings').where('modelId', '<>', modelId).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
@@ -201,7 +206,7 @@ export class EmbeddingRepository {
         ),
         (eb) => eb.fn.countAll<number>().as('count'),
       ])
-      .where('model_id', '=', modelId)
+      .where('modelId', '=', modelId)
       .executeTakeFirstOrThrow();
     return { checksum: row.checksum, count: Number(row.count) };
   }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { type CamelCaseDatabase, withCamelCase } from './camel-case.js';
 import type { Database } from './schema.js';
 
 export interface MentorChange {
@@ -9,7 +10,11 @@ export interface MentorChange {
 
 /** The log the mentor triggers write (migration 0004): which mentors any writer changed, and when. */
 export class MentorChangeRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<CamelCaseDatabase>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = withCamelCase(db);
+  }
 
   /** The database's clock, which stamps the log: the engine's own clock may differ from it. */
   async now(): Promise<Date> {
@@ -19,18 +24,17 @@ export class MentorChangeRepository {
 
   /** Changes stamped after `after`, oldest first. A stamp is its transaction's start, so a late commit can carry an earlier one. */
   async since(after: Date): Promise<MentorChange[]> {
-    const rows = await this.db
+    return this.db
       .selectFrom('mentor_changes')
-      .select(['seq', 'mentor_id', 'changed_at'])
-      .where('changed_at', '>', after)
+      .select(['seq', 'mentorId', 'changedAt'])
+      .where('changedAt', '>', after)
       .orderBy('seq')
       .execute();
-    return rows.map((r) => ({ seq: r.seq, mentorId: r.mentor_id, changedAt: new Date(r.changed_at) }));
   }
 
   /** Deletes entries stamped before `before`; returns how many. */
   async prune(before: Date): Promise<number> {
-    const result = await this.db.deleteFrom('mentor_changes').where('changed_at', '<', before).executeTakeFirst();
+    const result = await this.db.deleteFrom('mentor_changes').where('changedAt', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

@@ -1,6 +1,7 @@
 import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Mentor, MentorInput } from '../domain/mentor.js';
 import { AppError } from '../errors.js';
+import { type CamelCaseColumns, type CamelCaseDatabase, camelCase, withCamelCase } from './camel-case.js';
 import type { Database, MentorsTable } from './schema.js';
 
 export interface MentorListQuery {
@@ -28,7 +29,10 @@ export interface UpsertResult {
 // 12 parameters a row keeps a chunk far below Postgres's 65,535 bind parameters.
 const upsertChunkSize = 500;
 
-// Compared on upsert to tell an update from a no-op; every column an importer can set.
+type MentorRow = Selectable<CamelCaseColumns<MentorsTable>>;
+
+// Every column an importer can set, named as the mentor's fields are: what an input writes, what a patch may
+// change, and what upsert compares to tell an update from a no-op.
 const contentColumns = [
   'name',
   'headline',
@@ -37,20 +41,26 @@ const contentColumns = [
   'languages',
   'timezone',
   'location',
-  'years_experience',
-  'capacity_per_month',
+  'yearsExperience',
+  'capacityPerMonth',
   'active',
-] as const satisfies readonly (keyof MentorsTable)[];
+] as const satisfies readonly (keyof MentorRow & keyof MentorInput)[];
+
+const inputColumns = ['externalId', ...contentColumns] as const;
 
 export class MentorRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<CamelCaseDatabase>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = withCamelCase(db);
+  }
 
   /** Throws MENTOR_ALREADY_EXISTS when the external id is taken. */
   async create(input: MentorInput): Promise<Mentor> {
     const row = await this.db
       .insertInto('mentors')
-      .values(toRow(input))
-      .onConflict((oc) => oc.column('external_id').doNothing())
+      .values(pick(input, inputColumns))
+      .onConflict((oc) => oc.column('externalId').doNothing())
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new AppError('MENTOR_ALREADY_EXISTS', { id: input.externalId });
@@ -58,11 +68,7 @@ export class MentorRepository {
   }
 
   async getByExternalId(externalId: string): Promise<Mentor | null> {
-    const row = await this.db
-      .selectFrom('mentors')
-      .selectAll()
-      .where('external_id', '=', externalId)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('mentors').selectAll().where('externalId', '=', externalId).executeTakeFirst();
     return row ? toMentor(row) : null;
   }
 
@@ -71,7 +77,7 @@ export class MentorRepository {
     const row = await this.db
       .selectFrom('mentors')
       .selectAll()
-      .where('external_id', '=', externalId)
+      .where('externalId', '=', externalId)
       .forUpdate()
       .executeTakeFirst();
     return row ? toMentor(row) : null;
@@ -129,11 +135,10 @@ export class MentorRepository {
 
   /** Returns null when no mentor has the external id. */
   async update(externalId: string, patch: MentorPatch): Promise<Mentor | null> {
-    const changes = toRowPatch(patch);
     const row = await this.db
       .updateTable('mentors')
-      .set({ ...changes, updated_at: sql<Date>`now()` })
-      .where('external_id', '=', externalId)
+      .set({ ...pick(patch, contentColumns), updatedAt: sql<Date>`now()` })
+      .where('externalId', '=', externalId)
       .returningAll()
       .executeTakeFirst();
     return row ? toMentor(row) : null;
@@ -143,7 +148,7 @@ export class MentorRepository {
   async delete(externalId: string): Promise<number | null> {
     const row = await this.db
       .deleteFrom('mentors')
-      .where('external_id', '=', externalId)
+      .where('externalId', '=', externalId)
       .returning('id')
       .executeTakeFirst();
     return row ? row.id : null;
@@ -173,10 +178,10 @@ export class MentorRepository {
     if (externalIds.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('mentors')
-      .select(['id', 'external_id'])
+      .select(['id', 'externalId'])
       .where(sql<SqlBool>`external_id = any(${sql.val(externalIds)}::text[])`)
       .execute();
-    return new Map(rows.map((r) => [r.external_id, r.id]));
+    return new Map(rows.map((r) => [r.externalId, r.id]));
   }
 
   /**
@@ -196,13 +201,13 @@ export class MentorRepository {
       const chunk = inputs.slice(i, i + upsertChunkSize);
       const written = await this.db
         .insertInto('mentors')
-        .values(chunk.map(toRow))
+        .values(chunk.map((input) => pick(input, inputColumns)))
         .onConflict((oc) =>
           oc
-            .column('external_id')
+            .column('externalId')
             .doUpdateSet((eb) => ({
               ...Object.fromEntries(contentColumns.map((c) => [c, eb.ref(`excluded.${c}`)])),
-              updated_at: sql<Date>`now()`,
+              updatedAt: sql<Date>`now()`,
             }))
             .where(
               sql<SqlBool>`(${sql.join(contentColumns.map((c) => sql.ref(`mentors.${c}`)))}) is distinct from (${sql.join(
@@ -211,18 +216,18 @@ export class MentorRepository {
             ),
         )
         // xmax is 0 only on a freshly inserted row version.
-        .returning(['id', 'external_id', sql<boolean>`xmax = 0`.as('inserted')])
+        .returning(['id', 'externalId', sql<boolean>`xmax = 0`.as('inserted')])
         .execute();
       for (const row of written)
-        byExternalId.set(row.external_id, { rowId: row.id, status: row.inserted ? 'created' : 'updated' });
+        byExternalId.set(row.externalId, { rowId: row.id, status: row.inserted ? 'created' : 'updated' });
       const untouched = chunk.map((m) => m.externalId).filter((id) => !byExternalId.has(id));
       if (untouched.length > 0) {
         const rows = await this.db
           .selectFrom('mentors')
-          .select(['id', 'external_id'])
+          .select(['id', 'externalId'])
           .where(sql<SqlBool>`external_id = any(${sql.val(untouched)}::text[])`)
           .execute();
-        for (const row of rows) byExternalId.set(row.external_id, { rowId: row.id, status: 'unchanged' });
+        for (const row of rows) byExternalId.set(row.externalId, { rowId: row.id, status: 'unchanged' });
       }
     }
     return inputs.map((input) => {
@@ -246,11 +251,10 @@ export class MentorRepository {
         this.db,
       );
       for (const { row } of rows) {
-        const json = JSON.parse(row) as Omit<Selectable<MentorsTable>, 'created_at' | 'updated_at'> & {
-          created_at: string;
-          updated_at: string;
-        };
-        yield toMentor({ ...json, created_at: new Date(json.created_at), updated_at: new Date(json.updated_at) });
+        const json = camelCase.renameRow<
+          Omit<MentorRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string }
+        >(JSON.parse(row));
+        yield toMentor({ ...json, createdAt: new Date(json.createdAt), updatedAt: new Date(json.updatedAt) });
       }
       if (rows.length < batchSize) return;
       after = rows[rows.length - 1]!.id;
@@ -258,52 +262,14 @@ export class MentorRepository {
   }
 }
 
-function toRow(input: MentorInput) {
-  return {
-    external_id: input.externalId,
-    name: input.name,
-    headline: input.headline,
-    bio: input.bio,
-    skills: input.skills,
-    languages: input.languages,
-    timezone: input.timezone,
-    location: input.location,
-    years_experience: input.yearsExperience,
-    capacity_per_month: input.capacityPerMonth,
-    active: input.active,
-  };
+/** The fields of `source` that are columns, leaving out undefined ones (a patch's unchanged fields). */
+function pick<T extends object, K extends keyof T>(source: T, columns: readonly K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const column of columns) if (source[column] !== undefined) picked[column] = source[column];
+  return picked;
 }
 
-function toRowPatch(patch: MentorPatch) {
-  const row: Partial<ReturnType<typeof toRow>> = {};
-  if (patch.name !== undefined) row.name = patch.name;
-  if (patch.headline !== undefined) row.headline = patch.headline;
-  if (patch.bio !== undefined) row.bio = patch.bio;
-  if (patch.skills !== undefined) row.skills = patch.skills;
-  if (patch.languages !== undefined) row.languages = patch.languages;
-  if (patch.timezone !== undefined) row.timezone = patch.timezone;
-  if (patch.location !== undefined) row.location = patch.location;
-  if (patch.yearsExperience !== undefined) row.years_experience = patch.yearsExperience;
-  if (patch.capacityPerMonth !== undefined) row.capacity_per_month = patch.capacityPerMonth;
-  if (patch.active !== undefined) row.active = patch.active;
-  return row;
-}
-
-function toMentor(row: Selectable<MentorsTable>): Mentor {
-  return {
-    rowId: row.id,
-    externalId: row.external_id,
-    name: row.name,
-    headline: row.headline,
-    bio: row.bio,
-    skills: row.skills,
-    languages: row.languages,
-    timezone: row.timezone,
-    location: row.location,
-    yearsExperience: row.years_experience,
-    capacityPerMonth: row.capacity_per_month,
-    active: row.active,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+/** The row is the mentor; only its id has another name outside the database. */
+function toMentor({ id, ...fields }: MentorRow): Mentor {
+  return { rowId: id, ...fields };
 }

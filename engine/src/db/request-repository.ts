@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import type { Database } from './schema.js';
 import { AppError } from '../errors.js';
+import { type CamelCaseDatabase, withCamelCase } from './camel-case.js';
+import type { Database } from './schema.js';
 import { isForeignKeyViolation } from './database-errors.js';
 
 export interface ServedMatch {
@@ -39,7 +40,11 @@ export interface ExposureCounts {
 }
 
 export class RequestRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<CamelCaseDatabase>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = withCamelCase(db);
+  }
 
   /**
    * Takes `count` request ids from the table's sequence, so a request can be answered with its id before it
@@ -59,6 +64,7 @@ export class RequestRepository {
    */
   async recordMenteeRequests(requests: readonly NewMenteeRequest[]): Promise<void> {
     if (requests.length === 0) return;
+    // Named as the SQL below reads them: raw SQL and JSON values are not renamed.
     const served = requests.flatMap((r) =>
       r.matches.map((m) => ({
         request_id: r.id,
@@ -99,7 +105,7 @@ export class RequestRepository {
     const result = await this.db
       .updateTable('mentee_requests')
       .set({ text: '' })
-      .where('created_at', '<', cutoff)
+      .where('createdAt', '<', cutoff)
       .where('text', '<>', '')
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
@@ -111,32 +117,25 @@ export class RequestRepository {
       .selectFrom('mentee_requests')
       .selectAll()
       .where('text', '<>', '')
-      .orderBy('created_at', 'desc')
+      .orderBy('createdAt', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
     if (requests.length === 0) return [];
     const matches = await this.db
       .selectFrom('served_matches')
-      .select(['request_id', 'mentor_id', 'rank', 'score', 'breakdown'])
+      .select(['requestId', 'mentorId as mentorRowId', 'rank', 'score', 'breakdown'])
       .where(sql<SqlBool>`request_id = any(${sql.val(requests.map((r) => r.id))}::bigint[])`)
-      .orderBy('request_id')
+      .orderBy('requestId')
       .orderBy('rank')
       .execute();
     const byRequest = new Map<number, ServedMatch[]>();
-    for (const m of matches) {
-      const list = byRequest.get(m.request_id) ?? [];
-      list.push({ mentorRowId: m.mentor_id, rank: m.rank, score: m.score, breakdown: m.breakdown });
-      byRequest.set(m.request_id, list);
+    for (const { requestId, ...match } of matches) {
+      const list = byRequest.get(requestId) ?? [];
+      list.push(match);
+      byRequest.set(requestId, list);
     }
-    return requests.map((r) => ({
-      id: r.id,
-      text: r.text,
-      filters: r.filters,
-      configVersion: r.config_version,
-      createdAt: r.created_at,
-      matches: byRequest.get(r.id) ?? [],
-    }));
+    return requests.map((r) => ({ ...r, matches: byRequest.get(r.id) ?? [] }));
   }
 
   /** Records that a mentee asked a mentor for a session; returns its id. */
@@ -144,7 +143,7 @@ export class RequestRepository {
     try {
       const { id } = await this.db
         .insertInto('session_requests')
-        .values({ request_id: requestId, mentor_id: mentorRowId, note })
+        .values({ requestId, mentorId: mentorRowId, note })
         .returning('id')
         .executeTakeFirstOrThrow();
       return id;
@@ -161,28 +160,28 @@ export class RequestRepository {
     const [served, total] = await Promise.all([
       this.db
         .selectFrom('served_matches as s')
-        .innerJoin('mentee_requests as r', 'r.id', 's.request_id')
-        .where('r.created_at', '>=', since)
-        .select(['s.mentor_id', (eb) => eb.fn.countAll<number>().as('served')])
-        .groupBy('s.mentor_id')
+        .innerJoin('mentee_requests as r', 'r.id', 's.requestId')
+        .where('r.createdAt', '>=', since)
+        .select(['s.mentorId', (eb) => eb.fn.countAll<number>().as('served')])
+        .groupBy('s.mentorId')
         .execute(),
       this.db
         .selectFrom('mentee_requests')
-        .where('created_at', '>=', since)
+        .where('createdAt', '>=', since)
         .select((eb) => eb.fn.countAll<number>().as('total'))
         .executeTakeFirstOrThrow(),
     ]);
-    return { counts: new Map(served.map((s) => [s.mentor_id, Number(s.served)])), totalRequests: Number(total.total) };
+    return { counts: new Map(served.map((s) => [s.mentorId, Number(s.served)])), totalRequests: Number(total.total) };
   }
 
   /** Sessions requested with each mentor at or after `since` (what their monthly capacity is spent on). */
   async sessionCountsSince(since: Date): Promise<Map<number, number>> {
     const rows = await this.db
       .selectFrom('session_requests')
-      .where('created_at', '>=', since)
-      .select(['mentor_id', (eb) => eb.fn.countAll<number>().as('sessions')])
-      .groupBy('mentor_id')
+      .where('createdAt', '>=', since)
+      .select(['mentorId', (eb) => eb.fn.countAll<number>().as('sessions')])
+      .groupBy('mentorId')
       .execute();
-    return new Map(rows.map((r) => [r.mentor_id, Number(r.sessions)]));
+    return new Map(rows.map((r) => [r.mentorId, Number(r.sessions)]));
   }
 }

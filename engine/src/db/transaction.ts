@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
 
 /**
  * Runs `fn` in one transaction: everything it writes through `trx` commits together or not at all.
@@ -9,7 +8,7 @@ import type { Database } from './schema.js';
  * Use only `trx` inside `fn`: on PGlite, a query on the outer handle waits for the connection the
  * transaction holds and never runs.
  */
-export async function withTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+export async function withTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db);
   return db.transaction().execute(fn);
 }

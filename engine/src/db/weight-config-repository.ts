@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { AppError } from '../errors.js';
+import { type CamelCaseColumns, type CamelCaseDatabase, withCamelCase } from './camel-case.js';
 import type { Database, WeightConfigEventsTable, WeightConfigStatus, WeightConfigsTable } from './schema.js';
 import { withTransaction } from './transaction.js';
 
@@ -49,7 +50,11 @@ const activationLockKey = 0x6d6d_7763; // "mmwc"
  * previous active version in the same transaction; a rollback is a new version copying an old one.
  */
 export class WeightConfigRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<CamelCaseDatabase>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = withCamelCase(db);
+  }
 
   async createDraft(draft: WeightConfigDraft, actor: string): Promise<WeightConfig> {
     return withTransaction(this.db, async (trx) => {
@@ -61,14 +66,14 @@ export class WeightConfigRepository {
           status: 'draft',
           weights: JSON.stringify(draft.weights),
           rules: JSON.stringify(draft.rules),
-          based_on: draft.basedOn ?? null,
+          basedOn: draft.basedOn ?? null,
           note: draft.note ?? null,
-          created_by: actor,
-          updated_by: actor,
+          createdBy: actor,
+          updatedBy: actor,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordEvent(trx, row.version, 'created', actor, { basedOn: row.based_on });
+      await recordEvent(trx, row.version, 'created', actor, { basedOn: row.basedOn });
       return toConfig(row);
     });
   }
@@ -86,8 +91,8 @@ export class WeightConfigRepository {
           ...(patch.weights !== undefined && { weights: JSON.stringify(patch.weights) }),
           ...(patch.rules !== undefined && { rules: JSON.stringify(patch.rules) }),
           ...(patch.note !== undefined && { note: patch.note }),
-          updated_by: actor,
-          updated_at: sql<Date>`now()`,
+          updatedBy: actor,
+          updatedAt: sql<Date>`now()`,
         })
         .where('version', '=', version)
         .returningAll()
@@ -126,7 +131,7 @@ export class WeightConfigRepository {
     const byVersion = new Map<number, WeightConfigEvent[]>();
     for (const e of events) {
       const list = byVersion.get(e.version) ?? [];
-      list.push(toEvent(e));
+      list.push(e);
       byVersion.set(e.version, list);
     }
     return configs.map((c) => ({ ...toConfig(c), events: byVersion.get(c.version) ?? [] }));
@@ -139,7 +144,7 @@ export class WeightConfigRepository {
       .where('version', '=', version)
       .orderBy('id')
       .execute();
-    return rows.map(toEvent);
+    return rows;
   }
 
   /**
@@ -182,10 +187,10 @@ export class WeightConfigRepository {
           status: 'draft',
           weights: JSON.stringify(source.weights),
           rules: JSON.stringify(source.rules),
-          based_on: toVersion,
+          basedOn: toVersion,
           note: `Rollback to version ${toVersion}`,
-          created_by: actor,
-          updated_by: actor,
+          createdBy: actor,
+          updatedBy: actor,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -196,10 +201,10 @@ export class WeightConfigRepository {
   }
 }
 
-async function activateLocked(trx: Kysely<Database>, version: number, actor: string) {
+async function activateLocked(trx: Kysely<CamelCaseDatabase>, version: number, actor: string) {
   const archived = await trx
     .updateTable('weight_configs')
-    .set({ status: 'archived', updated_by: actor, updated_at: sql<Date>`now()` })
+    .set({ status: 'archived', updatedBy: actor, updatedAt: sql<Date>`now()` })
     .where('status', '=', 'active')
     .returning('version')
     .execute();
@@ -208,10 +213,10 @@ async function activateLocked(trx: Kysely<Database>, version: number, actor: str
     .updateTable('weight_configs')
     .set({
       status: 'active',
-      activated_by: actor,
-      activated_at: sql<Date>`now()`,
-      updated_by: actor,
-      updated_at: sql<Date>`now()`,
+      activatedBy: actor,
+      activatedAt: sql<Date>`now()`,
+      updatedBy: actor,
+      updatedAt: sql<Date>`now()`,
     })
     .where('version', '=', version)
     .returningAll()
@@ -220,7 +225,7 @@ async function activateLocked(trx: Kysely<Database>, version: number, actor: str
   return row;
 }
 
-async function requireConfig(trx: Kysely<Database>, version: number, forUpdate = false) {
+async function requireConfig(trx: Kysely<CamelCaseDatabase>, version: number, forUpdate = false) {
   let query = trx.selectFrom('weight_configs').selectAll().where('version', '=', version);
   if (forUpdate) query = query.forUpdate();
   const row = await query.executeTakeFirst();
@@ -229,7 +234,7 @@ async function requireConfig(trx: Kysely<Database>, version: number, forUpdate =
 }
 
 async function recordEvent(
-  trx: Kysely<Database>,
+  trx: Kysely<CamelCaseDatabase>,
   version: number,
   action: WeightConfigAction,
   actor: string,
@@ -241,24 +246,7 @@ async function recordEvent(
     .execute();
 }
 
-function toConfig(row: Selectable<WeightConfigsTable>): WeightConfig {
-  return {
-    version: row.version,
-    name: row.name,
-    status: row.status,
-    weights: row.weights,
-    rules: row.rules,
-    basedOn: row.based_on,
-    note: row.note,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    updatedBy: row.updated_by,
-    updatedAt: row.updated_at,
-    activatedBy: row.activated_by,
-    activatedAt: row.activated_at === null ? null : new Date(row.activated_at),
-  };
-}
-
-function toEvent(row: Selectable<WeightConfigEventsTable>): WeightConfigEvent {
-  return { id: row.id, version: row.version, action: row.action, actor: row.actor, detail: row.detail, at: row.at };
+// activated_at is typed for writing (a string is accepted there); what the drivers read is a Date or null.
+function toConfig(row: Selectable<CamelCaseColumns<WeightConfigsTable>>): WeightConfig {
+  return { ...row, activatedAt: row.activatedAt === null ? null : new Date(row.activatedAt) };
 }

@@ -691,6 +691,25 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect((await repos.requests.recentRequests(10)).map((r) => r.id)).toEqual([recent]);
     });
 
+    it('keeps the keys inside JSON values as written, while column names are renamed', async () => {
+      const [mentorRowId] = (await repos.mentors.upsertMany([mentor(1)])).map((r) => r.rowId);
+      const breakdown = { snake_case: 1, nested: { deeper_key: [{ in_array: true }] }, camelCase: 2 };
+      await record(repos.requests, 'question', { min_years: 3 }, null, [
+        { mentorRowId: mentorRowId!, rank: 1, score: 1, breakdown },
+      ]);
+      const [recent] = await repos.requests.recentRequests(1);
+      expect(recent!.filters).toEqual({ min_years: 3 });
+      expect(recent!.matches[0]!.breakdown).toEqual(breakdown);
+      const config = await repos.weightConfigs.createDraft(
+        { name: 'keys', weights: { skill_overlap: 1 }, rules: { max_results: 5 } },
+        'alice',
+      );
+      expect(await repos.weightConfigs.get(config.version)).toMatchObject({
+        weights: { skill_overlap: 1 },
+        rules: { max_results: 5 },
+      });
+    });
+
     it('records exact scores and breakdowns with quotes, backslashes and non-ASCII text', async () => {
       const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2)])).map((r) => r.rowId);
       const breakdown = { factors: [{ name: 'say "hi" \\ {x,y} é', value: 1 / 3 }], note: null };
