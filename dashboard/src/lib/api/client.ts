@@ -1,22 +1,11 @@
 import createClient from 'openapi-fetch';
 import type { components, paths } from './schema.js';
-import { storedToken, tokenPrompt } from './token.svelte.js';
 
-/** Same origin: the engine serves the dashboard and the API; `vite dev` proxies /api to it. */
+/**
+ * Same origin: the engine serves the dashboard and the API; `vite dev` proxies /api to it. The browser sends the
+ * HTTP-only session cookie with every request (session.svelte.ts signs in and out).
+ */
 export const api = createClient<paths>({ baseUrl: '' });
-
-// An engine started with API_TOKEN asks for it on coordinator and researcher routes (401): the layout then asks the person.
-api.use({
-  onRequest({ request }) {
-    const token = storedToken();
-    if (token) request.headers.set('authorization', `Bearer ${token}`);
-    return request;
-  },
-  onResponse({ response }) {
-    if (response.status === 401) tokenPrompt.needed = true;
-    return response;
-  },
-});
 
 export type Schemas = components['schemas'];
 
