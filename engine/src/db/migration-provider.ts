@@ -3,6 +3,7 @@ import * as initialSchema from './migrations/0001-initial-schema.js';
 import * as requestTimeIndex from './migrations/0002-request-time-index.js';
 import * as mentorVectorCentroid from './migrations/0003-mentor-vector-centroid.js';
 import * as mentorChanges from './migrations/0004-mentor-changes.js';
+import * as accounts from './migrations/0005-accounts.js';
 
 /**
  * Every migration in `migrations/`, by name. Imported statically rather than read from the folder so
@@ -13,6 +14,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002-request-time-index': requestTimeIndex,
   '0003-mentor-vector-centroid': mentorVectorCentroid,
   '0004-mentor-changes': mentorChanges,
+  '0005-accounts': accounts,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,10 +1,14 @@
 import type { Kysely } from 'kysely';
+import { ApiTokenRepository } from './api-token-repository.js';
+import { AuditRepository } from './audit-repository.js';
 import { EmbeddingRepository } from './embedding-repository.js';
 import { MentorChangeRepository } from './mentor-change-repository.js';
 import { MentorRepository } from './mentor-repository.js';
 import { RequestRepository } from './request-repository.js';
 import type { Database } from './schema.js';
+import { SessionRepository } from './session-repository.js';
 import { withTransaction } from './transaction.js';
+import { UserRepository } from './user-repository.js';
 import { WeightConfigRepository } from './weight-config-repository.js';
 
 /** The repositories over one database handle: what services are given instead of the handle itself. */
@@ -14,6 +18,11 @@ export interface Repositories {
   embeddings: EmbeddingRepository;
   requests: RequestRepository;
   weightConfigs: WeightConfigRepository;
+  users: UserRepository;
+  sessions: SessionRepository;
+  apiTokens: ApiTokenRepository;
+  /** Append-only; written in the transaction of the write it records. */
+  audit: AuditRepository;
   /**
    * Runs `fn` with repositories bound to one transaction: what it writes through them commits together or not
    * at all. Use only the repositories `fn` is given: on PGlite, a query through the outer ones waits for the
@@ -29,6 +38,10 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     embeddings: new EmbeddingRepository(db),
     requests: new RequestRepository(db),
     weightConfigs: new WeightConfigRepository(db),
+    users: new UserRepository(db),
+    sessions: new SessionRepository(db),
+    apiTokens: new ApiTokenRepository(db),
+    audit: new AuditRepository(db),
     transaction: (fn) => withTransaction(db, (trx) => fn(createRepositories(trx))),
   };
 }

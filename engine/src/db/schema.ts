@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { Role } from '../auth/roles.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -92,6 +93,71 @@ export interface MentorChangesTable {
   changed_at: Timestamp;
 }
 
+/** Accounts (migration 0005). `email` is unique whatever its case. */
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  time_zone: string;
+  department: string | null;
+  career_start_year: number | null;
+  /** argon2id (PHC string); null for users who sign in through single sign-on only. */
+  password_hash: string | null;
+  disabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserRolesTable {
+  user_id: number;
+  role: Role;
+}
+
+/** A mentor user's profile: one per user, one user per profile. */
+export interface MentorUsersTable {
+  user_id: number;
+  mentor_id: number;
+}
+
+/** Server-side sessions; the cookie's token is stored only as its SHA-256. */
+export interface SessionsTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: Uint8Array;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  idle_expires_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Date | string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: Uint8Array;
+  created_at: Timestamp;
+  last_used_at: Date | string | null;
+  revoked_at: Date | string | null;
+}
+
+export type AuditActorKind = 'user' | 'cli' | 'engine-token';
+
+/** Append-only (a trigger refuses updates and deletes): every write through the API or the CLI. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_kind: AuditActorKind;
+  actor_user_id: number | null;
+  actor_role: string | null;
+  actor_os_user: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  changes: JSONColumnType<Record<string, { before: unknown; after: unknown }>>;
+  request_id: string | null;
+}
+
 export interface Database {
   mentors: MentorsTable;
   mentor_changes: MentorChangesTable;
@@ -101,4 +167,10 @@ export interface Database {
   session_requests: SessionRequestsTable;
   weight_configs: WeightConfigsTable;
   weight_config_events: WeightConfigEventsTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  mentor_users: MentorUsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
 }
