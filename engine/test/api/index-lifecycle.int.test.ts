@@ -318,11 +318,9 @@ const salaryBios: Array<[string, string]> = [
   ['pm', 'I am a product manager who writes roadmaps and prioritises features with engineering teams.'],
 ];
 
+// The integration lane has the model (pnpm install builds it): a missing model fails here rather than skipping.
 describe('with the real USE Lite model', () => {
-  const modelDir = path.join(loadConfig({}).modelsDir, 'use-lite');
-  const built = fs.existsSync(path.join(modelDir, 'tokenizer.json'));
-
-  it.skipIf(!built)(
+  it(
     'a salary negotiation question ranks the compensation mentor first',
     async () => {
       const config = loadConfig({ LOG_LEVEL: 'silent' });
