@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../engine/src/config.js';
 import { createEmbeddingProvider } from '../../engine/src/embedding/create-embedding-provider.js';
-import { passageSimilarities } from '../../engine/src/services/match-service.js';
+import { passageSimilarities } from '../../engine/src/matching/candidates.js';
 import { ExposureTracker } from '../../engine/src/services/exposure-tracker.js';
 import { appConfig, bulkInsert, started } from './app-bench.js';
 import { loadBenchData } from './bench-data.js';

@@ -1,3 +1,7 @@
+import { dotInt8 } from '../vector-index/int8-vectors.js';
+import { passageCount, type PassageVectors } from '../vector-index/snapshot-passages.js';
+import type { CandidateInput, MatchMentor, PassageSimilarity } from './types.js';
+
 /** One mentor retrieved by either list; ranks are 1-based, null when the list did not return it. */
 export interface RetrievedCandidate {
   id: number;
@@ -37,4 +41,49 @@ export function mergeCandidates(
   return [...byId.values()].sort(
     (a, b) => best(a) - best(b) || (a.vectorRank ?? Infinity) - (b.vectorRank ?? Infinity) || a.id - b.id,
   );
+}
+
+/** The question's similarity with each passage of a mentor, with the passage's place in the bio. */
+export function passageSimilarities(query: Float32Array, stored: PassageVectors): PassageSimilarity[] {
+  const out: PassageSimilarity[] = [];
+  for (let i = 0; i < passageCount(stored); i++) {
+    out.push({ start: stored.spans[2 * i]!, end: stored.spans[2 * i + 1]!, similarity: dotInt8(query, stored, i + 1) });
+  }
+  return out;
+}
+
+/** What the matcher is given of the mentors retrieval found, beside the question. */
+export interface CandidateSources {
+  mentors: ReadonlyMap<number, MatchMentor>;
+  /** Row 0 the mentor vector, then one per bio passage (snapshot-passages.ts). */
+  passages: ReadonlyMap<number, PassageVectors>;
+  /** The question's vector; null when ranking is lexical only. */
+  queryVector: Float32Array | null;
+  /** TF-IDF cosine of the question with each candidate. */
+  lexical: ReadonlyMap<number, number>;
+  sessionsThisMonth: ReadonlyMap<number, number>;
+  shown: ReadonlyMap<number, number>;
+}
+
+/**
+ * The signals of each retrieved mentor, in retrieval order; a mentor removed since retrieval is left out. A
+ * mentor only the lexical list found gets its whole similarity from its stored mentor vector.
+ */
+export function candidateInputs(retrieved: readonly RetrievedCandidate[], from: CandidateSources): CandidateInput[] {
+  const { queryVector } = from;
+  const candidates: CandidateInput[] = [];
+  for (const c of retrieved) {
+    const mentor = from.mentors.get(c.id);
+    const stored = from.passages.get(c.id);
+    if (!mentor || !stored) continue;
+    candidates.push({
+      mentor,
+      wholeSimilarity: queryVector ? (c.similarity ?? dotInt8(queryVector, stored, 0)) : null,
+      passageSimilarities: queryVector ? passageSimilarities(queryVector, stored) : [],
+      lexicalSimilarity: from.lexical.get(c.id) ?? 0,
+      servedThisMonth: from.sessionsThisMonth.get(c.id) ?? 0,
+      shownRecently: from.shown.get(c.id) ?? 0,
+    });
+  }
+  return candidates;
 }

@@ -5,35 +5,21 @@ import { isValidTimezone } from '../domain/mentor-validation.js';
 import type { RequestRepository } from '../db/request-repository.js';
 import { RequestLog } from './request-log.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
-import { mergeCandidates } from '../matching/candidates.js';
+import { candidateInputs, mergeCandidates, type RetrievedCandidate } from '../matching/candidates.js';
+import type { LexicalHit } from '../matching/lexical-index.js';
 import { matchMentors, type MentorMatch } from '../matching/match-mentors.js';
 import { diffRankings, type RankDiff } from '../matching/preview-diff.js';
-import type { CandidateInput, MatchRequestFilters, PassageSimilarity } from '../matching/types.js';
+import { type MenteeRequest, matchRequestFilters, retrievalRule } from '../matching/request-filters.js';
+import type { MatchMentor } from '../matching/types.js';
 import type { WeightConfig } from '../matching/weights.js';
 import type { ActiveConfig, ConfigService } from './config-service.js';
 import { ExposureTracker } from './exposure-tracker.js';
 import type { SearchIndex } from './search-index.js';
-import { dotInt8 } from '../vector-index/int8-vectors.js';
-import { passageCount, type PassageVectors } from '../vector-index/snapshot-passages.js';
 
-export interface MatchRequest {
+/** A mentee's question, how many mentors to propose, and what else the request says (MenteeRequest). */
+export interface MatchRequest extends MenteeRequest {
   text: string;
   k: number;
-  filters?: {
-    /** Languages the mentee speaks: the mentor must share one (hard rule), and more shared is better. */
-    languages?: string[];
-    /** Languages the mentor must speak, every one. */
-    requiredLanguages?: string[];
-    /** The mentee's IANA time zone, for the availability window. */
-    timezone?: string;
-    /** The mentee's availability in local hours; `required` makes overlap a hard rule. */
-    availability?: { startHour: number; endHour: number; required?: boolean };
-    /** Only mentors with at least this many free sessions left this month. */
-    minCapacity?: number;
-  };
-  menteeYearsExperience?: number;
-  /** Mentor ids never to propose (same team, manager relation, ...). */
-  exclude?: string[];
 }
 
 export interface MatchResult {
@@ -51,14 +37,23 @@ export interface MatchResult {
 
 export type RetrievalMode = 'hybrid' | 'semantic' | 'lexical';
 
-/** The question's similarity with each passage of a mentor, with the passage's place in the bio. */
-export function passageSimilarities(query: Float32Array, stored: PassageVectors): PassageSimilarity[] {
-  const out: PassageSimilarity[] = [];
-  for (let i = 0; i < passageCount(stored); i++) {
-    out.push({ start: stored.spans[2 * i]!, end: stored.spans[2 * i + 1]!, similarity: dotInt8(query, stored, i + 1) });
-  }
-  return out;
+/** The question's vector, on its way: `embeddedAt` is when it arrived (when it was asked for, if it needed no model). */
+interface QuestionEmbedding {
+  vector: Promise<Float32Array | null>;
+  embeddedAt(): number;
 }
+
+/** The lexical top list and the TF-IDF cosine of each mentor it holds. */
+interface LexicalRetrieval {
+  hits: LexicalHit[];
+  cosines: Map<number, number>;
+}
+
+/**
+ * A hundred from each list: with fifty, embedding-only retrieval lost expected mentors on the labelled demo
+ * questions (hit@5 0.878 → 0.829); ranking the larger pool costs a few milliseconds.
+ */
+const candidatePool = (k: number): number => Math.max(100, k * 10);
 
 /**
  * Answers a mentee's question: embeds it, retrieves candidates from the vector index and BM25, gathers
@@ -94,7 +89,11 @@ export class MatchService {
     );
   }
 
-  /** Ranks under the active configuration (or `config`) and records what was served unless told not to. */
+  /**
+   * Ranks under the active configuration (or `config`) and records what was served unless told not to: embeds the
+   * question while the lexical list is retrieved, adds the nearest mentors, gathers each candidate's signals and
+   * hands them to the pure matcher, which applies the hard rules, ranks and explains.
+   */
   async match(
     req: MatchRequest,
     opts: {
@@ -105,121 +104,38 @@ export class MatchService {
       now?: Date;
     } = {},
   ): Promise<MatchResult> {
-    if (!this.search.isReady) throw new AppError('NOT_READY', { detail: `the index is ${this.search.status().state}` });
-    if (req.filters?.timezone && !isValidTimezone(req.filters.timezone)) {
-      throw new AppError('VALIDATION_FAILED', {
-        detail: `filters.timezone must be an IANA time zone such as "Europe/Berlin", got "${req.filters.timezone}"`,
-      });
-    }
+    this.checkAnswerable(req);
     const t0 = performance.now();
     const mode = opts.mode ?? 'hybrid';
-    // The question is embedded on its own thread (see EmbeddingThread) while this one runs the
-    // lexical retrieval, which needs no vector; lexical-only ranking needs none at all.
-    let embeddedAt = t0;
-    const embedding: Promise<Float32Array | null> =
-      mode === 'lexical'
-        ? Promise.resolve(null)
-        : opts.queryVector !== undefined
-          ? Promise.resolve(opts.queryVector)
-          : this.embedder.embed([req.text]).then(([v]) => {
-              embeddedAt = performance.now();
-              return v!;
-            });
-    // Awaited below; until then a failure must not count as unhandled.
-    embedding.catch(() => {});
+    const question = this.embedQuestion(req.text, mode, opts.queryVector, t0);
     const config = opts.config ?? (await this.configs.getActive());
     const now = opts.now ?? new Date();
-
     const exposure = await this.exposure.current(config.rules.exposureWindowDays, now);
-    const minCapacity = req.filters?.minCapacity ?? 0;
-    const menteeLanguages = req.filters?.languages ?? [];
-    const excluded = new Set(req.exclude ?? []);
-    // Cheap hard rules apply during retrieval so that filtered mentors never take a candidate slot. The
-    // vector index applies activeOnly itself; the request's own rules go in a filter only when it has any,
-    // since a filter costs the graph search a call into JavaScript per visited node.
-    const requestRule =
-      excluded.size > 0 || menteeLanguages.length > 0 || minCapacity > 0
-        ? (m: Mentor): boolean =>
-            !excluded.has(m.externalId) &&
-            (menteeLanguages.length === 0 || m.languages.some((l) => menteeLanguages.includes(l))) &&
-            (minCapacity === 0 || m.capacityPerMonth - (exposure.sessionsThisMonth.get(m.rowId) ?? 0) >= minCapacity)
-        : null;
-    const passesRequest = requestRule
-      ? (rowId: number): boolean => {
-          const m = this.search.mentors.get(rowId);
-          return m !== undefined && requestRule(m);
-        }
-      : undefined;
-    const admissible = (rowId: number): boolean => {
-      const m = this.search.mentors.get(rowId);
-      return m !== undefined && (!config.rules.activeOnly || m.active) && (!requestRule || requestRule(m));
-    };
-    // A hundred from each list: with fifty, embedding-only retrieval lost expected mentors on the labelled
-    // demo questions (hit@5 0.878 → 0.829); ranking the larger pool costs a few milliseconds.
-    const pool = Math.max(100, req.k * 10);
-    const lexicalHits = mode === 'semantic' ? [] : this.search.lexical.search(req.text, pool, admissible);
-    // The lexical signal of the lexical hits, too, while the embedding is still under way.
-    const lexical =
-      mode === 'semantic'
-        ? new Map<number, number>()
-        : this.search.lexical.cosineDocuments(
-            req.text,
-            lexicalHits.map((h) => h.id),
-          );
+    const rule = retrievalRule(req, exposure.sessionsThisMonth);
+    const pool = candidatePool(req.k);
+    const lexical = this.retrieveLexical(req.text, mode, pool, config.rules.activeOnly, rule);
     const lexicalMs = performance.now() - t0;
 
-    const queryVector = await embedding;
+    const queryVector = await question.vector;
     const t1 = performance.now();
-    const vectorHits = queryVector
-      ? this.search.nearest(queryVector, pool, config.rules.activeOnly, passesRequest)
-      : [];
-    const merged = mergeCandidates(vectorHits, lexicalHits);
-    if (mode !== 'semantic') {
-      for (const [id, cosine] of this.search.lexical.cosineDocuments(
-        req.text,
-        merged.filter((c) => !lexical.has(c.id)).map((c) => c.id),
-      ))
-        lexical.set(id, cosine);
-    }
-
-    const candidates: CandidateInput[] = [];
-    for (const c of merged) {
-      const mentor = this.search.mentors.get(c.id);
-      const stored = this.search.passages.get(c.id);
-      if (!mentor || !stored) continue;
-      candidates.push({
-        mentor,
-        wholeSimilarity: queryVector ? (c.similarity ?? dotInt8(queryVector, stored, 0)) : null,
-        passageSimilarities: queryVector ? passageSimilarities(queryVector, stored) : [],
-        lexicalSimilarity: lexical.get(c.id) ?? 0,
-        servedThisMonth: exposure.sessionsThisMonth.get(c.id) ?? 0,
-        shownRecently: exposure.shown.get(c.id) ?? 0,
-      });
-    }
+    const retrieved = this.retrieveNearest(queryVector, lexical, pool, config.rules.activeOnly, rule);
+    if (mode !== 'semantic') this.addLexicalCosines(req.text, retrieved, lexical.cosines);
+    const candidates = candidateInputs(retrieved, {
+      mentors: this.search.mentors,
+      passages: this.search.passages,
+      queryVector,
+      lexical: lexical.cosines,
+      sessionsThisMonth: exposure.sessionsThisMonth,
+      shown: exposure.shown,
+    });
     const t2 = performance.now();
 
-    const request: MatchRequestFilters = {
-      languages: menteeLanguages,
-      ...(req.filters?.requiredLanguages ? { requiredLanguages: req.filters.requiredLanguages } : {}),
-      ...(req.exclude ? { excludeExternalIds: req.exclude } : {}),
-      ...(req.filters?.availability || req.filters?.timezone
-        ? {
-            availability: {
-              startHour: req.filters?.availability?.startHour ?? 9,
-              endHour: req.filters?.availability?.endHour ?? 17,
-              ...(req.filters?.timezone ? { timezone: req.filters.timezone } : {}),
-              ...(req.filters?.availability?.required ? { required: true } : {}),
-            },
-          }
-        : {}),
-      ...(req.menteeYearsExperience !== undefined ? { menteeYearsExperience: req.menteeYearsExperience } : {}),
-    };
     const output = matchMentors({
       question: req.text,
       candidates,
       weights: config.weights,
       rules: config.rules,
-      request,
+      request: matchRequestFilters(req),
       vocabulary: this.search.skills,
       exposure: { totalShown: exposure.totalShown, totalCapacity: this.search.activeCapacity },
       now,
@@ -228,35 +144,132 @@ export class MatchService {
     const t3 = performance.now();
 
     const matches = output.matches.map((m) => ({ ...m, mentor: this.search.mentors.get(m.rowId)! }));
-    let requestId: number | null = null;
-    if (opts.record !== false) {
-      requestId = await this.requests.record({
-        text: req.text,
-        filters: { ...(req.filters ?? {}), ...(req.exclude ? { exclude: req.exclude } : {}), k: req.k },
-        configVersion: config.version,
-        createdAt: now,
-        matches: matches.map((m) => ({
-          mentorRowId: m.rowId,
-          rank: m.rank,
-          score: m.score,
-          breakdown: { factors: m.explanation.factors },
-        })),
-      });
-      this.exposure.recordShown(matches.map((m) => m.rowId));
-    }
+    const requestId = opts.record === false ? null : await this.record(req, config.version, now, matches);
     return {
       requestId,
       configVersion: config.version,
-      candidates: merged.length,
+      candidates: retrieved.length,
       eligible: output.eligible,
       matches,
       timings: {
-        embedMs: embeddedAt - t0,
+        embedMs: question.embeddedAt() - t0,
         retrieveMs: lexicalMs + (t2 - t1),
         rankMs: t3 - t2,
         totalMs: performance.now() - t0,
       },
     };
+  }
+
+  private checkAnswerable(req: MatchRequest): void {
+    if (!this.search.isReady) throw new AppError('NOT_READY', { detail: `the index is ${this.search.status().state}` });
+    if (req.filters?.timezone && !isValidTimezone(req.filters.timezone)) {
+      throw new AppError('VALIDATION_FAILED', {
+        detail: `filters.timezone must be an IANA time zone such as "Europe/Berlin", got "${req.filters.timezone}"`,
+      });
+    }
+  }
+
+  /**
+   * Starts embedding the question on its own thread (see EmbeddingThread), so that this one runs the lexical
+   * retrieval meanwhile, which needs no vector; lexical-only ranking needs none at all.
+   */
+  private embedQuestion(
+    text: string,
+    mode: RetrievalMode,
+    given: Float32Array | undefined,
+    askedAt: number,
+  ): QuestionEmbedding {
+    let embeddedAt = askedAt;
+    const vector: Promise<Float32Array | null> =
+      mode === 'lexical'
+        ? Promise.resolve(null)
+        : given !== undefined
+          ? Promise.resolve(given)
+          : this.embedder.embed([text]).then(([v]) => {
+              embeddedAt = performance.now();
+              return v!;
+            });
+    // Awaited later; until then a failure must not count as unhandled.
+    vector.catch(() => {});
+    return { vector, embeddedAt: () => embeddedAt };
+  }
+
+  /**
+   * The lexical top list among the mentors the configuration and the request admit (so that filtered mentors
+   * never take a slot), and its hits' cosines, while the question is still being embedded; none when semantic.
+   */
+  private retrieveLexical(
+    text: string,
+    mode: RetrievalMode,
+    pool: number,
+    activeOnly: boolean,
+    rule: ((m: MatchMentor) => boolean) | null,
+  ): LexicalRetrieval {
+    if (mode === 'semantic') return { hits: [], cosines: new Map() };
+    const admissible = (rowId: number): boolean => {
+      const m = this.search.mentors.get(rowId);
+      return m !== undefined && (!activeOnly || m.active) && (!rule || rule(m));
+    };
+    const hits = this.search.lexical.search(text, pool, admissible);
+    const cosines = this.search.lexical.cosineDocuments(
+      text,
+      hits.map((h) => h.id),
+    );
+    return { hits, cosines };
+  }
+
+  /**
+   * The nearest mentors, merged with the lexical list. The vector index leaves inactive mentors out itself; the
+   * request's own rule goes in a filter only when it has one (a filter costs the graph search a call per node).
+   */
+  private retrieveNearest(
+    queryVector: Float32Array | null,
+    lexical: LexicalRetrieval,
+    pool: number,
+    activeOnly: boolean,
+    rule: ((m: MatchMentor) => boolean) | null,
+  ): RetrievedCandidate[] {
+    const passesRule = rule
+      ? (rowId: number): boolean => {
+          const m = this.search.mentors.get(rowId);
+          return m !== undefined && rule(m);
+        }
+      : undefined;
+    const vectorHits = queryVector ? this.search.nearest(queryVector, pool, activeOnly, passesRule) : [];
+    return mergeCandidates(vectorHits, lexical.hits);
+  }
+
+  /** The cosines of the candidates only the vector list found. */
+  private addLexicalCosines(
+    text: string,
+    retrieved: readonly RetrievedCandidate[],
+    cosines: Map<number, number>,
+  ): void {
+    const missing = retrieved.filter((c) => !cosines.has(c.id)).map((c) => c.id);
+    for (const [id, cosine] of this.search.lexical.cosineDocuments(text, missing)) cosines.set(id, cosine);
+  }
+
+  /** Stores what was served (after the answer is sent, see RequestLog) and counts the shows for exposure. */
+  private async record(
+    req: MatchRequest,
+    configVersion: number | null,
+    now: Date,
+    matches: readonly (MentorMatch & { mentor: Mentor })[],
+  ): Promise<number> {
+    const requestId = await this.requests.record({
+      text: req.text,
+      filters: { ...(req.filters ?? {}), ...(req.exclude ? { exclude: req.exclude } : {}), k: req.k },
+      configVersion,
+      createdAt: now,
+      matches: matches.map((m) => ({
+        mentorRowId: m.rowId,
+        rank: m.rank,
+        score: m.score,
+        breakdown: { factors: m.explanation.factors },
+      })),
+    });
+    this.exposure.recordShown(matches.map((m) => m.rowId));
+    return requestId;
   }
 
   /** The same request under the active configuration and a draft, side by side, with the difference. */
