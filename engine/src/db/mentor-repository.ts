@@ -1,5 +1,6 @@
 import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Mentor, MentorInput } from '../domain/mentor.js';
+import { MENTOR_FIELD_NAMES, type MentorFields } from '../domain/mentor-schema.js';
 import { AppError } from '../errors.js';
 import { type CamelCaseColumns, type CamelCaseDatabase, camelCase, withCamelCase } from './camel-case.js';
 import type { Database, MentorsTable } from './schema.js';
@@ -31,21 +32,10 @@ const upsertChunkSize = 500;
 
 type MentorRow = Selectable<CamelCaseColumns<MentorsTable>>;
 
-// Every column an importer can set, named as the mentor's fields are: what an input writes, what a patch may
-// change, and what upsert compares to tell an update from a no-op.
-const contentColumns = [
-  'name',
-  'headline',
-  'bio',
-  'skills',
-  'languages',
-  'timezone',
-  'location',
-  'yearsExperience',
-  'capacityPerMonth',
-  'active',
-] as const satisfies readonly (keyof MentorRow & keyof MentorInput)[];
-
+// Every field of a mentor is a column of the same (camelCase) name; the type says so, and fails to compile when
+// a field is not one. They are what an input writes, what a patch may change, and what upsert compares to tell
+// an update from a no-op.
+const contentColumns: readonly (keyof MentorFields & keyof MentorRow)[] = MENTOR_FIELD_NAMES;
 const inputColumns = ['externalId', ...contentColumns] as const;
 
 export class MentorRepository {
