@@ -39,6 +39,12 @@ export function splitListText(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * The separators travel in the API document under this key on each list field, so the dashboard's mentor form
+ * splits its text as the import splits a CSV cell without keeping its own copy.
+ */
+export const LIST_SEPARATORS_KEY = 'x-list-separators';
+
 /** "comma (,), semicolon (;) or bar (|)", for messages that say what a list should look like. */
 export const LIST_SEPARATORS_TEXT = 'comma (,), semicolon (;) or bar (|)';
 
@@ -50,10 +56,12 @@ const fields = {
   skills: Type.Array(Type.String({ minLength: 1, maxLength: MENTOR_LIMITS.skillMax, pattern: NOT_BLANK }), {
     maxItems: MENTOR_LIMITS.skillsMax,
     description: `In a CSV cell: separated by a ${LIST_SEPARATORS_TEXT}`,
+    [LIST_SEPARATORS_KEY]: LIST_SEPARATORS,
   }),
   languages: Type.Array(Type.String({ pattern: MENTOR_LIMITS.language.source }), {
     maxItems: MENTOR_LIMITS.languagesMax,
     description: `ISO 639-1 codes such as "en"; in a CSV cell: separated by a ${LIST_SEPARATORS_TEXT}`,
+    [LIST_SEPARATORS_KEY]: LIST_SEPARATORS,
   }),
   timezone: Type.String({
     minLength: 1,

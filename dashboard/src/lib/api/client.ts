@@ -1,4 +1,4 @@
-import createClient from 'openapi-fetch';
+import createClient, { type ClientPathsWithMethod, type MethodResponse } from 'openapi-fetch';
 import type { components, paths } from './schema.js';
 
 /**
@@ -9,19 +9,17 @@ export const api = createClient<paths>({ baseUrl: '' });
 
 export type Schemas = components['schemas'];
 
-type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
-type Success<R> = R extends { 200: infer A }
-  ? Json<A>
-  : R extends { 201: infer B }
-    ? Json<B>
-    : R extends { 202: infer C }
-      ? Json<C>
-      : never;
+type Method = 'get' | 'post' | 'patch' | 'delete';
 
-/** The success body of a route, straight from the generated `paths`. */
-export type ResponseBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R }
-  ? Success<R>
-  : never;
+/**
+ * The success body of a route as the client hands it over: openapi-fetch reads the generated types through its
+ * own lens (a tuple such as a metric's interval becomes an array), so this is its type, not the document's.
+ */
+export type ResponseBody<P extends ClientPathsWithMethod<typeof api, M>, M extends Method> = MethodResponse<
+  typeof api,
+  M,
+  P
+>;
 
 /** The JSON request body of a route. */
 export type RequestBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
