@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitList, validateMentorForm, type MentorFormValues } from './mentor-form-validation.js';
+import openapi from './api/openapi.json';
+import { LIST_HINT, splitList, validateMentorForm, type MentorFormValues } from './mentor-form-validation.js';
 
 const valid: MentorFormValues = {
   id: 'm-1',
@@ -51,7 +52,20 @@ describe('validateMentorForm', () => {
     expect(validateMentorForm({ ...valid, bio: 'b'.repeat(10_001) }).bio).toBe('Bio is at most 10,000 characters.');
   });
 
-  it('splits lists on commas, semicolons and bars', () => {
+  it("splits lists on the separators the engine's import splits a CSV cell on", () => {
+    expect(openapi.components.schemas.MentorCreate.properties.skills['x-list-separators']).toEqual([',', ';', '|']);
     expect(splitList(' a, b;c | d ,, ')).toEqual(['a', 'b', 'c', 'd']);
+    expect(LIST_HINT).toBe('separated by , ; or |');
+  });
+
+  it('names the list item it could not read and the separators it expects', () => {
+    expect(validateMentorForm({ ...valid, languages: 'en es' }).languages).toBe(
+      '“en es” is not a language code: use lower-case ISO 639-1 codes such as en, es, de, separated by , ; or |.',
+    );
+    expect(validateMentorForm({ ...valid, languages: 'en,es' }).languages).toBeUndefined();
+    const joined = `Negotiation / ${'Hiring / '.repeat(10)}`;
+    expect(validateMentorForm({ ...valid, skills: joined }).skills).toBe(
+      '“Negotiation / Hiring / Hiring …” is longer than 80 characters: one skill each, separated by , ; or |.',
+    );
   });
 });

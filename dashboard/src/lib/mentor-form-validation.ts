@@ -3,20 +3,12 @@
  * problems before submitting; the engine stays the authority and its 4xx message is shown too.
  */
 import openapi from './api/openapi.json';
+import type { components } from './api/schema.js';
 
-export interface MentorFormValues {
-  id: string;
-  name: string;
-  headline: string;
-  bio: string;
-  skills: string;
-  languages: string;
-  timezone: string;
-  location: string;
-  yearsExperience: string;
-  capacityPerMonth: string;
-  active: boolean;
-}
+type MentorFields = Required<components['schemas']['MentorCreate']>;
+
+/** Every field of a new mentor as the form holds it: text, but the switches. A field the engine adds shows up here. */
+export type MentorFormValues = { [K in keyof MentorFields]: MentorFields[K] extends boolean ? boolean : string };
 
 export type MentorFormErrors = Partial<Record<keyof MentorFormValues, string>>;
 
@@ -31,11 +23,23 @@ function characters(text: string): number {
   return [...text].length;
 }
 
+// How text holds a list: the separators the engine's import splits a CSV cell on, from the same document.
+const SEPARATORS: readonly string[] = fields.skills['x-list-separators'];
+const SEPARATOR = new RegExp(`[${SEPARATORS.map((s) => `\\${s}`).join('')}]`);
+
+/** "separated by , ; or |", for the form's hints and messages. */
+export const LIST_HINT = `separated by ${SEPARATORS.slice(0, -1).join(' ')} or ${SEPARATORS.at(-1)}`;
+
 export function splitList(value: string): string[] {
   return value
-    .split(/[,;|]/)
+    .split(SEPARATOR)
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** Enough of an item to recognise it in a message. */
+function clip(text: string): string {
+  return characters(text) > 30 ? `${[...text].slice(0, 30).join('')}…` : text;
 }
 
 function isTimezone(tz: string): boolean {
@@ -66,12 +70,16 @@ export function validateMentorForm(v: MentorFormValues): MentorFormErrors {
   if (!v.bio.trim()) errors.bio = 'Bio is required: matching reads it.';
   else if (characters(v.bio) > fields.bio.maxLength)
     errors.bio = `Bio is at most ${count(fields.bio.maxLength)} characters.`;
+  // A list item that breaks a limit is most often two items joined by another separator: the message shows it.
   const skills = splitList(v.skills);
+  const longSkill = skills.find((s) => characters(s) > fields.skills.items.maxLength);
   if (skills.length > fields.skills.maxItems) errors.skills = `At most ${fields.skills.maxItems} skills.`;
-  else if (skills.some((s) => characters(s) > fields.skills.items.maxLength))
-    errors.skills = `Each skill is at most ${fields.skills.items.maxLength} characters.`;
+  else if (longSkill !== undefined)
+    errors.skills = `“${clip(longSkill)}” is longer than ${fields.skills.items.maxLength} characters: one skill each, ${LIST_HINT}.`;
   const languages = splitList(v.languages);
-  if (languages.some((l) => !LANGUAGE.test(l))) errors.languages = 'Use lower-case ISO 639-1 codes such as en, es, de.';
+  const badCode = languages.find((l) => !LANGUAGE.test(l));
+  if (badCode !== undefined)
+    errors.languages = `“${clip(badCode)}” is not a language code: use lower-case ISO 639-1 codes such as en, es, de, ${LIST_HINT}.`;
   else if (languages.length > fields.languages.maxItems)
     errors.languages = `At most ${fields.languages.maxItems} languages.`;
   if (!v.timezone.trim()) errors.timezone = 'Time zone is required.';
