@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
@@ -5,14 +6,16 @@ import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
+import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { loadConfig, type AppConfig } from './config.js';
+import { isLoopbackHost, loadConfig, type AppConfig } from './config.js';
 import { AppError } from './errors.js';
 import { clientErrorHandler, makeErrorHandler, frameworkErrorHandler, validationFailed } from './error-handler.js';
 import { sharedSchemas } from './routes/schemas.js';
 import { makeValidatorCompiler } from './validator-compiler.js';
 import { describeUnstorable, unstorableText } from './shared/unstorable-text.js';
-import { isLoopbackName, makeRequestGuard } from './request-guard.js';
+import { makeRequestGuard } from './request-guard.js';
+import { makeAuthorizeRequest } from './auth/authorize-request.js';
 import { addSecurityHeaders, dashboardCsp } from './security-headers.js';
 import { createEngine, type Engine } from './services/engine.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
@@ -23,6 +26,9 @@ import matchRoutes from './routes/match-routes.js';
 import configRoutes from './routes/config-routes.js';
 import jobRoutes from './routes/job-routes.js';
 import evaluationRoutes from './routes/evaluation-routes.js';
+import authRoutes from './routes/auth-routes.js';
+import userRoutes from './routes/user-routes.js';
+import auditRoutes from './routes/audit-routes.js';
 import { shorten } from './shared/shorten.js';
 
 export interface AppOptions {
@@ -52,11 +58,22 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   const indexHtml = dashboard === null ? null : readIfExists(path.join(dashboard, 'index.html'));
   // Before the guard, so that its refusals carry the headers too.
   addSecurityHeaders(app, indexHtml === null ? null : dashboardCsp(indexHtml));
-  app.addHook('onRequest', makeRequestGuard(config.host, config.apiToken));
-  if (config.apiToken === null && !isLoopbackName(config.host)) {
+  app.addHook('onRequest', makeRequestGuard(config.host));
+  // Before the access check, which reads the session cookie.
+  await app.register(cookie);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('actingRole', null);
+  app.addHook(
+    'onRequest',
+    makeAuthorizeRequest(() => app.engine().auth, { anonymousQuestions: config.anonymousQuestions }),
+  );
+  if (config.apiToken !== null) {
+    app.log.warn('API_TOKEN is deprecated: give each script its own user and API token (POST /api/auth/tokens)');
+  }
+  if (config.anonymousQuestions && !isLoopbackHost(config.host)) {
     app.log.warn(
       { host: config.host },
-      'listening beyond this machine without API_TOKEN: anyone who can reach it can change mentors and configurations',
+      'ANONYMOUS_QUESTIONS is on beyond this machine: anyone who can reach the engine can ask questions',
     );
   }
   // JSON routes take no text/plain body: without this Fastify parses one into a string and the schema says
@@ -102,6 +119,9 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       await api.register(configRoutes);
       await api.register(jobRoutes);
       await api.register(evaluationRoutes);
+      await api.register(authRoutes);
+      await api.register(userRoutes);
+      await api.register(auditRoutes);
     },
     { prefix: '/api' },
   );
@@ -149,6 +169,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Longer than any valid id, so that an overlong one reaches its schema and gets that 400 message.
     routerOptions: { maxParamLength: 1000 },
     frameworkErrors: frameworkErrorHandler,
+    // Unique across engines and restarts: the audit log names the request each write came in.
+    genReqId: () => randomUUID(),
     clientErrorHandler,
     // Opening PGlite and loading the model take seconds on a cold start.
     pluginTimeout: 120_000,

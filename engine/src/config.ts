@@ -40,8 +40,24 @@ export interface AppConfig {
   hnsw: { m: number; efConstruction: number; efSearch: number };
   /** How many demo mentors the start command seeds into an empty database; 0 disables seeding. */
   seedDemoMentors: number;
-  /** When set, coordinator and researcher routes need `Authorization: Bearer <token>`; mentees' routes stay open. */
+  /**
+   * Deprecated: an engine-wide token that signs its bearer in as coordinator, researcher and admin at once.
+   * Per-user API tokens (POST /api/auth/tokens) replace it.
+   */
   apiToken: string | null;
+  /**
+   * Listening on loopback with demo mentors to seed (the README's start command): `pnpm start` creates one demo
+   * account per role, and questions may be asked without signing in unless ANONYMOUS_QUESTIONS says otherwise.
+   */
+  demoMode: boolean;
+  /** Whether `POST /api/match` answers without a session. Defaults to demoMode. */
+  anonymousQuestions: boolean;
+  /** A session unused this long ends. */
+  sessionIdleMinutes: number;
+  /** A session ends this long after sign-in, however busy. */
+  sessionMaxHours: number;
+  /** The demo accounts' password; null makes `pnpm start` generate one and print it. */
+  demoPassword: string | null;
   /** Days a mentee's question text is kept; 0 keeps it. What the question was served is kept either way. */
   questionRetentionDays: number;
   bodyLimitBytes: number;
@@ -56,10 +72,30 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
+/** Names that reach only this machine; the engine's Host check and demo mode use the same rule. */
+export function isLoopbackHost(hostname: string): boolean {
+  const name = hostname.toLowerCase();
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    name === '[::1]' ||
+    name === '::1' ||
+    /^127(\.\d{1,3}){3}$/.test(name)
+  );
+}
+
 /** pino's levels: Fastify refuses any other at start with a message that does not name the variable. */
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 type Env = Record<string, string | undefined>;
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -74,9 +110,12 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 /** Reads and validates configuration once; the only place that reads process.env. */
 export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig> = {}): Readonly<AppConfig> {
   const dashboardDefault = path.join(repoRoot, 'dashboard/build');
+  const host = env.HOST || '127.0.0.1';
+  const seedDemoMentors = int(env, 'SEED_DEMO_MENTORS', 2000, 0, 10_000_000);
+  const demoMode = isLoopbackHost(host) && seedDemoMentors > 0;
   const config: AppConfig = {
     port: int(env, 'PORT', 3000, 0, 65535),
-    host: env.HOST || '127.0.0.1',
+    host,
     dataDir: path.resolve(env.DATA_DIR || path.join(repoRoot, '.data')),
     databaseUrl: env.DATABASE_URL || null,
     modelsDir: path.resolve(env.MODELS_DIR || path.join(repoRoot, 'models')),
@@ -103,9 +142,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
       efConstruction: int(env, 'HNSW_EF_CONSTRUCTION', 400, 10, 2000),
       efSearch: int(env, 'HNSW_EF_SEARCH', 300, 10, 5000),
     },
-    seedDemoMentors: int(env, 'SEED_DEMO_MENTORS', 2000, 0, 10_000_000),
+    seedDemoMentors,
     questionRetentionDays: int(env, 'QUESTION_RETENTION_DAYS', 90, 0, 36_500),
     apiToken: env.API_TOKEN || null,
+    demoMode,
+    anonymousQuestions: bool(env, 'ANONYMOUS_QUESTIONS', demoMode),
+    sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 120, 1, 525_600),
+    sessionMaxHours: int(env, 'SESSION_MAX_HOURS', 24, 1, 8760),
+    demoPassword: env.DEMO_PASSWORD || null,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
     dashboardDir: env.DASHBOARD_DIR === '' ? null : path.resolve(env.DASHBOARD_DIR || dashboardDefault),
@@ -124,6 +168,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     throw new ConfigError(
       'API_TOKEN must be at least 16 characters without spaces (for example: openssl rand -hex 24)',
     );
+  }
+  if (config.demoPassword !== null && config.demoPassword.length < 8) {
+    throw new ConfigError('DEMO_PASSWORD must be at least 8 characters');
   }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);

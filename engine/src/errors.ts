@@ -17,8 +17,27 @@ export const errorRegistry = {
   UNAUTHORIZED: {
     status: 401,
     message:
-      "This route is for coordinators and researchers: send the engine's token as Authorization: Bearer <API_TOKEN>",
+      'The bearer token is not valid: it is unknown or revoked, or its user is disabled (send Authorization: Bearer <token>)',
   },
+  UNAUTHENTICATED: {
+    status: 401,
+    message: 'Sign in first: this route needs a session (POST /api/auth/login) or an API token',
+  },
+  INVALID_CREDENTIALS: { status: 401, message: 'The email or the password is wrong' },
+  TOO_MANY_ATTEMPTS: {
+    status: 429,
+    message: 'Too many failed sign-ins {scope}; try again in {retryAfter} s',
+  },
+  FORBIDDEN: { status: 403, message: '{method} {route} is for {roles}; you are signed in as {yours}' },
+  ROUTE_NOT_IN_POLICY: {
+    status: 403,
+    message: '{method} {route} is refused: it is missing from the access table (auth/route-policy.ts)',
+  },
+  USER_NOT_FOUND: { status: 404, message: 'No user {id}' },
+  USER_ALREADY_EXISTS: { status: 409, message: 'A user with the email {email} already exists' },
+  LAST_ADMIN: { status: 409, message: 'This change would leave no enabled admin; make another admin first' },
+  MENTOR_ALREADY_LINKED: { status: 409, message: 'Mentor {id} is already linked to another user' },
+  API_TOKEN_NOT_FOUND: { status: 404, message: 'You have no live API token {id}' },
   CROSS_SITE_REQUEST: {
     status: 403,
     message: 'A {method} from another site ({from}) is refused: pages on other sites must not change this engine',
@@ -35,10 +54,6 @@ export const errorRegistry = {
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are larger than the server takes' },
   PRECONDITION_FAILED: { status: 412, message: 'The file does not meet the conditions of this request ({headers})' },
   RANGE_NOT_SATISFIABLE: { status: 416, message: 'The range {range} lies outside the file' },
-  USER_NOT_FOUND: { status: 404, message: 'No user {id}' },
-  USER_ALREADY_EXISTS: { status: 409, message: 'A user with the email {email} already exists' },
-  LAST_ADMIN: { status: 409, message: 'This change would leave no enabled admin; make another admin first' },
-  MENTOR_ALREADY_LINKED: { status: 409, message: 'Mentor {id} is already linked to another user' },
   MENTOR_NOT_FOUND: { status: 404, message: 'No mentor with id {id}' },
   MENTOR_ALREADY_EXISTS: { status: 409, message: 'A mentor with id {id} already exists' },
   MENTOR_INACTIVE: { status: 409, message: 'Mentor {id} is not taking session requests at the moment (inactive)' },

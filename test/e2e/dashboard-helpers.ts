@@ -26,6 +26,8 @@ export function useDashboard(overrides: Partial<AppConfig> = {}): Dashboard {
   beforeAll(async () => {
     engine = await startEngine(undefined, overrides);
     chromium = await launchChromium();
+    // Until the dashboard has a sign-in page, the browser is signed in through the API.
+    await engine.signIn(chromium.context);
   });
 
   afterAll(async () => {
@@ -62,7 +64,10 @@ export async function shoot(page: Page, name: string): Promise<void> {
 export async function api<T>(engine: RunningEngine, method: string, url: string, body?: unknown): Promise<T> {
   const response = await fetch(`${engine.url}${url}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      authorization: engine.authorization,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);

@@ -118,7 +118,9 @@ describe('coordinator and mentee flows against the real engine', () => {
     await form.getByTestId('mentor-delete-confirm').click();
     await form.waitFor({ state: 'detached' });
     await row.waitFor({ state: 'detached' });
-    expect((await fetch(`${engine.url}/api/mentors/${id}`)).status).toBe(404);
+    expect(
+      (await fetch(`${engine.url}/api/mentors/${id}`, { headers: { authorization: engine.authorization } })).status,
+    ).toBe(404);
     await shoot(page, 'mentor-deleted');
   });
 

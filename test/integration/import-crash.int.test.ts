@@ -22,6 +22,8 @@ afterAll(() => {
 interface Engine {
   child: ChildProcess;
   url: string;
+  /** Authorization for coordinator routes. */
+  auth: { authorization: string };
 }
 
 /** Starts the engine process and resolves once it listens. */
@@ -39,7 +41,10 @@ function startEngine(opts: { realModel?: boolean; dataDir?: string } = {}): Prom
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.startsWith('{"port"'));
-      if (line) resolve({ child, url: `http://127.0.0.1:${JSON.parse(line).port}` });
+      if (line) {
+        const { port, token } = JSON.parse(line) as { port: number; token: string };
+        resolve({ child, url: `http://127.0.0.1:${port}`, auth: { authorization: `Bearer ${token}` } });
+      }
     });
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code) => reject(new Error(`engine exited with ${code} before listening: ${err.slice(-2000)}`)));
@@ -60,7 +65,7 @@ async function status(engine: Engine) {
 function postImport(engine: Engine): Promise<Response> {
   return fetch(`${engine.url}/api/mentors/import`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
+    headers: { 'content-type': 'application/x-ndjson', ...engine.auth },
     body: file,
   });
 }
@@ -128,7 +133,7 @@ describe('SIGKILL during a 10k-row import', () => {
     const done = await status(second);
     expect(done.mentors).toEqual({ total: ROWS, active: ROWS, indexed: ROWS });
 
-    const last = await fetch(`${second.url}/api/mentors/crash-${ROWS - 1}`);
+    const last = await fetch(`${second.url}/api/mentors/crash-${ROWS - 1}`, { headers: second.auth });
     expect(last.status).toBe(200);
     const match = await fetch(`${second.url}/api/match`, {
       method: 'POST',
@@ -152,7 +157,7 @@ describe('SIGTERM during an import job, with the model on its worker threads', (
     const rows = jsonLines(Array.from({ length: 5000 }, (_, i) => bulkMentor(i, 'term')));
     const started = await fetch(`${engine.url}/api/jobs/import`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-ndjson' },
+      headers: { 'content-type': 'application/x-ndjson', ...engine.auth },
       body: rows,
     });
     expect(started.status).toBe(202);

@@ -6,6 +6,7 @@ import { buildApp } from '../../engine/src/app.js';
 import { loadConfig } from '../../engine/src/config.js';
 import type { MentorCreateBody } from '../../engine/src/domain/mentor-schema.js';
 import type { EmbeddingProvider } from '../../engine/src/embedding/embedding-provider.js';
+import { signInByDefault, type TestUser } from './auth-helpers.js';
 import { HashingEmbeddingProvider } from './hashing-embedding-provider.js';
 
 /** Wraps a provider and counts how many texts it was asked to embed, to prove what was (not) re-embedded. */
@@ -54,11 +55,18 @@ export interface TestAppOptions {
   embedder?: EmbeddingProvider;
   /** Extra environment-style settings for loadConfig (BODY_LIMIT_BYTES, EXACT_SCAN_BELOW ...). */
   env?: Record<string, string>;
+  /**
+   * True (the default): requests without credentials of their own carry the API token of a user holding every
+   * role (`signInByDefault`). False: they carry none, for tests of access itself.
+   */
+  signedIn?: boolean;
 }
 
 export interface TestApp {
   app: FastifyInstance;
   dataDir: string;
+  /** The user whose token requests carry by default; null with `signedIn: false`. */
+  harnessUser: TestUser | null;
   /** Closes the app; removes the data folder only when the harness created it. */
   close(): Promise<void>;
 }
@@ -71,9 +79,11 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const app = await buildApp({ config, embedder: opts.embedder ?? new HashingEmbeddingProvider(64) });
   await app.ready();
   await app.engine().search.whenReady();
+  const harnessUser = opts.signedIn === false ? null : await signInByDefault(app);
   return {
     app,
     dataDir,
+    harnessUser,
     async close() {
       await app.close();
       if (owned) removeDir(dataDir);

@@ -14,6 +14,9 @@ import { MatchService } from './match-service.js';
 import { EvaluationService } from './evaluation-service.js';
 import { QuestionRetention } from './question-retention.js';
 import { IndexFollower } from './index-follower.js';
+import { AuthService } from '../auth/auth-service.js';
+import { UserService } from '../auth/user-service.js';
+import { AuditService } from '../audit/audit-service.js';
 import type { MentorGenerator } from '../evaluation/generic-dataset.js';
 
 export interface EngineStatus {
@@ -36,6 +39,9 @@ export interface Engine {
   readonly configs: ConfigService;
   readonly matcher: MatchService;
   readonly evaluation: EvaluationService;
+  readonly auth: AuthService;
+  readonly users: UserService;
+  readonly audit: AuditService;
   status(): Promise<EngineStatus>;
   close(): Promise<void>;
 }
@@ -77,6 +83,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const shared = database.kind === 'postgres';
   const follower = new IndexFollower(repositories, search, embedder.id, opts.log, shared ? 2_000 : 10 * 60_000, shared);
   await follower.begin();
+  const auth = new AuthService(repositories, config);
   let closing = false;
   const loading = search.load(opts.onIndexProgress).then(
     () => {
@@ -105,6 +112,9 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     configs,
     matcher,
     evaluation,
+    auth,
+    users: new UserService(repositories),
+    audit: new AuditService(repositories),
     async status() {
       // The index answers from memory while the database is away; readiness and status say it is away.
       const counts = await repositories.mentors.counts().catch((err: unknown) => {

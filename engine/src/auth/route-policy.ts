@@ -1,0 +1,105 @@
+import { ROLES, type Role } from './roles.js';
+
+/**
+ * Who may call a route:
+ * - `public`: anyone, signed in or not (probes, the API's documents, signing in);
+ * - `roles`: a signed-in user holding one of them; with `anonymous: 'questions'` also anyone, signed in or not,
+ *   while ANONYMOUS_QUESTIONS is on.
+ * Finer rules (a mentor edits only their own profile) are the routes' own, on top of this table.
+ */
+export type Access = { readonly public: true } | { readonly roles: readonly Role[]; readonly anonymous?: 'questions' };
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** A method and a route as Fastify names it (`/api/mentors/:id`); a trailing `/*` covers everything under a path. */
+export type RouteKey = `${Method} /api/${string}`;
+
+const PUBLIC: Access = { public: true };
+const signedIn: Access = { roles: ROLES };
+const coordinator: Access = { roles: ['coordinator'] };
+const staffReaders: Access = { roles: ['coordinator', 'researcher'] };
+const researcher: Access = { roles: ['researcher'] };
+const admin: Access = { roles: ['admin'] };
+
+/**
+ * The one table of who may call each route, enforced for every request by auth/authorize-request.ts. A route
+ * under /api that is missing here is refused to everyone (and fails the role × route test); routes outside
+ * /api are the dashboard's files, public.
+ */
+export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
+  'GET /api/health': PUBLIC,
+  'GET /api/ready': PUBLIC,
+  'GET /api/status': PUBLIC,
+  'GET /api/openapi.json': PUBLIC,
+  'GET /api/docs': PUBLIC,
+  'GET /api/docs/*': PUBLIC,
+
+  'POST /api/auth/login': PUBLIC,
+  // Clears the cookie even when the session it names has ended.
+  'POST /api/auth/logout': PUBLIC,
+  'POST /api/auth/logout-all': signedIn,
+  'GET /api/auth/me': signedIn,
+  'GET /api/auth/demo-accounts': PUBLIC,
+  'GET /api/auth/tokens': signedIn,
+  'POST /api/auth/tokens': signedIn,
+  'DELETE /api/auth/tokens/:id': signedIn,
+
+  'POST /api/match': { roles: ['mentee'], anonymous: 'questions' },
+  'POST /api/session-requests': { roles: ['mentee'] },
+
+  'POST /api/match/preview': coordinator,
+  'GET /api/requests/recent': coordinator,
+  'GET /api/mentors': coordinator,
+  'POST /api/mentors': coordinator,
+  'GET /api/mentors/:id': coordinator,
+  'PATCH /api/mentors/:id': coordinator,
+  'DELETE /api/mentors/:id': coordinator,
+  'GET /api/mentors/export': coordinator,
+  'POST /api/mentors/import': coordinator,
+  'POST /api/jobs/import': coordinator,
+  // Imports' and evaluation runs' progress.
+  'GET /api/jobs/:id': staffReaders,
+
+  // Researchers compare configurations; coordinators change them.
+  'GET /api/configs': staffReaders,
+  'GET /api/configs/active': staffReaders,
+  'GET /api/configs/:version': staffReaders,
+  'POST /api/configs': coordinator,
+  'POST /api/configs/validate': coordinator,
+  'PATCH /api/configs/:version': coordinator,
+  'POST /api/configs/:version/activate': coordinator,
+  'POST /api/configs/:version/rollback': coordinator,
+
+  'GET /api/evaluation/datasets': researcher,
+  'POST /api/evaluation/runs': researcher,
+  'GET /api/evaluation/runs/:id': researcher,
+  'GET /api/evaluation/runs/:id/export': researcher,
+
+  'GET /api/users': admin,
+  'POST /api/users': admin,
+  'PATCH /api/users/:id': admin,
+  'GET /api/audit': admin,
+  'GET /api/audit/export': admin,
+};
+
+/**
+ * The access for a request's method and matched route; undefined when the table has none (refused). HEAD is
+ * GET's; routes outside /api are the dashboard's files.
+ */
+export function accessFor(method: string, route: string): Access | undefined {
+  if (route !== '/api' && !route.startsWith('/api/')) return PUBLIC;
+  const m = method === 'HEAD' ? 'GET' : method;
+  const exact = ROUTE_POLICY[`${m} ${route}` as RouteKey];
+  if (exact) return exact;
+  for (const [key, access] of Object.entries(ROUTE_POLICY) as Array<[RouteKey, Access]>) {
+    if (!key.endsWith('/*')) continue;
+    const [keyMethod, prefix] = key.slice(0, -2).split(' ') as [string, string];
+    if (keyMethod === m && route.startsWith(`${prefix}/`)) return access;
+  }
+  return undefined;
+}
+
+/** The role a principal acts in on a route: the first of the route's roles they hold. */
+export function actingRole(access: Access, roles: readonly Role[]): Role | null {
+  if ('public' in access) return null;
+  return access.roles.find((r) => roles.includes(r)) ?? null;
+}
