@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../engine/src/config.js';
 import { createEmbeddingProvider } from '../../engine/src/embedding/create-embedding-provider.js';
-import { ClusteredVectors } from '../../engine/src/vector-index/clustered-vectors.js';
+import { ClusteredVectors } from '../../test/support/clustered-vectors.js';
 import { ExactVectorIndex } from '../../engine/src/vector-index/exact-vector-index.js';
 import { HnswVectorIndex, searchEf } from '../../engine/src/vector-index/hnsw-vector-index.js';
 import { loadSnapshot, saveSnapshot } from '../../engine/src/vector-index/index-snapshot.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { ClusteredVectors } from '../../src/vector-index/clustered-vectors.js';
+import { ClusteredVectors } from '../../../test/support/clustered-vectors.js';
 import { createVectorIndex } from '../../src/vector-index/create-vector-index.js';
 import type { VectorIndexKind } from '../../src/vector-index/vector-index.js';
 import { HnswVectorIndex } from '../../src/vector-index/hnsw-vector-index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClusteredVectors } from '../../src/vector-index/clustered-vectors.js';
+import { ClusteredVectors } from '../../../test/support/clustered-vectors.js';
 import { dotInt8, int8Rows, quantizeInt8 } from '../../src/vector-index/int8-vectors.js';
 import { dot } from '../../src/shared/vector-math.js';
 

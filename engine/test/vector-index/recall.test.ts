@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClusteredVectors } from '../../src/vector-index/clustered-vectors.js';
+import { ClusteredVectors } from '../../../test/support/clustered-vectors.js';
 import { createVectorIndex, recommendedHnswParams } from '../../src/vector-index/create-vector-index.js';
 import { annRecallAtK } from '../../src/evaluation/metrics.js';
 

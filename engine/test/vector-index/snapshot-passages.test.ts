@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClusteredVectors } from '../../src/vector-index/clustered-vectors.js';
+import { ClusteredVectors } from '../../../test/support/clustered-vectors.js';
 import { quantizeInt8 } from '../../src/vector-index/int8-vectors.js';
 import { createVectorIndex } from '../../src/vector-index/create-vector-index.js';
 import { loadSnapshot, saveSnapshot, SNAPSHOT_META_FILE } from '../../src/vector-index/index-snapshot.js';

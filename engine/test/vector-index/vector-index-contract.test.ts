@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ClusteredVectors } from '../../src/vector-index/clustered-vectors.js';
+import { ClusteredVectors } from '../../../test/support/clustered-vectors.js';
 import { createVectorIndex, loadVectorIndex } from '../../src/vector-index/create-vector-index.js';
 import { ExactVectorIndex } from '../../src/vector-index/exact-vector-index.js';
 import type { VectorIndex, VectorIndexKind } from '../../src/vector-index/vector-index.js';

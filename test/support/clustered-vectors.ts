@@ -1,4 +1,4 @@
-import { seededRandom } from '../shared/seeded-random.js';
+import { seededRandom } from '../../engine/src/shared/seeded-random.js';
 
 /**
  * Seeded synthetic embeddings for recall tests and benchmarks: unit vectors scattered around random
