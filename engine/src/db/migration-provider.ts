@@ -4,6 +4,7 @@ import * as requestTimeIndex from './migrations/0002-request-time-index.js';
 import * as mentorVectorCentroid from './migrations/0003-mentor-vector-centroid.js';
 import * as mentorChanges from './migrations/0004-mentor-changes.js';
 import * as accounts from './migrations/0005-accounts.js';
+import * as singleSignOn from './migrations/0006-single-sign-on.js';
 
 /**
  * Every migration in `migrations/`, by name. Imported statically rather than read from the folder so
@@ -15,6 +16,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-mentor-vector-centroid': mentorVectorCentroid,
   '0004-mentor-changes': mentorChanges,
   '0005-accounts': accounts,
+  '0006-single-sign-on': singleSignOn,
 };
 
 export const migrationProvider: MigrationProvider = {

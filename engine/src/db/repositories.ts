@@ -7,6 +7,7 @@ import { MentorRepository } from './mentor-repository.js';
 import { RequestRepository } from './request-repository.js';
 import type { Database } from './schema.js';
 import { SessionRepository } from './session-repository.js';
+import { SsoRepository } from './sso-repository.js';
 import { withTransaction } from './transaction.js';
 import { UserRepository } from './user-repository.js';
 import { WeightConfigRepository } from './weight-config-repository.js';
@@ -23,6 +24,7 @@ export interface Repositories {
   apiTokens: ApiTokenRepository;
   /** Append-only; written in the transaction of the write it records. */
   audit: AuditRepository;
+  sso: SsoRepository;
   /**
    * Runs `fn` with repositories bound to one transaction: what it writes through them commits together or not
    * at all. Use only the repositories `fn` is given: on PGlite, a query through the outer ones waits for the
@@ -42,6 +44,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     sessions: new SessionRepository(db),
     apiTokens: new ApiTokenRepository(db),
     audit: new AuditRepository(db),
+    sso: new SsoRepository(db),
     transaction: (fn) => withTransaction(db, (trx) => fn(createRepositories(trx))),
   };
 }

@@ -158,6 +158,26 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+/** Single sign-on (migration 0006): a provider's account, by issuer and subject, is this user. */
+export interface SsoIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: number;
+  created_at: Timestamp;
+  last_sign_in_at: Timestamp;
+}
+
+/** A sign-in under way at the provider, found by the SHA-256 of the browser's cookie; used once. */
+export interface SsoLoginsTable {
+  token_hash: Uint8Array;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_uri: string;
+  return_to: string;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   mentors: MentorsTable;
   mentor_changes: MentorChangesTable;
@@ -173,4 +193,6 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  sso_identities: SsoIdentitiesTable;
+  sso_logins: SsoLoginsTable;
 }
