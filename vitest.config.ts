@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Lanes (docs/testing.md): a test that starts PGlite, a PostgreSQL server, the real model or an engine
@@ -5,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 // test:unit, with the dashboard's component tests); browser tests are *.e2e.test.ts (test/e2e, own config).
 const everywhere = ['engine/test/**', 'scripts/**', 'test/**'];
 const ignored = ['**/node_modules/**', 'test/e2e/**'];
+// In the unit lane the database drivers are stand-ins that refuse to open anything.
+const noDatabase = fileURLToPath(new URL('test/support/no-database.ts', import.meta.url));
 
 export default defineConfig({
   test: {
@@ -14,6 +17,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
+        resolve: {
+          alias: [
+            { find: /^@electric-sql\/pglite$/, replacement: noDatabase },
+            { find: /^pg$/, replacement: noDatabase },
+          ],
+        },
         test: {
           name: 'unit',
           include: everywhere.map((dir) => `${dir}/*.test.ts`),
