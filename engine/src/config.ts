@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_ROLE_MAP, parseRoleMap, type RoleMap } from './auth/oidc-roles.js';
+import { isRole, ROLES, type Role } from './auth/roles.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -58,6 +60,8 @@ export interface AppConfig {
   sessionMaxHours: number;
   /** The demo accounts' password; null makes `pnpm start` generate one and print it. */
   demoPassword: string | null;
+  /** Single sign-on with an OpenID Connect provider; null when OIDC_ISSUER_URL is unset. */
+  oidc: OidcSettings | null;
   /** Days a mentee's question text is kept; 0 keeps it. What the question was served is kept either way. */
   questionRetentionDays: number;
   bodyLimitBytes: number;
@@ -150,6 +154,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 120, 1, 525_600),
     sessionMaxHours: int(env, 'SESSION_MAX_HOURS', 24, 1, 8760),
     demoPassword: env.DEMO_PASSWORD || null,
+    oidc: oidcSettings(env),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
     dashboardDir: env.DASHBOARD_DIR === '' ? null : path.resolve(env.DASHBOARD_DIR || dashboardDefault),
@@ -176,4 +181,75 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);
   }
   return Object.freeze({ ...config, hnsw: Object.freeze({ ...config.hnsw }) });
+}
+
+/** Single sign-on (docs/single-sign-on.md). */
+export interface OidcSettings {
+  /** The provider's issuer identifier; its settings are read from `<issuer>/.well-known/openid-configuration`. */
+  issuerUrl: string;
+  clientId: string;
+  /** Sent with HTTP Basic (client_secret_basic, the registrations' default); null for a public client. */
+  clientSecret: string | null;
+  /** The sign-in page's button says "Sign in with <name>". */
+  name: string;
+  scopes: string;
+  /** The claim whose values give roles (a dotted path reads nested objects), mapped by roleMap. */
+  rolesClaim: string;
+  roleMap: RoleMap;
+  /** The roles of a user whose claim maps to none; empty refuses their sign-in. */
+  defaultRoles: readonly Role[];
+  /** The callback URL registered at the provider; null derives it from each request's protocol and Host. */
+  redirectUrl: string | null;
+}
+
+function oidcSettings(env: Env): OidcSettings | null {
+  if (!env.OIDC_ISSUER_URL) {
+    const stray = ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'].find((name) => env[name]);
+    if (stray) throw new ConfigError(`${stray} is set but OIDC_ISSUER_URL is not: single sign-on needs the issuer`);
+    return null;
+  }
+  const issuer = absoluteUrl(env.OIDC_ISSUER_URL, 'OIDC_ISSUER_URL');
+  // The ID token and the codes travel from the provider: only a provider on this machine may skip TLS.
+  if (issuer.protocol !== 'https:' && !isLoopbackHost(issuer.hostname)) {
+    throw new ConfigError(`OIDC_ISSUER_URL must be an https URL (plain http only on loopback), got "${issuer.href}"`);
+  }
+  if (!env.OIDC_CLIENT_ID) {
+    throw new ConfigError('OIDC_CLIENT_ID must be set with OIDC_ISSUER_URL: the client id registered at the provider');
+  }
+  const roleMap = env.OIDC_ROLE_MAP ? parseRoleMap(env.OIDC_ROLE_MAP) : DEFAULT_ROLE_MAP;
+  if (typeof roleMap === 'string') throw new ConfigError(`OIDC_ROLE_MAP ${roleMap}`);
+  const defaultRoles = (env.OIDC_DEFAULT_ROLES || 'mentee').split(',').map((r) => r.trim());
+  const refuse = defaultRoles.length === 1 && defaultRoles[0] === 'none';
+  if (!refuse && !defaultRoles.every(isRole)) {
+    throw new ConfigError(
+      `OIDC_DEFAULT_ROLES must be "none" or roles separated by commas (${ROLES.join(', ')}), got "${env.OIDC_DEFAULT_ROLES}"`,
+    );
+  }
+  const scopes = env.OIDC_SCOPES || 'openid email profile';
+  if (!scopes.split(/\s+/).includes('openid')) throw new ConfigError('OIDC_SCOPES must include openid');
+  return {
+    // The issuer as given: the provider's discovery document must name exactly this issuer.
+    issuerUrl: env.OIDC_ISSUER_URL,
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET || null,
+    name: env.OIDC_NAME || issuer.hostname,
+    scopes,
+    rolesClaim: env.OIDC_ROLES_CLAIM || 'roles',
+    roleMap,
+    defaultRoles: refuse ? [] : (defaultRoles as Role[]),
+    redirectUrl: env.OIDC_REDIRECT_URL ? absoluteUrl(env.OIDC_REDIRECT_URL, 'OIDC_REDIRECT_URL').href : null,
+  };
+}
+
+function absoluteUrl(raw: string, name: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  return url;
 }
