@@ -15,6 +15,7 @@ import { buildUseLite } from '../model/build-use-lite.js';
 import { printable, progressBar } from './progress.js';
 import { seedDemoMentors } from './seed.js';
 import { parseConfigRefs, runEvalCommand } from './eval-command.js';
+import { runUserCommand, userUsage } from './user-command.js';
 import { generateMentors } from '../demo-data/generate-mentors.js';
 
 const usage = `usage: pnpm mm <command> [options]
@@ -30,7 +31,8 @@ const usage = `usage: pnpm mm <command> [options]
                                             evaluate match quality against BM25, TF-IDF and embedding-only
                                             baselines; --configs is a comma list of active, research (the
                                             gold-standard preset, docs/evaluation.md) or version numbers, the
-                                            first one reported; last line is a JSON summary`;
+                                            first one reported; last line is a JSON summary
+${userUsage}`;
 
 async function withEngine<T>(fn: (engine: Engine) => Promise<T>, opts: { dropSnapshot?: boolean } = {}): Promise<T> {
   const config = loadConfig();
@@ -77,6 +79,11 @@ function formatOf(file: string, given?: string): ImportFormat {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  // Its own options; it opens the database only.
+  if (command === 'user') {
+    await runUserCommand(rest, loadConfig(), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    return;
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

@@ -1,6 +1,7 @@
 /**
  * The README's start command: makes sure the model and the dashboard are built, starts the engine
- * (which serves the dashboard), prints the URL, and then seeds demo mentors into an empty database.
+ * (which serves the dashboard), prints the URL and, in demo mode, the demo accounts (made on an empty database),
+ * and then seeds demo mentors into an empty database.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { loadConfig } from '../../engine/src/config.js';
 import { startServer } from '../../engine/src/server.js';
 import { buildUseLite } from '../model/build-use-lite.js';
 import { seedDemoMentors } from './seed.js';
+import { describeDemoAccounts, ensureDemoAccounts, linkDemoMentor } from './demo-accounts.js';
 import { generateMentors } from '../demo-data/generate-mentors.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,9 +39,12 @@ async function main(): Promise<void> {
       ? `[${config.host}]`
       : config.host;
   console.log(`mentormatch is running at http://${host}:${port}/`);
+  const demo = await ensureDemoAccounts(app.engine());
+  if (demo) for (const line of describeDemoAccounts(demo)) console.log(line);
   try {
     const seeded = await seedDemoMentors(app.engine());
     if (seeded > 0) console.log(`seeded ${seeded} demo mentors`);
+    if (demo) await linkDemoMentor(app.engine());
   } catch (err) {
     // Stopped during seeding (Ctrl-C): the next start finishes it.
     console.error(`seeding demo mentors stopped: ${err instanceof Error ? err.message : String(err)}`);

@@ -48,6 +48,10 @@ export class UserService {
     return this.repos.users.get(id);
   }
 
+  getByEmail(email: string): Promise<User | null> {
+    return this.repos.users.getByEmail(email);
+  }
+
   list(opts: { offset: number; limit: number }): Promise<{ total: number; items: User[] }> {
     return this.repos.users.list(opts);
   }
