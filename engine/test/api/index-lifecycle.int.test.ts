@@ -320,27 +320,23 @@ const salaryBios: Array<[string, string]> = [
 
 // The integration lane has the model (pnpm install builds it): a missing model fails here rather than skipping.
 describe('with the real USE Lite model', () => {
-  it(
-    'a salary negotiation question ranks the compensation mentor first',
-    async () => {
-      const config = loadConfig({ LOG_LEVEL: 'silent' });
-      const h = await startTestApp({ embedder: await createEmbeddingProvider(config) });
-      try {
-        expect((await status(h)).model.id).toMatch(/use-lite/);
-        const rows = salaryBios.map(([id, bio]) => mentor(id, { bio, headline: '', skills: [] }));
-        const res = await h.app.inject({
-          method: 'POST',
-          url: '/api/mentors/import',
-          headers: { 'content-type': 'application/x-ndjson' },
-          payload: jsonLines(rows),
-        });
-        expect(res.json()).toMatchObject({ created: salaryBios.length, failed: 0 });
-        const ids = await matchIds(h, 'How do I negotiate a higher salary for my new job offer?');
-        expect(ids[0]).toBe('negotiation');
-      } finally {
-        await h.close();
-      }
-    },
-    300_000,
-  );
+  it('a salary negotiation question ranks the compensation mentor first', async () => {
+    const config = loadConfig({ LOG_LEVEL: 'silent' });
+    const h = await startTestApp({ embedder: await createEmbeddingProvider(config) });
+    try {
+      expect((await status(h)).model.id).toMatch(/use-lite/);
+      const rows = salaryBios.map(([id, bio]) => mentor(id, { bio, headline: '', skills: [] }));
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/mentors/import',
+        headers: { 'content-type': 'application/x-ndjson' },
+        payload: jsonLines(rows),
+      });
+      expect(res.json()).toMatchObject({ created: salaryBios.length, failed: 0 });
+      const ids = await matchIds(h, 'How do I negotiate a higher salary for my new job offer?');
+      expect(ids[0]).toBe('negotiation');
+    } finally {
+      await h.close();
+    }
+  }, 300_000);
 });
