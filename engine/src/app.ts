@@ -29,6 +29,7 @@ import evaluationRoutes from './routes/evaluation-routes.js';
 import authRoutes from './routes/auth-routes.js';
 import userRoutes from './routes/user-routes.js';
 import auditRoutes from './routes/audit-routes.js';
+import ssoRoutes from './routes/sso-routes.js';
 import { shorten } from './shared/shorten.js';
 
 export interface AppOptions {
@@ -122,6 +123,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       await api.register(authRoutes);
       await api.register(userRoutes);
       await api.register(auditRoutes);
+      await api.register(ssoRoutes);
     },
     { prefix: '/api' },
   );

@@ -38,6 +38,27 @@ export const errorRegistry = {
   LAST_ADMIN: { status: 409, message: 'This change would leave no enabled admin; make another admin first' },
   MENTOR_ALREADY_LINKED: { status: 409, message: 'Mentor {id} is already linked to another user' },
   API_TOKEN_NOT_FOUND: { status: 404, message: 'You have no live API token {id}' },
+  SSO_NOT_CONFIGURED: {
+    status: 404,
+    message: 'Single sign-on is not configured on this engine (OIDC_ISSUER_URL, docs/single-sign-on.md)',
+  },
+  SSO_STATE_INVALID: {
+    status: 400,
+    message: 'This sign-in cannot be finished: {reason}. Start it again from the sign-in page',
+  },
+  SSO_REFUSED: { status: 401, message: 'The identity provider did not sign you in: {reason}' },
+  SSO_NO_ROLE: {
+    status: 403,
+    message:
+      'Your identity provider gives you no role here (claim "{claim}": {values}); ask an admin to give you one there',
+  },
+  SSO_USER_DISABLED: { status: 403, message: 'Your account here is disabled; ask an admin to enable it' },
+  SSO_EMAIL_NOT_VERIFIED: {
+    status: 409,
+    message:
+      'An account with the email {email} exists here, and the identity provider has not verified that address, so the two cannot be linked; ask an admin',
+  },
+  SSO_PROVIDER_UNAVAILABLE: { status: 502, message: 'The identity provider could not be reached: {reason}' },
   CROSS_SITE_REQUEST: {
     status: 403,
     message: 'A {method} from another site ({from}) is refused: pages on other sites must not change this engine',

@@ -39,6 +39,10 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   'POST /api/auth/logout-all': signedIn,
   'GET /api/auth/me': signedIn,
   'GET /api/auth/demo-accounts': PUBLIC,
+  // Single sign-on: the button's settings, and the two legs of the redirect through the identity provider.
+  'GET /api/auth/sso': PUBLIC,
+  'GET /api/auth/sso/start': PUBLIC,
+  'GET /api/auth/sso/callback': PUBLIC,
   'GET /api/auth/tokens': signedIn,
   'POST /api/auth/tokens': signedIn,
   'DELETE /api/auth/tokens/:id': signedIn,

@@ -16,6 +16,7 @@ import { QuestionRetention } from './question-retention.js';
 import { IndexFollower } from './index-follower.js';
 import { AuthService } from '../auth/auth-service.js';
 import { UserService } from '../auth/user-service.js';
+import { OidcService } from '../auth/oidc-service.js';
 import { AuditService } from '../audit/audit-service.js';
 import type { MentorGenerator } from '../evaluation/generic-dataset.js';
 
@@ -41,6 +42,8 @@ export interface Engine {
   readonly evaluation: EvaluationService;
   readonly auth: AuthService;
   readonly users: UserService;
+  /** Single sign-on with an OpenID Connect provider (OIDC_ISSUER_URL). */
+  readonly sso: OidcService;
   readonly audit: AuditService;
   status(): Promise<EngineStatus>;
   close(): Promise<void>;
@@ -114,6 +117,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     evaluation,
     auth,
     users: new UserService(repositories),
+    sso: new OidcService(repositories, config.oidc, auth),
     audit: new AuditService(repositories),
     async status() {
       // The index answers from memory while the database is away; readiness and status say it is away.
