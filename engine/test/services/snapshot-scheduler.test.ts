@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StoredEmbedding } from '../../src/db/embedding-repository.js';
@@ -8,7 +9,6 @@ import { SnapshotScheduler } from '../../src/services/snapshot-scheduler.js';
 import { createVectorIndex } from '../../src/vector-index/create-vector-index.js';
 import { loadSnapshot, SNAPSHOT_META_FILE } from '../../src/vector-index/index-snapshot.js';
 import type { VectorIndexKind } from '../../src/vector-index/vector-index.js';
-import { makeTempDir, removeDir } from '../../../test/support/app-harness.js';
 
 const dims = 8;
 
@@ -57,14 +57,14 @@ function setUp(kind: VectorIndexKind) {
 const saved = () => fs.existsSync(path.join(dir, SNAPSHOT_META_FILE));
 
 beforeEach(() => {
-  dir = makeTempDir('mm-scheduler-');
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-scheduler-'));
   warnings.length = 0;
   // Only the scheduler's delay: file writes and the checksum's turns run as they do.
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 });
 afterEach(() => {
   vi.useRealTimers();
-  removeDir(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('SnapshotScheduler', () => {
@@ -110,7 +110,7 @@ describe('SnapshotScheduler', () => {
     const { catalogue, scheduler } = setUp('hnsw');
     catalogue.put(mentorRow(1), passageVectorsOf(embedding(1)), embedding(1).vector, 'hash-1');
     // A file where the snapshot folder should be: nothing can be written under it.
-    removeDir(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
     fs.writeFileSync(dir, 'not a folder');
     await scheduler.saveAfterLoad();
     expect(warnings).toHaveLength(1);
