@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
 import { setSessionCookie } from './auth-routes.js';
 import { errorResponses } from './schemas.js';
 
@@ -74,7 +75,7 @@ const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const started = await sso().start(originOf(request), request.query.returnTo ?? '/');
+      const started = await sso().start(originOf(request), localPath(request.query.returnTo ?? '/'));
       reply.setCookie(SSO_LOGIN_COOKIE, started.loginToken, {
         ...loginCookieOptions(request),
         maxAge: started.maxAgeSeconds,
@@ -108,7 +109,7 @@ const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const loginToken = request.cookies[SSO_LOGIN_COOKIE];
       // Whatever the outcome, this sign-in is over.
       clearLoginCookie(request, reply);
-      const answer = new URL(request.url, 'http://engine.invalid').searchParams;
+      const answer = new URL(request.url, HERE).searchParams;
       const signedIn = await sso().finish(answer, loginToken, request.id);
       setSessionCookie(request, reply, signedIn.token, signedIn.maxAgeSeconds);
       return reply.redirect(signedIn.returnTo, 303);
@@ -118,6 +119,20 @@ const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 function clearLoginCookie(request: FastifyRequest, reply: FastifyReply): void {
   if (request.cookies[SSO_LOGIN_COOKIE] !== undefined) reply.clearCookie(SSO_LOGIN_COOKIE, loginCookieOptions(request));
+}
+
+const HERE = 'http://engine.invalid';
+
+/**
+ * The path to redirect to, as a browser would read it: URL parsing drops tabs and newlines and reads "\\" as "/",
+ * so "/\t/evil.example" is another site although it starts with one slash. Percent-encoded, so that the Location
+ * header holds only ASCII. Throws VALIDATION_FAILED for anything that leaves this engine.
+ */
+function localPath(returnTo: string): string {
+  const url = new URL(returnTo, HERE);
+  if (url.origin !== HERE)
+    throw new AppError('VALIDATION_FAILED', { detail: 'querystring/returnTo must be a path on this engine' });
+  return url.pathname + url.search + url.hash;
 }
 
 /** This engine as the browser reached it, for the callback URL when OIDC_REDIRECT_URL does not fix it. */

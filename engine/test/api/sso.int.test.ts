@@ -273,10 +273,24 @@ describe('single sign-on through a real OpenID provider', () => {
   });
 
   it('refuses a start that would land on another site', async () => {
-    for (const returnTo of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
+    for (const returnTo of [
+      '//evil.example/',
+      'https://evil.example/',
+      '/\\evil.example',
+      '/\t/evil.example',
+      '/\n\\evil.example',
+    ]) {
       const res = await app.inject({ method: 'GET', url: '/api/auth/sso/start', query: { returnTo } });
-      expect(res.statusCode, returnTo).toBe(400);
+      expect(res.statusCode, JSON.stringify(returnTo)).toBe(400);
+      expect(res.json().code).toBe('VALIDATION_FAILED');
+      expect(res.cookies).toEqual([]);
     }
+  });
+
+  it('lands on a path with any characters, sent percent-encoded', async () => {
+    const res = await signIn(app, 'ada', '/mentors?q=café au lait#top');
+    expect(res.statusCode, res.body).toBe(303);
+    expect(res.headers.location).toBe('/mentors?q=caf%C3%A9%20au%20lait#top');
   });
 });
 
