@@ -8,7 +8,8 @@ let engine: RunningEngine;
 let chromium: LaunchedBrowser;
 
 beforeAll(async () => {
-  engine = await startEngine(40, { apiToken: token });
+  // Outside demo mode (as beyond loopback), with questions still open to anyone.
+  engine = await startEngine(40, { apiToken: token, demoMode: false, anonymousQuestions: true });
   chromium = await launchChromium();
 });
 afterAll(async () => {
@@ -16,34 +17,47 @@ afterAll(async () => {
   await engine?.close();
 });
 
-describe('an engine started with API_TOKEN', () => {
-  it('answers mentees without it, and asks coordinators for it once, then shows their pages', async () => {
+describe('an engine started with the deprecated API_TOKEN, outside demo mode', () => {
+  it('answers mentees without signing in; the token makes a coordinator, who signs in (no token prompt)', async () => {
     const page = await chromium.context.newPage();
     page.setDefaultTimeout(30_000);
     try {
+      // Outside demo mode there are no demo accounts: the token, an admin's, makes the coordinator.
+      const email = 'coordinator@example.org';
+      const password = 'the coordinator password';
+      const created = await fetch(`${engine.url}/api/users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email, name: 'A Coordinator', roles: ['coordinator'], password }),
+      });
+      expect(created.status, await created.clone().text()).toBe(201);
+
       await page.goto(`${engine.url}/`);
       await page.getByTestId('ask-input').fill('I want to negotiate the salary of my first job offer');
       await page.getByTestId('ask-submit').click();
       await page.getByTestId('mentor-card').first().waitFor();
-      expect(await page.getByTestId('token-form').count()).toBe(0);
 
       await page.goto(`${engine.url}/mentors`);
-      const form = page.getByTestId('token-form');
-      await form.waitFor();
+      const refused = page.getByTestId('page-refused');
+      await refused.waitFor();
+      expect(await refused.textContent()).toContain('This page is for coordinators');
       expect(await page.getByTestId('mentor-row').count()).toBe(0);
-      await shoot(page, 'token-asked');
-      await form.getByLabel('Access token').fill(token);
-      await form.getByRole('button', { name: 'Use token' }).click();
-      await page.getByTestId('mentor-row').first().waitFor();
-      expect(await page.getByTestId('mentor-row').count()).toBeGreaterThan(0);
-      expect(await page.getByTestId('token-form').count()).toBe(0);
+      await refused.getByRole('link', { name: 'Sign in' }).click();
 
-      // The token stays for the tab: another coordinator page opens without asking again.
-      await page.goto(`${engine.url}/weights`);
+      // Outside demo mode the sign-in page lists no accounts.
+      const form = page.getByTestId('sign-in-form');
+      await form.waitFor();
       await page.waitForLoadState('networkidle');
-      expect(await page.getByTestId('token-form').count()).toBe(0);
-      const unauthorised = await fetch(`${engine.url}/api/mentors`);
-      expect(unauthorised.status).toBe(401);
+      expect(await page.getByTestId('demo-accounts').count()).toBe(0);
+      await shoot(page, 'sign-in-outside-demo');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByTestId('sign-in-submit').click();
+      await page.getByTestId('mentor-row').first().waitFor();
+      expect(new URL(page.url()).pathname).toBe('/mentors');
+
+      // Without the token or a session the API asks for credentials.
+      expect((await fetch(`${engine.url}/api/mentors`)).status).toBe(401);
     } finally {
       await page.close();
     }

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { launchChromium, type LaunchedBrowser } from './browser.js';
 import type { AppConfig } from '../../engine/src/config.js';
+import type { Role } from '../../engine/src/auth/roles.js';
 import { startEngine, type RunningEngine } from './engine-harness.js';
 
 const screenshots = path.resolve('test-results/e2e');
@@ -26,8 +27,6 @@ export function useDashboard(overrides: Partial<AppConfig> = {}): Dashboard {
   beforeAll(async () => {
     engine = await startEngine(undefined, overrides);
     chromium = await launchChromium();
-    // Until the dashboard has a sign-in page, the browser is signed in through the API.
-    await engine.signIn(chromium.context);
   });
 
   afterAll(async () => {
@@ -36,6 +35,8 @@ export function useDashboard(overrides: Partial<AppConfig> = {}): Dashboard {
   });
 
   beforeEach(async () => {
+    // Each test starts signed out and signs in as the role it plays.
+    await chromium!.context.clearCookies();
     page = await chromium!.context.newPage();
     page.setDefaultTimeout(30_000);
   });
@@ -60,9 +61,14 @@ export async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
 }
 
-/** Calls the engine's API directly, beside the browser, to check what the dashboard did. */
-export async function api<T>(engine: RunningEngine, method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${engine.url}${url}`, {
+/** Signs the page's browser in as the demo account of a role, through the API (the roles test uses the form). */
+export async function signInAs(page: Page, engine: RunningEngine, role: Role): Promise<void> {
+  await engine.signIn(page.context(), role);
+}
+
+/** Calls the engine's API directly, beside the browser, as a user of every role, and answers the response. */
+export function apiResponse(engine: RunningEngine, method: string, url: string, body?: unknown): Promise<Response> {
+  return fetch(`${engine.url}${url}`, {
     method,
     headers: {
       authorization: engine.authorization,
@@ -70,6 +76,11 @@ export async function api<T>(engine: RunningEngine, method: string, url: string,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+/** Calls the engine's API directly, beside the browser, to check what the dashboard did. */
+export async function api<T>(engine: RunningEngine, method: string, url: string, body?: unknown): Promise<T> {
+  const response = await apiResponse(engine, method, url, body);
   if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

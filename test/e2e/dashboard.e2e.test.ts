@@ -3,13 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { api, shoot, useDashboard } from './dashboard-helpers.js';
+import type { Role } from '../../engine/src/auth/roles.js';
+import { api, shoot, signInAs, useDashboard } from './dashboard-helpers.js';
 
 // No gold standard, as on a fresh clone: the Evaluation page must say how to get it, whatever lies beside this checkout.
 const dashboard = useDashboard({ reviewerExpertiseDir: path.join(os.tmpdir(), 'mm-e2e-no-gold-standard') });
 
 describe('dashboard against the real engine', () => {
-  it('asks a question and shows ranked mentors with highlighted evidence', async () => {
+  it('asks a question without signing in and shows ranked mentors with highlighted evidence', async () => {
     const { engine, page } = dashboard;
     await page.goto(`${engine.url}/`);
     await page.getByTestId('ask-input').fill('I want to negotiate the salary of my first job offer');
@@ -39,12 +40,18 @@ describe('dashboard against the real engine', () => {
     await page.getByText('clearly about your question').waitFor();
     await shoot(page, 'ask-gibberish');
 
+    // A visitor who has not signed in may not request a session: the card says how to.
+    expect(await page.getByTestId('request-session').count()).toBe(0);
+    expect(await page.getByTestId('request-needs-sign-in').count()).toBeGreaterThan(0);
+
+    await signInAs(page, engine, 'coordinator');
     await page.goto(`${engine.url}/mentors`);
     await expect.poll(() => page.getByTestId('engine-status').textContent()).toContain(model.id);
   });
 
   it('edits a numeric rule and a list rule in the weights lab: a value the engine refuses is named, a valid one changes the draft', async () => {
     const { engine, page } = dashboard;
+    await signInAs(page, engine, 'coordinator');
     await page.goto(`${engine.url}/weights`);
     await page.getByTestId('sample-input').fill('Kubernetes cluster upgrades and on-call for a platform team');
     await page.getByTestId('draft-row').first().waitFor();
@@ -82,6 +89,7 @@ describe('dashboard against the real engine', () => {
 
   it('moves a weight and sees the draft preview change', async () => {
     const { engine, page } = dashboard;
+    await signInAs(page, engine, 'coordinator');
     await page.goto(`${engine.url}/weights`);
     await page.getByTestId('sample-input').fill('Kubernetes cluster upgrades and on-call for a platform team');
     const draftRows = page.getByTestId('draft-row');
@@ -120,19 +128,32 @@ describe('dashboard against the real engine', () => {
     const overflow = () =>
       page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
+    await signInAs(page, engine, 'coordinator');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${engine.url}/weights`);
     await page.getByTestId('recent-question').first().waitFor();
     expect(await overflow()).toBe(0);
 
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const path of ['/', '/mentors', '/weights', '/evaluation']) {
-      await page.goto(`${engine.url}${path}`);
-      await page.locator('h1').waitFor();
-      if (path === '/mentors') await page.getByTestId('mentor-row').first().waitFor();
-      expect(await overflow(), path).toBe(0);
+    // Each page as the role it is for (the sign-in page and Ask before signing in).
+    const pages: Array<[Role | null, string[]]> = [
+      [null, ['/', '/signin']],
+      ['coordinator', ['/mentors', '/weights']],
+      ['researcher', ['/evaluation']],
+      ['admin', ['/users', '/audit']],
+    ];
+    const loaded: Record<string, string> = { '/mentors': 'mentor-row', '/users': 'user-row', '/audit': 'audit-row' };
+    for (const [role, paths] of pages) {
+      await page.context().clearCookies();
+      if (role) await signInAs(page, engine, role);
+      for (const path of paths) {
+        await page.goto(`${engine.url}${path}`);
+        await page.locator('h1').waitFor();
+        if (loaded[path]) await page.getByTestId(loaded[path]).first().waitFor();
+        expect(await overflow(), path).toBe(0);
+      }
     }
-    await shoot(page, 'evaluation-phone');
+    await shoot(page, 'audit-phone');
   });
 
   it('saves and activates a configuration, and /api/match uses it', async () => {
@@ -142,6 +163,7 @@ describe('dashboard against the real engine', () => {
       k: 3,
     });
 
+    await signInAs(page, engine, 'coordinator');
     await page.goto(`${engine.url}/weights`);
     await page.getByTestId('weight-slider').first().waitFor();
     await setSlider(page, 'skills', 0.5);
@@ -161,6 +183,8 @@ describe('dashboard against the real engine', () => {
     });
     expect(configVersion).toBe(version);
 
+    // Asked as a mentee asks, without signing in.
+    await page.context().clearCookies();
     await page.goto(`${engine.url}/`);
     await page.getByTestId('ask-input').fill('career change into data science');
     await page.getByTestId('ask-submit').click();
@@ -170,6 +194,7 @@ describe('dashboard against the real engine', () => {
 
   it('imports a CSV with one bad row: the count grows and the bad row is reported', async () => {
     const { engine, page } = dashboard;
+    await signInAs(page, engine, 'coordinator');
     await page.goto(`${engine.url}/mentors`);
     const total = page.getByTestId('mentors-total');
     await total.waitFor();
@@ -199,6 +224,7 @@ describe('dashboard against the real engine', () => {
 
   it('lists only the datasets on the engine, and says how to get the missing gold standard', async () => {
     const { engine, page } = dashboard;
+    await signInAs(page, engine, 'researcher');
     await page.goto(`${engine.url}/evaluation`);
     const missing = page.locator('[data-testid="dataset-missing"][data-dataset="reviewer-expertise"]');
     await missing.waitFor();
@@ -209,6 +235,7 @@ describe('dashboard against the real engine', () => {
 
   it('runs an evaluation and shows the metrics table and a chart', async () => {
     const { engine, page } = dashboard;
+    await signInAs(page, engine, 'researcher');
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${engine.url}/evaluation`);
     await page.getByTestId('dataset-select').locator('option').first().waitFor({ state: 'attached' });

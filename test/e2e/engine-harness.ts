@@ -8,17 +8,28 @@ import { buildUseLite } from '../../scripts/model/build-use-lite.js';
 import { generateMentors } from '../../scripts/demo-data/generate-mentors.js';
 import { seedDemoMentors } from '../../scripts/cli/seed.js';
 import type { BrowserContext } from 'playwright-core';
-import { ROLES } from '../../engine/src/auth/roles.js';
+import { ensureDemoAccounts, linkDemoMentor } from '../../scripts/cli/demo-accounts.js';
+import { DEMO_ACCOUNTS } from '../../engine/src/auth/demo-accounts.js';
+import { ROLES, type Role } from '../../engine/src/auth/roles.js';
 import { createTestUser } from '../support/auth-helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The demo accounts' password here (`pnpm start` takes DEMO_PASSWORD, or makes one up and prints it). */
+export const DEMO_PASSWORD = 'e2e demo password';
+
+/** The demo account of each role. */
+export const DEMO_EMAIL = Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.roles[0], a.email])) as Record<Role, string>;
 
 export interface RunningEngine {
   url: string;
   /** `Bearer <token>` of a user holding every role, for the tests' own API calls. */
   authorization: string;
-  /** Signs the browser in as that user (a session cookie in its context, as the login route sets it). */
-  signIn: (context: BrowserContext) => Promise<void>;
+  /**
+   * Signs the browser in (a session cookie in its context, as the login route sets it): as the demo account of a
+   * role, or as that user of every role.
+   */
+  signIn: (context: BrowserContext, role?: Role) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -39,11 +50,15 @@ export async function startEngine(demoMentors = 300, overrides: Partial<AppConfi
         databaseUrl: null,
         dashboardDir: path.join(root, 'dashboard/build'),
         logLevel: 'warn',
+        demoPassword: DEMO_PASSWORD,
         ...overrides,
       },
       { generators: { demo: (count, seed) => [...generateMentors({ count, seed })] } },
     );
     await seedDemoMentors(app.engine(), { count: demoMentors });
+    // As `pnpm start` does in demo mode: one account per role, the mentor's linked to the first demo mentor.
+    await ensureDemoAccounts(app.engine());
+    await linkDemoMentor(app.engine());
     const user = await createTestUser(app, ROLES, 'e2e@test.local');
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('engine is not listening on a TCP port');
@@ -52,9 +67,11 @@ export async function startEngine(demoMentors = 300, overrides: Partial<AppConfi
       url,
       authorization: `Bearer ${user.token}`,
       // The context's request client shares the browser's cookies: the dashboard's calls then carry the session.
-      signIn: async (context) => {
+      signIn: async (context, role) => {
         const res = await context.request.post(`${url}/api/auth/login`, {
-          data: { email: user.user.email, password: user.password },
+          data: role
+            ? { email: DEMO_EMAIL[role], password: DEMO_PASSWORD }
+            : { email: user.user.email, password: user.password },
         });
         if (!res.ok()) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, shoot, useDashboard } from './dashboard-helpers.js';
+import { api, apiResponse, shoot, signInAs, useDashboard } from './dashboard-helpers.js';
 
 interface Mentor {
   id: string;
@@ -36,9 +36,10 @@ async function capacityByMentor(
   );
 }
 
-describe('coordinator and mentee flows against the real engine', () => {
+describe('coordinator and mentee flows against the real engine, each signed in as its role', () => {
   it('edits a mentor on the Mentors page: the change survives a reload and is in /api/mentors/{id}', async () => {
     const { engine, page } = dashboard;
+    await signInAs(page, engine, 'coordinator');
     await page.goto(`${engine.url}/mentors`);
     const firstRow = page.getByTestId('mentor-row').first();
     await firstRow.waitFor();
@@ -77,6 +78,7 @@ describe('coordinator and mentee flows against the real engine', () => {
       timezone: 'UTC',
       yearsExperience: 9,
     });
+    await signInAs(page, engine, 'coordinator');
     await page.setViewportSize({ width: 1280, height: 700 });
     await page.goto(`${engine.url}/mentors`);
     await page.getByTestId('mentor-search').fill('Leaving Mentor');
@@ -118,15 +120,15 @@ describe('coordinator and mentee flows against the real engine', () => {
     await form.getByTestId('mentor-delete-confirm').click();
     await form.waitFor({ state: 'detached' });
     await row.waitFor({ state: 'detached' });
-    expect(
-      (await fetch(`${engine.url}/api/mentors/${id}`, { headers: { authorization: engine.authorization } })).status,
-    ).toBe(404);
+    expect((await apiResponse(engine, 'GET', `/api/mentors/${id}`)).status).toBe(404);
     await shoot(page, 'mentor-deleted');
   });
 
   it('requests a session with a matched mentor from the Ask page: confirmed on the card and counted by the engine', async () => {
     const { engine, page } = dashboard;
     const question = 'I am a teacher and want to move into product management';
+    // A session request needs a signed-in mentee.
+    await signInAs(page, engine, 'mentee');
     await page.goto(`${engine.url}/`);
     await page.getByTestId('ask-input').fill(question);
     await page.getByTestId('ask-submit').click();
