@@ -14,7 +14,7 @@ describe('pagesFor', () => {
 
   it('gives a user with several roles the pages of each, once', () => {
     expect(labels(['researcher', 'coordinator'])).toEqual(['Mentors', 'Weights lab', 'Evaluation']);
-    expect(labels(ROLES)).toEqual(PAGES.map((p) => p.label));
+    expect(labels(ROLES)).toEqual(PAGES.filter((p) => !p.unlisted).map((p) => p.label));
   });
 
   it('gives a visitor who has not signed in the Ask page only', () => {
@@ -33,6 +33,12 @@ describe('accessTo', () => {
   it('asks a visitor to sign in for every page but Ask', () => {
     expect(accessTo('/', null).kind).toBe('open');
     for (const page of PAGES.filter((p) => p.href !== '/')) expect(accessTo(page.href, null).kind).toBe('sign-in');
+  });
+
+  it('opens the Account page, which no navigation lists, to every signed-in user and to nobody else', () => {
+    for (const role of ROLES) expect(accessTo('/account', [role]).kind).toBe('open');
+    expect(accessTo('/account', null).kind).toBe('sign-in');
+    expect(ROLES.flatMap((r) => labels([r]))).not.toContain('Account');
   });
 
   it('reads a trailing slash as the same page, and leaves paths outside the table (sign-in, a 404) open', () => {

@@ -26,6 +26,8 @@ export interface DashboardPage {
    * when ANONYMOUS_QUESTIONS is on (the page itself says so when it is off).
    */
   anonymous?: boolean;
+  /** Reached from the header, not the navigation: every signed-in user's own page (Account). */
+  unlisted?: boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export const PAGES: readonly DashboardPage[] = [
   { href: '/evaluation', label: 'Evaluation', roles: ['researcher'], audience: 'researchers' },
   { href: '/users', label: 'Users', roles: ['admin'], audience: 'admins' },
   { href: '/audit', label: 'Audit', roles: ['admin'], audience: 'admins' },
+  { href: '/account', label: 'Account', roles: ROLES, audience: 'signed-in users', unlisted: true },
 ];
 
 export const SIGN_IN_PATH = '/signin';
@@ -48,7 +51,7 @@ export const SIGN_IN_PATH = '/signin';
 /** The pages a visitor sees in the navigation: by their roles once signed in, the open ones before. */
 export function pagesFor(roles: readonly Role[] | null): DashboardPage[] {
   if (roles === null) return PAGES.filter((p) => p.anonymous);
-  return PAGES.filter((p) => p.roles.some((r) => roles.includes(r)));
+  return PAGES.filter((p) => !p.unlisted && p.roles.some((r) => roles.includes(r)));
 }
 
 /** Where a user lands after signing in, and where the brand link takes them: their first page. */
