@@ -132,18 +132,24 @@ describe('signing in as each demo role', () => {
 
     await row.getByTestId('edit-roles').click();
     await row.locator('[data-testid="role-checkbox"][data-role="coordinator"]').check();
+    await row.locator('[data-testid="role-checkbox"][data-role="mentor"]').check();
     await row.locator('[data-testid="role-checkbox"][data-role="mentee"]').uncheck();
+    // A mentor speaks for one mentor profile: the second demo mentor (the demo mentor account has the first).
+    await row.getByTestId('user-mentor-id').fill('demo-000002');
     await row.getByTestId('save-roles').click();
-    await expect.poll(async () => (await row.getByTestId('user-roles').textContent())?.trim()).toBe('coordinator');
+    await expect
+      .poll(() => row.getByTestId('user-roles').locator('.chip').allTextContents())
+      .toEqual(['mentor', 'coordinator']);
+    expect(await row.textContent()).toContain('speaks for mentor demo-000002');
 
     await row.getByTestId('toggle-disabled').click();
     await expect.poll(() => row.getAttribute('data-disabled')).toBe('true');
-    const { items } = await api<{ items: Array<{ email: string; roles: string[]; disabled: boolean }> }>(
-      engine,
-      'GET',
-      '/api/users?limit=1000',
-    );
-    expect(items.find((u) => u.email === email)).toMatchObject({ roles: ['coordinator'], disabled: true });
+    const { items } = await api<{
+      items: Array<{ email: string; roles: string[]; disabled: boolean; mentorId: string | null }>;
+    }>(engine, 'GET', '/api/users?limit=1000');
+    const stored = items.find((u) => u.email === email)!;
+    expect(stored).toMatchObject({ mentorId: 'demo-000002', disabled: true });
+    expect([...stored.roles].sort()).toEqual(['coordinator', 'mentor']);
     expect((await login()).status).toBe(401);
     await shoot(page, 'users');
 
@@ -173,5 +179,34 @@ describe('signing in as each demo role', () => {
     expect(lines.map((l) => l.action)).toEqual(['user.updated', 'user.updated', 'user.created']);
     expect(lines[2]!.changes.email!.after).toBe(email);
     expect(lines[2]!.changes.password!.after).toBe('(secret)');
+  });
+
+  it('any user: makes an API token on Account that acts as them, revokes it, and signs out everywhere', async () => {
+    const { engine, page } = dashboard;
+    await signInAs(page, engine, 'researcher');
+    await page.goto(`${engine.url}/evaluation`);
+    await page.getByTestId('account-name').click();
+    await page.waitForURL((url) => url.pathname === '/account');
+    // Every user's own page, reached from the header: no role's navigation lists it.
+    expect(await navLabels()).toEqual(['Evaluation']);
+
+    await page.getByTestId('token-name').fill('nightly evaluation');
+    await page.getByTestId('token-create').click();
+    const secret = (await page.getByTestId('token-secret').locator('code').textContent())!.trim();
+    const asToken = () => fetch(`${engine.url}/api/auth/me`, { headers: { authorization: `Bearer ${secret}` } });
+    const me = await asToken();
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ email: DEMO_EMAIL.researcher, roles: ['researcher'] });
+    await shoot(page, 'account-token');
+
+    const row = page.locator('[data-testid="token-row"][data-name="nightly evaluation"]');
+    await row.getByTestId('token-revoke').click();
+    await expect.poll(() => row.getAttribute('data-revoked')).toBe('true');
+    expect(await page.getByTestId('token-secret').count()).toBe(0);
+    expect((await asToken()).status).toBe(401);
+
+    await page.getByTestId('sign-out-everywhere').click();
+    await page.waitForURL((url) => url.pathname === '/signin');
+    expect((await page.request.get(`${engine.url}/api/auth/me`)).status()).toBe(401);
   });
 });
