@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { loadConfig } from '../../engine/src/config.js';
+import { cliActor } from '../../engine/src/audit/audit-entry.js';
 import { AppError } from '../../engine/src/errors.js';
 import { createEngine, type Engine } from '../../engine/src/services/engine.js';
 import type { ImportFormat } from '../../engine/src/services/import-service.js';
@@ -113,7 +114,12 @@ async function main(argv: string[]): Promise<void> {
         const bar = progressBar(`Importing ${path.basename(file)}`);
         const rows = await engine.imports.readRows(createReadStream(file), format);
         try {
-          return await engine.imports.importRows(rows, (p) => bar.update(p.done, p.total, p.stage), stop.signal);
+          return await engine.imports.importRows(
+            rows,
+            (p) => bar.update(p.done, p.total, p.stage),
+            stop.signal,
+            cliActor(),
+          );
         } finally {
           bar.stop();
           // The import is in the database either way; a snapshot that cannot be written is rebuilt at the next start.

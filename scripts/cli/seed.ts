@@ -1,3 +1,4 @@
+import { cliActor } from '../../engine/src/audit/audit-entry.js';
 import type { Engine } from '../../engine/src/services/engine.js';
 import type { MentorInput } from '../../engine/src/domain/mentor.js';
 import { DEMO_DEFAULTS, generateMentors } from '../demo-data/generate-mentors.js';
@@ -24,6 +25,8 @@ export async function seedDemoMentors(engine: Engine, opts: { count?: number; se
       if (!engine.search.mentorByExternalId(m.externalId)) return 0;
     }
   }
+  // The command line seeds (pnpm start, pnpm mm seed): each batch is one entry of the audit log.
+  const actor = cliActor();
   const bar = progressBar('Seeding demo mentors');
   let batch: MentorInput[] = [];
   let done = stored;
@@ -32,13 +35,13 @@ export async function seedDemoMentors(engine: Engine, opts: { count?: number; se
     if (skipped++ < stored) continue;
     batch.push(mentor);
     if (batch.length === 64) {
-      await engine.mentors.upsertBatch(batch);
+      await engine.mentors.upsertBatch(batch, { actor });
       done += batch.length;
       batch = [];
       bar.update(done, count, 'embedding and indexing');
     }
   }
-  if (batch.length) await engine.mentors.upsertBatch(batch);
+  if (batch.length) await engine.mentors.upsertBatch(batch, { actor });
   bar.update(count, count, 'done');
   bar.stop();
   await engine.search.saveSnapshot();

@@ -10,15 +10,10 @@ import {
 } from '../matching/weight-config-schema.js';
 import { configSchemaErrors, Nullable, VersionNumber, errorResponses } from './schemas.js';
 import type { WeightConfig } from '../db/weight-config-repository.js';
+import { actorOf } from '../auth/authorize-request.js';
 import { NOT_BLANK } from '../validator-compiler.js';
 
 const VersionParams = Type.Object({ version: VersionNumber() });
-const Actor = Type.String({
-  minLength: 1,
-  maxLength: 100,
-  pattern: NOT_BLANK,
-  description: 'Who makes the change (recorded in the history)',
-});
 const name = Type.String({ minLength: 1, maxLength: 100, pattern: NOT_BLANK });
 const note = Nullable(Type.String({ maxLength: 1000 }));
 
@@ -109,17 +104,13 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
             rules: Type.Optional(MatchRulesInput),
             basedOn: Type.Optional(Nullable(VersionNumber())),
             note: Type.Optional(note),
-            actor: Actor,
           },
           { additionalProperties: false },
         ),
         response: { 201: Type.Ref('WeightConfig'), ...errorResponses(404, 422) },
       },
     },
-    async (request, reply) => {
-      const { actor, ...input } = request.body;
-      return reply.status(201).send(dto(await configs().createDraft(input, actor)));
-    },
+    async (request, reply) => reply.status(201).send(dto(await configs().createDraft(request.body, actorOf(request)))),
   );
 
   app.post(
@@ -150,20 +141,16 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
             weights: Type.Optional(WeightsInput),
             rules: Type.Optional(MatchRulesInput),
             note: Type.Optional(note),
-            actor: Actor,
           },
           { additionalProperties: false },
         ),
         response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404, 409, 422) },
       },
     },
-    async (request) => {
-      const { actor, ...patch } = request.body;
-      return dto(await configs().updateDraft(request.params.version, patch, actor));
-    },
+    async (request) => dto(await configs().updateDraft(request.params.version, request.body, actorOf(request))),
   );
 
-  const actorBody = Type.Object({ actor: Actor }, { additionalProperties: false });
+  // No body: the signed-in user is who activates (the history recorded a name the client typed before).
   app.post(
     '/configs/:version/activate',
     {
@@ -171,11 +158,10 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['configs'],
         summary: 'Make this version the active one',
         params: VersionParams,
-        body: actorBody,
         response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404, 409, 422) },
       },
     },
-    async (request) => dto(await configs().activate(request.params.version, request.body.actor)),
+    async (request) => dto(await configs().activate(request.params.version, actorOf(request))),
   );
 
   app.post(
@@ -185,11 +171,10 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['configs'],
         summary: 'Roll back to this earlier version: a new version copying it becomes active',
         params: VersionParams,
-        body: actorBody,
         response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404) },
       },
     },
-    async (request) => dto(await configs().rollback(request.params.version, request.body.actor)),
+    async (request) => dto(await configs().rollback(request.params.version, actorOf(request))),
   );
 };
 

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { actorOf } from '../auth/authorize-request.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Readable } from 'node:stream';
 import { ImportQuery, INT32_MAX, MentorIdParams, errorResponses } from './schemas.js';
@@ -65,7 +66,7 @@ const importRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (scop
     async (request) => {
       const format = importFormat(request.query, request.headers['content-type']);
       const { imports } = scope.engine();
-      return imports.importRows(await imports.readRows(request.body, format));
+      return imports.importRows(await imports.readRows(request.body, format), undefined, undefined, actorOf(request));
     },
   );
 
@@ -89,7 +90,10 @@ const importRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (scop
       // Read before the job starts: a file that cannot be read is refused in this response, and the job
       // reports progress against a known number of rows.
       const rows = await engine.imports.readRows(request.body, format);
-      const job = engine.jobs.start('import', (report, signal) => engine.imports.importRows(rows, report, signal));
+      const actor = actorOf(request);
+      const job = engine.jobs.start('import', (report, signal) =>
+        engine.imports.importRows(rows, report, signal, actor),
+      );
       return reply.status(202).send({ jobId: job.id });
     },
   );
@@ -144,7 +148,7 @@ const mentorRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (app,
       },
     },
     async (request, reply) => {
-      const mentor = await app.engine().mentors.create(request.body);
+      const mentor = await app.engine().mentors.create(request.body, actorOf(request));
       return reply.status(201).send(toMentorDto(mentor));
     },
   );
@@ -173,7 +177,8 @@ const mentorRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (app,
         response: { 200: Type.Ref('Mentor'), ...errorResponses(404, 409, 413, 415) },
       },
     },
-    async (request) => toMentorDto(await app.engine().mentors.update(request.params.id, request.body)),
+    async (request) =>
+      toMentorDto(await app.engine().mentors.update(request.params.id, request.body, actorOf(request))),
   );
 
   app.delete(
@@ -187,7 +192,7 @@ const mentorRoutes: FastifyPluginAsyncTypebox<MentorRoutesOptions> = async (app,
       },
     },
     async (request, reply) => {
-      await app.engine().mentors.delete(request.params.id);
+      await app.engine().mentors.delete(request.params.id, actorOf(request));
       return reply.status(204).send(null);
     },
   );

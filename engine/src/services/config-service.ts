@@ -1,9 +1,7 @@
 import { AppError } from '../errors.js';
-import type {
-  WeightConfigRepository,
-  WeightConfig as StoredConfig,
-  WeightConfigPatch,
-} from '../db/weight-config-repository.js';
+import { type Actor, type AuditEntry, fieldChanges } from '../audit/audit-entry.js';
+import type { Repositories } from '../db/repositories.js';
+import type { WeightConfig as StoredConfig, WeightConfigPatch } from '../db/weight-config-repository.js';
 import { WeightConfigInput, type WeightConfigInputBody } from '../matching/weight-config-schema.js';
 import { completeWeightConfig, DEFAULT_RULES, DEFAULT_WEIGHTS, type WeightConfig } from '../matching/weights.js';
 import { createAjv, describeSchemaError } from '../validator-compiler.js';
@@ -20,8 +18,11 @@ export interface ActiveConfig extends WeightConfig {
 /** Validates every configuration before it is stored, and serves the active one to the matcher. */
 export class ConfigService {
   private active: ActiveConfig | null = null;
+  private readonly repo: Repositories['weightConfigs'];
 
-  constructor(private readonly repo: WeightConfigRepository) {}
+  constructor(private readonly repos: Repositories) {
+    this.repo = repos.weightConfigs;
+  }
 
   /** A fresh database gets the built-in defaults as version 1, so served matches always name a version. */
   async ensureActive(): Promise<void> {
@@ -84,29 +85,34 @@ export class ConfigService {
 
   async createDraft(
     input: WeightConfigInputBody & { name: string; basedOn?: number | null; note?: string | null },
-    actor: string,
+    actor: Actor,
   ) {
     const config = this.validate({
       weights: input.weights,
       ...(input.rules !== undefined ? { rules: input.rules } : {}),
     });
     if (input.basedOn != null) await this.get(input.basedOn);
-    return this.repo.createDraft(
-      {
-        name: input.name,
-        weights: config.weights,
-        rules: { ...config.rules },
-        basedOn: input.basedOn ?? null,
-        note: input.note ?? null,
-      },
+    return this.write(
       actor,
+      (trx, by) =>
+        trx.weightConfigs.createDraft(
+          {
+            name: input.name,
+            weights: config.weights,
+            rules: { ...config.rules },
+            basedOn: input.basedOn ?? null,
+            note: input.note ?? null,
+          },
+          by,
+        ),
+      (created) => entry('config.created', created, fieldChanges(null, audited(created))),
     );
   }
 
   async updateDraft(
     version: number,
     patch: Partial<WeightConfigInputBody> & { name?: string; note?: string | null },
-    actor: string,
+    actor: Actor,
   ) {
     const current = await this.get(version);
     if (current.status !== 'draft')
@@ -119,21 +125,72 @@ export class ConfigService {
     if (patch.rules !== undefined) change.rules = { ...config.rules };
     if (patch.name !== undefined) change.name = patch.name;
     if (patch.note !== undefined) change.note = patch.note;
-    return this.repo.updateDraft(version, change, actor);
+    return this.write(
+      actor,
+      (trx, by) => trx.weightConfigs.updateDraft(version, change, by),
+      (updated) => entry('config.updated', updated, fieldChanges(audited(current), audited(updated))),
+    );
   }
 
-  async activate(version: number, actor: string) {
+  async activate(version: number, actor: Actor) {
     const stored = await this.get(version);
     this.fromStore({ weights: stored.weights, rules: stored.rules });
-    const result = await this.repo.activate(version, actor);
+    const previous = await this.repo.getActive();
+    const result = await this.write(
+      actor,
+      (trx, by) => trx.weightConfigs.activate(version, by),
+      (active) =>
+        entry('config.activated', active, { activeVersion: { before: previous?.version ?? null, after: version } }),
+    );
     this.active = null;
     return result;
   }
 
-  async rollback(version: number, actor: string) {
+  /** A new version copying `version` becomes the active one. */
+  async rollback(version: number, actor: Actor) {
     await this.get(version);
-    const result = await this.repo.rollback(version, actor);
+    const previous = await this.repo.getActive();
+    const result = await this.write(
+      actor,
+      (trx, by) => trx.weightConfigs.rollback(version, by),
+      (copy) =>
+        entry('config.rolled-back', copy, {
+          ...fieldChanges(null, audited(copy)),
+          activeVersion: { before: previous?.version ?? null, after: copy.version },
+        }),
+    );
     this.active = null;
     return result;
   }
+
+  /**
+   * Runs a write and records it in the audit log in one transaction. The configuration's own history keeps the
+   * actor's name (an email, or the command line's user), as the dashboard shows it.
+   */
+  private write(
+    actor: Actor,
+    run: (trx: Repositories, by: string) => Promise<StoredConfig>,
+    describe: (result: StoredConfig) => AuditEntry,
+  ): Promise<StoredConfig> {
+    return this.repos.transaction(async (trx) => {
+      const by =
+        actor.kind === 'cli'
+          ? `${actor.osUser} (command line)`
+          : actor.kind === 'engine-token'
+            ? 'API_TOKEN'
+            : ((await trx.users.get(actor.userId))?.email ?? `user ${actor.userId}`);
+      const result = await run(trx, by);
+      await trx.audit.record(actor, describe(result));
+      return result;
+    });
+  }
+}
+
+/** What the audit log keeps of a configuration. */
+function audited(c: StoredConfig) {
+  return { name: c.name, status: c.status, weights: c.weights, rules: c.rules, basedOn: c.basedOn, note: c.note };
+}
+
+function entry(action: string, c: StoredConfig, changes: AuditEntry['changes']): AuditEntry {
+  return { action, entity: 'weight-config', entityId: String(c.version), changes };
 }

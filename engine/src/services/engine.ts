@@ -68,7 +68,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const search = new SearchIndex(repositories, embedder, config, opts.log);
   const mentors = new MentorService(repositories, embedder, search);
   const jobs = new JobService(opts.log);
-  const configs = new ConfigService(repositories.weightConfigs);
+  const configs = new ConfigService(repositories);
   await configs.ensureActive();
   // PGlite has one writer, this process, whose shows are counted in memory as they happen: a refresh there
   // only lets old shows leave the window, and costs the event loop the whole aggregate. Engines sharing a

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { Actor } from '../audit/audit-entry.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { parse as parseCsv } from 'csv-parse';
 import { AppError } from '../errors.js';
@@ -232,8 +233,17 @@ export class ImportService {
     return rows;
   }
 
-  /** Imports the rows; when `signal` aborts (the engine shuts down), the batches under way are written and the rest is not. */
-  async importRows(rows: ImportRows, report?: ProgressReporter, signal?: AbortSignal): Promise<ImportResult> {
+  /**
+   * Imports the rows; when `signal` aborts (the engine shuts down), the batches under way are written and the rest is
+   * not. Each batch written names the actor in the audit log, in its own transaction.
+   */
+  async importRows(
+    rows: ImportRows,
+    report?: ProgressReporter,
+    signal?: AbortSignal,
+    actor?: Actor,
+  ): Promise<ImportResult> {
+    const audit = actor ? { actor } : {};
     const result: ImportResult = { rows: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [], warnings: [] };
     // A misspelt optional column ("yearsExperiance") would otherwise import every row with the default value.
     const unknownFields = new Map<string, number>();
@@ -251,10 +261,10 @@ export class ImportService {
 
     const commit = async ({ rows: current, prepared }: NonNullable<typeof inFlight>) => {
       try {
-        const outcomes = await this.mentors.commitBatch(await prepared);
+        const outcomes = await this.mentors.commitBatch(await prepared, audit);
         for (const o of outcomes) result[o.status]++;
       } catch (err) {
-        await this.commitOneByOne(current, prepared, err, result, fail);
+        await this.commitOneByOne(current, prepared, err, result, fail, audit);
       }
       report?.({ done: result.rows, total: rows.length, stage: 'importing' });
     };
@@ -338,6 +348,7 @@ export class ImportService {
     batchError: unknown,
     result: ImportResult,
     fail: (e: ImportRowError) => void,
+    audit: { actor?: Actor },
   ): Promise<void> {
     let prepared: PreparedBatch;
     try {
@@ -353,7 +364,7 @@ export class ImportService {
     }
     for (const b of rows) {
       try {
-        const [outcome] = await this.mentors.commitBatch({ ...prepared, inputs: [b.input] });
+        const [outcome] = await this.mentors.commitBatch({ ...prepared, inputs: [b.input] }, audit);
         result[outcome!.status]++;
       } catch (err) {
         const message =

@@ -6,6 +6,7 @@ import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import type { MentorListQuery, UpsertStatus } from '../db/mentor-repository.js';
 import type { EmbeddingRepository, StoredEmbedding } from '../db/embedding-repository.js';
 import type { Repositories } from '../db/repositories.js';
+import { type Actor, type AuditEntry, fieldChanges } from '../audit/audit-entry.js';
 import { contentHash, embedMentors } from './mentor-embedding.js';
 import type { SearchIndex } from './search-index.js';
 
@@ -49,12 +50,12 @@ export class MentorService {
     return this.mentors.list(query);
   }
 
-  /** Creates a mentor from a body the `MentorCreate` schema passed. */
-  async create(body: MentorCreateBody): Promise<Mentor> {
+  /** Creates a mentor from a body the `MentorCreate` schema passed; the actor's write goes to the audit log. */
+  async create(body: MentorCreateBody, actor?: Actor): Promise<Mentor> {
     const input = valid(mentorFromBody(body));
     if (await this.mentors.getByExternalId(input.externalId))
       throw new AppError('MENTOR_ALREADY_EXISTS', { id: input.externalId });
-    await this.upsertBatch([input], { failIfExists: true });
+    await this.upsertBatch([input], { failIfExists: true, ...(actor && { actor }) });
     return this.get(input.externalId);
   }
 
@@ -65,14 +66,14 @@ export class MentorService {
    * engine on the same server), the change is merged again onto that; if it was deleted, this is a 404 and
    * nothing is written (an upsert would bring it back).
    */
-  async update(externalId: string, body: MentorPatchBody): Promise<Mentor> {
+  async update(externalId: string, body: MentorPatchBody, actor?: Actor): Promise<Mentor> {
     const patch = valid(mentorPatchFromBody(body));
     return this.serially(externalId, async () => {
       for (let attempt = 1; ; attempt++) {
         const current = await this.get(externalId);
         const prepared = await this.prepareBatch([{ ...fieldsOf(current), ...patch, externalId }]);
         try {
-          await this.commitBatch(prepared, { onlyIfUnchanged: current });
+          await this.commitBatch(prepared, { onlyIfUnchanged: current, ...(actor && { actor }) });
           return this.get(externalId);
         } catch (err) {
           if (!(err instanceof MentorChanged) || attempt === MAX_UPDATE_ATTEMPTS)
@@ -82,10 +83,22 @@ export class MentorService {
     });
   }
 
-  async delete(externalId: string): Promise<void> {
+  async delete(externalId: string, actor?: Actor): Promise<void> {
     await this.serially(externalId, async () => {
-      const rowId = await this.mentors.delete(externalId);
-      if (rowId === null) throw new AppError('MENTOR_NOT_FOUND', { id: externalId });
+      const rowId = await this.repositories.transaction(async (trx) => {
+        const before = actor ? await trx.mentors.getByExternalId(externalId) : null;
+        const deleted = await trx.mentors.delete(externalId);
+        if (deleted === null) throw new AppError('MENTOR_NOT_FOUND', { id: externalId });
+        if (actor && before) {
+          await trx.audit.record(actor, {
+            action: 'mentor.deleted',
+            entity: 'mentor',
+            entityId: externalId,
+            changes: fieldChanges(auditedFields(fieldsOf(before)), null),
+          });
+        }
+        return deleted;
+      });
       this.search.remove(rowId);
     });
   }
@@ -110,7 +123,10 @@ export class MentorService {
    * Creates or updates these mentors (ids unique within the call), re-embedding only those whose
    * embedded text changed. All or nothing: on any failure nothing of the batch is written.
    */
-  async upsertBatch(inputs: readonly MentorInput[], opts: { failIfExists?: boolean } = {}): Promise<BatchOutcome[]> {
+  async upsertBatch(
+    inputs: readonly MentorInput[],
+    opts: { failIfExists?: boolean; actor?: Actor } = {},
+  ): Promise<BatchOutcome[]> {
     return this.commitBatch(await this.prepareBatch(inputs), opts);
   }
 
@@ -131,10 +147,14 @@ export class MentorService {
     return { modelId, inputs, freshById: new Map(needsEmbedding.map((m, i) => [m.externalId, fresh[i]!])) };
   }
 
-  /** The second half of `upsertBatch`: writes a prepared batch in one transaction, then updates the index. */
+  /**
+   * The second half of `upsertBatch`: writes a prepared batch in one transaction, then updates the index. With an
+   * actor, the same transaction writes the audit log: a change to one mentor with the fields it changed, a batch
+   * (an import, a seed) as one entry naming the mentors it created and updated.
+   */
   async commitBatch(
     prepared: PreparedBatch,
-    opts: { failIfExists?: boolean; onlyIfUnchanged?: Mentor } = {},
+    opts: { failIfExists?: boolean; onlyIfUnchanged?: Mentor; actor?: Actor } = {},
   ): Promise<BatchOutcome[]> {
     const { modelId, inputs, freshById } = prepared;
     const { results, embeddings, mentors } = await this.repositories.transaction(async (trx) => {
@@ -174,6 +194,7 @@ export class MentorService {
         return e ? [{ ...e, mentorId: r.rowId }] : [];
       });
       await embeddingRepository.upsertMany(modelId, embeddings);
+      if (opts.actor) await trx.audit.record(opts.actor, auditEntry(inputs, results, opts));
       // Read in the transaction, so that the rows go to the index with the vectors written beside them: read after
       // the commit, another engine's write in between would pair its row with these vectors.
       const reembedded = new Set(embeddings.map((e) => e.mentorId));
@@ -195,6 +216,48 @@ export class MentorService {
 }
 
 const MAX_UPDATE_ATTEMPTS = 5;
+
+/** What the audit log keeps of a mentor: every field, with the mentor's id as the entry's entity id. */
+function auditedFields(input: MentorInput): Record<string, unknown> {
+  const { externalId: _id, ...fields } = input;
+  return fields;
+}
+
+function auditEntry(
+  inputs: readonly MentorInput[],
+  results: ReadonlyArray<{ externalId: string; status: UpsertStatus }>,
+  opts: { failIfExists?: boolean; onlyIfUnchanged?: Mentor },
+): AuditEntry {
+  const [input] = inputs;
+  if (opts.onlyIfUnchanged && input) {
+    return {
+      action: 'mentor.updated',
+      entity: 'mentor',
+      entityId: input.externalId,
+      changes: fieldChanges(auditedFields(fieldsOf(opts.onlyIfUnchanged)), auditedFields(input)),
+    };
+  }
+  if (opts.failIfExists && inputs.length === 1 && input) {
+    return {
+      action: 'mentor.created',
+      entity: 'mentor',
+      entityId: input.externalId,
+      changes: fieldChanges(null, auditedFields(input)),
+    };
+  }
+  // Field by field, an import of 100,000 mentors would write their profiles again into the log.
+  const ids = (status: UpsertStatus) => results.filter((r) => r.status === status).map((r) => r.externalId);
+  return {
+    action: 'mentor.imported',
+    entity: 'mentor',
+    entityId: null,
+    changes: {
+      created: { before: null, after: ids('created') },
+      updated: { before: null, after: ids('updated') },
+      unchanged: { before: null, after: ids('unchanged').length },
+    },
+  };
+}
 
 /** The inputs with no stored embedding of their current text (by content hash): new mentors and changed ones. */
 async function withoutCurrentEmbedding(

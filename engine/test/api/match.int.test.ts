@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { mentor, startTestApp, type MentorBody, type TestApp } from '../../../test/support/app-harness.js';
+import { createTestUser } from '../../../test/support/auth-helpers.js';
 
 let harness: TestApp;
 let app: FastifyInstance;
@@ -193,7 +194,13 @@ describe('hard rules', () => {
 });
 
 describe('configurations', () => {
+  /** The Authorization header of a new coordinator with this email: the history records who made each change. */
+  const as = async (email: string) => ({
+    authorization: `Bearer ${(await createTestUser(app, ['coordinator'], email)).token}`,
+  });
+
   it('activating a version changes configVersion in /api/match; rollback makes a new active version', async () => {
+    const [tester, editor, boss] = await Promise.all(['tester', 'editor', 'boss'].map((n) => as(`${n}@example.org`)));
     const before = await match({ text: salary });
     const active = (await app.inject({ method: 'GET', url: '/api/configs/active' })).json();
     expect(before.configVersion).toBe(active.version);
@@ -202,34 +209,30 @@ describe('configurations', () => {
     const draft = await app.inject({
       method: 'POST',
       url: '/api/configs',
-      payload: {
-        name: 'lexical only',
-        weights: { lexical: 1 },
-        actor: 'tester',
-        basedOn: active.version,
-        note: 'test',
-      },
+      headers: tester,
+      payload: { name: 'lexical only', weights: { lexical: 1 }, basedOn: active.version, note: 'test' },
     });
     expect(draft.statusCode, draft.body).toBe(201);
     const version = draft.json().version;
-    expect(draft.json()).toMatchObject({ status: 'draft', createdBy: 'tester', basedOn: active.version });
+    expect(draft.json()).toMatchObject({ status: 'draft', createdBy: 'tester@example.org', basedOn: active.version });
     expect((await match({ text: salary })).configVersion).toBe(active.version);
 
     const edited = await app.inject({
       method: 'PATCH',
       url: `/api/configs/${version}`,
-      payload: { weights: { lexical: 1, skills: 1 }, actor: 'editor' },
+      headers: editor,
+      payload: { weights: { lexical: 1, skills: 1 } },
     });
     expect(edited.statusCode, edited.body).toBe(200);
-    expect(edited.json()).toMatchObject({ updatedBy: 'editor', weights: { lexical: 1, skills: 1 } });
+    expect(edited.json()).toMatchObject({ updatedBy: 'editor@example.org', weights: { lexical: 1, skills: 1 } });
 
     const activated = await app.inject({
       method: 'POST',
       url: `/api/configs/${version}/activate`,
-      payload: { actor: 'boss' },
+      headers: boss,
     });
     expect(activated.statusCode, activated.body).toBe(200);
-    expect(activated.json()).toMatchObject({ status: 'active', activatedBy: 'boss' });
+    expect(activated.json()).toMatchObject({ status: 'active', activatedBy: 'boss@example.org' });
     const after = await match({ text: salary });
     expect(after.configVersion).toBe(version);
     for (const f of after.matches[0]!.explanation.factors) {
@@ -240,7 +243,7 @@ describe('configurations', () => {
     const rolled = await app.inject({
       method: 'POST',
       url: `/api/configs/${active.version}/rollback`,
-      payload: { actor: 'boss' },
+      headers: boss,
     });
     expect(rolled.statusCode, rolled.body).toBe(200);
     const rolledVersion = rolled.json().version;
@@ -259,23 +262,26 @@ describe('configurations', () => {
     const created = await app.inject({
       method: 'POST',
       url: '/api/configs',
-      payload: { name: 'edited twice', weights: { semantic: 1 }, actor: 'tester' },
+      payload: { name: 'edited twice', weights: { semantic: 1 } },
     });
     const version = created.json().version;
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => as(`${n}@example.org`)));
     const [weights, rules] = await Promise.all([
       app.inject({
         method: 'PATCH',
         url: `/api/configs/${version}`,
-        payload: { weights: { semantic: 1, lexical: 0.5 }, actor: 'a' },
+        headers: a,
+        payload: { weights: { semantic: 1, lexical: 0.5 } },
       }),
       app.inject({
         method: 'PATCH',
         url: `/api/configs/${version}`,
-        payload: { rules: { fairnessTolerance: 3 }, actor: 'b' },
+        headers: b,
+        payload: { rules: { fairnessTolerance: 3 } },
       }),
     ]);
     expect([weights.statusCode, rules.statusCode]).toEqual([200, 200]);
-    await app.inject({ method: 'PATCH', url: `/api/configs/${version}`, payload: { name: 'renamed', actor: 'c' } });
+    await app.inject({ method: 'PATCH', url: `/api/configs/${version}`, headers: c, payload: { name: 'renamed' } });
     const stored = (await app.inject({ method: 'GET', url: `/api/configs/${version}` })).json();
     expect(stored).toMatchObject({
       name: 'renamed',
@@ -289,9 +295,9 @@ describe('configurations', () => {
     const edits = listed.find((c) => c.version === version)!.events.filter((e) => e.action === 'edited');
     // The two concurrent edits may land in either order.
     expect(edits.map((e) => [e.actor, e.detail.changed]).sort()).toEqual([
-      ['a', ['weights']],
-      ['b', ['rules']],
-      ['c', ['name']],
+      ['a@example.org', ['weights']],
+      ['b@example.org', ['rules']],
+      ['c@example.org', ['name']],
     ]);
   });
 

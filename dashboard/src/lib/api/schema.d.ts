@@ -1170,8 +1170,6 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Who makes the change (recorded in the history) */
-                        actor: string;
                         basedOn?: number | null;
                         name: string;
                         note?: string | null;
@@ -1390,8 +1388,6 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Who makes the change (recorded in the history) */
-                        actor: string;
                         name?: string;
                         note?: string | null;
                         /** @description Hard rules and signal parameters; a rule left out takes its default (GET /api/configs/active) */
@@ -1540,14 +1536,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Who makes the change (recorded in the history) */
-                        actor: string;
-                    };
-                };
-            };
+            requestBody?: never;
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1648,14 +1637,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Who makes the change (recorded in the history) */
-                        actor: string;
-                    };
-                };
-            };
+            requestBody?: never;
             responses: {
                 /** @description Default Response */
                 200: {
