@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { api, apiResponse, shoot, signInAs, useDashboard } from './dashboard-helpers.js';
+import { DEMO_EMAIL, DEMO_PASSWORD } from './engine-harness.js';
 
 interface Mentor {
   id: string;
@@ -127,13 +128,20 @@ describe('coordinator and mentee flows against the real engine, each signed in a
   it('requests a session with a matched mentor from the Ask page: confirmed on the card and counted by the engine', async () => {
     const { engine, page } = dashboard;
     const question = 'I am a teacher and want to move into product management';
-    // A session request needs a signed-in mentee.
-    await signInAs(page, engine, 'mentee');
+    // Asked before signing in: a session request needs a signed-in mentee, and the card's sign-in link brings the
+    // asker back to the same question, answered again.
     await page.goto(`${engine.url}/`);
     await page.getByTestId('ask-input').fill(question);
     await page.getByTestId('ask-submit').click();
     const cards = page.getByTestId('mentor-card');
     await cards.first().waitFor();
+    await cards.first().getByTestId('request-needs-sign-in').getByRole('link').click();
+    await page.getByTestId('sign-in-email').fill(DEMO_EMAIL.mentee);
+    await page.getByTestId('sign-in-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('sign-in-submit').click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await expect.poll(() => page.getByTestId('ask-input').inputValue()).toBe(question);
+    await cards.first().getByTestId('request-session').waitFor();
     const shown = await cards.evaluateAll((els) => els.map((el) => el.getAttribute('data-mentor-id')!));
     const timezone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
 
