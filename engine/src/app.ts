@@ -113,7 +113,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
 
   await app.register(
     async (api) => {
-      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes);
       await api.register(mentorRoutes, { importBodyLimit: config.bodyLimitBytes });
       await api.register(matchRoutes);

@@ -10,8 +10,6 @@ declare module 'fastify' {
     accepts?: readonly string[];
     /** The body is a file of rows, each validated on its own (imports). */
     importFile?: boolean;
-    /** Mentees' and probes' routes: answered without API_TOKEN when one is set. */
-    public?: boolean;
   }
 }
 

@@ -24,7 +24,6 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
     {
-      config: { public: true },
       schema: { tags: ['status'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
     },
     async () => ({ status: 'ok' as const }),
@@ -33,7 +32,6 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/ready',
     {
-      config: { public: true },
       schema: {
         tags: ['status'],
         summary: 'Readiness: model loaded and index loaded',
@@ -50,7 +48,6 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/status',
     {
-      config: { public: true },
       schema: {
         tags: ['status'],
         summary: 'Model, mentors and index state',

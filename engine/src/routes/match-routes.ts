@@ -120,7 +120,6 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/match',
     {
-      config: { public: true },
       schema: {
         tags: ['match'],
         summary: 'Ranked mentors for a free-text problem, each with a per-factor score breakdown, evidence and reasons',
@@ -191,7 +190,6 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/session-requests',
     {
-      config: { public: true },
       schema: {
         tags: ['match'],
         summary: 'A mentee asks a proposed mentor for a session',
