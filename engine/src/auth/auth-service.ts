@@ -30,6 +30,8 @@ export interface Credentials {
 /** Sign-in, sessions and API tokens. Users themselves are UserService's. */
 export class AuthService {
   private readonly engineTokenDigest: Buffer | null;
+  /** The password check under way for each account (by lower-case email), which the next one waits for. */
+  private readonly checking = new Map<string, Promise<void>>();
 
   constructor(
     private readonly repos: Repositories,
@@ -54,9 +56,12 @@ export class AuthService {
         { scope: attempt.scope, retryAfter },
       );
     }
-    const found = await this.repos.users.credentials(email);
-    const ok =
-      found?.passwordHash != null ? await verifyPassword(found.passwordHash, password) : await verifyDecoy(password);
+    const { found, ok } = await this.oneAtATime(email.trim().toLowerCase(), async () => {
+      const found = await this.repos.users.credentials(email);
+      const ok =
+        found?.passwordHash != null ? await verifyPassword(found.passwordHash, password) : await verifyDecoy(password);
+      return { found, ok };
+    });
     if (!ok || !found || found.disabled) throw new AppError('INVALID_CREDENTIALS');
     attempt.release();
     return this.openSession(found.id, requestId);
@@ -172,6 +177,24 @@ export class AuthService {
       await this.repos.apiTokens.touch(token.id);
     }
     return { kind: 'user', user, via: { apiToken: token.id } };
+  }
+
+  /**
+   * Runs one account's password checks one after another: the guesses its limit lets through then take one
+   * thread of the pool at a time, not all four, and other users' sign-ins do not queue behind them.
+   */
+  private oneAtATime<T>(account: string, check: () => Promise<T>): Promise<T> {
+    const before = this.checking.get(account) ?? Promise.resolve();
+    const result = before.then(check);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.checking.set(account, settled);
+    void settled.then(() => {
+      if (this.checking.get(account) === settled) this.checking.delete(account);
+    });
+    return result;
   }
 
   private lifetimes() {
