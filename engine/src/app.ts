@@ -30,6 +30,7 @@ import authRoutes from './routes/auth-routes.js';
 import userRoutes from './routes/user-routes.js';
 import auditRoutes from './routes/audit-routes.js';
 import ssoRoutes from './routes/sso-routes.js';
+import settingsRoutes from './routes/settings-routes.js';
 import { shorten } from './shared/shorten.js';
 
 export interface AppOptions {
@@ -124,6 +125,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       await api.register(userRoutes);
       await api.register(auditRoutes);
       await api.register(ssoRoutes);
+      await api.register(settingsRoutes);
     },
     { prefix: '/api' },
   );

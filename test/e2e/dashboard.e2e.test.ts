@@ -121,6 +121,8 @@ describe('dashboard against the real engine', () => {
 
   it('at phone width no page scrolls sideways, and a long recent question does not widen the weights lab', async () => {
     const { engine, page } = dashboard;
+    // Coordinators see recent question texts only where an admin allows it.
+    await api(engine, 'PATCH', '/api/settings/privacy', { coordinatorsSeeQuestionTexts: true });
     await api(engine, 'POST', '/api/match', {
       text: `${'a very long question about changing careers '.repeat(40)}end`,
       k: 3,

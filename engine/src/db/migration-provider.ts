@@ -5,6 +5,7 @@ import * as mentorVectorCentroid from './migrations/0003-mentor-vector-centroid.
 import * as mentorChanges from './migrations/0004-mentor-changes.js';
 import * as accounts from './migrations/0005-accounts.js';
 import * as singleSignOn from './migrations/0006-single-sign-on.js';
+import * as privacy from './migrations/0007-privacy.js';
 
 /**
  * Every migration in `migrations/`, by name. Imported statically rather than read from the folder so
@@ -17,6 +18,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-mentor-changes': mentorChanges,
   '0005-accounts': accounts,
   '0006-single-sign-on': singleSignOn,
+  '0007-privacy': privacy,
 };
 
 export const migrationProvider: MigrationProvider = {

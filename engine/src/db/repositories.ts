@@ -7,6 +7,7 @@ import { MentorRepository } from './mentor-repository.js';
 import { RequestRepository } from './request-repository.js';
 import type { Database } from './schema.js';
 import { SessionRepository } from './session-repository.js';
+import { SettingsRepository } from './settings-repository.js';
 import { SsoRepository } from './sso-repository.js';
 import { withTransaction } from './transaction.js';
 import { UserRepository } from './user-repository.js';
@@ -25,6 +26,8 @@ export interface Repositories {
   /** Append-only; written in the transaction of the write it records. */
   audit: AuditRepository;
   sso: SsoRepository;
+  /** The programme's settings that admins change (privacy). */
+  settings: SettingsRepository;
   /**
    * Runs `fn` with repositories bound to one transaction: what it writes through them commits together or not
    * at all. Use only the repositories `fn` is given: on PGlite, a query through the outer ones waits for the
@@ -45,6 +48,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     apiTokens: new ApiTokenRepository(db),
     audit: new AuditRepository(db),
     sso: new SsoRepository(db),
+    settings: new SettingsRepository(db),
     transaction: (fn) => withTransaction(db, (trx) => fn(createRepositories(trx))),
   };
 }

@@ -39,6 +39,8 @@ export interface MenteeRequestsTable {
   filters: JSONColumnType<Record<string, unknown>>;
   config_version: number | null;
   created_at: Timestamp;
+  /** The signed-in user who asked (migration 0007); null when asked anonymously. */
+  user_id: number | null;
 }
 
 export interface ServedMatchesTable {
@@ -56,6 +58,8 @@ export interface SessionRequestsTable {
   mentor_id: number;
   note: string | null;
   created_at: Timestamp;
+  /** The mentee who asked for the session (migration 0007). */
+  user_id: number | null;
 }
 
 export type WeightConfigStatus = 'draft' | 'active' | 'archived';
@@ -178,6 +182,13 @@ export interface SsoLoginsTable {
   expires_at: Timestamp;
 }
 
+/** Settings of the programme that admins change through the API (migration 0007), one JSON value per key. */
+export interface ProgrammeSettingsTable {
+  key: string;
+  value: JSONColumnType<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   mentors: MentorsTable;
   mentor_changes: MentorChangesTable;
@@ -195,4 +206,5 @@ export interface Database {
   audit_log: AuditLogTable;
   sso_identities: SsoIdentitiesTable;
   sso_logins: SsoLoginsTable;
+  programme_settings: ProgrammeSettingsTable;
 }

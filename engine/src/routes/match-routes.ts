@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { MatchRequest, MatchResult } from '../services/match-service.js';
 import { NOT_BLANK } from '../validator-compiler.js';
+import { userOf } from '../auth/authorize-request.js';
 
 const language = Type.String({ pattern: '^[a-z]{2,3}$' });
 const hour = Type.Number({ minimum: 0, maximum: 24 });
@@ -128,7 +129,9 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const result = await app.engine().matcher.match(toRequest(request.body));
+      const p = request.principal;
+      const askedBy = p?.kind === 'user' ? p.user.id : null;
+      const result = await app.engine().matcher.match(toRequest(request.body), { askedBy });
       return { ...result, matches: toMatchDto(result) };
     },
   );
@@ -206,7 +209,9 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { mentorId, requestId, note } = request.body;
-      const id = await app.engine().matcher.requestSession(mentorId, requestId ?? null, note ?? null);
+      const id = await app
+        .engine()
+        .matcher.requestSession(mentorId, requestId ?? null, note ?? null, userOf(request).id);
       return reply.status(201).send({ id });
     },
   );
@@ -217,6 +222,8 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['match'],
         summary: 'Recent mentee questions (samples for the weights lab)',
+        description:
+          "Each question's text is null unless an admin lets coordinators read question texts (PATCH /api/settings/privacy).",
         querystring: Type.Object(
           { limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) },
           { additionalProperties: false },
@@ -225,7 +232,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Array(
             Type.Object({
               id: Type.Integer(),
-              text: Type.String(),
+              text: Nullable(Type.String({ description: "Null: hidden by the programme's privacy setting" })),
               configVersion: Nullable(Type.Integer()),
               createdAt: Type.String({ format: 'date-time' }),
             }),
@@ -234,13 +241,16 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) =>
-      (await app.engine().matcher.recentRequests(request.query.limit)).map((r) => ({
+    async (request) => {
+      const engine = app.engine();
+      const { coordinatorsSeeQuestionTexts } = await engine.settings.privacy();
+      return (await engine.matcher.recentRequests(request.query.limit)).map((r) => ({
         id: r.id,
-        text: r.text,
+        text: coordinatorsSeeQuestionTexts ? r.text : null,
         configVersion: r.configVersion,
         createdAt: new Date(r.createdAt).toISOString(),
-      })),
+      }));
+    },
   );
 };
 

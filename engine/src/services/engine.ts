@@ -13,6 +13,7 @@ import { ConfigService } from './config-service.js';
 import { MatchService } from './match-service.js';
 import { EvaluationService } from './evaluation-service.js';
 import { QuestionRetention } from './question-retention.js';
+import { ProgrammeSettings } from './programme-settings.js';
 import { IndexFollower } from './index-follower.js';
 import { AuthService } from '../auth/auth-service.js';
 import { UserService } from '../auth/user-service.js';
@@ -45,6 +46,8 @@ export interface Engine {
   /** Single sign-on with an OpenID Connect provider (OIDC_ISSUER_URL). */
   readonly sso: OidcService;
   readonly audit: AuditService;
+  /** Settings admins change through the API (privacy). */
+  readonly settings: ProgrammeSettings;
   status(): Promise<EngineStatus>;
   close(): Promise<void>;
 }
@@ -119,6 +122,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     users: new UserService(repositories),
     sso: new OidcService(repositories, config.oidc, auth),
     audit: new AuditService(repositories),
+    settings: new ProgrammeSettings(repositories),
     async status() {
       // The index answers from memory while the database is away; readiness and status say it is away.
       const counts = await repositories.mentors.counts().catch((err: unknown) => {

@@ -102,6 +102,8 @@ export class MatchService {
       mode?: RetrievalMode;
       queryVector?: Float32Array;
       now?: Date;
+      /** The signed-in user asking, recorded with the question; absent or null: asked anonymously. */
+      askedBy?: number | null;
     } = {},
   ): Promise<MatchResult> {
     this.checkAnswerable(req);
@@ -144,7 +146,8 @@ export class MatchService {
     const t3 = performance.now();
 
     const matches = output.matches.map((m) => ({ ...m, mentor: this.search.mentors.get(m.rowId)! }));
-    const requestId = opts.record === false ? null : await this.record(req, config.version, now, matches);
+    const requestId =
+      opts.record === false ? null : await this.record(req, config.version, now, matches, opts.askedBy ?? null);
     return {
       requestId,
       configVersion: config.version,
@@ -255,12 +258,14 @@ export class MatchService {
     configVersion: number | null,
     now: Date,
     matches: readonly (MentorMatch & { mentor: Mentor })[],
+    userId: number | null,
   ): Promise<number> {
     const requestId = await this.requests.record({
       text: req.text,
       filters: { ...(req.filters ?? {}), ...(req.exclude ? { exclude: req.exclude } : {}), k: req.k },
       configVersion,
       createdAt: now,
+      userId,
       matches: matches.map((m) => ({
         mentorRowId: m.rowId,
         rank: m.rank,
@@ -294,12 +299,18 @@ export class MatchService {
     return this.requests.flush();
   }
 
-  async requestSession(mentorExternalId: string, requestId: number | null, note: string | null): Promise<number> {
+  /** The mentee `userId` asks a mentor for a session, with one of their own questions (`requestId`) or none. */
+  async requestSession(
+    mentorExternalId: string,
+    requestId: number | null,
+    note: string | null,
+    userId: number,
+  ): Promise<number> {
     const mentor = this.search.mentorByExternalId(mentorExternalId);
     if (!mentor) throw new AppError('MENTOR_NOT_FOUND', { id: mentorExternalId });
     // A card shown before the mentor was deactivated can still be clicked.
     if (!mentor.active) throw new AppError('MENTOR_INACTIVE', { id: mentorExternalId });
-    const id = await this.requests.recordSessionRequest(requestId, mentor.rowId, note);
+    const id = await this.requests.recordSessionRequest(requestId, mentor.rowId, note, userId);
     this.exposure.recordSession(mentor.rowId);
     return id;
   }

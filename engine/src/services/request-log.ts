@@ -76,10 +76,15 @@ export class RequestLog {
     return this.repository.recentRequests(limit);
   }
 
-  async recordSessionRequest(requestId: number | null, mentorRowId: number, note: string | null): Promise<number> {
+  async recordSessionRequest(
+    requestId: number | null,
+    mentorRowId: number,
+    note: string | null,
+    userId: number,
+  ): Promise<number> {
     // The session refers to its request, which must be stored first.
     await this.flush();
-    return this.repository.recordSessionRequest(requestId, mentorRowId, note);
+    return this.repository.recordSessionRequest(requestId, mentorRowId, note, userId);
   }
 
   /**

@@ -56,6 +56,9 @@ beforeAll(async () => {
   app = harness.app;
   for (const m of seed)
     expect((await app.inject({ method: 'POST', url: '/api/mentors', payload: m })).statusCode).toBe(201);
+  // These tests read question texts back as a coordinator, which an admin must allow (privacy.int.test.ts).
+  const privacy = { coordinatorsSeeQuestionTexts: true };
+  expect((await app.inject({ method: 'PATCH', url: '/api/settings/privacy', payload: privacy })).statusCode).toBe(200);
 });
 afterAll(() => harness?.close());
 

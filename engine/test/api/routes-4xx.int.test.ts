@@ -15,6 +15,9 @@ beforeAll(async () => {
   app = harness.app;
   const res = await app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('m1') });
   expect(res.statusCode).toBe(201);
+  // Some tests read question texts back as a coordinator, which an admin must allow.
+  const privacy = { coordinatorsSeeQuestionTexts: true };
+  expect((await app.inject({ method: 'PATCH', url: '/api/settings/privacy', payload: privacy })).statusCode).toBe(200);
 });
 afterAll(() => harness?.close());
 

@@ -38,9 +38,12 @@ async function record(
   filters: Record<string, unknown>,
   configVersion: number | null,
   matches: ServedMatch[],
+  userId: number | null = null,
 ): Promise<number> {
   const [id] = await requests.reserveRequestIds(1);
-  await requests.recordMenteeRequests([{ id: id!, text, filters, configVersion, createdAt: new Date(), matches }]);
+  await requests.recordMenteeRequests([
+    { id: id!, text, filters, configVersion, createdAt: new Date(), userId, matches },
+  ]);
   return id!;
 }
 
@@ -633,10 +636,21 @@ describe.each(backends())('repositories on $name', (backend) => {
     it('records requests with their matches and lists the latest first', async () => {
       const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2), mentor(3)])).map((r) => r.rowId);
       const config = await repos.weightConfigs.createDraft({ name: 'c', weights: {}, rules: {} }, 'x');
-      const first = await record(repos.requests, 'How do I negotiate salary?', { languages: ['en'] }, config.version, [
-        { mentorRowId: ids[1]!, rank: 1, score: 0.91, breakdown: { semantic: 0.91 } },
-        { mentorRowId: ids[0]!, rank: 2, score: 0.5, breakdown: { semantic: 0.5, passages: [[0, 10]] } },
-      ]);
+      const newUser = (email: string) =>
+        repos.users.create({ email, name: email, timeZone: 'UTC', passwordHash: null, roles: ['mentee'] });
+      const mentee = await newUser(`asker-${Date.now()}@test.local`);
+      const other = await newUser(`other-${Date.now()}@test.local`);
+      const first = await record(
+        repos.requests,
+        'How do I negotiate salary?',
+        { languages: ['en'] },
+        config.version,
+        [
+          { mentorRowId: ids[1]!, rank: 1, score: 0.91, breakdown: { semantic: 0.91 } },
+          { mentorRowId: ids[0]!, rank: 2, score: 0.5, breakdown: { semantic: 0.5, passages: [[0, 10]] } },
+        ],
+        mentee.id,
+      );
       const second = await record(repos.requests, 'Second question', {}, null, []);
       expect(second).toBeGreaterThan(first);
 
@@ -655,13 +669,22 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect(recent[0]!.matches).toEqual([]);
       expect(await repos.requests.recentRequests(1)).toHaveLength(1);
 
-      const session = await repos.requests.recordSessionRequest(first, ids[1]!, 'Tuesday works');
-      const anonymous = await repos.requests.recordSessionRequest(null, ids[2]!, null);
+      const session = await repos.requests.recordSessionRequest(first, ids[1]!, 'Tuesday works', mentee.id);
+      const anonymous = await repos.requests.recordSessionRequest(null, ids[2]!, null, mentee.id);
       expect(anonymous).toBeGreaterThan(session);
+      // Another person's question, or one asked anonymously, cannot be sent: it reads as a question that is not there.
+      for (const [requestId, userId] of [
+        [first, other.id],
+        [second, mentee.id],
+      ] as const) {
+        await expect(repos.requests.recordSessionRequest(requestId, ids[1]!, null, userId)).rejects.toMatchObject({
+          code: 'REQUEST_NOT_FOUND',
+        });
+      }
       const stored = await handle.db.selectFrom('session_requests').selectAll().orderBy('id').execute();
-      expect(stored.map((s) => [s.request_id, s.mentor_id, s.note])).toEqual([
-        [first, ids[1], 'Tuesday works'],
-        [null, ids[2], null],
+      expect(stored.map((s) => [s.request_id, s.mentor_id, s.note, s.user_id])).toEqual([
+        [first, ids[1], 'Tuesday works', mentee.id],
+        [null, ids[2], null, mentee.id],
       ]);
     });
 
@@ -826,9 +849,16 @@ describe.each(backends())('repositories on $name', (backend) => {
 
     it('counts session requests per mentor within a window', async () => {
       const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2)])).map((r) => r.rowId);
-      const old = await repos.requests.recordSessionRequest(null, ids[0]!, null);
-      await repos.requests.recordSessionRequest(null, ids[0]!, null);
-      await repos.requests.recordSessionRequest(null, ids[1]!, 'note');
+      const { id: mentee } = await repos.users.create({
+        email: `counted-${Date.now()}@test.local`,
+        name: 'Mentee',
+        timeZone: 'UTC',
+        passwordHash: null,
+        roles: ['mentee'],
+      });
+      const old = await repos.requests.recordSessionRequest(null, ids[0]!, null, mentee);
+      await repos.requests.recordSessionRequest(null, ids[0]!, null, mentee);
+      await repos.requests.recordSessionRequest(null, ids[1]!, 'note', mentee);
       await handle.db
         .updateTable('session_requests')
         .set({ created_at: new Date('2020-01-01T00:00:00Z') })

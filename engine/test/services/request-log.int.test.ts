@@ -8,6 +8,7 @@ const backend = pgliteBackend();
 let handle: DatabaseHandle;
 let repository: RequestRepository;
 let mentorRowId: number;
+let askerId: number;
 beforeAll(async () => {
   handle = await backend.start();
 });
@@ -33,6 +34,12 @@ beforeEach(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
   mentorRowId = mentor.id;
+  const asker = await handle.db
+    .insertInto('users')
+    .values({ email: `asker-${mentorRowId}@test.local`, name: 'Asker', time_zone: 'UTC' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  askerId = asker.id;
 });
 
 const request = (text: string, minute = 0) => ({
@@ -40,6 +47,7 @@ const request = (text: string, minute = 0) => ({
   filters: { k: 1 },
   configVersion: null,
   createdAt: new Date(Date.UTC(2026, 10, 26, 9, minute)),
+  userId: askerId,
   matches: [{ mentorRowId, rank: 1, score: 0.5, breakdown: { text } }],
 });
 const stored = async () =>
@@ -98,7 +106,7 @@ describe('RequestLog', () => {
     const { gated, release } = gatedRepository();
     const log = new RequestLog(gated, { error: vi.fn() });
     const requestId = await log.record(request('q'));
-    const session = log.recordSessionRequest(requestId, mentorRowId, 'thanks');
+    const session = log.recordSessionRequest(requestId, mentorRowId, 'thanks', askerId);
     await vi.waitFor(() => release());
     const row = await handle.db
       .selectFrom('session_requests')
