@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { completed, FACTOR_NAMES, type MatchRules, type Weights } from '../matching/weights.js';
 import {
   MatchRulesInput,
@@ -35,6 +36,25 @@ function dto(
 const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const configs = () => app.engine().configs;
 
+  /**
+   * A configuration as the request's role may read it: a researcher reads the users who made and changed it as
+   * stable pseudonyms (Pseudonymiser), never their emails; coordinators, who work with them, read the emails.
+   */
+  async function forReader(request: FastifyRequest, c: ReturnType<typeof dto>) {
+    if (request.actingRole !== 'researcher') return c;
+    const { pseudonyms } = app.engine();
+    const name = (n: string) => pseudonyms.pseudonym(n);
+    return {
+      ...c,
+      createdBy: await name(c.createdBy),
+      updatedBy: await name(c.updatedBy),
+      activatedBy: c.activatedBy === null ? null : await name(c.activatedBy),
+      ...(c.events
+        ? { events: await Promise.all(c.events.map(async (e) => ({ ...e, actor: await name(e.actor) }))) }
+        : {}),
+    };
+  }
+
   app.get(
     '/configs',
     {
@@ -44,7 +64,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(Type.Ref('WeightConfig')), ...errorResponses() },
       },
     },
-    async () => (await configs().list()).map(dto),
+    async (request) => Promise.all((await configs().list()).map((c) => forReader(request, dto(c)))),
   );
 
   app.get(
@@ -87,7 +107,7 @@ const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('WeightConfig'), ...errorResponses(404) },
       },
     },
-    async (request) => dto(await configs().get(request.params.version)),
+    async (request) => forReader(request, dto(await configs().get(request.params.version))),
   );
 
   app.post(

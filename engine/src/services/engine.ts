@@ -14,6 +14,7 @@ import { MatchService } from './match-service.js';
 import { EvaluationService } from './evaluation-service.js';
 import { QuestionRetention } from './question-retention.js';
 import { ProgrammeSettings } from './programme-settings.js';
+import { Pseudonymiser } from '../privacy/pseudonymiser.js';
 import { IndexFollower } from './index-follower.js';
 import { AuthService } from '../auth/auth-service.js';
 import { UserService } from '../auth/user-service.js';
@@ -48,6 +49,8 @@ export interface Engine {
   readonly audit: AuditService;
   /** Settings admins change through the API (privacy). */
   readonly settings: ProgrammeSettings;
+  /** Stable salted pseudonyms for the users researchers would otherwise read by name. */
+  readonly pseudonyms: Pseudonymiser;
   status(): Promise<EngineStatus>;
   close(): Promise<void>;
 }
@@ -123,6 +126,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     sso: new OidcService(repositories, config.oidc, auth),
     audit: new AuditService(repositories),
     settings: new ProgrammeSettings(repositories),
+    pseudonyms: new Pseudonymiser(repositories.settings),
     async status() {
       // The index answers from memory while the database is away; readiness and status say it is away.
       const counts = await repositories.mentors.counts().catch((err: unknown) => {

@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pseudonymiser } from '../../src/privacy/pseudonymiser.js';
 import { createTestUser, sessionCookieFor } from '../../../test/support/auth-helpers.js';
 import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
 
 let harness: TestApp;
-const cookies: Record<'mentee' | 'otherMentee' | 'coordinator' | 'admin', string> = {
+const cookies: Record<'mentee' | 'otherMentee' | 'coordinator' | 'admin' | 'researcher', string> = {
+  researcher: '',
   mentee: '',
   otherMentee: '',
   coordinator: '',
   admin: '',
 };
 let menteeId: number;
+let coordinatorEmail: string;
 
 beforeAll(async () => {
   harness = await startTestApp({ signedIn: false, env: { ANONYMOUS_QUESTIONS: 'true' } });
@@ -19,6 +22,8 @@ beforeAll(async () => {
   const mentee = await createTestUser(app, ['mentee']);
   const otherMentee = await createTestUser(app, ['mentee']);
   menteeId = mentee.user.id;
+  coordinatorEmail = coordinator.user.email;
+  cookies.researcher = await sessionCookieFor(app, (await createTestUser(app, ['researcher'])).user.id);
   cookies.admin = await sessionCookieFor(app, admin.user.id);
   cookies.coordinator = await sessionCookieFor(app, coordinator.user.id);
   cookies.mentee = await sessionCookieFor(app, mentee.user.id);
@@ -135,5 +140,40 @@ describe('question texts', () => {
       text: string | null;
     }>;
     expect(again.every((r) => r.text === null)).toBe(true);
+  });
+});
+
+describe('what researchers read', () => {
+  it('names the users who made and changed configurations by stable pseudonyms, never by email', async () => {
+    const created = await as('coordinator', 'POST', '/api/configs', { name: 'study', weights: { semantic: 1 } });
+    expect(created.statusCode, created.body).toBe(201);
+    const version = created.json().version as number;
+    expect((await as('coordinator', 'POST', `/api/configs/${version}/activate`)).statusCode).toBe(200);
+
+    interface ConfigDto {
+      version: number;
+      createdBy: string;
+      activatedBy: string | null;
+      events: Array<{ actor: string }>;
+    }
+    const list = await as('researcher', 'GET', '/api/configs');
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.body).not.toContain('@');
+    const study = (list.json() as ConfigDto[]).find((c) => c.version === version)!;
+    expect(study.createdBy).toMatch(/^user-[0-9a-f]{12}$/);
+    expect(study.activatedBy).toBe(study.createdBy);
+    expect(study.events.map((e) => e.actor)).toEqual([study.createdBy, study.createdBy]);
+    const one = (await as('researcher', 'GET', `/api/configs/${version}`)).json() as ConfigDto;
+    expect(one.createdBy).toBe(study.createdBy);
+
+    // The same pseudonym from any engine on this database (the salt is stored there), and none from another salt.
+    const { repositories } = harness.app.engine();
+    expect(await new Pseudonymiser(repositories.settings).pseudonym(coordinatorEmail)).toBe(study.createdBy);
+    const elsewhere = new Pseudonymiser({ getOrInit: async () => 'another salt' });
+    expect(await elsewhere.pseudonym(coordinatorEmail)).not.toBe(study.createdBy);
+
+    // Coordinators work with the people and read their emails.
+    const asCoordinator = (await as('coordinator', 'GET', `/api/configs/${version}`)).json() as ConfigDto;
+    expect(asCoordinator.createdBy).toBe(coordinatorEmail);
   });
 });
