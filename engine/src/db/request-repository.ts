@@ -102,17 +102,26 @@ export class RequestRepository {
   }
 
   /**
-   * Erases the question text of requests made before `cutoff`; what they were served stays (exposure
-   * balancing and the audit of served matches need it, not the mentee's words). Returns how many were erased.
+   * Erases the mentee's words written before `cutoff`: the text of questions and the note of session requests.
+   * What the questions were served, and which sessions were asked for, stay (exposure balancing, capacity and
+   * the audit of served matches need them, not the words). Returns how many texts and notes were erased.
    */
   async eraseTextsBefore(cutoff: Date): Promise<number> {
-    const result = await this.db
-      .updateTable('mentee_requests')
-      .set({ text: '' })
-      .where('createdAt', '<', cutoff)
-      .where('text', '<>', '')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    const [questions, notes] = await Promise.all([
+      this.db
+        .updateTable('mentee_requests')
+        .set({ text: '' })
+        .where('createdAt', '<', cutoff)
+        .where('text', '<>', '')
+        .executeTakeFirst(),
+      this.db
+        .updateTable('session_requests')
+        .set({ note: null })
+        .where('createdAt', '<', cutoff)
+        .where('note', 'is not', null)
+        .executeTakeFirst(),
+    ]);
+    return Number(questions.numUpdatedRows) + Number(notes.numUpdatedRows);
   }
 
   /** The latest requests whose text is kept, newest first, each with its matches. */

@@ -688,7 +688,7 @@ describe.each(backends())('repositories on $name', (backend) => {
       ]);
     });
 
-    it('erases the text of questions asked before a cutoff, keeps what they were served, and lists only kept ones', async () => {
+    it('erases the question texts and request notes written before a cutoff, keeps what was served and asked for, and lists only kept questions', async () => {
       const ids = (await repos.mentors.upsertMany([mentor(1)])).map((r) => r.rowId);
       const [old, recent] = await repos.requests.reserveRequestIds(2);
       const day = (d: number) => new Date(Date.UTC(2026, 0, d));
@@ -703,12 +703,31 @@ describe.each(backends())('repositories on $name', (backend) => {
         },
         { id: recent!, text: 'Moving into product', filters: {}, configVersion: null, createdAt: day(20), matches: [] },
       ]);
-      expect(await repos.requests.eraseTextsBefore(day(10))).toBe(1);
+      await handle.db
+        .insertInto('session_requests')
+        .values([
+          { request_id: old!, mentor_id: ids[0]!, note: 'I feel stuck', created_at: day(2) },
+          { request_id: recent!, mentor_id: ids[0]!, note: 'Any evening', created_at: day(21) },
+          { request_id: null, mentor_id: ids[0]!, note: null, created_at: day(3) },
+        ])
+        .execute();
+      // One question text and one note.
+      expect(await repos.requests.eraseTextsBefore(day(10))).toBe(2);
       expect(await repos.requests.eraseTextsBefore(day(10))).toBe(0);
       const stored = await handle.db.selectFrom('mentee_requests').select(['id', 'text']).orderBy('id').execute();
       expect(stored).toEqual([
         { id: old, text: '' },
         { id: recent, text: 'Moving into product' },
+      ]);
+      const notes = await handle.db
+        .selectFrom('session_requests')
+        .select(['request_id', 'note'])
+        .orderBy('id')
+        .execute();
+      expect(notes).toEqual([
+        { request_id: old, note: null },
+        { request_id: recent, note: 'Any evening' },
+        { request_id: null, note: null },
       ]);
       expect((await repos.requests.exposureCounts(day(1))).counts.get(ids[0]!)).toBe(1);
       expect((await repos.requests.recentRequests(10)).map((r) => r.id)).toEqual([recent]);
