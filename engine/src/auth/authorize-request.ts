@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { AuthService, Credentials } from './auth-service.js';
 import { type Principal, rolesOf } from './principal.js';
 import type { Role } from './roles.js';
-import { accessFor, actingRole } from './route-policy.js';
+import { accessFor, actingRole, rolesText } from './route-policy.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,6 +15,8 @@ declare module 'fastify' {
     actingRole: Role | null;
   }
 }
+
+type RowParams = Readonly<Record<string, string | undefined>>;
 
 /** The session cookie: HTTP-only, SameSite=Lax, Secure over https, path / (auth-routes.ts sets it). */
 export const SESSION_COOKIE = 'mm_session';
@@ -55,7 +57,9 @@ export function makeAuthorizeRequest(auth: () => AuthService, opts: { anonymousQ
     }
     const principal = await auth().authenticate(credentials);
     request.principal = principal;
-    const role = principal === null ? null : actingRole(access, rolesOf(principal));
+    // Row-level rules read the route's parameters, which the router has set before onRequest hooks run.
+    const row = principal?.kind === 'user' ? { user: principal.user, params: request.params as RowParams } : undefined;
+    const role = principal === null ? null : actingRole(access, rolesOf(principal), row);
     request.actingRole = role;
     if (access.anonymous === 'questions' && opts.anonymousQuestions) return;
     if (principal === null) throw new AppError('UNAUTHENTICATED');
@@ -63,7 +67,7 @@ export function makeAuthorizeRequest(auth: () => AuthService, opts: { anonymousQ
       throw new AppError('FORBIDDEN', {
         method: request.method,
         route,
-        roles: access.roles.join(' or '),
+        roles: rolesText(access),
         yours: rolesOf(principal).join(', ') || 'no role',
       });
     }

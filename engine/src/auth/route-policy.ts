@@ -5,9 +5,29 @@ import { ROLES, type Role } from './roles.js';
  * - `public`: anyone, signed in or not (probes, the API's documents, signing in);
  * - `roles`: a signed-in user holding one of them; with `anonymous: 'questions'` also anyone, signed in or not,
  *   while ANONYMOUS_QUESTIONS is on.
- * Finer rules (a mentor edits only their own profile) are the routes' own, on top of this table.
+ *   `own` lets one more role call the route, on the rows it owns only (a mentor, their own profile).
  */
-export type Access = { readonly public: true } | { readonly roles: readonly Role[]; readonly anonymous?: 'questions' };
+export type Access =
+  | { readonly public: true }
+  | { readonly roles: readonly Role[]; readonly anonymous?: 'questions'; readonly own?: RowGrant };
+
+/** What a row-level rule reads: the signed-in user's link, and the route's parameters as matched. */
+export interface RowContext {
+  readonly user: { readonly mentorId: string | null };
+  readonly params: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * A row-level rule beside a route's roles: `role` may call it too, but only where `allows` says the row is the
+ * user's. It reads the URL alone, never the database, so that another mentor's id is refused the same way
+ * whether that mentor exists or not (FORBIDDEN, not a 404 that would tell them apart).
+ */
+export interface RowGrant {
+  readonly role: Role;
+  /** Which rows, for the refusal's message. */
+  readonly rows: string;
+  readonly allows: (row: RowContext) => boolean;
+}
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** A method and a route as Fastify names it (`/api/mentors/:id`); a trailing `/*` covers everything under a path. */
@@ -19,6 +39,14 @@ const coordinator: Access = { roles: ['coordinator'] };
 const staffReaders: Access = { roles: ['coordinator', 'researcher'] };
 const researcher: Access = { roles: ['researcher'] };
 const admin: Access = { roles: ['admin'] };
+
+/** A mentor user reads and edits the one mentor profile their account is linked to; deleting it is not theirs. */
+const ownMentorProfile: RowGrant = {
+  role: 'mentor',
+  rows: 'their own profile',
+  allows: ({ user, params }) => user.mentorId !== null && params.id === user.mentorId,
+};
+const coordinatorOrOwnMentor: Access = { roles: ['coordinator'], own: ownMentorProfile };
 
 /**
  * The one table of who may call each route, enforced for every request by auth/authorize-request.ts. A route
@@ -54,8 +82,8 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   'GET /api/requests/recent': coordinator,
   'GET /api/mentors': coordinator,
   'POST /api/mentors': coordinator,
-  'GET /api/mentors/:id': coordinator,
-  'PATCH /api/mentors/:id': coordinator,
+  'GET /api/mentors/:id': coordinatorOrOwnMentor,
+  'PATCH /api/mentors/:id': coordinatorOrOwnMentor,
   'DELETE /api/mentors/:id': coordinator,
   'GET /api/mentors/export': coordinator,
   'POST /api/mentors/import': coordinator,
@@ -83,9 +111,6 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   'PATCH /api/users/:id': admin,
   'GET /api/audit': admin,
   'GET /api/audit/export': admin,
-  // Privacy: whether coordinators read question texts.
-  'GET /api/settings/privacy': admin,
-  'PATCH /api/settings/privacy': admin,
 };
 
 /**
@@ -105,8 +130,20 @@ export function accessFor(method: string, route: string): Access | undefined {
   return undefined;
 }
 
-/** The role a principal acts in on a route: the first of the route's roles they hold. */
-export function actingRole(access: Access, roles: readonly Role[]): Role | null {
+/**
+ * The role a principal acts in on a route: the first of the route's roles they hold; failing that, the role of
+ * its row-level rule when they hold it and the row (read from `row`) is theirs.
+ */
+export function actingRole(access: Access, roles: readonly Role[], row?: RowContext): Role | null {
   if ('public' in access) return null;
-  return access.roles.find((r) => roles.includes(r)) ?? null;
+  const role = access.roles.find((r) => roles.includes(r));
+  if (role !== undefined) return role;
+  const own = access.own;
+  return own !== undefined && row !== undefined && roles.includes(own.role) && own.allows(row) ? own.role : null;
+}
+
+/** Who may call a route, in words, for a refusal: "coordinator or mentor (their own profile)". */
+export function rolesText(access: Exclude<Access, { public: true }>): string {
+  const own = access.own === undefined ? [] : [`${access.own.role} (${access.own.rows})`];
+  return [...access.roles, ...own].join(' or ');
 }

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../../src/audit/audit-entry.js';
 import { ROLES } from '../../src/auth/roles.js';
 import { accessFor, actingRole, ROUTE_POLICY } from '../../src/auth/route-policy.js';
 import { createTestUser, sessionCookieFor } from '../../../test/support/auth-helpers.js';
-import { startTestApp, type TestApp } from '../../../test/support/app-harness.js';
+import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
 
 let harness: TestApp;
 let routes: Array<{ method: string; route: string }>;
@@ -24,10 +25,10 @@ afterAll(() => harness?.close());
 /** A value for each kind of path parameter that passes no schema check the test depends on. */
 const sample = (route: string) => route.replace(/:(\w+)/g, (_, name: string) => (name === 'id' ? '999999' : '1'));
 
-async function call(method: string, route: string, cookie: string | null) {
+async function call(method: string, route: string, cookie: string | null, id?: string) {
   return harness.app.inject({
     method: method as 'GET',
-    url: sample(route),
+    url: id === undefined ? sample(route) : route.replace(':id', encodeURIComponent(id)),
     ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }),
     headers: cookie === null ? {} : { cookie },
   });
@@ -80,5 +81,28 @@ describe('the access table against every route in the OpenAPI document', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it("lets a mentor linked to a profile call exactly what the table's row-level rules say with that profile's id", async () => {
+    const { app } = harness;
+    await app.engine().mentors.create(mentor('linked-1'), cliActor());
+    const linked = await createTestUser(app, ['mentor']);
+    await app.engine().users.update(linked.user.id, { mentorId: 'linked-1' }, cliActor());
+    const cookie = await sessionCookieFor(app, linked.user.id);
+    const withId = routes.filter((r) => r.route.includes(':id'));
+    const problems: string[] = [];
+    const granted: string[] = [];
+    for (const { method, route } of withId) {
+      const access = accessFor(method, route)!;
+      const row = { user: { mentorId: 'linked-1' }, params: { id: 'linked-1' } };
+      const allowed = 'public' in access || actingRole(access, ['mentor'], row) !== null;
+      if (allowed && actingRole(access, ['mentor']) === null) granted.push(`${method} ${route}`);
+      const res = await call(method, route, cookie, 'linked-1');
+      if (allowed !== ![401, 403].includes(res.statusCode))
+        problems.push(`${method} ${route} as its mentor: ${res.statusCode} ${res.body.slice(0, 120)}`);
+    }
+    expect(problems).toEqual([]);
+    // What the row-level rules grant beyond the mentor role: reading and editing their profile, not deleting it.
+    expect(granted.sort()).toEqual(['GET /api/mentors/:id', 'PATCH /api/mentors/:id']);
   });
 });

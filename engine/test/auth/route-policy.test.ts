@@ -22,4 +22,17 @@ describe('actingRole', () => {
     expect(actingRole({ roles: ['coordinator'] }, ['mentee'])).toBeNull();
     expect(actingRole({ public: true }, ['admin'])).toBeNull();
   });
+
+  it("a mentor's own profile: the row-level rule grants the mentor role on their linked id only", () => {
+    const access = accessFor('PATCH', '/api/mentors/:id')!;
+    const row = (mentorId: string | null, id: string) => ({ user: { mentorId }, params: { id } });
+    expect(actingRole(access, ['mentor'], row('m-1', 'm-1'))).toBe('mentor');
+    expect(actingRole(access, ['mentor'], row('m-1', 'm-2'))).toBeNull();
+    expect(actingRole(access, ['mentor'], row(null, 'null'))).toBeNull();
+    expect(actingRole(access, ['mentee'], row('m-1', 'm-1'))).toBeNull();
+    expect(actingRole(access, ['mentor'])).toBeNull();
+    // A coordinator acts as one on any id, their own included.
+    expect(actingRole(access, ['mentor', 'coordinator'], row('m-1', 'm-1'))).toBe('coordinator');
+    expect(actingRole(accessFor('DELETE', '/api/mentors/:id')!, ['mentor'], row('m-1', 'm-1'))).toBeNull();
+  });
 });
