@@ -111,6 +111,9 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   'PATCH /api/users/:id': admin,
   'GET /api/audit': admin,
   'GET /api/audit/export': admin,
+  // Privacy: whether coordinators read question texts.
+  'GET /api/settings/privacy': admin,
+  'PATCH /api/settings/privacy': admin,
 };
 
 /**
