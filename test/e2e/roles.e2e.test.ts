@@ -105,6 +105,29 @@ describe('signing in as each demo role', () => {
     });
   }
 
+  it('mentor: edits their own profile on My profile', async () => {
+    const { engine, page } = dashboard;
+    await signInAs(page, engine, 'mentor');
+    const me = await (await page.request.get(`${engine.url}/api/auth/me`)).json();
+    const mentorId = (me as { mentorId: string }).mentorId;
+    expect(mentorId).toBeTruthy();
+    await page.goto(`${engine.url}/profile`);
+    const form = page.getByTestId('mentor-form');
+    await form.waitFor();
+    const headline = 'Edited by the mentor themself';
+    await form.getByTestId('mentor-form-headline').fill(headline);
+    await form.getByTestId('mentor-form-submit').click();
+    await page.getByTestId('notice-success').waitFor();
+    // Their profile, not anyone's: no way to delete it from here.
+    expect(await page.getByTestId('mentor-delete').count()).toBe(0);
+    expect(
+      await api<{ headline: string }>(engine, 'GET', `/api/mentors/${encodeURIComponent(mentorId)}`),
+    ).toMatchObject({
+      headline,
+    });
+    await shoot(page, 'my-profile');
+  });
+
   it('admin: adds a user, changes their roles, disables them, and finds it all in the audit log and its export', async () => {
     const { engine, page } = dashboard;
     const email = `new.person.${Date.now()}@example.org`;
