@@ -31,6 +31,7 @@ import userRoutes from './routes/user-routes.js';
 import auditRoutes from './routes/audit-routes.js';
 import ssoRoutes from './routes/sso-routes.js';
 import settingsRoutes from './routes/settings-routes.js';
+import meRoutes from './routes/me-routes.js';
 import { shorten } from './shared/shorten.js';
 
 export interface AppOptions {
@@ -126,6 +127,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       await api.register(auditRoutes);
       await api.register(ssoRoutes);
       await api.register(settingsRoutes);
+      await api.register(meRoutes);
     },
     { prefix: '/api' },
   );

@@ -74,6 +74,9 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   'GET /api/auth/tokens': signedIn,
   'POST /api/auth/tokens': signedIn,
   'DELETE /api/auth/tokens/:id': signedIn,
+  // A user's own data: take it away, delete the account.
+  'GET /api/me/export': signedIn,
+  'DELETE /api/me': signedIn,
 
   'POST /api/match': { roles: ['mentee'], anonymous: 'questions' },
   'POST /api/session-requests': { roles: ['mentee'] },

@@ -36,6 +36,23 @@ export interface RecordedRequest {
   matches: ServedMatch[];
 }
 
+export interface UserQuestion {
+  id: number;
+  /** Empty once erased by the retention. */
+  text: string;
+  filters: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface UserSessionRequest {
+  id: number;
+  requestId: number | null;
+  /** The mentor's public id. */
+  mentorId: string;
+  note: string | null;
+  createdAt: Date;
+}
+
 export interface ExposureCounts {
   /** How many requests served each mentor in the window; mentors never served are absent. */
   counts: Map<number, number>;
@@ -185,6 +202,47 @@ export class RequestRepository {
       }
       throw err;
     }
+  }
+
+  /** What a user asked, and the sessions they asked for (with the mentor's public id), oldest first. */
+  async byUser(userId: number): Promise<{ questions: UserQuestion[]; sessionRequests: UserSessionRequest[] }> {
+    const [questions, sessionRequests] = await Promise.all([
+      this.db
+        .selectFrom('mentee_requests')
+        .select(['id', 'text', 'filters', 'createdAt'])
+        .where('userId', '=', userId)
+        .orderBy('id')
+        .execute(),
+      this.db
+        .selectFrom('session_requests as s')
+        .innerJoin('mentors as m', 'm.id', 's.mentorId')
+        .select(['s.id', 's.requestId', 'm.externalId as mentorId', 's.note', 's.createdAt'])
+        .where('s.userId', '=', userId)
+        .orderBy('s.id')
+        .execute(),
+    ]);
+    return {
+      questions: questions.map((q) => ({ ...q, createdAt: new Date(q.createdAt) })),
+      sessionRequests: sessionRequests.map((r) => ({ ...r, createdAt: new Date(r.createdAt) })),
+    };
+  }
+
+  /**
+   * Keeps a user's history only as counts: their questions lose their text and their session requests their
+   * note, and neither names them any more. Returns how many of each there were.
+   */
+  async forgetUser(userId: number): Promise<{ questions: number; sessionRequests: number }> {
+    const questions = await this.db
+      .updateTable('mentee_requests')
+      .set({ text: '', userId: null })
+      .where('userId', '=', userId)
+      .executeTakeFirst();
+    const sessions = await this.db
+      .updateTable('session_requests')
+      .set({ note: null, userId: null })
+      .where('userId', '=', userId)
+      .executeTakeFirst();
+    return { questions: Number(questions.numUpdatedRows), sessionRequests: Number(sessions.numUpdatedRows) };
   }
 
   /** How often each mentor was served by requests made at or after `since`. */

@@ -143,6 +143,14 @@ export class UserRepository {
     await sql`select pg_advisory_xact_lock(${userChangesLockKey})`.execute(this.db);
   }
 
+  /**
+   * Deletes the user; their roles, mentor link, sessions, API tokens and single sign-on identities go with them
+   * (cascades), their questions and session requests stay without them (set null, migration 0007).
+   */
+  async delete(id: number): Promise<void> {
+    await this.db.deleteFrom('users').where('id', '=', id).execute();
+  }
+
   async setRoles(userId: number, roles: readonly Role[]): Promise<void> {
     await this.db.deleteFrom('user_roles').where('user_id', '=', userId).execute();
     if (roles.length > 0) {

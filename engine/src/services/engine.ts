@@ -15,6 +15,7 @@ import { EvaluationService } from './evaluation-service.js';
 import { QuestionRetention } from './question-retention.js';
 import { ProgrammeSettings } from './programme-settings.js';
 import { Pseudonymiser } from '../privacy/pseudonymiser.js';
+import { PersonalDataService } from '../privacy/personal-data-service.js';
 import { IndexFollower } from './index-follower.js';
 import { AuthService } from '../auth/auth-service.js';
 import { UserService } from '../auth/user-service.js';
@@ -51,6 +52,8 @@ export interface Engine {
   readonly settings: ProgrammeSettings;
   /** Stable salted pseudonyms for the users researchers would otherwise read by name. */
   readonly pseudonyms: Pseudonymiser;
+  /** A user's own data: export, account deletion. */
+  readonly personalData: PersonalDataService;
   status(): Promise<EngineStatus>;
   close(): Promise<void>;
 }
@@ -127,6 +130,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     audit: new AuditService(repositories),
     settings: new ProgrammeSettings(repositories),
     pseudonyms: new Pseudonymiser(repositories.settings),
+    personalData: new PersonalDataService(repositories, mentors, () => matcher.flushRequests()),
     async status() {
       // The index answers from memory while the database is away; readiness and status say it is away.
       const counts = await repositories.mentors.counts().catch((err: unknown) => {

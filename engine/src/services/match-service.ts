@@ -294,6 +294,11 @@ export class MatchService {
     return this.requests.recentRequests(limit);
   }
 
+  /** Writes the questions still queued, so that what follows reads or changes every one asked so far. */
+  flushRequests(): Promise<void> {
+    return this.requests.flush();
+  }
+
   /** Stores the requests still queued; the database must stay open until this resolves. */
   close(): Promise<void> {
     return this.requests.flush();

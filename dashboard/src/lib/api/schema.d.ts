@@ -2979,6 +2979,214 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete your account (audited)
+         * @description Your mentor profile is deactivated and anonymised; your questions and session requests are kept only as counts, without text, note or a link to you; your sessions and API tokens end. The last enabled admin cannot leave (409 LAST_ADMIN).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            anonymisedQuestions: number;
+                            anonymisedSessionRequests: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the engine holds about you, as JSON (audited) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            apiTokens: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: number;
+                                /** Format: date-time */
+                                lastUsedAt: string | null;
+                                name: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                            }[];
+                            /** Format: date-time */
+                            exportedAt: string;
+                            /** @description The mentor profile you speak for, if any */
+                            mentorProfile: components["schemas"]["Mentor"] | (never | null);
+                            questions: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                filters: {
+                                    [key: string]: unknown;
+                                };
+                                id: number;
+                                /** @description Null once erased after QUESTION_RETENTION_DAYS */
+                                text: string | null;
+                            }[];
+                            sessionRequests: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: number;
+                                mentorId: string;
+                                note: string | null;
+                                requestId: number | null;
+                            }[];
+                            user: {
+                                careerStartYear: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                department: string | null;
+                                disabled: boolean;
+                                email: string;
+                                hasPassword: boolean;
+                                id: number;
+                                mentorId: string | null;
+                                name: string;
+                                roles: ("mentee" | "mentor" | "coordinator" | "researcher" | "admin")[];
+                                timeZone: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mentors": {
         parameters: {
             query?: never;

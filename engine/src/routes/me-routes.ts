@@ -1,0 +1,127 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { actorOf, SESSION_COOKIE, userOf } from '../auth/authorize-request.js';
+import { RoleSchema } from './auth-routes.js';
+import { toMentorDto } from './mentor-dto.js';
+import { errorResponses, Nullable } from './schemas.js';
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+const DateTime = Type.String({ format: 'date-time' });
+
+const PersonalDataSchema = Type.Object({
+  exportedAt: DateTime,
+  user: Type.Object({
+    id: Type.Integer(),
+    email: Type.String(),
+    name: Type.String(),
+    roles: Type.Array(RoleSchema),
+    timeZone: Type.String(),
+    department: Nullable(Type.String()),
+    careerStartYear: Nullable(Type.Integer()),
+    disabled: Type.Boolean(),
+    hasPassword: Type.Boolean(),
+    mentorId: Nullable(Type.String()),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  }),
+  mentorProfile: Type.Union([Type.Ref('Mentor'), Type.Null()], {
+    description: 'The mentor profile you speak for, if any',
+  }),
+  questions: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      text: Nullable(Type.String({ description: 'Null once erased after QUESTION_RETENTION_DAYS' })),
+      filters: Type.Record(Type.String(), Type.Unknown()),
+      createdAt: DateTime,
+    }),
+  ),
+  sessionRequests: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      requestId: Nullable(Type.Integer()),
+      mentorId: Type.String(),
+      note: Nullable(Type.String()),
+      createdAt: DateTime,
+    }),
+  ),
+  apiTokens: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      name: Type.String(),
+      createdAt: DateTime,
+      lastUsedAt: Nullable(DateTime),
+      revokedAt: Nullable(DateTime),
+    }),
+  ),
+});
+
+/** The signed-in user's own data: take it away, or delete the account. */
+const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/me/export',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Everything the engine holds about you, as JSON (audited)',
+        response: { 200: PersonalDataSchema, ...errorResponses() },
+      },
+    },
+    async (request, reply) => {
+      const data = await app.engine().personalData.export(userOf(request).id, actorOf(request));
+      reply.header('content-disposition', 'attachment; filename="my-data.json"');
+      return {
+        ...data,
+        exportedAt: data.exportedAt.toISOString(),
+        user: {
+          ...data.user,
+          createdAt: data.user.createdAt.toISOString(),
+          updatedAt: data.user.updatedAt.toISOString(),
+        },
+        mentorProfile: data.mentorProfile === null ? null : toMentorDto(data.mentorProfile),
+        questions: data.questions.map((q) => ({
+          ...q,
+          text: q.text === '' ? null : q.text,
+          createdAt: iso(q.createdAt)!,
+        })),
+        sessionRequests: data.sessionRequests.map((r) => ({ ...r, createdAt: iso(r.createdAt)! })),
+        apiTokens: data.apiTokens.map((t) => ({
+          ...t,
+          createdAt: iso(t.createdAt)!,
+          lastUsedAt: iso(t.lastUsedAt),
+          revokedAt: iso(t.revokedAt),
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Delete your account (audited)',
+        description:
+          'Your mentor profile is deactivated and anonymised; your questions and session requests are kept only as counts, without text, note or a link to you; your sessions and API tokens end. The last enabled admin cannot leave (409 LAST_ADMIN).',
+        response: {
+          200: Type.Object({
+            anonymisedQuestions: Type.Integer(),
+            anonymisedSessionRequests: Type.Integer(),
+          }),
+          ...errorResponses(409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const kept = await app.engine().personalData.deleteAccount(userOf(request).id, actorOf(request));
+      reply.clearCookie(SESSION_COOKIE, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.protocol === 'https',
+        path: '/',
+      });
+      return { anonymisedQuestions: kept.questions, anonymisedSessionRequests: kept.sessionRequests };
+    },
+  );
+};
+
+export default meRoutes;
