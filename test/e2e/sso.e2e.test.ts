@@ -68,12 +68,17 @@ describe('single sign-on in the browser', () => {
     await page.close();
   });
 
-  it('refuses an answer from the provider that this browser did not ask for', async () => {
+  it('refuses an answer from the provider that this browser did not ask for, on the sign-in page', async () => {
     const page = await chromium.context.newPage();
     await chromium.context.clearCookies();
-    const res = await page.goto(`${engine.url}/api/auth/sso/callback?code=stolen&state=forged`);
-    expect(res!.status()).toBe(400);
-    expect(await res!.json()).toMatchObject({ code: 'SSO_STATE_INVALID' });
+    await page.goto(`${engine.url}/api/auth/sso/callback?code=stolen&state=forged`);
+    await page.waitForURL(`${engine.url}/signin?error=SSO_STATE_INVALID`);
+    const notice = page.getByTestId('sign-in-sso-error');
+    await expect.poll(() => notice.textContent()).toContain('This sign-in could not be finished');
+    // The way to start again is right there.
+    await page.getByTestId('sign-in-sso').waitFor();
+    expect((await chromium.context.cookies(engine.url)).find((c) => c.name === 'mm_session')).toBeUndefined();
+    await shoot(page, 'sso-refused');
     await page.close();
   });
 });

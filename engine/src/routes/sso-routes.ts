@@ -55,9 +55,9 @@ const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: 'Start signing in with the identity provider: redirects the browser there',
         description:
-          'Sets a short-lived HTTP-only cookie that ties the sign-in to this browser (10 minutes). 404 ' +
-          'SSO_NOT_CONFIGURED without OIDC_ISSUER_URL; 502 SSO_PROVIDER_UNAVAILABLE when its discovery document ' +
-          'cannot be read.',
+          'Sets a short-lived HTTP-only cookie that ties the sign-in to this browser (10 minutes). Without ' +
+          'OIDC_ISSUER_URL (SSO_NOT_CONFIGURED), or when its discovery document cannot be read ' +
+          '(SSO_PROVIDER_UNAVAILABLE), redirects to /signin?error=<code>: this is a page the browser loads.',
         querystring: Type.Object(
           {
             returnTo: Type.Optional(
@@ -71,16 +71,23 @@ const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 302: Redirect('To the identity provider'), ...errorResponses(404, 502) },
+        response: {
+          302: Redirect('To the identity provider'),
+          303: Redirect('To the sign-in page, with ?error=<SSO_ code>'),
+          ...errorResponses(),
+        },
       },
     },
     async (request, reply) => {
-      const started = await sso().start(originOf(request), localPath(request.query.returnTo ?? '/'));
-      reply.setCookie(SSO_LOGIN_COOKIE, started.loginToken, {
-        ...loginCookieOptions(request),
-        maxAge: started.maxAgeSeconds,
+      const returnTo = localPath(request.query.returnTo ?? '/');
+      return orBackToSignIn(request, reply, async () => {
+        const started = await sso().start(originOf(request), returnTo);
+        reply.setCookie(SSO_LOGIN_COOKIE, started.loginToken, {
+          ...loginCookieOptions(request),
+          maxAge: started.maxAgeSeconds,
+        });
+        return reply.redirect(started.url, 302);
       });
-      return reply.redirect(started.url, 302);
     },
   );
 
@@ -91,10 +98,11 @@ const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: "The identity provider's answer: signs the browser in and redirects it to the dashboard",
         description:
-          'Sets the session cookie and redirects to the path the sign-in started with. 400 SSO_STATE_INVALID when ' +
-          'this browser started no such sign-in (or it expired, or was finished already); 401 SSO_REFUSED when ' +
-          'the provider declined or its answer failed the checks; 403 SSO_NO_ROLE, SSO_USER_DISABLED; 409 ' +
-          'SSO_EMAIL_NOT_VERIFIED when a user here has the email and the provider has not verified it.',
+          'Sets the session cookie and redirects to the path the sign-in started with. A sign-in that fails ' +
+          'redirects to /signin?error=<code>, whose page says why: SSO_STATE_INVALID when this browser started ' +
+          'no such sign-in (or it expired, or was finished already); SSO_REFUSED when the provider declined or ' +
+          'its answer failed the checks; SSO_NO_ROLE, SSO_USER_DISABLED; SSO_EMAIL_NOT_VERIFIED when a user here ' +
+          'has the email and the provider has not verified it; SSO_NOT_CONFIGURED, SSO_PROVIDER_UNAVAILABLE.',
         // The provider may add parameters of its own (iss, session_state): all are handed to the checks.
         querystring: Type.Object({
           code: Type.Optional(Type.String()),
@@ -102,7 +110,10 @@ const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
           error: Type.Optional(Type.String()),
           error_description: Type.Optional(Type.String()),
         }),
-        response: { 303: Redirect('To the dashboard, signed in'), ...errorResponses(404, 409, 502) },
+        response: {
+          303: Redirect('To the dashboard, signed in; or to the sign-in page, with ?error=<SSO_ code>'),
+          ...errorResponses(),
+        },
       },
     },
     async (request, reply) => {
@@ -110,12 +121,38 @@ const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Whatever the outcome, this sign-in is over.
       clearLoginCookie(request, reply);
       const answer = new URL(request.url, HERE).searchParams;
-      const signedIn = await sso().finish(answer, loginToken, request.id);
-      setSessionCookie(request, reply, signedIn.token, signedIn.maxAgeSeconds);
-      return reply.redirect(signedIn.returnTo, 303);
+      return orBackToSignIn(request, reply, async () => {
+        const signedIn = await sso().finish(answer, loginToken, request.id);
+        setSessionCookie(request, reply, signedIn.token, signedIn.maxAgeSeconds);
+        return reply.redirect(signedIn.returnTo, 303);
+      });
     },
   );
 };
+
+/** Where a failed single sign-on sends the browser: the sign-in page, which says what each code means. */
+function signInErrorPath(code: string): string {
+  return `/signin?error=${encodeURIComponent(code)}`;
+}
+
+/**
+ * Both legs are pages the browser loads (the sign-in button, the provider's redirect back), not calls from the
+ * dashboard's code: a refusal as JSON would be all the user sees. An SSO_* refusal goes back to the sign-in
+ * page instead; its detail (the provider's reason, the claim's values) goes to the log.
+ */
+async function orBackToSignIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  leg: () => Promise<FastifyReply>,
+): Promise<FastifyReply> {
+  try {
+    return await leg();
+  } catch (err) {
+    if (!(err instanceof AppError && err.code.startsWith('SSO_'))) throw err;
+    request.log.warn({ code: err.code, detail: err.message }, 'single sign-on refused');
+    return reply.redirect(signInErrorPath(err.code), 303);
+  }
+}
 
 function clearLoginCookie(request: FastifyRequest, reply: FastifyReply): void {
   if (request.cookies[SSO_LOGIN_COOKIE] !== undefined) reply.clearCookie(SSO_LOGIN_COOKIE, loginCookieOptions(request));

@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../../src/audit/audit-entry.js';
+import type { AppError } from '../../src/errors.js';
 import { startTestApp, type TestApp } from '../../../test/support/app-harness.js';
 import { createTestUser } from '../../../test/support/auth-helpers.js';
 import { listenTestProvider, type TestProvider } from '../../../test/support/oidc-test-provider.js';
@@ -115,6 +116,27 @@ function sessionOf(res: { cookies: Array<{ name: string; value: string }> }): st
   return `mm_session=${session.value}`;
 }
 
+/** A refused sign-in: the browser goes back to the sign-in page, which names the code, with no session. */
+function expectBackToSignIn(res: LightMyRequestResponse, code: string) {
+  expect(res.statusCode, res.body).toBe(303);
+  expect(res.headers.location).toBe(`/signin?error=${code}`);
+  expect(res.cookies.find((c) => c.name === 'mm_session')).toBeUndefined();
+}
+
+/** The reason the service gives for refusing an answer: the redirect leaves it to the log. */
+async function refusalOf(app: FastifyInstance, login: string, callbackUrl?: string): Promise<AppError> {
+  const started = await startSignIn(app);
+  const answer = await throughProvider(started.authorizeUrl.href, login, callbackUrl);
+  const loginToken = started.cookie.slice('mm_sso='.length);
+  return app
+    .engine()
+    .sso.finish(answer.searchParams, loginToken, 'test')
+    .then(
+      () => expect.fail(`${login} was signed in`),
+      (err: AppError) => err,
+    );
+}
+
 async function me(app: FastifyInstance, cookie: string) {
   const res = await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });
   expect(res.statusCode, res.body).toBe(200);
@@ -225,51 +247,41 @@ describe('single sign-on through a real OpenID provider', () => {
     expect(login.statusCode).toBe(200);
   });
 
-  it('refuses a bad state, a missing cookie and a replayed answer with 400 SSO_STATE_INVALID', async () => {
+  it('sends a bad state, a missing cookie and a replayed answer back to sign in with SSO_STATE_INVALID', async () => {
     const started = await startSignIn(app);
     const answer = await throughProvider(started.authorizeUrl.href, 'ada');
 
     const forged = new URL(answer);
     forged.searchParams.set('state', 'not-the-state-this-browser-was-given');
     const badState = await callback(app, forged, started.cookie);
-    expect(badState.statusCode).toBe(400);
-    expect(badState.json().code).toBe('SSO_STATE_INVALID');
-    expect(badState.cookies.find((c) => c.name === 'mm_session')).toBeUndefined();
+    expectBackToSignIn(badState, 'SSO_STATE_INVALID');
 
     // The sign-in is spent by the failed try: the right answer cannot be replayed after it.
     const replayed = await callback(app, answer, started.cookie);
-    expect(replayed.statusCode).toBe(400);
-    expect(replayed.json().code).toBe('SSO_STATE_INVALID');
+    expectBackToSignIn(replayed, 'SSO_STATE_INVALID');
 
     // An answer sent to a browser that started no sign-in (login CSRF: an attacker's code in a victim's browser).
     const other = await startSignIn(app);
     const noCookie = await callback(app, await throughProvider(other.authorizeUrl.href, 'ada'), null);
-    expect(noCookie.statusCode).toBe(400);
-    expect(noCookie.json().code).toBe('SSO_STATE_INVALID');
+    expectBackToSignIn(noCookie, 'SSO_STATE_INVALID');
   });
 
-  it('answers 401 SSO_REFUSED when the user cancels at the provider', async () => {
+  it('sends the browser back to sign in with SSO_REFUSED when the user cancels at the provider', async () => {
     const started = await startSignIn(app);
     const res = await callback(app, await throughProvider(started.authorizeUrl.href, 'cancel'), started.cookie);
-    expect(res.statusCode).toBe(401);
-    expect(res.json()).toMatchObject({ code: 'SSO_REFUSED' });
-    expect(res.json().message).toContain('access_denied');
+    expectBackToSignIn(res, 'SSO_REFUSED');
+    expect(await refusalOf(app, 'cancel')).toMatchObject({ code: 'SSO_REFUSED', message: /access_denied/ });
   });
 
-  it('answers 403 SSO_USER_DISABLED for a disabled user, and opens no session', async () => {
+  it('sends a disabled user back to sign in with SSO_USER_DISABLED, and opens no session', async () => {
     const user = await me(app, sessionOf(await signIn(app, 'dora')));
     await app.engine().users.update(user.id, { disabled: true }, cliActor());
-    const res = await signIn(app, 'dora');
-    expect(res.statusCode).toBe(403);
-    expect(res.json().code).toBe('SSO_USER_DISABLED');
-    expect(res.cookies.find((c) => c.name === 'mm_session')).toBeUndefined();
+    expectBackToSignIn(await signIn(app, 'dora'), 'SSO_USER_DISABLED');
   });
 
-  it('refuses to link an unverified email to the local user who has it (409 SSO_EMAIL_NOT_VERIFIED)', async () => {
+  it('refuses to link an unverified email to the local user who has it (SSO_EMAIL_NOT_VERIFIED)', async () => {
     await createTestUser(app, ['admin'], 'linus@example.org');
-    const res = await signIn(app, 'linus');
-    expect(res.statusCode).toBe(409);
-    expect(res.json().code).toBe('SSO_EMAIL_NOT_VERIFIED');
+    expectBackToSignIn(await signIn(app, 'linus'), 'SSO_EMAIL_NOT_VERIFIED');
   });
 
   it('refuses a start that would land on another site', async () => {
@@ -319,13 +331,12 @@ describe('single sign-on with no default role and a fixed callback URL', () => {
     expect(sso.json()).toMatchObject({ configured: true, name: '127.0.0.1' });
   });
 
-  it('refuses a user whose claim gives no role here (403 SSO_NO_ROLE), naming the claim and its values', async () => {
+  it('refuses a user whose claim gives no role here (SSO_NO_ROLE), naming the claim and its values', async () => {
     const started = await startSignIn(harness.app);
     const answer = await throughProvider(started.authorizeUrl.href, 'nobody', FIXED_CALLBACK);
     const res = await callback(harness.app, answer, started.cookie);
-    expect(res.statusCode).toBe(403);
-    expect(res.json()).toMatchObject({ code: 'SSO_NO_ROLE' });
-    expect(res.json().message).toContain('"roles": "visitor"');
+    expectBackToSignIn(res, 'SSO_NO_ROLE');
+    expect((await refusalOf(harness.app, 'nobody', FIXED_CALLBACK)).message).toContain('"roles": "visitor"');
     expect((await harness.app.engine().users.list({ offset: 0, limit: 10 })).total).toBe(0);
   });
 
@@ -356,19 +367,16 @@ describe('single sign-on not configured, or its provider away', () => {
     await away?.close();
   });
 
-  it('says so to the sign-in page, and answers 404 SSO_NOT_CONFIGURED to a start or a callback', async () => {
+  it('says so to the sign-in page, and sends a start or a callback back to it with SSO_NOT_CONFIGURED', async () => {
     expect((await plain.app.inject({ method: 'GET', url: '/api/auth/sso' })).json()).toEqual({ configured: false });
     for (const url of ['/api/auth/sso/start', '/api/auth/sso/callback?code=x&state=y']) {
-      const res = await plain.app.inject({ method: 'GET', url });
-      expect(res.statusCode, url).toBe(404);
-      expect(res.json().code).toBe('SSO_NOT_CONFIGURED');
+      expectBackToSignIn(await plain.app.inject({ method: 'GET', url }), 'SSO_NOT_CONFIGURED');
     }
   });
 
-  it('answers 502 SSO_PROVIDER_UNAVAILABLE when the provider cannot be reached, and sets no cookie', async () => {
+  it('sends a start back to sign in with SSO_PROVIDER_UNAVAILABLE when the provider is away, and sets no cookie', async () => {
     const res = await away.app.inject({ method: 'GET', url: '/api/auth/sso/start' });
-    expect(res.statusCode).toBe(502);
-    expect(res.json().code).toBe('SSO_PROVIDER_UNAVAILABLE');
+    expectBackToSignIn(res, 'SSO_PROVIDER_UNAVAILABLE');
     expect(res.cookies).toEqual([]);
   });
 });

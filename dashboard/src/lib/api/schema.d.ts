@@ -671,7 +671,7 @@ export interface paths {
         };
         /**
          * The identity provider's answer: signs the browser in and redirects it to the dashboard
-         * @description Sets the session cookie and redirects to the path the sign-in started with. 400 SSO_STATE_INVALID when this browser started no such sign-in (or it expired, or was finished already); 401 SSO_REFUSED when the provider declined or its answer failed the checks; 403 SSO_NO_ROLE, SSO_USER_DISABLED; 409 SSO_EMAIL_NOT_VERIFIED when a user here has the email and the provider has not verified it.
+         * @description Sets the session cookie and redirects to the path the sign-in started with. A sign-in that fails redirects to /signin?error=<code>, whose page says why: SSO_STATE_INVALID when this browser started no such sign-in (or it expired, or was finished already); SSO_REFUSED when the provider declined or its answer failed the checks; SSO_NO_ROLE, SSO_USER_DISABLED; SSO_EMAIL_NOT_VERIFIED when a user here has the email and the provider has not verified it; SSO_NOT_CONFIGURED, SSO_PROVIDER_UNAVAILABLE.
          */
         get: {
             parameters: {
@@ -687,7 +687,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description To the dashboard, signed in */
+                /** @description To the dashboard, signed in; or to the sign-in page, with ?error=<SSO_ code> */
                 303: {
                     headers: {
                         [name: string]: unknown;
@@ -722,34 +722,7 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorResponse"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorResponse"];
-                    };
-                };
-                /** @description Default Response */
                 500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorResponse"];
-                    };
-                };
-                /** @description Default Response */
-                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -776,7 +749,7 @@ export interface paths {
         };
         /**
          * Start signing in with the identity provider: redirects the browser there
-         * @description Sets a short-lived HTTP-only cookie that ties the sign-in to this browser (10 minutes). 404 SSO_NOT_CONFIGURED without OIDC_ISSUER_URL; 502 SSO_PROVIDER_UNAVAILABLE when its discovery document cannot be read.
+         * @description Sets a short-lived HTTP-only cookie that ties the sign-in to this browser (10 minutes). Without OIDC_ISSUER_URL (SSO_NOT_CONFIGURED), or when its discovery document cannot be read (SSO_PROVIDER_UNAVAILABLE), redirects to /signin?error=<code>: this is a page the browser loads.
          */
         get: {
             parameters: {
@@ -792,6 +765,13 @@ export interface paths {
             responses: {
                 /** @description To the identity provider */
                 302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description To the sign-in page, with ?error=<SSO_ code> */
+                303: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -825,25 +805,7 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorResponse"];
-                    };
-                };
-                /** @description Default Response */
                 500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorResponse"];
-                    };
-                };
-                /** @description Default Response */
-                502: {
                     headers: {
                         [name: string]: unknown;
                     };
