@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf, SESSION_COOKIE, userOf } from '../auth/authorize-request.js';
+import { AppError } from '../errors.js';
 import { RoleSchema } from './auth-routes.js';
 import { toMentorDto } from './mentor-dto.js';
 import { errorResponses, Nullable } from './schemas.js';
@@ -100,6 +101,15 @@ const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Delete your account (audited)',
+        body: Type.Object(
+          {
+            confirmEmail: Type.String({
+              maxLength: 320,
+              description: 'Your email, typed again: deleting cannot be undone',
+            }),
+          },
+          { additionalProperties: false },
+        ),
         description:
           'Your mentor profile is deactivated and anonymised; your questions and session requests are kept only as counts, without text, note or a link to you; your sessions and API tokens end. The last enabled admin cannot leave (409 LAST_ADMIN).',
         response: {
@@ -112,7 +122,11 @@ const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const kept = await app.engine().personalData.deleteAccount(userOf(request).id, actorOf(request));
+      const user = userOf(request);
+      if (request.body.confirmEmail.trim().toLowerCase() !== user.email.toLowerCase()) {
+        throw new AppError('VALIDATION_FAILED', { detail: 'confirmEmail must be your email, typed again' });
+      }
+      const kept = await app.engine().personalData.deleteAccount(user.id, actorOf(request));
       reply.clearCookie(SESSION_COOKIE, {
         httpOnly: true,
         sameSite: 'lax',

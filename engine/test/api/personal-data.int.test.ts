@@ -73,7 +73,10 @@ describe('GET /api/me/export', () => {
 describe('DELETE /api/me', () => {
   it("keeps a mentee's history only as counts and ends their sessions and tokens", async () => {
     const me = await mentee();
-    const res = await call(me.cookie, 'DELETE', '/api/me');
+    const unconfirmed = await call(me.cookie, 'DELETE', '/api/me', { confirmEmail: 'someone@else.org' });
+    expect([unconfirmed.statusCode, unconfirmed.json().code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await call(me.cookie, 'GET', '/api/auth/me')).statusCode).toBe(200);
+    const res = await call(me.cookie, 'DELETE', '/api/me', { confirmEmail: me.user.email.toUpperCase() });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ anonymisedQuestions: 1, anonymisedSessionRequests: 1 });
     expect(res.cookies.find((c) => c.name === 'mm_session')?.value).toBe('');
@@ -119,7 +122,9 @@ describe('DELETE /api/me', () => {
     const m = await createTestUser(harness.app, ['mentor']);
     const link = await call(adminCookie, 'PATCH', `/api/users/${m.user.id}`, { roles: ['mentor'], mentorId: 'd-1' });
     expect(link.statusCode, link.body).toBe(200);
-    const res = await call(await sessionCookieFor(harness.app, m.user.id), 'DELETE', '/api/me');
+    const res = await call(await sessionCookieFor(harness.app, m.user.id), 'DELETE', '/api/me', {
+      confirmEmail: m.user.email,
+    });
     expect(res.statusCode, res.body).toBe(200);
     const profile = harness.app.engine().search.mentorByExternalId('d-1')!;
     expect(profile).toMatchObject({ active: false, name: 'Former mentor', headline: '', skills: [], location: null });
@@ -133,7 +138,7 @@ describe('DELETE /api/me', () => {
   });
 
   it('refuses the last enabled admin (409 LAST_ADMIN) and deletes nothing', async () => {
-    const res = await call(adminCookie, 'DELETE', '/api/me');
+    const res = await call(adminCookie, 'DELETE', '/api/me', { confirmEmail: admin.user.email });
     expect(res.statusCode, res.body).toBe(409);
     expect(res.json().code).toBe('LAST_ADMIN');
     expect((await call(adminCookie, 'GET', '/api/auth/me')).statusCode).toBe(200);

@@ -2962,7 +2962,14 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Your email, typed again: deleting cannot be undone */
+                        confirmEmail: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
