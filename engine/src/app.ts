@@ -32,6 +32,8 @@ import auditRoutes from './routes/audit-routes.js';
 import ssoRoutes from './routes/sso-routes.js';
 import settingsRoutes from './routes/settings-routes.js';
 import meRoutes from './routes/me-routes.js';
+import conductRoutes from './routes/conduct-routes.js';
+import { makeConductGate } from './conduct/conduct-gate.js';
 import { shorten } from './shared/shorten.js';
 
 export interface AppOptions {
@@ -69,6 +71,11 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   app.addHook(
     'onRequest',
     makeAuthorizeRequest(() => app.engine().auth, { anonymousQuestions: config.anonymousQuestions }),
+  );
+  // After the access check, which names the user.
+  app.addHook(
+    'onRequest',
+    makeConductGate(() => app.engine().conduct),
   );
   if (config.apiToken !== null) {
     app.log.warn('API_TOKEN is deprecated: give each script its own user and API token (POST /api/auth/tokens)');
@@ -128,6 +135,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       await api.register(ssoRoutes);
       await api.register(settingsRoutes);
       await api.register(meRoutes);
+      await api.register(conductRoutes);
     },
     { prefix: '/api' },
   );

@@ -62,8 +62,10 @@ export interface AppConfig {
   demoPassword: string | null;
   /** Single sign-on with an OpenID Connect provider; null when OIDC_ISSUER_URL is unset. */
   oidc: OidcSettings | null;
-  /** Days a mentee's question text is kept; 0 keeps it. What the question was served is kept either way. */
+  /** Days a mentee's question text and request note are kept; 0 keeps them. What was served is kept either way. */
   questionRetentionDays: number;
+  /** The code of conduct every user accepts (Markdown); its version is a digest of the text. */
+  codeOfConductFile: string;
   bodyLimitBytes: number;
   logLevel: string;
   /** Built dashboard to serve at `/`; null serves the API only. */
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     },
     seedDemoMentors,
     questionRetentionDays: int(env, 'QUESTION_RETENTION_DAYS', 90, 0, 36_500),
+    codeOfConductFile: path.resolve(env.CODE_OF_CONDUCT_FILE || path.join(repoRoot, 'docs/code-of-conduct.md')),
     apiToken: env.API_TOKEN || null,
     demoMode,
     anonymousQuestions: bool(env, 'ANONYMOUS_QUESTIONS', demoMode),

@@ -34,6 +34,17 @@ export const errorRegistry = {
     message: '{method} {route} is refused: it is missing from the access table (auth/route-policy.ts)',
   },
   USER_NOT_FOUND: { status: 404, message: 'No user {id}' },
+  CONDUCT_NOT_ACCEPTED: {
+    status: 403,
+    message:
+      'Accept the code of conduct first (GET /api/conduct, then POST /api/conduct/accept); until then you can read but not change anything',
+  },
+  CONDUCT_VERSION_CHANGED: {
+    status: 409,
+    message: 'The code of conduct changed to version {current} since you read version {version}; read it again',
+  },
+  REPORT_NOT_FOUND: { status: 404, message: 'No conduct report {id}' },
+  SESSION_REQUEST_NOT_FOUND: { status: 404, message: 'You took part in no session request {id}' },
   USER_ALREADY_EXISTS: { status: 409, message: 'A user with the email {email} already exists' },
   LAST_ADMIN: { status: 409, message: 'This change would leave no enabled admin; make another admin first' },
   MENTOR_ALREADY_LINKED: { status: 409, message: 'Mentor {id} is already linked to another user' },

@@ -59,6 +59,11 @@ export async function startEngine(demoMentors = 300, overrides: Partial<AppConfi
     // As `pnpm start` does in demo mode: one account per role, the mentor's linked to the first demo mentor.
     await ensureDemoAccounts(app.engine());
     await linkDemoMentor(app.engine());
+    // As after each one's first sign-in: the browser tests of the pages start past the code of conduct.
+    for (const email of Object.values(DEMO_EMAIL)) {
+      const { repositories, conduct } = app.engine();
+      await repositories.conduct.accept((await repositories.users.getByEmail(email))!.id, conduct.version);
+    }
     const user = await createTestUser(app, ROLES, 'e2e@test.local');
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('engine is not listening on a TCP port');

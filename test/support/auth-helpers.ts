@@ -31,6 +31,8 @@ export async function createTestUser(
       if (!(err instanceof AppError && err.code === 'USER_ALREADY_EXISTS')) throw err;
       return (await engine.users.get((await engine.repositories.users.getByEmail(email))!.id))!;
     });
+  // As after their first sign-in: tests of the code of conduct itself make users who have not accepted it.
+  await engine.repositories.conduct.accept(user.id, engine.conduct.version);
   const { token } = await engine.auth.createApiToken(user.id, 'test', cliActor());
   return { user, token, password };
 }

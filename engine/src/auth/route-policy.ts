@@ -77,6 +77,12 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   // A user's own data: take it away, delete the account.
   'GET /api/me/export': signedIn,
   'DELETE /api/me': signedIn,
+  // The code of conduct: everyone accepts it and may report anyone's conduct; coordinators handle the reports.
+  'GET /api/conduct': signedIn,
+  'POST /api/conduct/accept': signedIn,
+  'POST /api/conduct/reports': signedIn,
+  'GET /api/conduct/reports': coordinator,
+  'POST /api/conduct/reports/:id/handled': coordinator,
 
   'POST /api/match': { roles: ['mentee'], anonymous: 'questions' },
   'POST /api/session-requests': { roles: ['mentee'] },

@@ -6,6 +6,7 @@ import * as mentorChanges from './migrations/0004-mentor-changes.js';
 import * as accounts from './migrations/0005-accounts.js';
 import * as singleSignOn from './migrations/0006-single-sign-on.js';
 import * as privacy from './migrations/0007-privacy.js';
+import * as conduct from './migrations/0008-conduct.js';
 
 /**
  * Every migration in `migrations/`, by name. Imported statically rather than read from the folder so
@@ -19,6 +20,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-accounts': accounts,
   '0006-single-sign-on': singleSignOn,
   '0007-privacy': privacy,
+  '0008-conduct': conduct,
 };
 
 export const migrationProvider: MigrationProvider = {

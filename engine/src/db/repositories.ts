@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ApiTokenRepository } from './api-token-repository.js';
+import { ConductRepository } from './conduct-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { EmbeddingRepository } from './embedding-repository.js';
 import { MentorChangeRepository } from './mentor-change-repository.js';
@@ -28,6 +29,8 @@ export interface Repositories {
   sso: SsoRepository;
   /** The programme's settings that admins change (privacy). */
   settings: SettingsRepository;
+  /** Acceptances of the code of conduct, and reports of conduct. */
+  conduct: ConductRepository;
   /**
    * Runs `fn` with repositories bound to one transaction: what it writes through them commits together or not
    * at all. Use only the repositories `fn` is given: on PGlite, a query through the outer ones waits for the
@@ -49,6 +52,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     audit: new AuditRepository(db),
     sso: new SsoRepository(db),
     settings: new SettingsRepository(db),
+    conduct: new ConductRepository(db),
     transaction: (fn) => withTransaction(db, (trx) => fn(createRepositories(trx))),
   };
 }

@@ -189,6 +189,25 @@ export interface ProgrammeSettingsTable {
   updated_at: Timestamp;
 }
 
+/** Which version of the code of conduct a user accepted, and when (migration 0008). */
+export interface ConductAcceptancesTable {
+  user_id: number;
+  version: string;
+  accepted_at: Timestamp;
+}
+
+/** A user's report of another user's conduct, for coordinators to handle (migration 0008). */
+export interface ConductReportsTable {
+  id: Generated<number>;
+  reporter_id: number | null;
+  reported_user_id: number | null;
+  session_request_id: number | null;
+  text: string;
+  created_at: Timestamp;
+  handled_at: Date | string | null;
+  handled_by: number | null;
+}
+
 export interface Database {
   mentors: MentorsTable;
   mentor_changes: MentorChangesTable;
@@ -207,4 +226,6 @@ export interface Database {
   sso_identities: SsoIdentitiesTable;
   sso_logins: SsoLoginsTable;
   programme_settings: ProgrammeSettingsTable;
+  conduct_acceptances: ConductAcceptancesTable;
+  conduct_reports: ConductReportsTable;
 }

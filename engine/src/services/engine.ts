@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.js';
-import type { AppConfig } from '../config.js';
+import { readFile } from 'node:fs/promises';
+import { ConfigError, type AppConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { createRepositories, type Repositories } from '../db/repositories.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
@@ -16,6 +17,7 @@ import { QuestionRetention } from './question-retention.js';
 import { ProgrammeSettings } from './programme-settings.js';
 import { Pseudonymiser } from '../privacy/pseudonymiser.js';
 import { PersonalDataService } from '../privacy/personal-data-service.js';
+import { ConductService } from '../conduct/conduct-service.js';
 import { IndexFollower } from './index-follower.js';
 import { AuthService } from '../auth/auth-service.js';
 import { UserService } from '../auth/user-service.js';
@@ -54,6 +56,8 @@ export interface Engine {
   readonly pseudonyms: Pseudonymiser;
   /** A user's own data: export, account deletion. */
   readonly personalData: PersonalDataService;
+  /** The code of conduct users accept, and reports of conduct. */
+  readonly conduct: ConductService;
   status(): Promise<EngineStatus>;
   close(): Promise<void>;
 }
@@ -71,6 +75,10 @@ export interface EngineOptions {
  * server can answer /health (and say "not ready") while a large index is rebuilt.
  */
 export async function createEngine(config: Readonly<AppConfig>, opts: EngineOptions): Promise<Engine> {
+  // Read first: a missing file is a configuration error to stop at, before the slow work.
+  const codeOfConduct = await readFile(config.codeOfConductFile, 'utf8').catch((err: unknown) => {
+    throw new ConfigError(`CODE_OF_CONDUCT_FILE ${config.codeOfConductFile} cannot be read: ${(err as Error).message}`);
+  });
   const embedder = opts.embedder ?? (await createEmbeddingProvider(config));
   const database = await openDatabase(config);
   const repositories = createRepositories(database.db);
@@ -131,6 +139,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     settings: new ProgrammeSettings(repositories),
     pseudonyms: new Pseudonymiser(repositories.settings),
     personalData: new PersonalDataService(repositories, mentors, () => matcher.flushRequests()),
+    conduct: new ConductService(repositories, codeOfConduct),
     async status() {
       // The index answers from memory while the database is away; readiness and status say it is away.
       const counts = await repositories.mentors.counts().catch((err: unknown) => {
