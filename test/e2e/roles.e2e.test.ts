@@ -14,6 +14,7 @@ const PAGES: Record<Role, Array<[label: string, path: string]>> = {
   coordinator: [
     ['Mentors', '/mentors'],
     ['Weights lab', '/weights'],
+    ['Reports', '/reports'],
   ],
   researcher: [['Evaluation', '/evaluation']],
   admin: [

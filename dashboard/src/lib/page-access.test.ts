@@ -7,13 +7,13 @@ describe('pagesFor', () => {
   it('gives each role only its pages, in navigation order', () => {
     expect(labels(['mentee'])).toEqual(['Ask']);
     expect(labels(['mentor'])).toEqual(['My profile']);
-    expect(labels(['coordinator'])).toEqual(['Mentors', 'Weights lab']);
+    expect(labels(['coordinator'])).toEqual(['Mentors', 'Weights lab', 'Reports']);
     expect(labels(['researcher'])).toEqual(['Evaluation']);
     expect(labels(['admin'])).toEqual(['Users', 'Audit']);
   });
 
   it('gives a user with several roles the pages of each, once', () => {
-    expect(labels(['researcher', 'coordinator'])).toEqual(['Mentors', 'Weights lab', 'Evaluation']);
+    expect(labels(['researcher', 'coordinator'])).toEqual(['Mentors', 'Weights lab', 'Reports', 'Evaluation']);
     expect(labels(ROLES)).toEqual(PAGES.filter((p) => !p.unlisted).map((p) => p.label));
   });
 

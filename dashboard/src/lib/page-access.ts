@@ -40,6 +40,7 @@ export const PAGES: readonly DashboardPage[] = [
   { href: '/profile', label: 'My profile', roles: ['mentor'], audience: 'mentors' },
   { href: '/mentors', label: 'Mentors', roles: ['coordinator'], audience: 'coordinators' },
   { href: '/weights', label: 'Weights lab', roles: ['coordinator'], audience: 'coordinators' },
+  { href: '/reports', label: 'Reports', roles: ['coordinator'], audience: 'coordinators' },
   { href: '/evaluation', label: 'Evaluation', roles: ['researcher'], audience: 'researchers' },
   { href: '/users', label: 'Users', roles: ['admin'], audience: 'admins' },
   { href: '/audit', label: 'Audit', roles: ['admin'], audience: 'admins' },
