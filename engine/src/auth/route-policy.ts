@@ -77,6 +77,8 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   // A user's own data: take it away, delete the account.
   'GET /api/me/export': signedIn,
   'DELETE /api/me': signedIn,
+  // A mentor reads the requests sent to their own profile, with the questions sent with them.
+  'GET /api/me/session-requests': { roles: ['mentor'] },
   // The code of conduct: everyone accepts it and may report anyone's conduct; coordinators handle the reports.
   'GET /api/conduct': signedIn,
   'POST /api/conduct/accept': signedIn,

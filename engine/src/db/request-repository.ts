@@ -53,6 +53,16 @@ export interface UserSessionRequest {
   createdAt: Date;
 }
 
+export interface ReceivedSessionRequest {
+  id: number;
+  requestId: number | null;
+  question: string | null;
+  note: string | null;
+  /** Null once the mentee deleted their account. */
+  menteeName: string | null;
+  createdAt: Date;
+}
+
 export interface ExposureCounts {
   /** How many requests served each mentor in the window; mentors never served are absent. */
   counts: Map<number, number>;
@@ -225,6 +235,28 @@ export class RequestRepository {
       questions: questions.map((q) => ({ ...q, createdAt: new Date(q.createdAt) })),
       sessionRequests: sessionRequests.map((r) => ({ ...r, createdAt: new Date(r.createdAt) })),
     };
+  }
+
+  /**
+   * The session requests mentees sent a mentor, newest first, each with the question it was sent with (null
+   * without one, or once the retention erased it): sending it is what lets that mentor read it.
+   */
+  async sessionRequestsFor(mentorExternalId: string, limit: number): Promise<ReceivedSessionRequest[]> {
+    const rows = await this.db
+      .selectFrom('session_requests as s')
+      .innerJoin('mentors as m', 'm.id', 's.mentorId')
+      .leftJoin('mentee_requests as r', 'r.id', 's.requestId')
+      .leftJoin('users as u', 'u.id', 's.userId')
+      .select(['s.id', 's.requestId', 'r.text as question', 's.note', 'u.name as menteeName', 's.createdAt'])
+      .where('m.externalId', '=', mentorExternalId)
+      .orderBy('s.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      ...r,
+      question: r.question === null || r.question === '' ? null : r.question,
+      createdAt: new Date(r.createdAt),
+    }));
   }
 
   /**

@@ -95,6 +95,44 @@ const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.get(
+    '/me/session-requests',
+    {
+      schema: {
+        tags: ['match'],
+        summary: 'The session requests mentees sent you as a mentor, with the questions they sent them with',
+        description:
+          "A mentee's question is shown to a mentor only once they send that mentor a request with it; null without one, or once erased after QUESTION_RETENTION_DAYS.",
+        querystring: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                requestId: Nullable(Type.Integer()),
+                question: Nullable(Type.String()),
+                note: Nullable(Type.String()),
+                menteeName: Nullable(Type.String({ description: 'Null once the mentee deleted their account' })),
+                createdAt: DateTime,
+              }),
+            ),
+          }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => {
+      const { mentorId } = userOf(request);
+      // A mentor user not (or no longer) linked to a profile has been sent nothing.
+      const items =
+        mentorId === null ? [] : await app.engine().matcher.sessionRequestsFor(mentorId, request.query.limit);
+      return { items: items.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) };
+    },
+  );
+
   app.delete(
     '/me',
     {

@@ -294,6 +294,11 @@ export class MatchService {
     return this.requests.recentRequests(limit);
   }
 
+  /** The session requests sent to a mentor, with the questions sent with them (newest first). */
+  sessionRequestsFor(mentorExternalId: string, limit: number) {
+    return this.requests.sessionRequestsFor(mentorExternalId, limit);
+  }
+
   /** Writes the questions still queued, so that what follows reads or changes every one asked so far. */
   flushRequests(): Promise<void> {
     return this.requests.flush();

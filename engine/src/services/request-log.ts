@@ -76,6 +76,14 @@ export class RequestLog {
     return this.repository.recentRequests(limit);
   }
 
+  async sessionRequestsFor(
+    mentorExternalId: string,
+    limit: number,
+  ): ReturnType<RequestRepository['sessionRequestsFor']> {
+    await this.flush();
+    return this.repository.sessionRequestsFor(mentorExternalId, limit);
+  }
+
   async recordSessionRequest(
     requestId: number | null,
     mentorRowId: number,

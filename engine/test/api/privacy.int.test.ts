@@ -92,6 +92,36 @@ describe('question texts', () => {
     expect([Number(row.user_id), Number(row.request_id)]).toEqual([menteeId, menteeRequest]);
   });
 
+  it('shows a mentor the question only of the requests sent to them', async () => {
+    const { app } = harness;
+    const linked = async (mentorId: string) => {
+      const user = await createTestUser(app, ['mentor']);
+      await app.engine().repositories.users.linkMentor(user.user.id, mentorId);
+      return sessionCookieFor(app, user.user.id);
+    };
+    const sentTo = await linked('p-1');
+    const other = await linked('p-2');
+    const mine = await harness.app.inject({
+      method: 'GET',
+      url: '/api/me/session-requests',
+      headers: { cookie: sentTo },
+    });
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json().items).toEqual([
+      expect.objectContaining({ requestId: menteeRequest, question: 'I want to lead a team of engineers', note: null }),
+    ]);
+    expect(mine.body).not.toContain('negotiate a raise');
+    const theirs = await harness.app.inject({
+      method: 'GET',
+      url: '/api/me/session-requests',
+      headers: { cookie: other },
+    });
+    expect(theirs.json().items).toEqual([]);
+    // Mentees and coordinators have no such list.
+    expect((await as('mentee', 'GET', '/api/me/session-requests')).statusCode).toBe(403);
+    expect((await as('coordinator', 'GET', '/api/me/session-requests')).statusCode).toBe(403);
+  });
+
   it("hides the recent questions' texts from coordinators until an admin allows them; the change is audited", async () => {
     const hidden = await as('coordinator', 'GET', '/api/requests/recent?limit=10');
     expect(hidden.statusCode, hidden.body).toBe(200);
