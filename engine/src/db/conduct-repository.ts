@@ -48,6 +48,22 @@ export class ConductRepository {
     return row === undefined ? null : new Date(row.acceptedAt);
   }
 
+  /** Every version the user accepted, oldest first. */
+  async acceptancesOf(userId: number): Promise<Array<{ version: string; acceptedAt: Date }>> {
+    const rows = await this.db
+      .selectFrom('conduct_acceptances')
+      .select(['version', 'acceptedAt'])
+      .where('userId', '=', userId)
+      .orderBy('acceptedAt')
+      .execute();
+    return rows.map((r) => ({ version: r.version, acceptedAt: new Date(r.acceptedAt) }));
+  }
+
+  /** The reports the user made, oldest first. */
+  async reportsBy(userId: number): Promise<ConductReport[]> {
+    return (await this.select().where('r.reporterId', '=', userId).orderBy('r.id').execute()).map(toReport);
+  }
+
   /** Records the acceptance (a second one of the same version keeps the first time); answers its time. */
   async accept(userId: number, version: string): Promise<{ acceptedAt: Date; first: boolean }> {
     const inserted = await this.db

@@ -1,5 +1,6 @@
 import type { Actor } from '../audit/audit-entry.js';
 import type { ApiToken } from '../db/api-token-repository.js';
+import type { ConductReport } from '../db/conduct-repository.js';
 import type { Repositories } from '../db/repositories.js';
 import type { UserQuestion, UserSessionRequest } from '../db/request-repository.js';
 import type { User } from '../db/user-repository.js';
@@ -17,6 +18,10 @@ export interface PersonalData {
   sessionRequests: UserSessionRequest[];
   /** Names and dates only: the secrets were never stored. */
   apiTokens: ApiToken[];
+  /** Each version of the code of conduct the user accepted, and when. */
+  conductAcceptances: Array<{ version: string; acceptedAt: Date }>;
+  /** The reports of conduct the user made. */
+  reportsMade: ConductReport[];
 }
 
 /** What a departed mentor's profile becomes: out of every answer, and nothing left that names them. */
@@ -43,10 +48,12 @@ export class PersonalDataService {
     await this.flushRequests();
     const user = await this.repos.users.get(userId);
     if (user === null) throw new AppError('USER_NOT_FOUND', { id: userId });
-    const [history, apiTokens, mentorProfile] = await Promise.all([
+    const [history, apiTokens, mentorProfile, conductAcceptances, reportsMade] = await Promise.all([
       this.repos.requests.byUser(userId),
       this.repos.apiTokens.list(userId),
       user.mentorId === null ? null : this.mentors.get(user.mentorId).catch(() => null),
+      this.repos.conduct.acceptancesOf(userId),
+      this.repos.conduct.reportsBy(userId),
     ]);
     await this.repos.audit.record(actor, {
       action: 'user.exported',
@@ -54,7 +61,7 @@ export class PersonalDataService {
       entityId: String(userId),
       changes: {},
     });
-    return { exportedAt: new Date(), user, mentorProfile, ...history, apiTokens };
+    return { exportedAt: new Date(), user, mentorProfile, ...history, apiTokens, conductAcceptances, reportsMade };
   }
 
   /**

@@ -54,6 +54,17 @@ const PersonalDataSchema = Type.Object({
       revokedAt: Nullable(DateTime),
     }),
   ),
+  conductAcceptances: Type.Array(Type.Object({ version: Type.String(), acceptedAt: DateTime })),
+  reportsMade: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      reportedUserId: Nullable(Type.Integer()),
+      sessionRequestId: Nullable(Type.Integer()),
+      text: Type.String(),
+      createdAt: DateTime,
+      handledAt: Nullable(DateTime),
+    }),
+  ),
 });
 
 /** The signed-in user's own data: take it away, or delete the account. */
@@ -85,6 +96,16 @@ const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
           createdAt: iso(q.createdAt)!,
         })),
         sessionRequests: data.sessionRequests.map((r) => ({ ...r, createdAt: iso(r.createdAt)! })),
+        conductAcceptances: data.conductAcceptances.map((a) => ({ ...a, acceptedAt: a.acceptedAt.toISOString() })),
+        // Who handled a report is the coordinators' business, not the reporter's.
+        reportsMade: data.reportsMade.map((r) => ({
+          id: r.id,
+          reportedUserId: r.reported.id,
+          sessionRequestId: r.sessionRequestId,
+          text: r.text,
+          createdAt: r.createdAt.toISOString(),
+          handledAt: iso(r.handledAt),
+        })),
         apiTokens: data.apiTokens.map((t) => ({
           ...t,
           createdAt: iso(t.createdAt)!,

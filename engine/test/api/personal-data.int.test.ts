@@ -41,7 +41,9 @@ async function mentee() {
 describe('GET /api/me/export', () => {
   it("answers the user's own account, questions, session requests and tokens, and is audited", async () => {
     const me = await mentee();
-    await mentee(); // Somebody else, who must not appear.
+    const other = await mentee(); // Somebody else, whose questions must not appear.
+    const report = await call(me.cookie, 'POST', '/api/conduct/reports', { userId: other.user.id, text: 'Spam' });
+    expect(report.statusCode, report.body).toBe(201);
     const res = await call(me.cookie, 'GET', '/api/me/export');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-disposition']).toContain('attachment');
@@ -56,6 +58,12 @@ describe('GET /api/me/export', () => {
     expect(data.apiTokens).toEqual([expect.objectContaining({ name: 'test', revokedAt: null })]);
     expect(res.body).not.toContain(me.token);
     expect(data.mentorProfile).toBeNull();
+    expect(data.reportsMade).toEqual([
+      expect.objectContaining({ reportedUserId: other.user.id, text: 'Spam', handledAt: null }),
+    ]);
+    expect(data.conductAcceptances).toEqual([
+      { version: harness.app.engine().conduct.version, acceptedAt: expect.any(String) },
+    ]);
 
     const audit = (await call(adminCookie, 'GET', `/api/audit?entity=user&actor=${me.user.id}`)).json();
     expect(audit.items[0]).toMatchObject({ action: 'user.exported', entityId: String(me.user.id) });

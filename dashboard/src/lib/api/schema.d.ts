@@ -3529,6 +3529,11 @@ export interface paths {
                                 /** Format: date-time */
                                 revokedAt: string | null;
                             }[];
+                            conductAcceptances: {
+                                /** Format: date-time */
+                                acceptedAt: string;
+                                version: string;
+                            }[];
                             /** Format: date-time */
                             exportedAt: string;
                             /** @description The mentor profile you speak for, if any */
@@ -3542,6 +3547,16 @@ export interface paths {
                                 id: number;
                                 /** @description Null once erased after QUESTION_RETENTION_DAYS */
                                 text: string | null;
+                            }[];
+                            reportsMade: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                handledAt: string | null;
+                                id: number;
+                                reportedUserId: number | null;
+                                sessionRequestId: number | null;
+                                text: string;
                             }[];
                             sessionRequests: {
                                 /** Format: date-time */
