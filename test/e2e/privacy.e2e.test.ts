@@ -42,6 +42,36 @@ describe('privacy in the dashboard', () => {
     });
   });
 
+  it("hides recent questions' texts in the Weights lab until an admin allows them on Users", async () => {
+    const { engine, page } = dashboard;
+    await api(engine, 'POST', '/api/match', { text: 'Should I take a team lead role or stay an engineer?', k: 3 });
+    await signInAs(page, engine, 'coordinator');
+    await page.goto(`${engine.url}/weights`);
+    await page.getByTestId('recent-hidden').waitFor();
+    expect(await page.getByTestId('recent-question').count()).toBe(0);
+
+    await page.context().clearCookies();
+    await signInAs(page, engine, 'admin');
+    await page.goto(`${engine.url}/users`);
+    const toggle = page.getByTestId('privacy-question-texts');
+    await toggle.waitFor();
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.check();
+    await expect
+      .poll(() => api<{ coordinatorsSeeQuestionTexts: boolean }>(engine, 'GET', '/api/settings/privacy'))
+      .toEqual({
+        coordinatorsSeeQuestionTexts: true,
+      });
+
+    await page.context().clearCookies();
+    await signInAs(page, engine, 'coordinator');
+    await page.goto(`${engine.url}/weights`);
+    await page.getByTestId('recent-question').first().waitFor();
+    expect(await page.getByTestId('recent-question').allTextContents()).toContain(
+      'Should I take a team lead role or stay an engineer?',
+    );
+  });
+
   it('a user downloads their data and deletes their account from Account', async () => {
     const { engine, page } = dashboard;
     const password = 'leaving the programme';
