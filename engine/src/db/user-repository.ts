@@ -76,6 +76,11 @@ export class UserRepository {
     return (await this.select((q) => q.where(sql`lower(u.email)`, '=', email.toLowerCase())))[0] ?? null;
   }
 
+  /** The user who speaks for the mentor profile with this external id, if any. */
+  async getByMentorId(mentorExternalId: string): Promise<User | null> {
+    return (await this.select((q) => q.where('m.external_id', '=', mentorExternalId)))[0] ?? null;
+  }
+
   /** What signing in needs, and no more. */
   async credentials(email: string): Promise<Credentials | null> {
     const row = await this.db

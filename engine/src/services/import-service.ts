@@ -6,6 +6,8 @@ import { AppError } from '../errors.js';
 import type { MentorInput } from '../domain/mentor.js';
 import type { MentorService, PreparedBatch } from './mentor-service.js';
 import { MENTOR_ROW_FIELDS, validateMentorRow } from './mentor-row-validator.js';
+import { type AccountConflict, EMAIL_MAX, isEmail, linkMentorAccounts, type MentorAccount } from './mentor-accounts.js';
+import type { Repositories } from '../db/repositories.js';
 import type { ProgressReporter } from './job-service.js';
 import { shorten } from '../shared/shorten.js';
 
@@ -27,8 +29,30 @@ export interface ImportResult {
   unchanged: number;
   failed: number;
   errors: ImportRowError[];
-  /** Whole-file remarks that failed no row, such as a column that is not a mentor field. */
+  /**
+   * Remarks that failed no row: a column that is not a mentor field, or a row whose mentor imported but whose
+   * email could not be linked to that profile.
+   */
   warnings: string[];
+}
+
+/** A row's field besides the mentor's own: the email of the user who speaks for that mentor. */
+const EMAIL_FIELD = 'email';
+
+interface BatchRow {
+  row: number;
+  input: MentorInput;
+  email?: string;
+}
+
+/** The email of a row, or the reason it is not one; the message never repeats the value (personal data). */
+function rowEmail(value: unknown): { email?: string; error?: string } {
+  const given = (value as Record<string, unknown> | null)?.[EMAIL_FIELD];
+  if (given === undefined || given === null || given === '') return {};
+  const email = typeof given === 'string' ? given.trim() : '';
+  if (email === '' && typeof given === 'string') return {};
+  if (!isEmail(email)) return { error: `email must be an email address of up to ${EMAIL_MAX} characters` };
+  return { email };
 }
 
 interface RawRow {
@@ -253,7 +277,7 @@ export class ImportService {
       if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(e);
     };
     const seen = new Map<string, number>();
-    let batch: { row: number; input: MentorInput }[] = [];
+    let batch: BatchRow[] = [];
     // One batch is embedded while the one before it is written, so the encoder does not wait for the
     // database and the index. Safe because an import never repeats an id (DUPLICATE_ID below): no
     // batch reads what the batch before it writes.
@@ -261,10 +285,12 @@ export class ImportService {
 
     const commit = async ({ rows: current, prepared }: NonNullable<typeof inFlight>) => {
       try {
-        const outcomes = await this.mentors.commitBatch(await prepared, audit);
+        const accounts = withAccounts(current, actor);
+        const outcomes = await this.mentors.commitBatch(await prepared, { ...audit, alsoWrite: accounts.write });
         for (const o of outcomes) result[o.status]++;
+        accounts.report(result);
       } catch (err) {
-        await this.commitOneByOne(current, prepared, err, result, fail, audit);
+        await this.commitOneByOne(current, prepared, err, result, fail, actor);
       }
       report?.({ done: result.rows, total: rows.length, stage: 'importing' });
     };
@@ -293,19 +319,20 @@ export class ImportService {
         }
         if (typeof raw.value === 'object' && raw.value !== null && !Array.isArray(raw.value)) {
           for (const field of Object.keys(raw.value)) {
-            if (MENTOR_ROW_FIELDS.has(field) || unknownFields.has(field)) continue;
+            if (MENTOR_ROW_FIELDS.has(field) || field === EMAIL_FIELD || unknownFields.has(field)) continue;
             if (unknownFields.size < MAX_FIELD_WARNINGS) unknownFields.set(field, raw.row);
             else moreUnknownFields = true;
           }
         }
         const parsed = validateMentorRow(raw.value);
         const rawId = (raw.value as { id?: unknown } | null)?.id;
-        if (!parsed.ok) {
+        const email = rowEmail(raw.value);
+        if (!parsed.ok || email.error) {
           fail({
             row: raw.row,
             ...(typeof rawId === 'string' ? { id: rawId } : {}),
             code: 'ROW_INVALID',
-            message: parsed.errors.join('; '),
+            message: [...(parsed.ok ? [] : parsed.errors), ...(email.error ? [email.error] : [])].join('; '),
           });
           continue;
         }
@@ -320,7 +347,7 @@ export class ImportService {
           continue;
         }
         seen.set(parsed.value.externalId, raw.row);
-        batch.push({ row: raw.row, input: parsed.value });
+        batch.push({ row: raw.row, input: parsed.value, ...(email.email !== undefined && { email: email.email }) });
         if (batch.length >= BATCH_SIZE) await flush();
       }
       await flush();
@@ -343,13 +370,14 @@ export class ImportService {
 
   /** After a batch failed as a whole: each of its rows alone, so that one bad row does not fail the others. */
   private async commitOneByOne(
-    rows: readonly { row: number; input: MentorInput }[],
+    rows: readonly BatchRow[],
     preparing: Promise<PreparedBatch>,
     batchError: unknown,
     result: ImportResult,
     fail: (e: ImportRowError) => void,
-    audit: { actor?: Actor },
+    actor: Actor | undefined,
   ): Promise<void> {
+    const audit = actor ? { actor } : {};
     let prepared: PreparedBatch;
     try {
       prepared = await preparing;
@@ -364,8 +392,13 @@ export class ImportService {
     }
     for (const b of rows) {
       try {
-        const [outcome] = await this.mentors.commitBatch({ ...prepared, inputs: [b.input] }, audit);
+        const accounts = withAccounts([b], actor);
+        const [outcome] = await this.mentors.commitBatch(
+          { ...prepared, inputs: [b.input] },
+          { ...audit, alsoWrite: accounts.write },
+        );
         result[outcome!.status]++;
+        accounts.report(result);
       } catch (err) {
         const message =
           err instanceof AppError
@@ -376,4 +409,29 @@ export class ImportService {
       }
     }
   }
+}
+
+/**
+ * The mentor accounts of a batch's rows with an email, written in the batch's transaction; their conflicts are
+ * reported only once that transaction committed (a batch rolled back is retried row by row, and reports then).
+ */
+function withAccounts(rows: readonly BatchRow[], actor: Actor | undefined) {
+  const accounts: MentorAccount[] = rows.flatMap((b) =>
+    b.email === undefined
+      ? []
+      : [{ externalId: b.input.externalId, name: b.input.name, timeZone: b.input.timezone ?? 'UTC', email: b.email }],
+  );
+  let conflicts: AccountConflict[] = [];
+  return {
+    write: async (trx: Repositories) => {
+      conflicts = await linkMentorAccounts(trx, accounts, actor);
+    },
+    report(result: ImportResult) {
+      for (const c of conflicts) {
+        if (result.warnings.length >= MAX_REPORTED_ERRORS) return;
+        const row = rows.find((b) => b.input.externalId === c.externalId)!.row;
+        result.warnings.push(`row ${row} (id ${c.externalId}): ${c.message}`);
+      }
+    },
+  };
 }

@@ -154,7 +154,13 @@ export class MentorService {
    */
   async commitBatch(
     prepared: PreparedBatch,
-    opts: { failIfExists?: boolean; onlyIfUnchanged?: Mentor; actor?: Actor } = {},
+    opts: {
+      failIfExists?: boolean;
+      onlyIfUnchanged?: Mentor;
+      actor?: Actor;
+      /** More writes of the caller's (an import's mentor accounts), in the batch's transaction after its rows. */
+      alsoWrite?: (trx: Repositories) => Promise<void>;
+    } = {},
   ): Promise<BatchOutcome[]> {
     const { modelId, inputs, freshById } = prepared;
     const { results, embeddings, mentors } = await this.repositories.transaction(async (trx) => {
@@ -170,6 +176,7 @@ export class MentorService {
       if (opts.failIfExists && results.some((r) => r.status !== 'created')) {
         throw new AppError('MENTOR_ALREADY_EXISTS', { id: results.find((r) => r.status !== 'created')!.externalId });
       }
+      if (opts.alsoWrite) await opts.alsoWrite(trx);
       const fresh = new Map(freshById);
       const embeddingRepository = trx.embeddings;
       // A row prepared as "already embedded" may have been changed by another write since (a PATCH while an import
