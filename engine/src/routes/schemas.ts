@@ -71,7 +71,8 @@ export const ImportResult = Type.Object(
     failed: Type.Integer(),
     errors: Type.Array(Type.Ref('ImportRowError')),
     warnings: Type.Array(Type.String(), {
-      description: 'Whole-file remarks that failed no row, such as a column that is not a mentor field',
+      description:
+        "Remarks that failed no row: a column that is not a mentor field, or a row's email that could not be linked to its mentor",
     }),
   },
   { $id: 'ImportResult', title: 'ImportResult' },

@@ -5309,7 +5309,7 @@ export interface components {
             rows: number;
             unchanged: number;
             updated: number;
-            /** @description Whole-file remarks that failed no row, such as a column that is not a mentor field */
+            /** @description Remarks that failed no row: a column that is not a mentor field, or a row's email that could not be linked to its mentor */
             warnings: string[];
         };
         /** ImportRowError */
