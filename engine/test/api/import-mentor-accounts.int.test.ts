@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { jsonLines, mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
 import { createTestUser } from '../../../test/support/auth-helpers.js';
+import { cliActor } from '../../src/audit/audit-entry.js';
 
 let harness: TestApp;
 let app: FastifyInstance;
@@ -138,5 +139,20 @@ describe('a mentor row with an email', () => {
     expect(exported.statusCode).toBe(200);
     expect(exported.body).toContain('acc-7');
     expect(exported.body).not.toContain('private.person');
+  });
+
+  it('through the command line (as `pnpm mm import` runs it), the CLI is the audited actor', async () => {
+    const { imports } = app.engine();
+    const rows = await imports.readRows(
+      Buffer.from(jsonLines([{ ...mentor('acc-8'), email: 'cli@test.local' }])),
+      'jsonl',
+    );
+    const result = await imports.importRows(rows, undefined, undefined, cliActor());
+    expect(result).toMatchObject({ created: 1, warnings: [] });
+    const user = (await users().getByEmail('cli@test.local'))!;
+    expect(user).toMatchObject({ mentorId: 'acc-8', roles: ['mentor'] });
+    const audit = (await app.inject({ method: 'GET', url: '/api/audit?entity=user&limit=200' })).json();
+    const entry = audit.items.find((e: { entityId: string }) => e.entityId === String(user.id));
+    expect(entry).toMatchObject({ action: 'user.created', actor: { kind: 'cli' } });
   });
 });
