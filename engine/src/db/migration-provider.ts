@@ -7,6 +7,7 @@ import * as accounts from './migrations/0005-accounts.js';
 import * as singleSignOn from './migrations/0006-single-sign-on.js';
 import * as privacy from './migrations/0007-privacy.js';
 import * as conduct from './migrations/0008-conduct.js';
+import * as sessions from './migrations/0009-sessions.js';
 
 /**
  * Every migration in `migrations/`, by name. Imported statically rather than read from the folder so
@@ -21,6 +22,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0006-single-sign-on': singleSignOn,
   '0007-privacy': privacy,
   '0008-conduct': conduct,
+  '0009-sessions': sessions,
 };
 
 export const migrationProvider: MigrationProvider = {

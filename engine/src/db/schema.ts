@@ -50,6 +50,8 @@ export interface ServedMatchesTable {
   score: number;
   breakdown: JSONColumnType<Record<string, unknown>>;
   config_version: number | null;
+  /** The probability with which the ranker showed this mentor at this rank (migration 0009); null before. */
+  propensity: number | null;
 }
 
 export interface SessionRequestsTable {
@@ -60,6 +62,113 @@ export interface SessionRequestsTable {
   created_at: Timestamp;
   /** The mentee who asked for the session (migration 0007). */
   user_id: number | null;
+  /** Lifecycle (migration 0009); every change goes through the sessions' state machine. */
+  state: Generated<SessionState>;
+  length_minutes: number | null;
+  /** Null while no slot is fixed, or for a session arranged outside the product. */
+  slot_start: Date | string | null;
+  mentee_time_zone: string | null;
+  decline_reason: string | null;
+  cancel_reason: string | null;
+  cancelled_by: 'mentee' | 'mentor' | 'coordinator' | null;
+  video_link: string | null;
+  /** When an unanswered request expires. */
+  expires_at: Timestamp;
+  /** When the mentor accepted or declined. */
+  answered_at: Date | string | null;
+  /** When it reached completed, no_show, cancelled, withdrawn or expired. */
+  ended_at: Date | string | null;
+  /** The month whose capacity an accepted session spends (first day, UTC); null otherwise. */
+  capacity_month: Date | string | null;
+  expiry_warning_sent_at: Date | string | null;
+  reminder_sent_at: Date | string | null;
+  feedback_prompt_sent_at: Date | string | null;
+  updated_at: Generated<Date>;
+}
+
+export type SessionState =
+  | 'requested'
+  | 'accepted'
+  | 'declined'
+  | 'expired'
+  | 'withdrawn'
+  | 'completed'
+  | 'no_show'
+  | 'cancelled';
+
+/** Accepted sessions per mentor and month, raised only while below the mentor's capacity (migration 0009). */
+export interface MentorMonthLoadTable {
+  mentor_id: number;
+  month: Date | string;
+  accepted: number;
+}
+
+/** The 15-minute cells of a mentor's calendar an accepted session occupies; the key forbids double booking. */
+export interface MentorBookedCellsTable {
+  mentor_id: number;
+  cell_start: Date | string;
+  session_request_id: number;
+}
+
+/** A mentor's scheduling preferences (migration 0009). */
+export interface MentorSchedulesTable {
+  mentor_id: number;
+  /** IANA name, e.g. Europe/Berlin: availability windows are read in it. */
+  time_zone: string;
+  away_until: Date | string | null;
+  /** The mentor's own meeting link; the programme's template is used when null. */
+  video_link: string | null;
+  updated_at: Generated<Date>;
+}
+
+/** Weekly availability windows; ISO weekday (1 = Monday), minutes from midnight in the schedule's time zone. */
+export interface MentorAvailabilityTable {
+  mentor_id: number;
+  weekday: number;
+  start_minute: number;
+  end_minute: number;
+}
+
+/** What each side said of a session once it took place (migration 0009). */
+export interface SessionFeedbackTable {
+  session_request_id: number;
+  author_role: 'mentee' | 'mentor';
+  helpfulness: number;
+  right_person: 'yes' | 'partly' | 'no';
+  comment: string | null;
+  /** The mentor's flag that the request crossed a boundary of what mentoring is for. */
+  boundary_flag: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+/** A user's in-app inbox (migration 0009). */
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: string;
+  session_request_id: number | null;
+  data: JSONColumnType<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  read_at: Date | string | null;
+}
+
+/** Emails written with the change they tell of and sent by a worker (transactional outbox, migration 0009). */
+export interface EmailOutboxTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  notification_id: number | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  /** An iCalendar invite to attach, when the email announces or changes a scheduled session. */
+  ics: string | null;
+  created_at: Generated<Date>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  /** A worker holds the row until then; another may take it over afterwards (a crashed engine's rows). */
+  claimed_until: Date | string | null;
+  sent_at: Date | string | null;
+  last_error: string | null;
 }
 
 export type WeightConfigStatus = 'draft' | 'active' | 'archived';
@@ -228,4 +337,11 @@ export interface Database {
   programme_settings: ProgrammeSettingsTable;
   conduct_acceptances: ConductAcceptancesTable;
   conduct_reports: ConductReportsTable;
+  mentor_month_load: MentorMonthLoadTable;
+  mentor_booked_cells: MentorBookedCellsTable;
+  mentor_schedules: MentorSchedulesTable;
+  mentor_availability: MentorAvailabilityTable;
+  session_feedback: SessionFeedbackTable;
+  notifications: NotificationsTable;
+  email_outbox: EmailOutboxTable;
 }
