@@ -45,6 +45,48 @@ export const errorRegistry = {
   },
   REPORT_NOT_FOUND: { status: 404, message: 'No conduct report {id}' },
   SESSION_REQUEST_NOT_FOUND: { status: 404, message: 'You took part in no session request {id}' },
+  // Sessions (issue 21): details carry the request's current `state` where there is one.
+  ILLEGAL_TRANSITION: {
+    status: 409,
+    message: 'The session request is {state}: it cannot {action} now (docs/sessions.md shows the lifecycle)',
+  },
+  TRANSITION_NOT_YOURS: { status: 403, message: 'Only the {actors} of a session may {action}' },
+  SESSION_NOT_OVER: { status: 409, message: 'The session cannot {action} before {at}' },
+  CAPACITY_FULL: {
+    status: 409,
+    message: 'The mentor has accepted as many sessions in {month} as their capacity ({capacity}) allows',
+  },
+  SLOT_TAKEN: { status: 409, message: 'The mentor already has a session between {start} and {end}; pick another slot' },
+  SLOT_UNAVAILABLE: {
+    status: 409,
+    message: "The slot at {start} is not one of the mentor's free slots (GET /api/mentors/{mentorId}/slots)",
+  },
+  SLOT_INVALID: { status: 400, message: 'The slot is not valid: {detail}' },
+  OPEN_REQUEST_EXISTS: {
+    status: 409,
+    message: 'You already have an open request with this mentor; wait for their answer or withdraw it',
+  },
+  TOO_MANY_OPEN_REQUESTS: {
+    status: 409,
+    message: 'You have {open} open requests, the most the programme allows; withdraw one or wait for answers',
+  },
+  REQUEST_RATE_LIMITED: {
+    status: 429,
+    message: 'You sent {count} session requests in the last hour, the most allowed; try again later',
+  },
+  FEEDBACK_ALREADY_GIVEN: { status: 409, message: 'You already rated this session' },
+  FEEDBACK_NOT_OPEN: {
+    status: 409,
+    message: 'A session can be rated once it has taken place (completed, or its slot has ended); it is {state}',
+  },
+  NO_MENTOR_PROFILE: {
+    status: 409,
+    message: 'Your account is not linked to a mentor profile; ask a coordinator to link one',
+  },
+  INVITE_NOT_AVAILABLE: {
+    status: 409,
+    message: 'Only an accepted session with a slot has a calendar invite; this one is {state}',
+  },
   USER_ALREADY_EXISTS: { status: 409, message: 'A user with the email {email} already exists' },
   LAST_ADMIN: { status: 409, message: 'This change would leave no enabled admin; make another admin first' },
   MENTOR_ALREADY_LINKED: { status: 409, message: 'Mentor {id} is already linked to another user' },
