@@ -66,6 +66,16 @@ export interface AppConfig {
   questionRetentionDays: number;
   /** The code of conduct every user accepts (Markdown); its version is a digest of the text. */
   codeOfConductFile: string;
+  /** The dashboard's address as users reach it, for the links in emails; defaults to http://HOST:PORT. */
+  publicUrl: string;
+  /** SMTP server emails are sent through (smtp:// or smtps://); null keeps them in the outbox unsent (demo mode). */
+  smtpUrl: string | null;
+  /** The From address of emails. */
+  smtpFrom: string;
+  /** How often the outbox worker looks for emails to send. */
+  outboxPollMs: number;
+  /** How long a worker holds the emails it claimed; another engine takes over the rows of one that died. */
+  outboxLeaseMs: number;
   bodyLimitBytes: number;
   logLevel: string;
   /** Built dashboard to serve at `/`; null serves the API only. */
@@ -151,6 +161,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     seedDemoMentors,
     questionRetentionDays: int(env, 'QUESTION_RETENTION_DAYS', 90, 0, 36_500),
     codeOfConductFile: path.resolve(env.CODE_OF_CONDUCT_FILE || path.join(repoRoot, 'docs/code-of-conduct.md')),
+    publicUrl: env.PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT || 3000}`,
+    smtpUrl: env.SMTP_URL || null,
+    smtpFrom: env.SMTP_FROM || 'mentormatch <no-reply@localhost>',
+    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 2000, 50, 3_600_000),
+    outboxLeaseMs: int(env, 'OUTBOX_LEASE_MS', 60_000, 1000, 3_600_000),
     apiToken: env.API_TOKEN || null,
     demoMode,
     anonymousQuestions: bool(env, 'ANONYMOUS_QUESTIONS', demoMode),
@@ -170,6 +185,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
   if (config.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  if (config.smtpUrl !== null && !/^smtps?:\/\/[^/]/.test(config.smtpUrl)) {
+    throw new ConfigError(
+      'SMTP_URL must start with smtp:// or smtps://, e.g. smtp://user:password@mail.example.org:587',
+    );
+  }
+  absoluteUrl(config.publicUrl, 'PUBLIC_URL');
   if (!/^[\w.-]+$/.test(config.model) || /^\.+$/.test(config.model))
     throw new ConfigError(`EMBEDDING_MODEL must be a folder name under ${config.modelsDir}`);
   if (config.apiToken !== null && (config.apiToken.length < 16 || /\s/.test(config.apiToken))) {

@@ -4,7 +4,10 @@ import { ConductRepository } from './conduct-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { EmbeddingRepository } from './embedding-repository.js';
 import { MentorChangeRepository } from './mentor-change-repository.js';
+import { MentorOutcomeRepository } from './mentor-outcome-repository.js';
 import { MentorRepository } from './mentor-repository.js';
+import { NotificationRepository } from './notification-repository.js';
+import { OutboxRepository } from './outbox-repository.js';
 import { RequestRepository } from './request-repository.js';
 import type { Database } from './schema.js';
 import { SessionRepository } from './session-repository.js';
@@ -31,6 +34,12 @@ export interface Repositories {
   settings: SettingsRepository;
   /** Acceptances of the code of conduct, and reports of conduct. */
   conduct: ConductRepository;
+  /** Mentors' records of answers and ratings, and what followed each served match (reads only). */
+  mentorOutcomes: MentorOutcomeRepository;
+  /** Users' in-app inboxes. */
+  notifications: NotificationRepository;
+  /** Emails waiting to be sent, written in the transaction of the change they tell of. */
+  outbox: OutboxRepository;
   /**
    * Runs `fn` with repositories bound to one transaction: what it writes through them commits together or not
    * at all. Use only the repositories `fn` is given: on PGlite, a query through the outer ones waits for the
@@ -53,6 +62,9 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     sso: new SsoRepository(db),
     settings: new SettingsRepository(db),
     conduct: new ConductRepository(db),
+    mentorOutcomes: new MentorOutcomeRepository(db),
+    notifications: new NotificationRepository(db),
+    outbox: new OutboxRepository(db),
     transaction: (fn) => withTransaction(db, (trx) => fn(createRepositories(trx))),
   };
 }

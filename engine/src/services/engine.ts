@@ -12,6 +12,7 @@ import { ImportService } from './import-service.js';
 import { JobService, type JobProgress } from './job-service.js';
 import { ConfigService } from './config-service.js';
 import { MatchService } from './match-service.js';
+import { MentorOutcomes } from './mentor-outcomes.js';
 import { EvaluationService } from './evaluation-service.js';
 import { QuestionRetention } from './question-retention.js';
 import { ProgrammeSettings } from './programme-settings.js';
@@ -23,6 +24,7 @@ import { AuthService } from '../auth/auth-service.js';
 import { UserService } from '../auth/user-service.js';
 import { OidcService } from '../auth/oidc-service.js';
 import { AuditService } from '../audit/audit-service.js';
+import { Notifier } from '../notifications/notifier.js';
 import type { MentorGenerator } from '../evaluation/generic-dataset.js';
 
 export interface EngineStatus {
@@ -44,6 +46,8 @@ export interface Engine {
   readonly jobs: JobService;
   readonly configs: ConfigService;
   readonly matcher: MatchService;
+  /** Mentors' records of answers and ratings for the ranker; sessions call `invalidate()` after a rating or an answer. */
+  readonly outcomes: MentorOutcomes;
   readonly evaluation: EvaluationService;
   readonly auth: AuthService;
   readonly users: UserService;
@@ -58,6 +62,8 @@ export interface Engine {
   readonly personalData: PersonalDataService;
   /** The code of conduct users accept, and reports of conduct. */
   readonly conduct: ConductService;
+  /** Writes inbox rows and outbox emails inside the transaction of the change they tell of. */
+  readonly notifier: Notifier;
   status(): Promise<EngineStatus>;
   close(): Promise<void>;
 }
@@ -91,10 +97,15 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   // only lets old shows leave the window, and costs the event loop the whole aggregate. Engines sharing a
   // PostgreSQL server refresh often to see each other's shows.
   const exposureRefreshMs = database.kind === 'pglite' ? 15 * 60_000 : 60_000;
-  const matcher = new MatchService(repositories.requests, embedder, search, configs, {
-    log: opts.log,
-    exposureRefreshMs,
-  });
+  const outcomes = new MentorOutcomes(repositories.mentorOutcomes, opts.log, exposureRefreshMs);
+  const matcher = new MatchService(
+    repositories.requests,
+    embedder,
+    search,
+    configs,
+    { log: opts.log, exposureRefreshMs },
+    outcomes,
+  );
   const evaluation = new EvaluationService(config, embedder, configs, jobs, opts.generators);
   const retention = new QuestionRetention(repositories.requests, config.questionRetentionDays, opts.log);
   retention.start();
@@ -104,6 +115,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const follower = new IndexFollower(repositories, search, embedder.id, opts.log, shared ? 2_000 : 10 * 60_000, shared);
   await follower.begin();
   const auth = new AuthService(repositories, config);
+  const notifier = new Notifier({ dashboardUrl: config.publicUrl });
   let closing = false;
   const loading = search.load(opts.onIndexProgress).then(
     () => {
@@ -131,6 +143,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     jobs,
     configs,
     matcher,
+    outcomes,
     evaluation,
     auth,
     users: new UserService(repositories),
@@ -140,6 +153,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     pseudonyms: new Pseudonymiser(repositories.settings),
     personalData: new PersonalDataService(repositories, mentors, () => matcher.flushRequests()),
     conduct: new ConductService(repositories, codeOfConduct),
+    notifier,
     async status() {
       // The index answers from memory while the database is away; readiness and status say it is away.
       const counts = await repositories.mentors.counts().catch((err: unknown) => {
