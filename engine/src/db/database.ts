@@ -1,10 +1,11 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { migrationProvider } from './migration-provider.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
@@ -84,51 +85,6 @@ async function createPglite(directory: string): Promise<PGlite> {
         `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`,
     },
   });
-}
-
-const locksHeldHere = new Set<string>();
-
-/**
- * PGlite does not notice a second process opening the same folder, and two writers corrupt it (the
- * CLI importing while the engine runs, say). A pid file turns that into a clear error; a file left
- * by a process that died is taken over.
- */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  const lockPath = path.join(dataDir, 'pglite.lock');
-  for (;;) {
-    try {
-      await writeFile(lockPath, String(process.pid), { flag: 'wx' });
-      locksHeldHere.add(lockPath);
-      return async () => {
-        locksHeldHere.delete(lockPath);
-        await rm(lockPath, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
-    // Our own pid in a file we did not write is a previous life of this pid (a restarted container's pid 1).
-    const live =
-      holder === process.pid
-        ? locksHeldHere.has(lockPath)
-        : Number.isInteger(holder) && holder > 0 && isRunning(holder);
-    if (live) {
-      throw new Error(
-        `The embedded database in ${dataDir} is open in process ${holder}${holder === process.pid ? ' (this one)' : ''}; ` +
-          'stop that process first, or use a PostgreSQL server through DATABASE_URL',
-      );
-    }
-    await rm(lockPath, { force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function openPostgres(connectionString: string): Promise<DatabaseHandle> {

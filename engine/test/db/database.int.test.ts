@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,6 +98,20 @@ describe('PGlite', () => {
       expect(streamed).toEqual(['persisted']);
     } finally {
       await second.close();
+    }
+  });
+
+  it('takes over a lock whose pid now belongs to an unrelated live process', async () => {
+    const dataDir = await tempDir();
+    // The pid of an engine that died, reused by a process that is not an engine.
+    const stranger = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      await writeFile(path.join(dataDir, 'pglite.lock'), String(stranger.pid));
+      const handle = await openDatabase({ databaseUrl: null, dataDir });
+      await handle.close();
+      expect(stranger.exitCode).toBeNull();
+    } finally {
+      stranger.kill('SIGKILL');
     }
   });
 
