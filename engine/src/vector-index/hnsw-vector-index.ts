@@ -9,6 +9,7 @@ import {
   type VectorSearchOptions,
 } from './vector-index.js';
 import { checkLabel, checkVector } from './vector-math.js';
+import { hnswFileProblem } from './hnsw-file.js';
 
 export interface HnswParams {
   /** Graph degree: more links, better recall, more memory and slower inserts. */
@@ -264,6 +265,8 @@ export class HnswVectorIndex implements VectorIndex {
     let failure: unknown = null;
     try {
       await this.graph.writeIndex(path);
+      const problem = await hnswFileProblem(path, saved.labels.length);
+      if (problem) throw new Error(`The graph was not written whole to ${path}: ${problem}`);
     } catch (error) {
       failure = error;
     }

@@ -79,29 +79,47 @@ export async function saveSnapshot(
   const labelsName = `index-${generation}.labels`;
   const passagesName = `index-${generation}.passages`;
   const count = index.size;
-  const { labels, params } = await index.save(path.join(dir, `${dataName}.tmp`));
-  await fs.writeFile(path.join(dir, `${labelsName}.tmp`), typedBytes(labels));
-  if (passages) await writePassageFile(path.join(dir, `${passagesName}.tmp`), passages, index.dimensions);
-  const data = await commitFile(dir, dataName);
-  const labelsFile = await commitFile(dir, labelsName);
-  const passagesFile = passages ? await commitFile(dir, passagesName) : null;
-  const meta: SnapshotMeta = {
-    format: FORMAT,
-    kind: index.kind,
-    modelId: info.modelId,
-    dimensions: index.dimensions,
-    count,
-    checksum: await info.checksum,
-    params,
-    createdAt: createdAt.toISOString(),
-    files: { data, labels: labelsFile, ...(passagesFile ? { passages: passagesFile } : {}) },
-  };
-  await fs.writeFile(path.join(dir, `${SNAPSHOT_META_FILE}.tmp`), `${JSON.stringify(meta, null, 2)}\n`);
-  await fsyncFile(path.join(dir, `${SNAPSHOT_META_FILE}.tmp`));
-  await fs.rename(path.join(dir, `${SNAPSHOT_META_FILE}.tmp`), path.join(dir, SNAPSHOT_META_FILE));
-  await fsyncDir(dir);
-  await removeOtherGenerations(dir, new Set([dataName, labelsName, passagesName]));
-  return meta;
+  const metaTmp = path.join(dir, `${SNAPSHOT_META_FILE}.tmp`);
+  let committed = false;
+  try {
+    const { labels, params } = await index.save(path.join(dir, `${dataName}.tmp`));
+    const labelBytes = typedBytes(labels);
+    await fs.writeFile(path.join(dir, `${labelsName}.tmp`), labelBytes);
+    const passageBytes = passages
+      ? await writePassageFile(path.join(dir, `${passagesName}.tmp`), passages, index.dimensions)
+      : null;
+    // The graph file is checked by its index (hnswlib reports no write errors); fs.writeFile throws on a short write.
+    const data = await commitFile(dir, dataName, null);
+    const labelsFile = await commitFile(dir, labelsName, labelBytes.byteLength);
+    const passagesFile = passageBytes === null ? null : await commitFile(dir, passagesName, passageBytes);
+    const meta: SnapshotMeta = {
+      format: FORMAT,
+      kind: index.kind,
+      modelId: info.modelId,
+      dimensions: index.dimensions,
+      count,
+      checksum: await info.checksum,
+      params,
+      createdAt: createdAt.toISOString(),
+      files: { data, labels: labelsFile, ...(passagesFile ? { passages: passagesFile } : {}) },
+    };
+    const metaText = Buffer.from(`${JSON.stringify(meta, null, 2)}\n`);
+    await fs.writeFile(metaTmp, metaText);
+    await fsyncFile(metaTmp, metaText.byteLength);
+    await fs.rename(metaTmp, path.join(dir, SNAPSHOT_META_FILE));
+    committed = true;
+    await fsyncDir(dir);
+    await removeOtherGenerations(dir, new Set([dataName, labelsName, passagesName]));
+    return meta;
+  } catch (error) {
+    if (committed) throw error;
+    // Until the meta names them, this generation's files are of no use: a full disk must not keep them.
+    const own = [dataName, labelsName, passagesName].flatMap((name) => [name, `${name}.tmp`]);
+    await Promise.allSettled(
+      [metaTmp, ...own.map((name) => path.join(dir, name))].map((file) => fs.rm(file, { force: true })),
+    );
+    throw error;
+  }
 }
 
 /** Loads the snapshot in `dir` if it was built from exactly what `expected` describes; never throws for bad files. */
@@ -255,13 +273,16 @@ async function readChecked(dir: string, file: SnapshotFile): Promise<Uint8Array 
   }
 }
 
-/** Flushes `<name>.tmp`, renames it to `name` and describes it. */
-async function commitFile(dir: string, name: string): Promise<SnapshotFile> {
+/**
+ * Flushes `<name>.tmp`, checks that it holds the `bytes` written (when the writer knows them), renames it to
+ * `name` and describes it.
+ */
+async function commitFile(dir: string, name: string, bytes: number | null): Promise<SnapshotFile> {
   const tmp = path.join(dir, `${name}.tmp`);
-  await fsyncFile(tmp);
-  const [stat, crc] = await Promise.all([fs.stat(tmp), fileCrc32(tmp)]);
+  const size = await fsyncFile(tmp, bytes);
+  const crc = await fileCrc32(tmp);
   await fs.rename(tmp, path.join(dir, name));
-  return { name, bytes: stat.size, crc32: crc };
+  return { name, bytes: size, crc32: crc };
 }
 
 async function fileCrc32(filePath: string): Promise<number> {
@@ -270,10 +291,16 @@ async function fileCrc32(filePath: string): Promise<number> {
   return crc;
 }
 
-async function fsyncFile(filePath: string): Promise<void> {
+/** Flushes the file to disk and returns its size; throws when `expected` bytes were to be written and it holds others. */
+async function fsyncFile(filePath: string, expected: number | null): Promise<number> {
   const handle = await fs.open(filePath, 'r+');
   try {
     await handle.sync();
+    const { size } = await handle.stat();
+    if (expected !== null && size !== expected) {
+      throw new Error(`${path.basename(filePath)} holds ${size} bytes of the ${expected} written (is the disk full?)`);
+    }
+    return size;
   } finally {
     await handle.close();
   }

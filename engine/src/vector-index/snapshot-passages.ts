@@ -29,12 +29,13 @@ const MENTORS_PER_WRITE = 4096;
  * row ids (float64), passage counts (uint32), span bounds (int32, two per passage), row scales (float32,
  * one per mentor and passage), then the int8 codes of the same rows (each mentor's vector followed by its
  * passage vectors). Entries keep their order; their vectors must not change until the promise settles.
+ * Resolves to the file's size.
  */
 export async function writePassageFile(
   file: string,
   entries: ReadonlyArray<readonly [number, PassageVectors]>,
   dimensions: number,
-): Promise<void> {
+): Promise<number> {
   const n = entries.length;
   let passages = 0;
   for (const [, p] of entries) passages += passageCount(p);
@@ -61,14 +62,43 @@ export async function writePassageFile(
     row += rows;
   }
   const handle = await fs.open(file, 'w');
+  let bytes = 0;
   try {
-    await handle.writev([header, ids, counts, spans, scales].map(bytesOf));
+    bytes += await writeFully(handle, [header, ids, counts, spans, scales].map(bytesOf));
     for (let i = 0; i < n; i += MENTORS_PER_WRITE) {
-      await handle.writev(entries.slice(i, i + MENTORS_PER_WRITE).map(([, p]) => bytesOf(p.codes)));
+      bytes += await writeFully(
+        handle,
+        entries.slice(i, i + MENTORS_PER_WRITE).map(([, p]) => bytesOf(p.codes)),
+      );
     }
   } finally {
     await handle.close();
   }
+  return bytes;
+}
+
+/**
+ * Writes every byte of `buffers` at the file's position and returns how many that was. One writev may write
+ * only part (a disk that fills up writes what fits and reports no error): the rest is written again, and the
+ * write that finds no room fails.
+ */
+export async function writeFully(
+  handle: Pick<fs.FileHandle, 'writev'>,
+  buffers: readonly Uint8Array[],
+): Promise<number> {
+  let pending = buffers.filter((b) => b.byteLength > 0);
+  let total = 0;
+  while (pending.length > 0) {
+    const { bytesWritten } = await handle.writev(pending);
+    if (bytesWritten <= 0) throw new Error('the file system took no more bytes');
+    total += bytesWritten;
+    let left = bytesWritten;
+    let done = 0;
+    while (done < pending.length && pending[done]!.byteLength <= left) left -= pending[done++]!.byteLength;
+    pending = pending.slice(done);
+    if (left > 0) pending[0] = pending[0]!.subarray(left);
+  }
+  return total;
 }
 
 /**
