@@ -4,6 +4,7 @@ import { ConductRepository } from './conduct-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { EmbeddingRepository } from './embedding-repository.js';
 import { MentorChangeRepository } from './mentor-change-repository.js';
+import { MentorOutcomeRepository } from './mentor-outcome-repository.js';
 import { MentorRepository } from './mentor-repository.js';
 import { NotificationRepository } from './notification-repository.js';
 import { OutboxRepository } from './outbox-repository.js';
@@ -33,6 +34,8 @@ export interface Repositories {
   settings: SettingsRepository;
   /** Acceptances of the code of conduct, and reports of conduct. */
   conduct: ConductRepository;
+  /** Mentors' records of answers and ratings, and what followed each served match (reads only). */
+  mentorOutcomes: MentorOutcomeRepository;
   /** Users' in-app inboxes. */
   notifications: NotificationRepository;
   /** Emails waiting to be sent, written in the transaction of the change they tell of. */
@@ -59,6 +62,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     sso: new SsoRepository(db),
     settings: new SettingsRepository(db),
     conduct: new ConductRepository(db),
+    mentorOutcomes: new MentorOutcomeRepository(db),
     notifications: new NotificationRepository(db),
     outbox: new OutboxRepository(db),
     transaction: (fn) => withTransaction(db, (trx) => fn(createRepositories(trx))),

@@ -1,5 +1,6 @@
 import { dotInt8 } from '../vector-index/int8-vectors.js';
 import { passageCount, type PassageVectors } from '../vector-index/snapshot-passages.js';
+import type { MentorOutcomeStats } from './signals.js';
 import type { CandidateInput, MatchMentor, PassageSimilarity } from './types.js';
 
 /** One mentor retrieved by either list; ranks are 1-based, null when the list did not return it. */
@@ -63,6 +64,8 @@ export interface CandidateSources {
   lexical: ReadonlyMap<number, number>;
   sessionsThisMonth: ReadonlyMap<number, number>;
   shown: ReadonlyMap<number, number>;
+  /** Each mentor's record of answers and ratings; a mentor missing has none. */
+  outcomes: ReadonlyMap<number, MentorOutcomeStats>;
 }
 
 /**
@@ -83,6 +86,7 @@ export function candidateInputs(retrieved: readonly RetrievedCandidate[], from: 
       lexicalSimilarity: from.lexical.get(c.id) ?? 0,
       servedThisMonth: from.sessionsThisMonth.get(c.id) ?? 0,
       shownRecently: from.shown.get(c.id) ?? 0,
+      outcomes: from.outcomes.get(c.id) ?? null,
     });
   }
   return candidates;

@@ -49,7 +49,7 @@ export interface Explanation {
   evidence: PassageEvidence[];
   terms: TermEvidence[];
   skills: SkillEvidence[];
-  /** One or two sentences built only from the evidence and factors above. */
+  /** One to three sentences (topic, practical fit, track record) built only from the evidence and factors above. */
   reasons: string[];
   /** The factors the reasons speak of; each has a positive contribution. */
   reasonFactors: FactorName[];
@@ -99,6 +99,16 @@ function plural(n: number, one: string, many: string): string {
 function formatHours(hours: number): string {
   const rounded = Math.round(hours * 2) / 2;
   return rounded === 0 ? `${Math.round(hours * 60)} minutes` : plural(rounded, 'hour', 'hours');
+}
+
+/** Mean helpfulness from which mentees' ratings count in a mentor's favour: "good" on the 1-5 scale. */
+const GOOD_RATING = 3.5;
+
+/** A time to answer, rounded up to what a mentee reads at a glance: minutes, hours, then days. */
+function formatDuration(hours: number): string {
+  if (hours < 1) return plural(Math.max(1, Math.ceil(hours * 60)), 'minute', 'minutes');
+  if (hours <= 36) return plural(Math.ceil(hours), 'hour', 'hours');
+  return plural(Math.ceil(hours / 24), 'day', 'days');
 }
 
 /** The passage, or its first words up to a word boundary: either way a verbatim piece of the bio. */
@@ -274,12 +284,41 @@ export function explainMatch(
     mentioned.push('experience');
   }
 
+  // A mentor's record is a reason only where it speaks for them; its numbers are the observed ones, never the
+  // shrunk values the score used, and a mentor without a record gets no sentence at all.
+  const record: string[] = [];
+  const outcomes = scored.details.outcomes;
+  if (
+    positive.has('helpfulness') &&
+    outcomes?.meanHelpfulness != null &&
+    outcomes.ratings > 0 &&
+    outcomes.meanHelpfulness >= GOOD_RATING
+  ) {
+    record.push(
+      `rated ${Number(outcomes.meanHelpfulness.toFixed(1))}/5 over ${plural(outcomes.ratings, 'session', 'sessions')}`,
+    );
+    mentioned.push('helpfulness');
+  }
+  if (
+    positive.has('responsiveness') &&
+    outcomes &&
+    outcomes.decided > 0 &&
+    outcomes.answeredInTime * 2 >= outcomes.decided
+  ) {
+    const typical =
+      outcomes.medianHoursToAnswer === null ? '' : `, typically within ${formatDuration(outcomes.medianHoursToAnswer)}`;
+    record.push(
+      `answered ${outcomes.answeredInTime} of ${plural(outcomes.decided, 'request', 'requests')} in time${typical}`,
+    );
+    mentioned.push('responsiveness');
+  }
+
   // A quote that ends its own sentence ends the reason too: no '."."'.
   const sentence = (parts: string[]) => {
     const text = capitalise(parts.join('; '));
     return /[.!?]["”]?$/.test(text) ? text : `${text}.`;
   };
-  const reasons = [topic, practical].filter((parts) => parts.length).map(sentence);
+  const reasons = [topic, practical, record].filter((parts) => parts.length).map(sentence);
   if (!reasons.length) reasons.push('No single signal stands out; ranked on the combined score.');
   return { factors, evidence, terms, skills, reasons, reasonFactors: mentioned };
 }

@@ -3,13 +3,18 @@ import {
   capacitySignal,
   experienceSignal,
   fairnessSignal,
+  helpfulnessSignal,
   languageSignal,
   lexicalSignal,
+  NEUTRAL_OUTCOME_PRIORS,
+  responsivenessSignal,
   semanticSignal,
   skillsSignal,
   timezoneSignal,
   utcOffsetMinutes,
   type DailyWindow,
+  type MentorOutcomeStats,
+  type OutcomePriors,
 } from './signals.js';
 import type { SkillMatch, SkillsVocabulary } from './skills-vocabulary.js';
 import type { CandidateInput, ExposureContext, MatchRequestFilters } from './types.js';
@@ -24,6 +29,8 @@ export interface RankInput {
   request?: MatchRequestFilters;
   vocabulary: SkillsVocabulary;
   exposure?: ExposureContext;
+  /** The programme means the outcome signals shrink towards; absent: a programme with no record yet. */
+  outcomePriors?: OutcomePriors;
   /** Fixes UTC offsets (daylight saving) so a ranking is reproducible. */
   now: Date;
 }
@@ -49,6 +56,8 @@ export interface SignalDetails {
   fairnessRatio: number;
   /** The semantic signal's aggregate cosine before calibration; null when the mentor has no vectors. */
   rawSimilarity: number | null;
+  /** The mentor's record behind responsiveness and helpfulness; null when they have none. */
+  outcomes: MentorOutcomeStats | null;
 }
 
 export interface ScoredCandidate {
@@ -119,6 +128,7 @@ export function rankCandidates(input: RankInput): RankOutput {
   const menteeYears = request.menteeYearsExperience ?? null;
   const totalWeight = FACTOR_NAMES.reduce((sum, name) => sum + weights[name], 0);
   const exposure = input.exposure ?? { totalShown: 0, totalCapacity: 0 };
+  const priors = input.outcomePriors ?? NEUTRAL_OUTCOME_PRIORS;
 
   const seen = new Set<number>();
   const eligible: CandidateInput[] = [];
@@ -166,6 +176,8 @@ export function rankCandidates(input: RankInput): RankOutput {
       capacity: capacity.value,
       experience: experienceSignal(mentor.yearsExperience, menteeYears, rules.preferredGapYears),
       fairness: fairness.value,
+      responsiveness: responsivenessSignal(candidate.outcomes, priors),
+      helpfulness: helpfulnessSignal(candidate.outcomes, priors),
     };
     const factors = FACTOR_NAMES.map((name): FactorContribution => {
       const weight = weights[name];
@@ -186,6 +198,7 @@ export function rankCandidates(input: RankInput): RankOutput {
         menteeYears,
         fairnessRatio: fairness.ratio,
         rawSimilarity: semantic.raw,
+        outcomes: candidate.outcomes ?? null,
       },
     };
   });

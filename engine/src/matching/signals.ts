@@ -225,3 +225,126 @@ export function fairnessSignal(
   const ratio = Math.max(0, shownRecently) / expected;
   return { value: ratio <= tolerance ? 1 : tolerance / ratio, ratio };
 }
+
+/**
+ * What the programme has seen of one mentor's answers and of mentees' ratings of their sessions
+ * (MentorOutcomeRepository). Only requests whose answer is known count: answered, or expired by the sessions'
+ * state machine; open ones and those withdrawn before an answer say nothing about the mentor.
+ */
+export interface MentorOutcomeStats {
+  /** Requests answered (accepted or declined) or left to expire. */
+  decided: number;
+  /** Of those, answered before they expired. */
+  answeredInTime: number;
+  /** Of those, answered within 24 hours of the request. */
+  answeredWithinDay: number;
+  /** Median hours from request to answer over the answered ones; null when none was answered. */
+  medianHoursToAnswer: number | null;
+  /** Mentees' ratings of sessions with this mentor. */
+  ratings: number;
+  /** Their mean helpfulness, 1 to 5; null without ratings. */
+  meanHelpfulness: number | null;
+  /** How often mentees said the mentor was the right person for the question. */
+  rightPerson: { yes: number; partly: number; no: number };
+}
+
+/** The record of a mentor nothing is known of yet. */
+export function emptyOutcomeStats(): MentorOutcomeStats {
+  return {
+    decided: 0,
+    answeredInTime: 0,
+    answeredWithinDay: 0,
+    medianHoursToAnswer: null,
+    ratings: 0,
+    meanHelpfulness: null,
+    rightPerson: { yes: 0, partly: 0, no: 0 },
+  };
+}
+
+/** The programme-wide means every mentor's own record is shrunk towards (outcomePriors). */
+export interface OutcomePriors {
+  inTimeShare: number;
+  withinDayShare: number;
+  /** On the 1-5 scale. */
+  meanHelpfulness: number;
+}
+
+/**
+ * Prior strengths, in pseudo-observations. A mentor's answered-in-time share is the mean of a Beta posterior
+ * whose prior is Beta(k·p, k·(1-p)) around the programme share p with k = 4 requests: one unanswered request
+ * moves a new mentor a fifth of the way, ten requests outweigh the prior more than two to one. Ratings are a
+ * Bayesian average with m = 5 pseudo-ratings at the programme mean: one 5/5 session does not lift a mentor
+ * above one rated 4.8 by twenty mentees. A mentor with no record gets exactly the programme mean, so a new
+ * mentor is neither punished nor boosted. The programme means themselves are shrunk the same way towards a
+ * neutral start (half of requests in time and in a day, 3/5), so that the first session of a new programme
+ * moves them gently and a programme without any record ranks every mentor alike on these two factors.
+ */
+export const RESPONSIVENESS_PRIOR_REQUESTS = 4;
+export const HELPFULNESS_PRIOR_RATINGS = 5;
+const NEUTRAL_SHARE = 0.5;
+const NEUTRAL_RATING = 3;
+
+/** Posterior mean of a share: `hits` of `n` observed, `strength` pseudo-observations at `prior`. */
+export function shrunkShare(hits: number, n: number, prior: number, strength: number): number {
+  const total = Math.max(0, n) + strength;
+  return total > 0 ? (Math.max(0, hits) + strength * prior) / total : prior;
+}
+
+/** Bayesian average of `n` ratings with mean `mean` and `strength` pseudo-ratings at `prior`. */
+export function shrunkMean(mean: number | null, n: number, prior: number, strength: number): number {
+  if (mean === null || !Number.isFinite(mean) || !(n > 0)) return prior;
+  return (mean * n + prior * strength) / (n + strength);
+}
+
+/** The programme's means from every mentor's record together, each shrunk towards a neutral start. */
+export function outcomePriors(all: Iterable<MentorOutcomeStats>): OutcomePriors {
+  let decided = 0;
+  let inTime = 0;
+  let withinDay = 0;
+  let ratings = 0;
+  let ratingSum = 0;
+  for (const s of all) {
+    decided += s.decided;
+    inTime += s.answeredInTime;
+    withinDay += s.answeredWithinDay;
+    if (s.meanHelpfulness !== null && s.ratings > 0) {
+      ratings += s.ratings;
+      ratingSum += s.meanHelpfulness * s.ratings;
+    }
+  }
+  return {
+    inTimeShare: shrunkShare(inTime, decided, NEUTRAL_SHARE, RESPONSIVENESS_PRIOR_REQUESTS),
+    withinDayShare: shrunkShare(withinDay, decided, NEUTRAL_SHARE, RESPONSIVENESS_PRIOR_REQUESTS),
+    meanHelpfulness: shrunkMean(
+      ratings > 0 ? ratingSum / ratings : null,
+      ratings,
+      NEUTRAL_RATING,
+      HELPFULNESS_PRIOR_RATINGS,
+    ),
+  };
+}
+
+/** Priors of a programme with no record at all: what the evaluation harness and a new programme rank with. */
+export const NEUTRAL_OUTCOME_PRIORS: Readonly<OutcomePriors> = Object.freeze(outcomePriors([]));
+
+/**
+ * Answering in time and answering fast, half each, every share shrunk towards the programme's: a mentor who
+ * lets requests expire ranks lower, one who answers the same day higher.
+ */
+export function responsivenessSignal(stats: MentorOutcomeStats | null | undefined, priors: OutcomePriors): number {
+  const n = stats?.decided ?? 0;
+  const inTime = shrunkShare(stats?.answeredInTime ?? 0, n, priors.inTimeShare, RESPONSIVENESS_PRIOR_REQUESTS);
+  const fast = shrunkShare(stats?.answeredWithinDay ?? 0, n, priors.withinDayShare, RESPONSIVENESS_PRIOR_REQUESTS);
+  return Math.min(1, Math.max(0, 0.5 * inTime + 0.5 * fast));
+}
+
+/** Mentees' helpfulness ratings, shrunk towards the programme mean, with 1/5 mapped to 0 and 5/5 to 1. */
+export function helpfulnessSignal(stats: MentorOutcomeStats | null | undefined, priors: OutcomePriors): number {
+  const mean = shrunkMean(
+    stats?.meanHelpfulness ?? null,
+    stats?.ratings ?? 0,
+    priors.meanHelpfulness,
+    HELPFULNESS_PRIOR_RATINGS,
+  );
+  return Math.min(1, Math.max(0, (mean - 1) / 4));
+}

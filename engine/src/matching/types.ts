@@ -1,4 +1,5 @@
 import type { Mentor } from '../domain/mentor.js';
+import type { MentorOutcomeStats } from './signals.js';
 
 /** What matching reads of a mentor. */
 export type MatchMentor = Pick<
@@ -37,6 +38,8 @@ export interface CandidateInput {
   shownRecently: number;
   /** The mentor's UTC offset now, if the caller knows it; otherwise derived from `mentor.timezone` at `now`. */
   utcOffsetMinutes?: number;
+  /** The mentor's record of answered requests and rated sessions; absent or null: none yet. */
+  outcomes?: MentorOutcomeStats | null;
 }
 
 /** What the mentee's request adds to the configuration's rules. */

@@ -18,6 +18,8 @@ export const WeightsSchema = Type.Object({
   capacity: weight('Free sessions left this month'),
   experience: weight("Years of experience against the mentee's, near the preferred gap"),
   fairness: weight('Exposure balancing: mentors shown beyond their capacity share rank lower'),
+  responsiveness: weight("Requests the mentor answered in time and within a day, shrunk towards the programme's share"),
+  helpfulness: weight("Mentees' helpfulness ratings of the mentor's sessions, shrunk towards the programme mean"),
 });
 export type Weights = Static<typeof WeightsSchema>;
 

@@ -24,7 +24,9 @@ export interface WeightConfig {
  * Semantic 0.35 to lexical 0.3 keeps the embedding decisive for paraphrased questions (no shared words, lexical
  * 0) and lets exact terms (GDPR, IVF, SOC 2) count. Capacity and experience are trimmed because they say nothing
  * about the topic: without request filters they only reshuffle on-topic mentors. Fairness keeps its weight, as
- * exposure balancing only acts once mentors have been shown. Weights sum to 1.
+ * exposure balancing only acts once mentors have been shown. These sum to 1; the two outcome signals add 0.05
+ * each on top (issue 21): small, as a mentor's record is a few sessions at best, and a signal that is the same
+ * for every mentor (no record anywhere, as in the evaluation datasets) leaves the order unchanged.
  */
 export const DEFAULT_WEIGHTS: Readonly<Weights> = Object.freeze({
   semantic: 0.35,
@@ -35,6 +37,8 @@ export const DEFAULT_WEIGHTS: Readonly<Weights> = Object.freeze({
   capacity: 0.03,
   experience: 0.03,
   fairness: 0.07,
+  responsiveness: 0.05,
+  helpfulness: 0.05,
 });
 
 export const DEFAULT_RULES: Readonly<MatchRules> = Object.freeze({

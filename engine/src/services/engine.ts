@@ -12,6 +12,7 @@ import { ImportService } from './import-service.js';
 import { JobService, type JobProgress } from './job-service.js';
 import { ConfigService } from './config-service.js';
 import { MatchService } from './match-service.js';
+import { MentorOutcomes } from './mentor-outcomes.js';
 import { EvaluationService } from './evaluation-service.js';
 import { QuestionRetention } from './question-retention.js';
 import { ProgrammeSettings } from './programme-settings.js';
@@ -45,6 +46,8 @@ export interface Engine {
   readonly jobs: JobService;
   readonly configs: ConfigService;
   readonly matcher: MatchService;
+  /** Mentors' records of answers and ratings for the ranker; sessions call `invalidate()` after a rating or an answer. */
+  readonly outcomes: MentorOutcomes;
   readonly evaluation: EvaluationService;
   readonly auth: AuthService;
   readonly users: UserService;
@@ -94,10 +97,15 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   // only lets old shows leave the window, and costs the event loop the whole aggregate. Engines sharing a
   // PostgreSQL server refresh often to see each other's shows.
   const exposureRefreshMs = database.kind === 'pglite' ? 15 * 60_000 : 60_000;
-  const matcher = new MatchService(repositories.requests, embedder, search, configs, {
-    log: opts.log,
-    exposureRefreshMs,
-  });
+  const outcomes = new MentorOutcomes(repositories.mentorOutcomes, opts.log, exposureRefreshMs);
+  const matcher = new MatchService(
+    repositories.requests,
+    embedder,
+    search,
+    configs,
+    { log: opts.log, exposureRefreshMs },
+    outcomes,
+  );
   const evaluation = new EvaluationService(config, embedder, configs, jobs, opts.generators);
   const retention = new QuestionRetention(repositories.requests, config.questionRetentionDays, opts.log);
   retention.start();
@@ -135,6 +143,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     jobs,
     configs,
     matcher,
+    outcomes,
     evaluation,
     auth,
     users: new UserService(repositories),

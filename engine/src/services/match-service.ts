@@ -14,6 +14,7 @@ import type { MatchMentor } from '../matching/types.js';
 import type { WeightConfig } from '../matching/weights.js';
 import type { ActiveConfig, ConfigService } from './config-service.js';
 import { ExposureTracker } from './exposure-tracker.js';
+import type { MentorOutcomes } from './mentor-outcomes.js';
 import type { SearchIndex } from './search-index.js';
 
 /** A mentee's question, how many mentors to propose, and what else the request says (MenteeRequest). */
@@ -69,6 +70,7 @@ export class MatchService {
     private readonly search: SearchIndex,
     private readonly configs: ConfigService,
     opts: { log: Pick<FastifyBaseLogger, 'warn' | 'error'>; exposureRefreshMs: number },
+    private readonly outcomes: MentorOutcomes,
   ) {
     this.requests = new RequestLog(requests, opts.log);
     this.exposure = new ExposureTracker(this.requests, opts.log, opts.exposureRefreshMs);
@@ -112,7 +114,10 @@ export class MatchService {
     const question = this.embedQuestion(req.text, mode, opts.queryVector, t0);
     const config = opts.config ?? (await this.configs.getActive());
     const now = opts.now ?? new Date();
-    const exposure = await this.exposure.current(config.rules.exposureWindowDays, now);
+    const [exposure, outcomes] = await Promise.all([
+      this.exposure.current(config.rules.exposureWindowDays, now),
+      this.outcomes.current(now),
+    ]);
     const rule = retrievalRule(req, exposure.sessionsThisMonth);
     const pool = candidatePool(req.k);
     const lexical = this.retrieveLexical(req.text, mode, pool, config.rules.activeOnly, rule);
@@ -129,6 +134,7 @@ export class MatchService {
       lexical: lexical.cosines,
       sessionsThisMonth: exposure.sessionsThisMonth,
       shown: exposure.shown,
+      outcomes: outcomes.byMentor,
     });
     const t2 = performance.now();
 
@@ -140,6 +146,7 @@ export class MatchService {
       request: matchRequestFilters(req),
       vocabulary: this.search.skills,
       exposure: { totalShown: exposure.totalShown, totalCapacity: this.search.activeCapacity },
+      outcomePriors: outcomes.priors,
       now,
       k: req.k,
     });

@@ -115,6 +115,39 @@ describe('explanations', () => {
     );
   });
 
+  it("states a mentor's observed record, and nothing without one", () => {
+    const record = {
+      decided: 6,
+      answeredInTime: 5,
+      answeredWithinDay: 4,
+      medianHoursToAnswer: 2.4,
+      ratings: 7,
+      meanHelpfulness: 4.5714,
+      rightPerson: { yes: 6, partly: 1, no: 0 },
+    };
+    const withRecord = (outcomes: typeof record | null) =>
+      run({
+        candidates: [candidate(recruiter, { wholeSimilarity: 0.45, lexicalSimilarity: 0, outcomes })],
+        outcomePriors: { inTimeShare: 0.7, withinDayShare: 0.5, meanHelpfulness: 4 },
+      }).matches[0]!.explanation;
+
+    const rated = withRecord(record);
+    expect(rated.reasons.at(-1)).toBe(
+      'Rated 4.6/5 over 7 sessions; answered 5 of 6 requests in time, typically within 3 hours.',
+    );
+    expect(rated.reasonFactors.slice(-2)).toEqual(['helpfulness', 'responsiveness']);
+    expect(rated.factors.find((f) => f.name === 'helpfulness')!.value).toBeGreaterThan(0.75);
+
+    const none = withRecord(null);
+    expect(none.reasons.join(' ')).not.toMatch(/rated|in time/i);
+    expect(none.reasonFactors).not.toContain('helpfulness');
+    expect(none.factors.find((f) => f.name === 'helpfulness')!.value).toBeCloseTo(0.75, 12);
+
+    // Poor ratings and mostly expired requests are no reason to pick a mentor.
+    const poor = withRecord({ ...record, answeredInTime: 2, meanHelpfulness: 2.5 });
+    expect(poor.reasons.join(' ')).not.toMatch(/rated|in time/i);
+  });
+
   it('drops stored spans that no longer fit the bio', () => {
     const out = matchMentors({
       question,

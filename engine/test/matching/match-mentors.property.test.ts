@@ -179,6 +179,8 @@ const MARKERS: Record<FactorName, RegExp | null> = {
   capacity: /free slots?/i,
   experience: /years? of experience/i,
   fairness: null,
+  responsiveness: /\bin time\b/i,
+  helpfulness: /\/5 over\b/i,
 };
 
 describe('matchMentors on generated pairs', () => {

@@ -80,6 +80,7 @@ describe('candidateInputs', () => {
       lexical: new Map([[b.rowId, 0.25]]),
       sessionsThisMonth: new Map([[a.rowId, 1]]),
       shown: new Map([[b.rowId, 7]]),
+      outcomes: new Map(),
     });
     expect(inputs.map((c) => c.mentor.rowId)).toEqual([a.rowId, b.rowId]);
     expect(inputs[0]).toMatchObject({
@@ -99,6 +100,7 @@ describe('candidateInputs', () => {
       lexical: new Map(),
       sessionsThisMonth: new Map(),
       shown: new Map(),
+      outcomes: new Map(),
     });
     expect(lexicalOnly).toEqual([expect.objectContaining({ wholeSimilarity: null, passageSimilarities: [] })]);
   });

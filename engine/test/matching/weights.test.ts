@@ -57,6 +57,8 @@ describe('the weight configuration schema', () => {
       'capacity',
       'experience',
       'fairness',
+      'responsiveness',
+      'helpfulness',
     ]);
   });
 });
