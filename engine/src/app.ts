@@ -15,6 +15,7 @@ import { sharedSchemas } from './routes/schemas.js';
 import { makeValidatorCompiler } from './validator-compiler.js';
 import { describeUnstorable, unstorableText } from './shared/unstorable-text.js';
 import { makeRequestGuard } from './request-guard.js';
+import { logSerializers } from './log-serializers.js';
 import { makeAuthorizeRequest } from './auth/authorize-request.js';
 import { addSecurityHeaders, dashboardCsp } from './security-headers.js';
 import { createEngine, type Engine } from './services/engine.js';
@@ -178,7 +179,10 @@ const mentormatchPlugin = fp(mentormatch, { name: 'mentormatch', fastify: '5.x' 
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.config.logLevel === 'silent' ? false : { level: opts.config.logLevel },
+    logger:
+      opts.config.logLevel === 'silent'
+        ? false
+        : { level: opts.config.logLevel, serializers: logSerializers(opts.config.logLevel) },
     bodyLimit: Math.min(JSON_BODY_LIMIT, opts.config.bodyLimitBytes),
     // Longer than any valid id, so that an overlong one reaches its schema and gets that 400 message.
     routerOptions: { maxParamLength: 1000 },

@@ -149,7 +149,9 @@ async function orBackToSignIn(
     return await leg();
   } catch (err) {
     if (!(err instanceof AppError && err.code.startsWith('SSO_'))) throw err;
-    request.log.warn({ code: err.code, detail: err.message }, 'single sign-on refused');
+    // The detail may name the user's email (SSO_EMAIL_NOT_VERIFIED): the log keeps no personal data.
+    const detail = err.message.replace(/[^\s@"'()]+@[^\s@"'()]+/g, '[email]');
+    request.log.warn({ code: err.code, detail }, 'single sign-on refused');
     return reply.redirect(signInErrorPath(err.code), 303);
   }
 }
