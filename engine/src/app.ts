@@ -34,6 +34,7 @@ import ssoRoutes from './routes/sso-routes.js';
 import settingsRoutes from './routes/settings-routes.js';
 import meRoutes from './routes/me-routes.js';
 import conductRoutes from './routes/conduct-routes.js';
+import notificationRoutes from './routes/notification-routes.js';
 import { makeConductGate } from './conduct/conduct-gate.js';
 import { shorten } from './shared/shorten.js';
 
@@ -115,6 +116,8 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   if (!opts.openApiOnly) {
     engine = await createEngine(config, { embedder: opts.embedder, log: app.log, generators: opts.generators });
     app.addHook('onClose', async () => engine?.close());
+    // Emails go out once the server is up; engine.close() stops the worker before the database closes.
+    app.addHook('onReady', async () => engine?.outboxWorker?.start());
   }
   app.decorate('engine', () => {
     if (!engine) throw new AppError('NOT_READY', { detail: 'the engine was built without services' });
@@ -137,6 +140,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       await api.register(settingsRoutes);
       await api.register(meRoutes);
       await api.register(conductRoutes);
+      await api.register(notificationRoutes);
     },
     { prefix: '/api' },
   );

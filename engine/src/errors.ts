@@ -83,6 +83,12 @@ export const errorRegistry = {
     status: 409,
     message: 'Your account is not linked to a mentor profile; ask a coordinator to link one',
   },
+  NOTIFICATION_NOT_FOUND: { status: 404, message: 'You have no notification {id}' },
+  OUTBOX_NOT_READABLE: {
+    status: 409,
+    message:
+      'Emails are sent through SMTP_URL on this engine, so the outbox is not shown; it is readable in demo mode or without SMTP_URL',
+  },
   INVITE_NOT_AVAILABLE: {
     status: 409,
     message: 'Only an accepted session with a slot has a calendar invite; this one is {state}',

@@ -125,6 +125,11 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   // Privacy: whether coordinators read question texts.
   'GET /api/settings/privacy': admin,
   'PATCH /api/settings/privacy': admin,
+  // Each user's own inbox (the service reads only the caller's rows); the outbox's emails only for admins.
+  'GET /api/notifications': signedIn,
+  'POST /api/notifications/:id/read': signedIn,
+  'POST /api/notifications/read-all': signedIn,
+  'GET /api/outbox': admin,
 };
 
 /**

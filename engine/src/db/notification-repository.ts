@@ -82,7 +82,13 @@ export class NotificationRepository {
   }
 
   async sessionDetails(sessionRequestId: number): Promise<SessionDetails | null> {
-    const row = await this.db
+    return (await this.sessionDetailsOf([sessionRequestId])).get(sessionRequestId) ?? null;
+  }
+
+  /** The details of several session requests at once (an inbox page), by id; missing ids are left out. */
+  async sessionDetailsOf(sessionRequestIds: readonly number[]): Promise<Map<number, SessionDetails>> {
+    if (sessionRequestIds.length === 0) return new Map();
+    const rows = await this.db
       .selectFrom('session_requests as s')
       .innerJoin('mentors as m', 'm.id', 's.mentorId')
       .leftJoin('users as mentee', 'mentee.id', 's.userId')
@@ -109,17 +115,21 @@ export class NotificationRepository {
         's.cancelledBy',
         's.expiresAt',
       ])
-      .where('s.id', '=', sessionRequestId)
-      .executeTakeFirst();
-    if (row === undefined) return null;
-    return {
-      ...row,
-      id: Number(row.id),
-      menteeId: n(row.menteeId),
-      mentorUserId: n(row.mentorUserId),
-      slotStart: date(row.slotStart),
-      expiresAt: new Date(row.expiresAt),
-    };
+      .where('s.id', 'in', [...new Set(sessionRequestIds)])
+      .execute();
+    return new Map(
+      rows.map((row) => [
+        Number(row.id),
+        {
+          ...row,
+          id: Number(row.id),
+          menteeId: n(row.menteeId),
+          mentorUserId: n(row.mentorUserId),
+          slotStart: date(row.slotStart),
+          expiresAt: new Date(row.expiresAt),
+        },
+      ]),
+    );
   }
 
   /** The user's notifications, newest first. */

@@ -65,13 +65,19 @@ export class OutboxRepository {
       .execute();
   }
 
-  /** Records a failed attempt: the row is tried again after `retryInMs`. `error` must hold no personal data. */
-  async markFailed(id: number, retryInMs: number, error: string): Promise<void> {
+  /**
+   * Records a failed attempt: the row is tried again after `retryInMs`, or never when it is null (it stays in the
+   * outbox for admins to read). `error` must hold no personal data.
+   */
+  async markFailed(id: number, retryInMs: number | null, error: string): Promise<void> {
     await this.db
       .updateTable('email_outbox')
       .set({
         attempts: sql<number>`attempts + 1`,
-        nextAttemptAt: sql<Date>`now() + ${retryInMs} * interval '1 millisecond'`,
+        nextAttemptAt:
+          retryInMs === null
+            ? sql<Date>`'infinity'::timestamptz`
+            : sql<Date>`now() + ${retryInMs} * interval '1 millisecond'`,
         claimedUntil: null,
         lastError: error,
       })
@@ -82,23 +88,11 @@ export class OutboxRepository {
   /** The newest emails first, sent or not (admins read them in demo mode). */
   async list(limit: number): Promise<OutboxEmail[]> {
     const rows = await this.db.selectFrom('email_outbox').selectAll().orderBy('id', 'desc').limit(limit).execute();
-    return rows.map((r) => ({
-      id: Number(r.id),
-      idempotencyKey: r.idempotencyKey,
-      notificationId: r.notificationId === null ? null : Number(r.notificationId),
-      toAddress: r.toAddress,
-      subject: r.subject,
-      textBody: r.textBody,
-      ics: r.ics,
-      createdAt: new Date(r.createdAt),
-      attempts: Number(r.attempts),
-      sentAt: date(r.sentAt),
-      lastError: r.lastError,
-    }));
+    return rows.map(toEmail);
   }
 }
 
-/** A row of the raw claim query: the camelCase plugin renames its columns, so these are camelCase already. */
+/** A row as queries return it (the camelCase plugin renames a raw query's columns too). */
 interface RawRow {
   id: number | string;
   idempotencyKey: string;

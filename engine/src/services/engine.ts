@@ -25,6 +25,8 @@ import { UserService } from '../auth/user-service.js';
 import { OidcService } from '../auth/oidc-service.js';
 import { AuditService } from '../audit/audit-service.js';
 import { Notifier } from '../notifications/notifier.js';
+import { OutboxWorker } from '../notifications/outbox-worker.js';
+import { NotificationService } from '../notifications/notification-service.js';
 import type { MentorGenerator } from '../evaluation/generic-dataset.js';
 
 export interface EngineStatus {
@@ -64,6 +66,10 @@ export interface Engine {
   readonly conduct: ConductService;
   /** Writes inbox rows and outbox emails inside the transaction of the change they tell of. */
   readonly notifier: Notifier;
+  /** Sends the outbox's emails; null without SMTP_URL, when emails stay in the outbox (demo mode). */
+  readonly outboxWorker: OutboxWorker | null;
+  /** Users' inboxes, and the outbox admins read in demo mode. */
+  readonly notifications: NotificationService;
   status(): Promise<EngineStatus>;
   close(): Promise<void>;
 }
@@ -116,6 +122,16 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   await follower.begin();
   const auth = new AuthService(repositories, config);
   const notifier = new Notifier({ dashboardUrl: config.publicUrl });
+  const outboxWorker =
+    config.smtpUrl === null
+      ? null
+      : new OutboxWorker(repositories.outbox, {
+          smtpUrl: config.smtpUrl,
+          from: config.smtpFrom,
+          pollMs: config.outboxPollMs,
+          leaseMs: config.outboxLeaseMs,
+          log: opts.log,
+        });
   let closing = false;
   const loading = search.load(opts.onIndexProgress).then(
     () => {
@@ -154,6 +170,11 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     personalData: new PersonalDataService(repositories, mentors, () => matcher.flushRequests()),
     conduct: new ConductService(repositories, codeOfConduct),
     notifier,
+    outboxWorker,
+    notifications: new NotificationService(repositories, {
+      dashboardUrl: config.publicUrl,
+      outboxReadable: config.demoMode || config.smtpUrl === null,
+    }),
     async status() {
       // The index answers from memory while the database is away; readiness and status say it is away.
       const counts = await repositories.mentors.counts().catch((err: unknown) => {
@@ -178,6 +199,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
       await matcher.close();
       await retention.close();
       await follower.close();
+      await outboxWorker?.close();
       await search.close();
       await embedder.close?.();
       await database.close();
