@@ -21,7 +21,7 @@ export function logSerializers(level: string) {
       host: request.host,
       ...(verbose && { remoteAddress: request.ip, remotePort: request.socket?.remotePort }),
     }),
-    err: safeError,
+    err: (err: Error) => safeError(err),
   };
 }
 
@@ -37,6 +37,14 @@ export function withoutQueryValues(url: string): string {
   return `${url.slice(0, at)}?${names.join('&')}`;
 }
 
+/** What pino's error serializer returns, as Fastify's logger options type it. */
+interface LoggedError {
+  [key: string]: unknown;
+  type: string;
+  message: string;
+  stack: string;
+}
+
 /** Properties of database errors that name the schema, not the data. */
 const SAFE_ERROR_FIELDS = ['code', 'statusCode', 'severity', 'table', 'column', 'constraint', 'routine'] as const;
 
@@ -44,14 +52,16 @@ const SAFE_ERROR_FIELDS = ['code', 'statusCode', 'severity', 'table', 'column', 
  * An error as the log may show it. PostgreSQL's data exceptions (class 22, such as `invalid input syntax for type
  * integer: "..."`) quote the value in their message, so only the part before the quote is kept.
  */
-export function safeError(err: unknown, depth = 0): unknown {
-  if (!(err instanceof Error)) return typeof err === 'object' ? '[not an Error]' : err;
+export function safeError(err: unknown, depth = 0): LoggedError {
+  if (!(err instanceof Error)) return { type: typeof err, message: '(not an Error)', stack: '' };
   const fields = err as unknown as Record<string, unknown>;
-  const out: Record<string, unknown> = { type: err.constructor?.name ?? err.name };
   const quotesData = typeof fields.code === 'string' && fields.code.startsWith('22') && fields.severity !== undefined;
-  out.message = quotesData ? err.message.split(':')[0] : err.message;
+  const out: LoggedError = {
+    type: err.constructor?.name ?? err.name,
+    message: quotesData ? (err.message.split(':')[0] ?? '') : err.message,
+    stack: (quotesData ? err.stack?.split('\n').slice(1).join('\n') : err.stack) ?? '',
+  };
   for (const key of SAFE_ERROR_FIELDS) if (fields[key] !== undefined) out[key] = fields[key];
-  out.stack = quotesData ? (err.stack ?? '').split('\n').slice(1).join('\n') : err.stack;
   if (err.cause !== undefined && depth < 5) out.cause = safeError(err.cause, depth + 1);
   return out;
 }
