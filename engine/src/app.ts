@@ -34,6 +34,7 @@ import ssoRoutes from './routes/sso-routes.js';
 import settingsRoutes from './routes/settings-routes.js';
 import meRoutes from './routes/me-routes.js';
 import conductRoutes from './routes/conduct-routes.js';
+import outcomeRoutes from './routes/outcome-routes.js';
 import notificationRoutes from './routes/notification-routes.js';
 import { makeConductGate } from './conduct/conduct-gate.js';
 import { shorten } from './shared/shorten.js';
@@ -140,6 +141,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       await api.register(settingsRoutes);
       await api.register(meRoutes);
       await api.register(conductRoutes);
+      await api.register(outcomeRoutes);
       await api.register(notificationRoutes);
     },
     { prefix: '/api' },

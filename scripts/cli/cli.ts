@@ -12,6 +12,7 @@ import { cliActor } from '../../engine/src/audit/audit-entry.js';
 import { AppError } from '../../engine/src/errors.js';
 import { createEngine, type Engine } from '../../engine/src/services/engine.js';
 import type { ImportFormat } from '../../engine/src/services/import-service.js';
+import { outcomesCsv } from '../../engine/src/services/outcome-log.js';
 import { buildUseLite } from '../model/build-use-lite.js';
 import { printable, progressBar } from './progress.js';
 import { seedDemoMentors } from './seed.js';
@@ -28,6 +29,8 @@ const usage = `usage: pnpm mm <command> [options]
   seed [--count N] [--seed S]               seed demo mentors into an empty database, or finish a seed
                                             that was interrupted
   status                                    model, mentors and index state
+  outcomes [--out file.csv]                 the outcome log (every served match and what followed, with
+                                            pseudonyms) as CSV, as GET /api/evaluation/outcomes?format=csv
   eval <reviewer-expertise|demo> [--data dir] [--predictions file.json] [--out dir] [--configs list]
                                             evaluate match quality against BM25, TF-IDF and embedding-only
                                             baselines; --configs is a comma list of active, research (the
@@ -69,6 +72,30 @@ function positiveInteger(name: string, raw: string | undefined, max: number): nu
   if (!/^\d+$/.test(raw) || n < 1 || n > max)
     throw new Error(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
   return n;
+}
+
+/**
+ * Writes `lines` to standard output, or to `target`: beside it first, then renamed, so that an interrupted
+ * export leaves no half file under the name.
+ */
+async function writeLines(target: string | null, lines: AsyncIterable<string>): Promise<void> {
+  const partial = target === null ? null : `${target}.partial`;
+  const out = partial === null ? process.stdout : createWriteStream(partial);
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  try {
+    for await (const line of lines) {
+      if (!out.write(line)) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed]);
+    }
+    if (partial !== null) {
+      await Promise.race([new Promise<void>((r) => out.end(() => r())), failed]);
+      await rename(partial, target!);
+    }
+  } catch (err) {
+    if (partial !== null) await rm(partial, { force: true });
+    // A reader that stopped early (`| head`) is not a failure of the export.
+    if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+  }
 }
 
 function formatOf(file: string, given?: string): ImportFormat {
@@ -150,26 +177,17 @@ async function main(argv: string[]): Promise<void> {
         if (!statSync(path.dirname(target), { throwIfNoEntry: false })?.isDirectory())
           throw new Error(`export --out: the folder ${path.dirname(target)} does not exist`);
       }
-      await withEngine(async (engine) => {
-        // Written beside the target, then renamed: an interrupted export leaves no half file under the name.
-        const partial = target === null ? null : `${target}.partial`;
-        const out = partial === null ? process.stdout : createWriteStream(partial);
-        const failed = new Promise<never>((_, reject) => out.once('error', reject));
-        failed.catch(() => undefined);
-        try {
-          for await (const line of engine.mentors.exportJsonLines()) {
-            if (!out.write(line)) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed]);
-          }
-          if (partial !== null) {
-            await Promise.race([new Promise<void>((r) => out.end(() => r())), failed]);
-            await rename(partial, target!);
-          }
-        } catch (err) {
-          if (partial !== null) await rm(partial, { force: true });
-          // A reader that stopped early (`| head`) is not a failure of the export.
-          if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
-        }
-      });
+      await withEngine((engine) => writeLines(target, engine.mentors.exportJsonLines()));
+      return;
+    }
+    case 'outcomes': {
+      const target = values.out === undefined ? null : fromCaller(values.out);
+      if (target !== null) {
+        if (!/\.csv$/i.test(target)) throw new Error(`outcomes writes CSV: name the file .csv, got ${target}`);
+        if (!statSync(path.dirname(target), { throwIfNoEntry: false })?.isDirectory())
+          throw new Error(`outcomes --out: the folder ${path.dirname(target)} does not exist`);
+      }
+      await withEngine((engine) => writeLines(target, outcomesCsv(engine.outcomeLog.all({}))));
       return;
     }
     case 'reindex': {

@@ -20,6 +20,16 @@ export class Pseudonymiser {
     return `user-${createHmac('sha256', salt).update(name.trim().toLowerCase()).digest('hex').slice(0, 12)}`;
   }
 
+  /**
+   * A stable pseudonym ("mentor-" and 12 hex digits) for a mentor profile, by its public id: researchers
+   * compare mentors' outcomes without reading whose they are. Hashed apart from users' names, so that a mentor's
+   * pseudonym never equals a user's.
+   */
+  async mentorPseudonym(externalId: string): Promise<string> {
+    const salt = await this.loadSalt();
+    return `mentor-${createHmac('sha256', salt).update(`mentor:${externalId}`).digest('hex').slice(0, 12)}`;
+  }
+
   private loadSalt(): Promise<string> {
     this.salt ??= this.settings.getOrInit(SALT_KEY, randomBytes(32).toString('hex')).then((v) => String(v));
     // A failed read is tried again next time instead of being remembered.

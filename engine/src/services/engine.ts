@@ -13,6 +13,7 @@ import { JobService, type JobProgress } from './job-service.js';
 import { ConfigService } from './config-service.js';
 import { MatchService } from './match-service.js';
 import { MentorOutcomes } from './mentor-outcomes.js';
+import { OutcomeLog } from './outcome-log.js';
 import { EvaluationService } from './evaluation-service.js';
 import { QuestionRetention } from './question-retention.js';
 import { ProgrammeSettings } from './programme-settings.js';
@@ -60,6 +61,8 @@ export interface Engine {
   readonly settings: ProgrammeSettings;
   /** Stable salted pseudonyms for the users researchers would otherwise read by name. */
   readonly pseudonyms: Pseudonymiser;
+  /** What the ranker served and what happened next, for researchers (pseudonymous). */
+  readonly outcomeLog: OutcomeLog;
   /** A user's own data: export, account deletion. */
   readonly personalData: PersonalDataService;
   /** The code of conduct users accept, and reports of conduct. */
@@ -121,6 +124,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const follower = new IndexFollower(repositories, search, embedder.id, opts.log, shared ? 2_000 : 10 * 60_000, shared);
   await follower.begin();
   const auth = new AuthService(repositories, config);
+  const pseudonyms = new Pseudonymiser(repositories.settings);
   const notifier = new Notifier({ dashboardUrl: config.publicUrl });
   const outboxWorker =
     config.smtpUrl === null
@@ -166,7 +170,8 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     sso: new OidcService(repositories, config.oidc, auth),
     audit: new AuditService(repositories),
     settings: new ProgrammeSettings(repositories),
-    pseudonyms: new Pseudonymiser(repositories.settings),
+    pseudonyms,
+    outcomeLog: new OutcomeLog(repositories.mentorOutcomes, pseudonyms),
     personalData: new PersonalDataService(repositories, mentors, () => matcher.flushRequests()),
     conduct: new ConductService(repositories, codeOfConduct),
     notifier,
