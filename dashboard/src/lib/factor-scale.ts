@@ -27,6 +27,8 @@ const labels: Record<Schemas['Explanation']['factors'][number]['name'], string> 
   capacity: 'Capacity',
   experience: 'Experience gap',
   fairness: 'Fairness',
+  responsiveness: 'Responsiveness',
+  helpfulness: 'Helpfulness',
 };
 
 /** What each factor rewards, said to a mentee: the cards show no raw contributions. */
@@ -39,6 +41,8 @@ const meanings: Record<Schemas['Explanation']['factors'][number]['name'], string
   capacity: 'they have free sessions this month',
   experience: 'their experience is a step ahead of yours',
   fairness: 'mentors suggested less often get their turn',
+  responsiveness: 'they answer requests in time; a new mentor counts as average',
+  helpfulness: 'mentees rated their sessions helpful; a new mentor counts as average',
 };
 
 /** Human label for a factor name; unknown factors still read well ("someNewFactor" → "Some new factor"). */

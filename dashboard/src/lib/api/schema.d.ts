@@ -1631,10 +1631,14 @@ export interface paths {
                             experience?: number;
                             /** @description Exposure balancing: mentors shown beyond their capacity share rank lower */
                             fairness?: number;
+                            /** @description Mentees' helpfulness ratings of the mentor's sessions, shrunk towards the programme mean */
+                            helpfulness?: number;
                             /** @description The mentor speaks one of the mentee's languages */
                             language?: number;
                             /** @description Shared terms: TF-IDF cosine of the question and the whole profile */
                             lexical?: number;
+                            /** @description Requests the mentor answered in time and within a day, shrunk towards the programme's share */
+                            responsiveness?: number;
                             /** @description Meaning: the question against the bio passages and the profile, by the sentence encoder */
                             semantic?: number;
                             /** @description Share of the question's skills (and their synonyms) the mentor lists */
@@ -1848,10 +1852,14 @@ export interface paths {
                             experience?: number;
                             /** @description Exposure balancing: mentors shown beyond their capacity share rank lower */
                             fairness?: number;
+                            /** @description Mentees' helpfulness ratings of the mentor's sessions, shrunk towards the programme mean */
+                            helpfulness?: number;
                             /** @description The mentor speaks one of the mentee's languages */
                             language?: number;
                             /** @description Shared terms: TF-IDF cosine of the question and the whole profile */
                             lexical?: number;
+                            /** @description Requests the mentor answered in time and within a day, shrunk towards the programme's share */
+                            responsiveness?: number;
                             /** @description Meaning: the question against the bio passages and the profile, by the sentence encoder */
                             semantic?: number;
                             /** @description Share of the question's skills (and their synonyms) the mentor lists */
@@ -2184,10 +2192,14 @@ export interface paths {
                                 experience: number;
                                 /** @description Exposure balancing: mentors shown beyond their capacity share rank lower */
                                 fairness: number;
+                                /** @description Mentees' helpfulness ratings of the mentor's sessions, shrunk towards the programme mean */
+                                helpfulness: number;
                                 /** @description The mentor speaks one of the mentee's languages */
                                 language: number;
                                 /** @description Shared terms: TF-IDF cosine of the question and the whole profile */
                                 lexical: number;
+                                /** @description Requests the mentor answered in time and within a day, shrunk towards the programme's share */
+                                responsiveness: number;
                                 /** @description Meaning: the question against the bio passages and the profile, by the sentence encoder */
                                 semantic: number;
                                 /** @description Share of the question's skills (and their synonyms) the mentor lists */
@@ -2300,10 +2312,14 @@ export interface paths {
                             experience?: number;
                             /** @description Exposure balancing: mentors shown beyond their capacity share rank lower */
                             fairness?: number;
+                            /** @description Mentees' helpfulness ratings of the mentor's sessions, shrunk towards the programme mean */
+                            helpfulness?: number;
                             /** @description The mentor speaks one of the mentee's languages */
                             language?: number;
                             /** @description Shared terms: TF-IDF cosine of the question and the whole profile */
                             lexical?: number;
+                            /** @description Requests the mentor answered in time and within a day, shrunk towards the programme's share */
+                            responsiveness?: number;
                             /** @description Meaning: the question against the bio passages and the profile, by the sentence encoder */
                             semantic?: number;
                             /** @description Share of the question's skills (and their synonyms) the mentor lists */
@@ -2356,10 +2372,14 @@ export interface paths {
                                 experience: number;
                                 /** @description Exposure balancing: mentors shown beyond their capacity share rank lower */
                                 fairness: number;
+                                /** @description Mentees' helpfulness ratings of the mentor's sessions, shrunk towards the programme mean */
+                                helpfulness: number;
                                 /** @description The mentor speaks one of the mentee's languages */
                                 language: number;
                                 /** @description Shared terms: TF-IDF cosine of the question and the whole profile */
                                 lexical: number;
+                                /** @description Requests the mentor answered in time and within a day, shrunk towards the programme's share */
+                                responsiveness: number;
                                 /** @description Meaning: the question against the bio passages and the profile, by the sentence encoder */
                                 semantic: number;
                                 /** @description Share of the question's skills (and their synonyms) the mentor lists */
@@ -2454,6 +2474,127 @@ export interface paths {
                             kind: string;
                             name: string;
                         }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The outcome log: every mentor served for a question, its rank and score, and what happened next
+         * @description One row per served match, by question then rank, with pseudonyms instead of people and no text. JSON pages through the questions (`after`: the previous page’s `nextAfter`); `format=csv` downloads every row the period keeps.
+         */
+        get: {
+            parameters: {
+                query: {
+                    after?: number;
+                    format: "json" | "csv";
+                    /** @description Questions per page (JSON) */
+                    limit: number;
+                    /** @description Questions asked from then on */
+                    since?: string;
+                    /** @description Questions asked before then */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                                /** Format: date-time */
+                                askedAt: string;
+                                configVersion: number | null;
+                                /** @description Each factor’s signal as served, by name */
+                                factors: {
+                                    [key: string]: number;
+                                };
+                                /** @description The mentee's rating */
+                                helpfulness: number | null;
+                                /** @description Pseudonym of the mentee; null when asked anonymously */
+                                mentee: string | null;
+                                /** @description Pseudonym of the mentor */
+                                mentor: string;
+                                /** @description Probability of showing this mentor at this rank; null unless logged */
+                                propensity: number | null;
+                                rank: number;
+                                /** @description The mentee asked this mentor for a session for this question */
+                                requested: boolean;
+                                /** Format: date-time */
+                                requestedAt: string | null;
+                                /** @description The question (mentee request) the mentor was served for */
+                                requestId: number;
+                                /**
+                                 * @description Whether the mentee found the mentor the right person for the question
+                                 * @enum {string|null}
+                                 */
+                                rightPerson: "yes" | "partly" | "no" | null;
+                                score: number;
+                                /** @description The state the session request reached; null when none was sent */
+                                state: string | null;
+                            }[];
+                            /** @description Pass as `after` for the next page */
+                            nextAfter: number | null;
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -3204,10 +3345,14 @@ export interface paths {
                                 experience?: number;
                                 /** @description Exposure balancing: mentors shown beyond their capacity share rank lower */
                                 fairness?: number;
+                                /** @description Mentees' helpfulness ratings of the mentor's sessions, shrunk towards the programme mean */
+                                helpfulness?: number;
                                 /** @description The mentor speaks one of the mentee's languages */
                                 language?: number;
                                 /** @description Shared terms: TF-IDF cosine of the question and the whole profile */
                                 lexical?: number;
+                                /** @description Requests the mentor answered in time and within a day, shrunk towards the programme's share */
+                                responsiveness?: number;
                                 /** @description Meaning: the question against the bio passages and the profile, by the sentence encoder */
                                 semantic?: number;
                                 /** @description Share of the question's skills (and their synonyms) the mentor lists */
@@ -4311,6 +4456,323 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notifications, newest first, and how many are unread */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Notification"][];
+                            unread: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of your notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all your notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            marked: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Emails in the outbox, newest first (demo mode, or no SMTP_URL: emails are kept, not sent) */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OutboxEmail"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ready": {
         parameters: {
             query?: never;
@@ -5274,13 +5736,13 @@ export interface components {
                 /** @description value × weight / sum of weights; contributions add up to the score */
                 contribution: number;
                 /** @enum {string} */
-                name: "semantic" | "lexical" | "skills" | "language" | "timezone" | "capacity" | "experience" | "fairness";
+                name: "semantic" | "lexical" | "skills" | "language" | "timezone" | "capacity" | "experience" | "fairness" | "responsiveness" | "helpfulness";
                 /** @description The signal in [0, 1] */
                 value: number;
                 weight: number;
             }[];
             /** @description The factors the reasons speak of, in the order they do */
-            reasonFactors: ("semantic" | "lexical" | "skills" | "language" | "timezone" | "capacity" | "experience" | "fairness")[];
+            reasonFactors: ("semantic" | "lexical" | "skills" | "language" | "timezone" | "capacity" | "experience" | "fairness" | "responsiveness" | "helpfulness")[];
             reasons: string[];
             skills: {
                 key: string;
@@ -5403,6 +5865,36 @@ export interface components {
             timezone?: string;
             yearsExperience?: number;
         };
+        /** Notification */
+        Notification: {
+            /** @description Plain text; times in the reader's time zone */
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            id: number;
+            /** @enum {string} */
+            kind: "request_received" | "request_accepted" | "request_declined" | "request_withdrawn" | "request_expired" | "expiring_soon" | "session_cancelled" | "session_reminder" | "session_no_show" | "rate_session";
+            /** Format: date-time */
+            readAt: string | null;
+            sessionRequestId: number | null;
+            title: string;
+        };
+        /** OutboxEmail */
+        OutboxEmail: {
+            /** @description Failed attempts to send it so far */
+            attempts: number;
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            id: number;
+            /** @description The attached iCalendar invite, when there is one */
+            invite: string | null;
+            lastError: string | null;
+            /** Format: date-time */
+            sentAt: string | null;
+            subject: string;
+            to: string;
+        };
         /** WeightConfig */
         WeightConfig: {
             /** Format: date-time */
@@ -5462,10 +5954,14 @@ export interface components {
                 experience: number;
                 /** @description Exposure balancing: mentors shown beyond their capacity share rank lower */
                 fairness: number;
+                /** @description Mentees' helpfulness ratings of the mentor's sessions, shrunk towards the programme mean */
+                helpfulness: number;
                 /** @description The mentor speaks one of the mentee's languages */
                 language: number;
                 /** @description Shared terms: TF-IDF cosine of the question and the whole profile */
                 lexical: number;
+                /** @description Requests the mentor answered in time and within a day, shrunk towards the programme's share */
+                responsiveness: number;
                 /** @description Meaning: the question against the bio passages and the profile, by the sentence encoder */
                 semantic: number;
                 /** @description Share of the question's skills (and their synonyms) the mentor lists */
