@@ -30,11 +30,21 @@ export interface SmtpTestServer {
   stop(): Promise<void>;
 }
 
+export interface SmtpTestServerOptions {
+  /**
+   * Keeps a message (it counts as received) but answers its OK this much later: a sender that dies meanwhile has
+   * sent the message without learning so, as after a crash between sending and recording it.
+   */
+  replyDelayMs?: number;
+  /** Called with each message as it is kept, before the OK is answered. */
+  onReceived?: (email: ReceivedEmail) => void;
+}
+
 /**
  * A real SMTP server on loopback (the `smtp-server` package) that keeps what it receives, parsed with
  * `mailparser`. Without STARTTLS or authentication: nodemailer sends in plain text to it over loopback.
  */
-export async function startSmtpTestServer(): Promise<SmtpTestServer> {
+export async function startSmtpTestServer(opts: SmtpTestServerOptions = {}): Promise<SmtpTestServer> {
   const received: ReceivedEmail[] = [];
   const attempts: number[] = [];
   let refusals = 0;
@@ -57,8 +67,11 @@ export async function startSmtpTestServer(): Promise<SmtpTestServer> {
         const to = session.envelope.rcptTo.map((r) => r.address);
         simpleParser(Buffer.concat(chunks)).then(
           (parsed) => {
-            received.push(toReceived(parsed, to));
-            callback();
+            const email = toReceived(parsed, to);
+            received.push(email);
+            opts.onReceived?.(email);
+            if (opts.replyDelayMs) setTimeout(() => callback(), opts.replyDelayMs);
+            else callback();
           },
           (err: Error) => callback(err),
         );
