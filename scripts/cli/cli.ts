@@ -18,6 +18,7 @@ import { printable, progressBar } from './progress.js';
 import { seedDemoMentors } from './seed.js';
 import { parseConfigRefs, runEvalCommand } from './eval-command.js';
 import { runUserCommand, userUsage } from './user-command.js';
+import { assignUsage, runAssignCommand } from './assign-command.js';
 import { generateMentors } from '../demo-data/generate-mentors.js';
 
 const usage = `usage: pnpm mm <command> [options]
@@ -36,6 +37,7 @@ const usage = `usage: pnpm mm <command> [options]
                                             baselines; --configs is a comma list of active, research (the
                                             gold-standard preset, docs/evaluation.md) or version numbers, the
                                             first one reported; last line is a JSON summary
+${assignUsage}
 ${userUsage}`;
 
 async function withEngine<T>(fn: (engine: Engine) => Promise<T>, opts: { dropSnapshot?: boolean } = {}): Promise<T> {
@@ -110,6 +112,11 @@ async function main(argv: string[]): Promise<void> {
   // Its own options; it opens the database only.
   if (command === 'user') {
     await runUserCommand(rest, loadConfig(), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    return;
+  }
+  // Its own options too.
+  if (command === 'assign') {
+    await runAssignCommand(rest, withEngine, fromCaller);
     return;
   }
   const { values, positionals } = parseArgs({

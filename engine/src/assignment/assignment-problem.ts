@@ -12,6 +12,8 @@ export interface AssignmentCandidate {
   score: number;
   /** Set when the programme's conflict rule (same department, reporting line) rules the pair out. */
   blocked?: PairBlock;
+  /** The mentee asked for this mentor: the solver counts the pair `preferenceBonus` higher. */
+  preferred?: boolean;
 }
 
 export interface CohortMentee {
@@ -53,6 +55,8 @@ export interface AssignmentProblem {
   objective?: 'coverage' | 'score';
   /** Every mentee must get all their mentors; when impossible the outcome is infeasible, with the reasons. */
   requireAll?: boolean;
+  /** Added to a preferred pair's score in the objective only (reported scores stay the matcher's); default 0.05. */
+  preferenceBonus?: number;
   /** 'flow' (default, min-cost flow) or 'highs' (the same model as a linear programme solved by HiGHS). */
   solver?: 'flow' | 'highs';
 }

@@ -21,6 +21,8 @@ interface Pair {
   /** Why it may not be assigned (conflict or a coordinator's forbid); null when admissible. */
   block: 'conflict' | 'forbidden' | null;
   pinned: boolean;
+  /** What the pair is worth to the objective: the score, plus the bonus when the mentee asked for the mentor. */
+  worth: number;
 }
 
 interface Prepared {
@@ -138,6 +140,7 @@ function prepare(problem: AssignmentProblem): Prepared {
   const infeasibility: string[] = [];
   const menteeIds = new Set<string>();
   const wanted = problem.mentees.map((m) => m.mentors ?? problem.mentorsPerMentee ?? 1);
+  const bonus = problem.preferenceBonus ?? 0.05;
   const pairs = problem.mentees.map((mentee, i) => {
     menteeIds.add(mentee.id);
     const seen = new Set<string>();
@@ -153,7 +156,8 @@ function prepare(problem: AssignmentProblem): Prepared {
         if (block !== null) infeasibility.push(`pin ${mentee.id} → ${c.mentorId} is ruled out by a ${block}`);
         else pinned = true;
       }
-      list.push({ mentor: indexOf(c.mentorId), score: c.score, rank: list.length + 1, block, pinned });
+      const worth = c.score + (c.preferred ? bonus : 0);
+      list.push({ mentor: indexOf(c.mentorId), score: c.score, worth, rank: list.length + 1, block, pinned });
     }
     const pinnedCount = list.filter((p) => p.pinned).length;
     if (pinnedCount > wanted[i]!) {
@@ -206,7 +210,7 @@ function transportModel(
       if (p.block !== null || p.pinned || (floor !== null && p.score < floor)) continue;
       mentors.push(p.mentor);
       mentees.push(i);
-      scores.push(p.score);
+      scores.push(p.worth);
       pairIndex.push(c);
     }
     demand[i] = Math.max(0, wanted[i]! - pinned);

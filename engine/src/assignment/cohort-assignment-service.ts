@@ -1,0 +1,112 @@
+import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
+import type { Explanation } from '../matching/explanation.js';
+import type { ConfigService } from '../services/config-service.js';
+import type { ProgressReporter } from '../services/job-service.js';
+import type { MatchService } from '../services/match-service.js';
+import type { SearchIndex } from '../services/search-index.js';
+import type { AssignmentOutcome, AssignmentProblem, CohortMentee } from './assignment-problem.js';
+import type { CohortEntry } from './cohort-file.js';
+import { solveAssignment } from './solve-assignment.js';
+
+/** Candidates per mentee by default: the K, enough that capacity rarely runs a mentee out of choices. */
+export const DEFAULT_CANDIDATES = 50;
+
+/** Questions embedded per call: one batch keeps the model's threads busy and the progress moving. */
+const EMBED_BATCH = 64;
+
+export interface CohortCandidates {
+  mentees: CohortMentee[];
+  /** What each candidate mentor can still take this month (capacity less this month's session requests). */
+  capacity: Map<string, number>;
+  /** The matcher's explanation of each candidate pair, by mentee then mentor; kept only when asked for. */
+  explanations: Map<string, Map<string, Explanation>> | null;
+  configVersion: number | null;
+  timings: { embedMs: number; matchMs: number };
+}
+
+export type AssignmentOptions = Omit<AssignmentProblem, 'mentees' | 'capacity'>;
+
+/**
+ * Assigns a cohort: each mentee's candidates from the normal matcher under the active configuration (the same
+ * scores and explanations as /match, unrecorded), then the solver. Mentors a mentee names as excluded stay in
+ * their list as conflicts, so the outcome can say a first choice was ruled out, and never get them.
+ */
+export class CohortAssignmentService {
+  constructor(
+    private readonly o: {
+      matcher: MatchService;
+      embedder: EmbeddingProvider;
+      search: SearchIndex;
+      configs: ConfigService;
+    },
+  ) {}
+
+  async candidates(
+    cohort: readonly CohortEntry[],
+    opts: { k?: number; explain?: boolean; report?: ProgressReporter; signal?: AbortSignal; now?: Date } = {},
+  ): Promise<CohortCandidates> {
+    const k = opts.k ?? DEFAULT_CANDIDATES;
+    const now = opts.now ?? new Date();
+    const config = await this.o.configs.getActive();
+    const exposure = await this.o.matcher.exposure.current(config.rules.exposureWindowDays, now);
+    const mentees: CohortMentee[] = [];
+    const capacity = new Map<string, number>();
+    const explanations = opts.explain ? new Map<string, Map<string, Explanation>>() : null;
+    let embedMs = 0;
+    let matchMs = 0;
+    for (let start = 0; start < cohort.length; start += EMBED_BATCH) {
+      opts.signal?.throwIfAborted();
+      opts.report?.({ done: start, total: cohort.length, stage: 'matching' });
+      const batch = cohort.slice(start, start + EMBED_BATCH);
+      const t0 = performance.now();
+      const vectors = await this.o.embedder.embed(batch.map((e) => e.question));
+      const t1 = performance.now();
+      embedMs += t1 - t0;
+      for (const [b, entry] of batch.entries()) {
+        const result = await this.o.matcher.match(
+          {
+            text: entry.question,
+            k,
+            ...(entry.languages.length > 0 || entry.timezone
+              ? {
+                  filters: {
+                    ...(entry.languages.length > 0 ? { languages: entry.languages } : {}),
+                    ...(entry.timezone ? { timezone: entry.timezone } : {}),
+                  },
+                }
+              : {}),
+            ...(entry.careerStartYear !== null
+              ? { menteeYearsExperience: Math.max(0, now.getUTCFullYear() - entry.careerStartYear) }
+              : {}),
+          },
+          { record: false, queryVector: vectors[b]!, config, now },
+        );
+        const excluded = new Set(entry.excluded);
+        const preferred = new Set(entry.preferred);
+        mentees.push({
+          id: entry.id,
+          ...(entry.mentors !== null ? { mentors: entry.mentors } : {}),
+          candidates: result.matches.map((m) => ({
+            mentorId: m.externalId,
+            score: m.score,
+            ...(excluded.has(m.externalId) ? { blocked: 'conflict' as const } : {}),
+            ...(preferred.has(m.externalId) ? { preferred: true } : {}),
+          })),
+        });
+        for (const m of result.matches)
+          capacity.set(
+            m.externalId,
+            Math.max(0, m.mentor.capacityPerMonth - (exposure.sessionsThisMonth.get(m.rowId) ?? 0)),
+          );
+        explanations?.set(entry.id, new Map(result.matches.map((m) => [m.externalId, m.explanation])));
+      }
+      matchMs += performance.now() - t1;
+    }
+    opts.report?.({ done: cohort.length, total: cohort.length, stage: 'matching' });
+    return { mentees, capacity, explanations, configVersion: config.version, timings: { embedMs, matchMs } };
+  }
+
+  solve(candidates: CohortCandidates, options: AssignmentOptions = {}): Promise<AssignmentOutcome> {
+    return solveAssignment({ ...options, mentees: candidates.mentees, capacity: candidates.capacity });
+  }
+}
