@@ -34,6 +34,8 @@ import ssoRoutes from './routes/sso-routes.js';
 import settingsRoutes from './routes/settings-routes.js';
 import meRoutes from './routes/me-routes.js';
 import conductRoutes from './routes/conduct-routes.js';
+import programmeRoutes from './routes/programme-routes.js';
+import directoryRoutes from './routes/directory-routes.js';
 import outcomeRoutes from './routes/outcome-routes.js';
 import notificationRoutes from './routes/notification-routes.js';
 import { makeConductGate } from './conduct/conduct-gate.js';
@@ -141,6 +143,8 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       await api.register(settingsRoutes);
       await api.register(meRoutes);
       await api.register(conductRoutes);
+      await api.register(programmeRoutes);
+      await api.register(directoryRoutes);
       await api.register(outcomeRoutes);
       await api.register(notificationRoutes);
     },

@@ -88,6 +88,10 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
 
   'POST /api/match': { roles: ['mentee'], anonymous: 'questions' },
   'POST /api/session-requests': { roles: ['mentee'] },
+  // Browsing mentors' public profiles is for anyone signed in, as asking is.
+  'GET /api/directory': signedIn,
+  // The programme's aggregates; researchers read the per-mentor table without names.
+  'GET /api/programme': { roles: ['coordinator', 'admin', 'researcher'] },
 
   'POST /api/match/preview': coordinator,
   'GET /api/requests/recent': coordinator,

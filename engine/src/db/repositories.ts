@@ -6,6 +6,8 @@ import { EmbeddingRepository } from './embedding-repository.js';
 import { MentorChangeRepository } from './mentor-change-repository.js';
 import { MentorOutcomeRepository } from './mentor-outcome-repository.js';
 import { MentorRepository } from './mentor-repository.js';
+import { ProgrammeRepository } from './programme-repository.js';
+import { DirectoryRepository } from './directory-repository.js';
 import { NotificationRepository } from './notification-repository.js';
 import { OutboxRepository } from './outbox-repository.js';
 import { RequestRepository } from './request-repository.js';
@@ -34,6 +36,10 @@ export interface Repositories {
   settings: SettingsRepository;
   /** Acceptances of the code of conduct, and reports of conduct. */
   conduct: ConductRepository;
+  /** What the programme view reads: requests, sessions and ratings, as counts and facts without names of mentees. */
+  programme: ProgrammeRepository;
+  /** Mentors' departments and weekly availability, for the mentor directory. */
+  directory: DirectoryRepository;
   /** Mentors' records of answers and ratings, and what followed each served match (reads only). */
   mentorOutcomes: MentorOutcomeRepository;
   /** Users' in-app inboxes. */
@@ -62,6 +68,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     sso: new SsoRepository(db),
     settings: new SettingsRepository(db),
     conduct: new ConductRepository(db),
+    programme: new ProgrammeRepository(db),
+    directory: new DirectoryRepository(db),
     mentorOutcomes: new MentorOutcomeRepository(db),
     notifications: new NotificationRepository(db),
     outbox: new OutboxRepository(db),

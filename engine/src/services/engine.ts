@@ -29,6 +29,8 @@ import { Notifier } from '../notifications/notifier.js';
 import { OutboxWorker } from '../notifications/outbox-worker.js';
 import { NotificationService } from '../notifications/notification-service.js';
 import type { MentorGenerator } from '../evaluation/generic-dataset.js';
+import { ProgrammeService } from '../programme/programme-service.js';
+import { DirectoryService } from '../directory/directory-service.js';
 
 export interface EngineStatus {
   ready: boolean;
@@ -67,6 +69,10 @@ export interface Engine {
   readonly personalData: PersonalDataService;
   /** The code of conduct users accept, and reports of conduct. */
   readonly conduct: ConductService;
+  /** The coordinators' programme view: funnel, rates, exposure and load of a period. */
+  readonly programme: ProgrammeService;
+  /** Mentees browse mentors directly, through the same index and ranking as a question. */
+  readonly directory: DirectoryService;
   /** Writes inbox rows and outbox emails inside the transaction of the change they tell of. */
   readonly notifier: Notifier;
   /** Sends the outbox's emails; null without SMTP_URL, when emails stay in the outbox (demo mode). */
@@ -174,6 +180,8 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     outcomeLog: new OutcomeLog(repositories.mentorOutcomes, pseudonyms),
     personalData: new PersonalDataService(repositories, mentors, () => matcher.flushRequests()),
     conduct: new ConductService(repositories, codeOfConduct),
+    programme: new ProgrammeService(repositories.programme),
+    directory: new DirectoryService(repositories.directory, search, matcher),
     notifier,
     outboxWorker,
     notifications: new NotificationService(repositories, {

@@ -1,0 +1,111 @@
+import type { DirectoryRepository } from '../db/directory-repository.js';
+import type { Mentor } from '../domain/mentor.js';
+import { AppError } from '../errors.js';
+import type { MatchService } from '../services/match-service.js';
+import type { SearchIndex } from '../services/search-index.js';
+import {
+  availableThisWeek,
+  type DirectoryContext,
+  type DirectoryFilters,
+  directoryFilter,
+  hasFilters,
+} from './directory-filters.js';
+
+export interface DirectoryQuery extends DirectoryFilters {
+  /** Words to search for; without them the directory lists mentors by name. */
+  q?: string | undefined;
+  /** 1-based. */
+  page: number;
+}
+
+/** What a mentor shares in the directory: the public part of their profile, never their email. */
+export interface DirectoryEntry {
+  id: string;
+  name: string;
+  headline: string;
+  skills: string[];
+  languages: string[];
+  timezone: string;
+  department: string | null;
+  availableThisWeek: boolean;
+  /** The match score for the words; null when browsing without them. */
+  score: number | null;
+}
+
+export interface DirectoryPage {
+  items: DirectoryEntry[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export const DIRECTORY_PAGE_SIZE = 20;
+/**
+ * Mentors ranked for the words at most: as many as a mentee may ask /match for, so a search costs what a
+ * question does (a larger list ranks ten times its size in candidates).
+ */
+export const DIRECTORY_SEARCH_LIMIT = 50;
+
+/**
+ * Browsing mentors directly. Words go through the matcher, the same index and ranking a mentee's question gets
+ * (unrecorded: browsing is not asking, and shows nobody's exposure); the filters become exclusions the matcher
+ * applies before ranking, so the order is /match's own among the mentors left. Without words, the filters run
+ * over the catalogue in memory.
+ */
+export class DirectoryService {
+  constructor(
+    private readonly repository: DirectoryRepository,
+    private readonly search: SearchIndex,
+    private readonly matcher: MatchService,
+  ) {}
+
+  async browse(query: DirectoryQuery, now = new Date()): Promise<DirectoryPage> {
+    if (!this.search.isReady) throw new AppError('NOT_READY', { detail: `the index is ${this.search.status().state}` });
+    const [departments, schedules] = await Promise.all([
+      this.repository.mentorDepartments(),
+      this.repository.schedules(),
+    ]);
+    const ctx: DirectoryContext = { departments, schedules, today: now };
+    const passes = directoryFilter(query, ctx);
+    const words = query.q?.trim();
+    const found: Array<{ mentor: Mentor; score: number | null }> = words
+      ? await this.ranked(words, query, passes, now)
+      : [...this.search.mentors.values()]
+          .filter(passes)
+          .sort((a, b) => a.name.localeCompare(b.name, 'en') || a.externalId.localeCompare(b.externalId))
+          .map((mentor) => ({ mentor, score: null }));
+    const start = (query.page - 1) * DIRECTORY_PAGE_SIZE;
+    return {
+      items: found.slice(start, start + DIRECTORY_PAGE_SIZE).map(({ mentor, score }) => ({
+        id: mentor.externalId,
+        name: mentor.name,
+        headline: mentor.headline,
+        skills: mentor.skills,
+        languages: mentor.languages,
+        timezone: mentor.timezone,
+        department: departments.get(mentor.rowId) ?? null,
+        availableThisWeek: availableThisWeek(schedules.get(mentor.rowId), now),
+        score,
+      })),
+      total: found.length,
+      page: query.page,
+      pageSize: DIRECTORY_PAGE_SIZE,
+    };
+  }
+
+  private async ranked(
+    words: string,
+    filters: DirectoryFilters,
+    passes: (m: Mentor) => boolean,
+    now: Date,
+  ): Promise<Array<{ mentor: Mentor; score: number }>> {
+    const exclude = hasFilters(filters)
+      ? [...this.search.mentors.values()].filter((m) => m.active && !passes(m)).map((m) => m.externalId)
+      : undefined;
+    const result = await this.matcher.match(
+      { text: words, k: DIRECTORY_SEARCH_LIMIT, ...(exclude ? { exclude } : {}) },
+      { record: false, now },
+    );
+    return result.matches.map((m) => ({ mentor: m.mentor, score: m.score }));
+  }
+}
