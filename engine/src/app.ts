@@ -34,6 +34,8 @@ import ssoRoutes from './routes/sso-routes.js';
 import settingsRoutes from './routes/settings-routes.js';
 import meRoutes from './routes/me-routes.js';
 import conductRoutes from './routes/conduct-routes.js';
+import sessionRoutes from './routes/session-routes.js';
+import availabilityRoutes from './routes/availability-routes.js';
 import programmeRoutes from './routes/programme-routes.js';
 import directoryRoutes from './routes/directory-routes.js';
 import outcomeRoutes from './routes/outcome-routes.js';
@@ -49,6 +51,8 @@ export interface AppOptions {
   generators?: Readonly<Record<string, MentorGenerator>>;
   /** Registers routes and schemas only (no database, no model): for generating the OpenAPI document. */
   openApiOnly?: boolean;
+  /** The engine's clock for sessions (expiry, reminders, what may be done when); tests pass a fake one. */
+  now?: () => Date;
 }
 
 declare module 'fastify' {
@@ -117,7 +121,12 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
 
   let engine: Engine | null = null;
   if (!opts.openApiOnly) {
-    engine = await createEngine(config, { embedder: opts.embedder, log: app.log, generators: opts.generators });
+    engine = await createEngine(config, {
+      embedder: opts.embedder,
+      log: app.log,
+      generators: opts.generators,
+      now: opts.now,
+    });
     app.addHook('onClose', async () => engine?.close());
     // Emails go out once the server is up; engine.close() stops the worker before the database closes.
     app.addHook('onReady', async () => engine?.outboxWorker?.start());
@@ -143,6 +152,8 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       await api.register(settingsRoutes);
       await api.register(meRoutes);
       await api.register(conductRoutes);
+      await api.register(sessionRoutes);
+      await api.register(availabilityRoutes);
       await api.register(programmeRoutes);
       await api.register(directoryRoutes);
       await api.register(outcomeRoutes);

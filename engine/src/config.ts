@@ -76,6 +76,8 @@ export interface AppConfig {
   outboxPollMs: number;
   /** How long a worker holds the emails it claimed; another engine takes over the rows of one that died. */
   outboxLeaseMs: number;
+  /** How often requests are expired and reminders and rating prompts sent (sessions/session-sweeper.ts). */
+  sessionSweepMs: number;
   bodyLimitBytes: number;
   logLevel: string;
   /** Built dashboard to serve at `/`; null serves the API only. */
@@ -166,6 +168,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     smtpFrom: env.SMTP_FROM || 'mentormatch <no-reply@localhost>',
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 2000, 50, 3_600_000),
     outboxLeaseMs: int(env, 'OUTBOX_LEASE_MS', 60_000, 1000, 3_600_000),
+    sessionSweepMs: int(env, 'SESSION_SWEEP_MS', 60_000, 100, 3_600_000),
     apiToken: env.API_TOKEN || null,
     demoMode,
     anonymousQuestions: bool(env, 'ANONYMOUS_QUESTIONS', demoMode),

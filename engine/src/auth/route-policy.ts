@@ -87,7 +87,23 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   'POST /api/conduct/reports/:id/handled': coordinator,
 
   'POST /api/match': { roles: ['mentee'], anonymous: 'questions' },
+  // Sessions (docs/sessions.md): each side's transitions; the service answers 404 to anyone not party to the
+  // session, whatever their roles, and the state machine refuses the other side's transitions.
   'POST /api/session-requests': { roles: ['mentee'] },
+  'POST /api/session-requests/:id/accept': { roles: ['mentor'] },
+  'POST /api/session-requests/:id/decline': { roles: ['mentor'] },
+  'POST /api/session-requests/:id/complete': { roles: ['mentor'] },
+  'POST /api/session-requests/:id/no-show': { roles: ['mentor'] },
+  'POST /api/session-requests/:id/withdraw': { roles: ['mentee'] },
+  'POST /api/session-requests/:id/cancel': { roles: ['mentee', 'mentor', 'coordinator', 'admin'] },
+  'POST /api/session-requests/:id/feedback': { roles: ['mentee', 'mentor'] },
+  'GET /api/session-requests': { roles: ['mentee', 'mentor'] },
+  'GET /api/session-requests/:id': { roles: ['mentee', 'mentor', 'coordinator', 'admin'] },
+  'GET /api/session-requests/:id/invite.ics': { roles: ['mentee', 'mentor'] },
+  // A mentor's own schedule; anyone signed in reads a mentor's free slots (to request one).
+  'GET /api/me/availability': { roles: ['mentor'] },
+  'PUT /api/me/availability': { roles: ['mentor'] },
+  'GET /api/mentors/:id/slots': signedIn,
   // Browsing mentors' public profiles is for anyone signed in, as asking is.
   'GET /api/directory': signedIn,
   // The programme's aggregates; researchers read the per-mentor table without names.
@@ -131,6 +147,9 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   // Privacy: whether coordinators read question texts.
   'GET /api/settings/privacy': admin,
   'PATCH /api/settings/privacy': admin,
+  // How sessions run; coordinators read it to run the programme.
+  'GET /api/settings/sessions': { roles: ['admin', 'coordinator'] },
+  'PUT /api/settings/sessions': admin,
   // Each user's own inbox (the service reads only the caller's rows); the outbox's emails only for admins.
   'GET /api/notifications': signedIn,
   'POST /api/notifications/:id/read': signedIn,

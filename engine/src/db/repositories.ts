@@ -13,6 +13,8 @@ import { OutboxRepository } from './outbox-repository.js';
 import { RequestRepository } from './request-repository.js';
 import type { Database } from './schema.js';
 import { SessionRepository } from './session-repository.js';
+import { SessionRequestRepository } from './session-request-repository.js';
+import { AvailabilityRepository } from './availability-repository.js';
 import { SettingsRepository } from './settings-repository.js';
 import { SsoRepository } from './sso-repository.js';
 import { withTransaction } from './transaction.js';
@@ -46,6 +48,10 @@ export interface Repositories {
   notifications: NotificationRepository;
   /** Emails waiting to be sent, written in the transaction of the change they tell of. */
   outbox: OutboxRepository;
+  /** Session requests and their lifecycle: transitions, capacity, booked slots, feedback. */
+  sessionRequests: SessionRequestRepository;
+  /** Mentors' weekly availability and scheduling preferences. */
+  availability: AvailabilityRepository;
   /**
    * Runs `fn` with repositories bound to one transaction: what it writes through them commits together or not
    * at all. Use only the repositories `fn` is given: on PGlite, a query through the outer ones waits for the
@@ -73,6 +79,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     mentorOutcomes: new MentorOutcomeRepository(db),
     notifications: new NotificationRepository(db),
     outbox: new OutboxRepository(db),
+    sessionRequests: new SessionRequestRepository(db),
+    availability: new AvailabilityRepository(db),
     transaction: (fn) => withTransaction(db, (trx) => fn(createRepositories(trx))),
   };
 }

@@ -1,8 +1,6 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { AppError } from '../errors.js';
 import { type CamelCaseDatabase, withCamelCase } from './camel-case.js';
 import type { Database } from './schema.js';
-import { isForeignKeyViolation } from './database-errors.js';
 
 export interface ServedMatch {
   mentorRowId: number;
@@ -178,42 +176,6 @@ export class RequestRepository {
     return requests.map((r) => ({ ...r, matches: byRequest.get(r.id) ?? [] }));
   }
 
-  /**
-   * Records that a mentee asked a mentor for a session; returns its id. The question it names must be the
-   * mentee's own (REQUEST_NOT_FOUND otherwise, as for one that does not exist): sending it is what shows its text
-   * to that mentor, so nobody can send another person's.
-   */
-  async recordSessionRequest(
-    requestId: number | null,
-    mentorRowId: number,
-    note: string | null,
-    userId: number,
-  ): Promise<number> {
-    if (requestId !== null) {
-      const asked = await this.db
-        .selectFrom('mentee_requests')
-        .select('userId')
-        .where('id', '=', requestId)
-        .executeTakeFirst();
-      if (asked === undefined || asked.userId === null || Number(asked.userId) !== userId) {
-        throw new AppError('REQUEST_NOT_FOUND', { id: requestId });
-      }
-    }
-    try {
-      const { id } = await this.db
-        .insertInto('session_requests')
-        .values({ requestId, mentorId: mentorRowId, note, userId })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return id;
-    } catch (err) {
-      if (requestId !== null && isForeignKeyViolation(err, 'session_requests', 'request_id')) {
-        throw new AppError('REQUEST_NOT_FOUND', { id: requestId });
-      }
-      throw err;
-    }
-  }
-
   /** What a user asked, and the sessions they asked for (with the mentor's public id), oldest first. */
   async byUser(userId: number): Promise<{ questions: UserQuestion[]; sessionRequests: UserSessionRequest[] }> {
     const [questions, sessionRequests] = await Promise.all([
@@ -296,14 +258,17 @@ export class RequestRepository {
     return { counts: new Map(served.map((s) => [s.mentorId, Number(s.served)])), totalRequests: Number(total.total) };
   }
 
-  /** Sessions requested with each mentor at or after `since` (what their monthly capacity is spent on). */
-  async sessionCountsSince(since: Date): Promise<Map<number, number>> {
+  /**
+   * Accepted sessions per mentor in the month starting at `monthStart` (UTC): what their monthly capacity is spent
+   * on. Open requests do not count: they spend nothing until accepted, so sending requests cannot hide a mentor.
+   */
+  async acceptedSessionsInMonth(monthStart: Date): Promise<Map<number, number>> {
     const rows = await this.db
-      .selectFrom('session_requests')
-      .where('createdAt', '>=', since)
-      .select(['mentorId', (eb) => eb.fn.countAll<number>().as('sessions')])
-      .groupBy('mentorId')
+      .selectFrom('mentor_month_load')
+      .select(['mentorId', 'accepted'])
+      .where('month', '=', monthStart.toISOString().slice(0, 10))
+      .where('accepted', '>', 0)
       .execute();
-    return new Map(rows.map((r) => [r.mentorId, Number(r.sessions)]));
+    return new Map(rows.map((r) => [r.mentorId, r.accepted]));
   }
 }

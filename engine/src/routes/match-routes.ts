@@ -1,13 +1,12 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { configSchemaErrors, errorResponses, Nullable, RowId, StringEnum, VersionNumber } from './schemas.js';
+import { configSchemaErrors, errorResponses, Nullable, StringEnum, VersionNumber } from './schemas.js';
 import { WeightConfigInput } from '../matching/weight-config-schema.js';
 import { MetricResultSchema } from '../evaluation/result-schema.js';
 import { AppError } from '../errors.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { MatchRequest, MatchResult } from '../services/match-service.js';
 import { NOT_BLANK } from '../validator-compiler.js';
-import { userOf } from '../auth/authorize-request.js';
 
 const language = Type.String({ pattern: '^[a-z]{2,3}$' });
 const hour = Type.Number({ minimum: 0, maximum: 24 });
@@ -187,32 +186,6 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         draft: { configVersion: result.draft.configVersion, matches: toMatchDto(result.draft) },
         diff: result.diff,
       };
-    },
-  );
-
-  app.post(
-    '/session-requests',
-    {
-      schema: {
-        tags: ['match'],
-        summary: 'A mentee asks a proposed mentor for a session',
-        body: Type.Object(
-          {
-            mentorId: Type.String({ minLength: 1, maxLength: 128 }),
-            requestId: Type.Optional(Nullable(RowId())),
-            note: Type.Optional(Type.String({ maxLength: 2000 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Object({ id: Type.Integer() }), ...errorResponses(404, 409) },
-      },
-    },
-    async (request, reply) => {
-      const { mentorId, requestId, note } = request.body;
-      const id = await app
-        .engine()
-        .matcher.requestSession(mentorId, requestId ?? null, note ?? null, userOf(request).id);
-      return reply.status(201).send({ id });
     },
   );
 

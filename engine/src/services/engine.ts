@@ -26,6 +26,8 @@ import { UserService } from '../auth/user-service.js';
 import { OidcService } from '../auth/oidc-service.js';
 import { AuditService } from '../audit/audit-service.js';
 import { Notifier } from '../notifications/notifier.js';
+import { SessionService } from '../sessions/session-service.js';
+import { SessionSweeper } from '../sessions/session-sweeper.js';
 import { OutboxWorker } from '../notifications/outbox-worker.js';
 import { NotificationService } from '../notifications/notification-service.js';
 import type { MentorGenerator } from '../evaluation/generic-dataset.js';
@@ -75,6 +77,10 @@ export interface Engine {
   readonly directory: DirectoryService;
   /** Writes inbox rows and outbox emails inside the transaction of the change they tell of. */
   readonly notifier: Notifier;
+  /** The session loop: requests, answers, scheduling, feedback (sessions/). */
+  readonly sessions: SessionService;
+  /** Expires unanswered requests and sends reminders and rating prompts on a schedule. */
+  readonly sessionSweeper: SessionSweeper;
   /** Sends the outbox's emails; null without SMTP_URL, when emails stay in the outbox (demo mode). */
   readonly outboxWorker: OutboxWorker | null;
   /** Users' inboxes, and the outbox admins read in demo mode. */
@@ -89,6 +95,8 @@ export interface EngineOptions {
   onIndexProgress?: (p: JobProgress) => void;
   /** Mentor generators that generic datasets may name (the demo data generator lives in scripts/). */
   generators?: Readonly<Record<string, MentorGenerator>> | undefined;
+  /** The clock sessions read; the system's by default. */
+  now?: (() => Date) | undefined;
 }
 
 /**
@@ -132,6 +140,26 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   const auth = new AuthService(repositories, config);
   const pseudonyms = new Pseudonymiser(repositories.settings);
   const notifier = new Notifier({ dashboardUrl: config.publicUrl });
+  const settings = new ProgrammeSettings(repositories);
+  const now = opts.now ?? (() => new Date());
+  const sessions = new SessionService({
+    repos: repositories,
+    notifier,
+    settings: (repos) => settings.sessions(repos),
+    flushQuestions: () => matcher.flushRequests(),
+    onLoadChange: (mentorRowId, month, delta) => matcher.exposure.recordSessions(mentorRowId, month, delta),
+    onOutcomeChange: () => outcomes.invalidate(),
+    now,
+  });
+  const sessionSweeper = new SessionSweeper({
+    repos: repositories,
+    notifier,
+    settings: (repos) => settings.sessions(repos),
+    now,
+    intervalMs: config.sessionSweepMs,
+    log: opts.log,
+  });
+  sessionSweeper.start();
   const outboxWorker =
     config.smtpUrl === null
       ? null
@@ -175,7 +203,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     users: new UserService(repositories),
     sso: new OidcService(repositories, config.oidc, auth),
     audit: new AuditService(repositories),
-    settings: new ProgrammeSettings(repositories),
+    settings,
     pseudonyms,
     outcomeLog: new OutcomeLog(repositories.mentorOutcomes, pseudonyms),
     personalData: new PersonalDataService(repositories, mentors, () => matcher.flushRequests()),
@@ -183,6 +211,8 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     programme: new ProgrammeService(repositories.programme),
     directory: new DirectoryService(repositories.directory, search, matcher),
     notifier,
+    sessions,
+    sessionSweeper,
     outboxWorker,
     notifications: new NotificationService(repositories, {
       dashboardUrl: config.publicUrl,
@@ -212,6 +242,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
       await matcher.close();
       await retention.close();
       await follower.close();
+      await sessionSweeper.close();
       await outboxWorker?.close();
       await search.close();
       await embedder.close?.();

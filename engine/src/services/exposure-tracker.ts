@@ -5,7 +5,7 @@ export interface ExposureSnapshot {
   /** Times each mentor was shown in the window. */
   shown: Map<number, number>;
   totalShown: number;
-  /** Sessions requested with each mentor this calendar month. */
+  /** Sessions each mentor accepted this calendar month (UTC). */
   sessionsThisMonth: Map<number, number>;
 }
 
@@ -26,13 +26,13 @@ export class ExposureTracker {
   private firstRead: { key: string; done: Promise<void> } | null = null;
 
   constructor(
-    private readonly requests: Pick<RequestRepository, 'exposureCounts' | 'sessionCountsSince'>,
+    private readonly requests: Pick<RequestRepository, 'exposureCounts' | 'acceptedSessionsInMonth'>,
     private readonly log: Pick<FastifyBaseLogger, 'warn'>,
     private readonly refreshMs = 60_000,
   ) {}
 
   async current(windowDays: number, now = new Date()): Promise<ExposureSnapshot> {
-    const key = `${windowDays}:${now.getUTCFullYear()}-${now.getUTCMonth()}`;
+    const key = `${windowDays}:${now.toISOString().slice(0, 7)}`;
     if (!this.snapshot || key !== this.loadedFor) {
       // Another window or a new month: the snapshot held counts something else.
       if (this.firstRead?.key !== key) {
@@ -70,7 +70,7 @@ export class ExposureTracker {
     const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const [exposure, sessions] = await Promise.all([
       this.requests.exposureCounts(since),
-      this.requests.sessionCountsSince(monthStart),
+      this.requests.acceptedSessionsInMonth(monthStart),
     ]);
     let totalShown = 0;
     for (const n of exposure.counts.values()) totalShown += n;
@@ -89,8 +89,10 @@ export class ExposureTracker {
     this.snapshot.totalShown += rowIds.length;
   }
 
-  recordSession(rowId: number): void {
-    if (!this.snapshot) return;
-    this.snapshot.sessionsThisMonth.set(rowId, (this.snapshot.sessionsThisMonth.get(rowId) ?? 0) + 1);
+  /** A session accepted (+1) or cancelled (-1) in `month` ('YYYY-MM-01'); other months than the one held are not counted here. */
+  recordSessions(rowId: number, month: string, delta: number): void {
+    if (!this.snapshot || !this.loadedFor.endsWith(`:${month.slice(0, 7)}`)) return;
+    const sessions = this.snapshot.sessionsThisMonth;
+    sessions.set(rowId, Math.max(0, (sessions.get(rowId) ?? 0) + delta));
   }
 }

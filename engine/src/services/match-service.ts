@@ -315,20 +315,4 @@ export class MatchService {
   close(): Promise<void> {
     return this.requests.flush();
   }
-
-  /** The mentee `userId` asks a mentor for a session, with one of their own questions (`requestId`) or none. */
-  async requestSession(
-    mentorExternalId: string,
-    requestId: number | null,
-    note: string | null,
-    userId: number,
-  ): Promise<number> {
-    const mentor = this.search.mentorByExternalId(mentorExternalId);
-    if (!mentor) throw new AppError('MENTOR_NOT_FOUND', { id: mentorExternalId });
-    // A card shown before the mentor was deactivated can still be clicked.
-    if (!mentor.active) throw new AppError('MENTOR_INACTIVE', { id: mentorExternalId });
-    const id = await this.requests.recordSessionRequest(requestId, mentor.rowId, note, userId);
-    this.exposure.recordSession(mentor.rowId);
-    return id;
-  }
 }

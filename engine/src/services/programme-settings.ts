@@ -1,6 +1,7 @@
 import type { Actor } from '../audit/audit-entry.js';
 import { fieldChanges } from '../audit/audit-entry.js';
 import type { Repositories } from '../db/repositories.js';
+import { SESSION_SETTINGS_DEFAULTS, type SessionSettings } from '../sessions/session-settings.js';
 
 /** What admins decide about who reads mentees' words. */
 export interface PrivacySettings {
@@ -13,6 +14,7 @@ export interface PrivacySettings {
 
 const PRIVACY_KEY = 'privacy';
 const PRIVACY_DEFAULTS: PrivacySettings = { coordinatorsSeeQuestionTexts: false };
+const SESSIONS_KEY = 'sessions';
 
 /** The programme's settings, stored in the database so that every engine sharing it applies the same ones. */
 export class ProgrammeSettings {
@@ -31,6 +33,29 @@ export class ProgrammeSettings {
       if (Object.keys(changes).length === 0) return after;
       await trx.settings.set(PRIVACY_KEY, after);
       await trx.audit.record(actor, { action: 'settings.updated', entity: 'settings', entityId: PRIVACY_KEY, changes });
+      return after;
+    });
+  }
+
+  /** How sessions run (lengths, expiry, caps, video links, reminders); the defaults where an admin set nothing. */
+  async sessions(repos: Repositories = this.repos): Promise<SessionSettings> {
+    return { ...SESSION_SETTINGS_DEFAULTS, ...((await repos.settings.get(SESSIONS_KEY)) as Partial<SessionSettings>) };
+  }
+
+  /** Changes the session settings, audited in the same transaction. */
+  async updateSessions(patch: Partial<SessionSettings>, actor: Actor): Promise<SessionSettings> {
+    return this.repos.transaction(async (trx) => {
+      const before = await this.sessions(trx);
+      const after = { ...before, ...patch };
+      const changes = fieldChanges({ ...before }, { ...after });
+      if (Object.keys(changes).length === 0) return after;
+      await trx.settings.set(SESSIONS_KEY, after);
+      await trx.audit.record(actor, {
+        action: 'settings.updated',
+        entity: 'settings',
+        entityId: SESSIONS_KEY,
+        changes,
+      });
       return after;
     });
   }

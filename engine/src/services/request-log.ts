@@ -66,9 +66,9 @@ export class RequestLog {
     return this.repository.exposureCounts(since);
   }
 
-  async sessionCountsSince(since: Date): ReturnType<RequestRepository['sessionCountsSince']> {
-    await this.flush();
-    return this.repository.sessionCountsSince(since);
+  /** Not queued here: sessions are accepted in the database's transactions, so nothing needs writing first. */
+  acceptedSessionsInMonth(monthStart: Date): ReturnType<RequestRepository['acceptedSessionsInMonth']> {
+    return this.repository.acceptedSessionsInMonth(monthStart);
   }
 
   async recentRequests(limit: number): ReturnType<RequestRepository['recentRequests']> {
@@ -82,17 +82,6 @@ export class RequestLog {
   ): ReturnType<RequestRepository['sessionRequestsFor']> {
     await this.flush();
     return this.repository.sessionRequestsFor(mentorExternalId, limit);
-  }
-
-  async recordSessionRequest(
-    requestId: number | null,
-    mentorRowId: number,
-    note: string | null,
-    userId: number,
-  ): Promise<number> {
-    // The session refers to its request, which must be stored first.
-    await this.flush();
-    return this.repository.recordSessionRequest(requestId, mentorRowId, note, userId);
   }
 
   /**

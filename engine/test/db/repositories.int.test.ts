@@ -669,18 +669,34 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect(recent[0]!.matches).toEqual([]);
       expect(await repos.requests.recentRequests(1)).toHaveLength(1);
 
-      const session = await repos.requests.recordSessionRequest(first, ids[1]!, 'Tuesday works', mentee.id);
-      const anonymous = await repos.requests.recordSessionRequest(null, ids[2]!, null, mentee.id);
+      const sessionRequest = (requestId: number | null, mentorRowId: number, note: string | null, userId: number) =>
+        repos.sessionRequests.insert({
+          requestId,
+          mentorRowId,
+          note,
+          userId,
+          lengthMinutes: null,
+          slotStart: null,
+          menteeTimeZone: null,
+          createdAt: new Date(),
+          expiresAt: new Date(Date.now() + 3_600_000),
+        });
+      const session = await sessionRequest(first, ids[1]!, 'Tuesday works', mentee.id);
+      const anonymous = await sessionRequest(null, ids[2]!, null, mentee.id);
       expect(anonymous).toBeGreaterThan(session);
       // Another person's question, or one asked anonymously, cannot be sent: it reads as a question that is not there.
       for (const [requestId, userId] of [
         [first, other.id],
         [second, mentee.id],
       ] as const) {
-        await expect(repos.requests.recordSessionRequest(requestId, ids[1]!, null, userId)).rejects.toMatchObject({
+        await expect(sessionRequest(requestId, ids[0]!, null, userId)).rejects.toMatchObject({
           code: 'REQUEST_NOT_FOUND',
         });
       }
+      // One open request per mentee and mentor (the partial unique index).
+      await expect(sessionRequest(null, ids[1]!, null, mentee.id)).rejects.toMatchObject({
+        code: 'OPEN_REQUEST_EXISTS',
+      });
       const stored = await handle.db.selectFrom('session_requests').selectAll().orderBy('id').execute();
       expect(stored.map((s) => [s.request_id, s.mentor_id, s.note, s.user_id])).toEqual([
         [first, ids[1], 'Tuesday works', mentee.id],
@@ -866,30 +882,21 @@ describe.each(backends())('repositories on $name', (backend) => {
       });
     });
 
-    it('counts session requests per mentor within a window', async () => {
+    it('counts accepted sessions per mentor and month, never beyond capacity', async () => {
       const ids = (await repos.mentors.upsertMany([mentor(1), mentor(2)])).map((r) => r.rowId);
-      const { id: mentee } = await repos.users.create({
-        email: `counted-${Date.now()}@test.local`,
-        name: 'Mentee',
-        timeZone: 'UTC',
-        passwordHash: null,
-        roles: ['mentee'],
-      });
-      const old = await repos.requests.recordSessionRequest(null, ids[0]!, null, mentee);
-      await repos.requests.recordSessionRequest(null, ids[0]!, null, mentee);
-      await repos.requests.recordSessionRequest(null, ids[1]!, 'note', mentee);
-      await handle.db
-        .updateTable('session_requests')
-        .set({ created_at: new Date('2020-01-01T00:00:00Z') })
-        .where('id', '=', old)
-        .execute();
-      expect(await repos.requests.sessionCountsSince(new Date('2021-01-01T00:00:00Z'))).toEqual(
-        new Map([
-          [ids[0]!, 1],
-          [ids[1]!, 1],
-        ]),
+      const march = '2026-03-01';
+      const capacity = 4; // mentor()'s capacityPerMonth
+      const taken = [];
+      for (let i = 0; i < capacity + 2; i++) taken.push(await repos.sessionRequests.takeCapacity(ids[0]!, march));
+      expect(taken.filter(Boolean)).toHaveLength(capacity);
+      expect(await repos.sessionRequests.takeCapacity(ids[1]!, '2026-04-01')).toBe(true);
+      expect(await repos.requests.acceptedSessionsInMonth(new Date('2026-03-01T00:00:00Z'))).toEqual(
+        new Map([[ids[0]!, capacity]]),
       );
-      expect((await repos.requests.sessionCountsSince(new Date('2019-01-01T00:00:00Z'))).get(ids[0]!)).toBe(2);
+      await repos.sessionRequests.releaseCapacity(ids[0]!, march);
+      expect((await repos.requests.acceptedSessionsInMonth(new Date('2026-03-01T00:00:00Z'))).get(ids[0]!)).toBe(
+        capacity - 1,
+      );
     });
   });
 });

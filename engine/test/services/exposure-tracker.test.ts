@@ -15,7 +15,7 @@ function fakeRepository() {
         pending.push({ resolve: () => resolve({ counts, requests: 0 }), reject }),
       );
     },
-    sessionCountsSince: () => Promise.resolve(new Map<number, number>()),
+    acceptedSessionsInMonth: () => Promise.resolve(new Map<number, number>()),
   } as unknown as RequestRepository;
   return {
     repository,

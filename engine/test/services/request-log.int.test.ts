@@ -102,20 +102,6 @@ describe('RequestLog', () => {
     ]);
   });
 
-  it('stores a queued request before a session request that refers to it', async () => {
-    const { gated, release } = gatedRepository();
-    const log = new RequestLog(gated, { error: vi.fn() });
-    const requestId = await log.record(request('q'));
-    const session = log.recordSessionRequest(requestId, mentorRowId, 'thanks', askerId);
-    await vi.waitFor(() => release());
-    const row = await handle.db
-      .selectFrom('session_requests')
-      .selectAll()
-      .where('id', '=', await session)
-      .executeTakeFirstOrThrow();
-    expect(Number(row.request_id)).toBe(requestId);
-  });
-
   it('counts queued shows when exposure is read', async () => {
     const log = new RequestLog(repository, { error: vi.fn() });
     await log.record(request('q1'));
