@@ -5,15 +5,21 @@ const labels = (roles: Parameters<typeof pagesFor>[0]) => pagesFor(roles).map((p
 
 describe('pagesFor', () => {
   it('gives each role only its pages, in navigation order', () => {
-    expect(labels(['mentee'])).toEqual(['Ask']);
+    expect(labels(['mentee'])).toEqual(['Ask', 'Directory']);
     expect(labels(['mentor'])).toEqual(['My profile']);
-    expect(labels(['coordinator'])).toEqual(['Mentors', 'Weights lab', 'Reports']);
-    expect(labels(['researcher'])).toEqual(['Evaluation']);
-    expect(labels(['admin'])).toEqual(['Users', 'Audit']);
+    expect(labels(['coordinator'])).toEqual(['Mentors', 'Weights lab', 'Reports', 'Programme']);
+    expect(labels(['researcher'])).toEqual(['Evaluation', 'Programme']);
+    expect(labels(['admin'])).toEqual(['Users', 'Audit', 'Programme']);
   });
 
   it('gives a user with several roles the pages of each, once', () => {
-    expect(labels(['researcher', 'coordinator'])).toEqual(['Mentors', 'Weights lab', 'Reports', 'Evaluation']);
+    expect(labels(['researcher', 'coordinator'])).toEqual([
+      'Mentors',
+      'Weights lab',
+      'Reports',
+      'Evaluation',
+      'Programme',
+    ]);
     expect(labels(ROLES)).toEqual(PAGES.filter((p) => !p.unlisted).map((p) => p.label));
   });
 

@@ -37,6 +37,7 @@ export interface DashboardPage {
  */
 export const PAGES: readonly DashboardPage[] = [
   { href: '/', label: 'Ask', roles: ['mentee'], audience: 'mentees', anonymous: true },
+  { href: '/directory', label: 'Directory', roles: ['mentee'], audience: 'mentees' },
   { href: '/profile', label: 'My profile', roles: ['mentor'], audience: 'mentors' },
   { href: '/mentors', label: 'Mentors', roles: ['coordinator'], audience: 'coordinators' },
   { href: '/weights', label: 'Weights lab', roles: ['coordinator'], audience: 'coordinators' },
@@ -44,6 +45,12 @@ export const PAGES: readonly DashboardPage[] = [
   { href: '/evaluation', label: 'Evaluation', roles: ['researcher'], audience: 'researchers' },
   { href: '/users', label: 'Users', roles: ['admin'], audience: 'admins' },
   { href: '/audit', label: 'Audit', roles: ['admin'], audience: 'admins' },
+  {
+    href: '/programme',
+    label: 'Programme',
+    roles: ['coordinator', 'admin', 'researcher'],
+    audience: 'coordinators, admins and researchers',
+  },
   { href: '/account', label: 'Account', roles: ROLES, audience: 'signed-in users', unlisted: true },
 ];
 

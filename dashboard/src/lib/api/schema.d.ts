@@ -2443,6 +2443,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Browse mentors: search by words, filter by skill, department, language and availability
+         * @description With `q`, mentors come in the order POST /api/match gives for the same words (the same index and ranking, at most 50 of them), among those the filters keep; without it, every active mentor the filters keep, by name. Pages of 20.
+         */
+        get: {
+            parameters: {
+                query: {
+                    availableThisWeek?: boolean;
+                    department?: string;
+                    /** @description ISO 639-1 code, e.g. en */
+                    language?: string;
+                    page: number;
+                    /** @description Words to search for; blank: none */
+                    q?: string;
+                    /** @description Found inside any of a mentor's skills */
+                    skill?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Has availability on one of the next seven days and is not away */
+                                availableThisWeek: boolean;
+                                /** @description The department of the mentor's user account, when linked */
+                                department: string | null;
+                                headline: string;
+                                /** @description The mentor's public id (POST /api/session-requests takes it as mentorId) */
+                                id: string;
+                                languages: string[];
+                                name: string;
+                                /** @description The match score for the words; null without words */
+                                score: number | null;
+                                skills: string[];
+                                timezone: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            /** @description Mentors found, over all pages */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/evaluation/datasets": {
         parameters: {
             query?: never;
@@ -4747,6 +4861,170 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The programme's funnel, rates, satisfaction, exposure, pair mix and per-mentor load for a period
+         * @description Counts the requests made in the period (a cohort) and the sessions accepted in it. `department` keeps the questions and requests of that department's mentees. `format=csv` downloads the per-mentor table.
+         */
+        get: {
+            parameters: {
+                query: {
+                    department?: string;
+                    format: "json" | "csv";
+                    /** @description First day (UTC); default: the first of the month two months before `to` */
+                    from?: string;
+                    /** @description Last day (UTC); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The view as JSON, or its per-mentor table as CSV (`format=csv`) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Accepted among requests accepted, declined or expired */
+                            acceptanceRate: number | null;
+                            crossDepartment: {
+                                /** @description Pairs where both sides name a department */
+                                known: number;
+                                pairs: number;
+                                /** @description Pairs from different departments */
+                                share: number | null;
+                            };
+                            crossGenerational: {
+                                /** @description Of those, pairs whose mentor's start year comes from the profile's years of experience */
+                                approximated: number;
+                                /** @description Pairs whose mentee gave a career start year */
+                                known: number;
+                                /** @description Accepted sessions */
+                                pairs: number;
+                                /** @description Pairs whose career starts are 15 or more years apart */
+                                share: number | null;
+                            };
+                            department: string | null;
+                            /** @description The departments users name, to filter by */
+                            departments: string[];
+                            exposure: {
+                                activeMentors: number;
+                                neverRequested: number;
+                                /** @description Active mentors nobody requested in the period */
+                                neverRequestedShare: number | null;
+                                /** @description Gini of session requests per active mentor (0: equal) */
+                                requestsGini: number;
+                                /** @description Gini of times shown per active mentor */
+                                servedGini: number;
+                            };
+                            /** @description Requests made in the period, and how far each got */
+                            funnel: {
+                                /** @description Requests the mentor accepted (whatever became of the session) */
+                                accepted: number;
+                                /** @description Questions asked */
+                                asked: number;
+                                completed: number;
+                                /** @description Completed sessions the mentee rated */
+                                rated: number;
+                                requested: number;
+                            };
+                            medianHoursToAnswer: number | null;
+                            mentors: {
+                                /** @description Sessions accepted in the period and not cancelled since */
+                                accepted: number;
+                                active: boolean;
+                                /** @description capacityPerMonth times the calendar months the period touches */
+                                capacity: number;
+                                capacityPerMonth: number;
+                                /** @description accepted / capacity; null when the mentor offers no sessions */
+                                capacityUsed: number | null;
+                                /** @description Requests made in the period that ended completed */
+                                completed: number;
+                                mentorId: string;
+                                /** @description Null for researchers, who read mentors by their id */
+                                name: string | null;
+                                /** @description Session requests made in the period */
+                                requested: number;
+                                /** @description Times the ranker showed the mentor to the period's questions */
+                                served: number;
+                            }[];
+                            /** @description No-shows among sessions completed or missed */
+                            noShowRate: number | null;
+                            period: {
+                                from: string;
+                                months: number;
+                                to: string;
+                            };
+                            satisfaction: {
+                                /** @description 1 to 5 */
+                                meanHelpfulness: number | null;
+                                /** @description Mentees' ratings of the period's sessions */
+                                ratings: number;
+                                /** @description Share of ratings saying the mentor was the right person */
+                                rightPersonYesShare: number | null;
+                                /** @description Too few ratings to show their means without exposing the raters */
+                                withheld: boolean;
+                            };
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
