@@ -3754,6 +3754,210 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your weekly availability as a mentor, in your time zone */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date
+                             * @description No sessions up to and including this day
+                             */
+                            awayUntil: string | null;
+                            /** @description IANA time zone the windows are read in, e.g. Europe/Berlin */
+                            timeZone: string;
+                            /** @description Your meeting link; the programme's template is used without one */
+                            videoLink: string | null;
+                            windows: {
+                                /** @description HH:MM on a quarter hour */
+                                end: string;
+                                /** @description HH:MM on a quarter hour */
+                                start: string;
+                                /** @description 1 = Monday */
+                                weekday: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        /** Replaces your weekly availability, days away and meeting link */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description No sessions up to and including this day
+                         */
+                        awayUntil: string | null;
+                        /** @description IANA time zone the windows are read in, e.g. Europe/Berlin */
+                        timeZone: string;
+                        /** @description Your meeting link; the programme's template is used without one */
+                        videoLink: string | null;
+                        windows: {
+                            /** @description HH:MM on a quarter hour */
+                            end: string;
+                            /** @description HH:MM on a quarter hour */
+                            start: string;
+                            /** @description 1 = Monday */
+                            weekday: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date
+                             * @description No sessions up to and including this day
+                             */
+                            awayUntil: string | null;
+                            /** @description IANA time zone the windows are read in, e.g. Europe/Berlin */
+                            timeZone: string;
+                            /** @description Your meeting link; the programme's template is used without one */
+                            videoLink: string | null;
+                            windows: {
+                                /** @description HH:MM on a quarter hour */
+                                end: string;
+                                /** @description HH:MM on a quarter hour */
+                                start: string;
+                                /** @description 1 = Monday */
+                                weekday: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/export": {
         parameters: {
             query?: never;
@@ -4427,6 +4631,105 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/mentors/{id}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A mentor's free slots, labelled in your time zone */
+        get: {
+            parameters: {
+                query: {
+                    days: number;
+                    /** @description Now by default */
+                    from?: string;
+                    lengthMinutes: 15 | 30 | 45;
+                    timeZone: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Stable external id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            slots: {
+                                /** Format: date-time */
+                                end: string;
+                                /** @description In the given time zone, e.g. "Tue 10 Mar, 14:00–14:30" */
+                                label: string;
+                                /** Format: date-time */
+                                start: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/mentors/export": {
@@ -5226,9 +5529,114 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Your session requests, newest first: sent as a mentee, received as a mentor, or both */
+        get: {
+            parameters: {
+                query?: {
+                    role?: "mentee" | "mentor";
+                    state?: "requested" | "accepted" | "declined" | "expired" | "withdrawn" | "completed" | "no_show" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                                cancelledBy: "mentee" | "mentor" | "coordinator" | (never | null);
+                                cancelReason: string | null;
+                                /** @description The caller may rate it now */
+                                canGiveFeedback: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                declineReason: string | null;
+                                /** Format: date-time */
+                                endedAt: string | null;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                /** @description The caller rated this session */
+                                feedbackGiven: boolean;
+                                id: number;
+                                lengthMinutes: number | null;
+                                /** @description Null once the mentee deleted their account */
+                                menteeName: string | null;
+                                menteeTimeZone: string | null;
+                                /** @description The mentor's public id */
+                                mentorId: string;
+                                mentorName: string;
+                                mentorTimeZone: string;
+                                note: string | null;
+                                /** @description The question sent with the request; only its two parties read it */
+                                question: string | null;
+                                /**
+                                 * @description The caller's side: the session's mentee or mentor, or a coordinator reading it
+                                 * @enum {string}
+                                 */
+                                role: "mentee" | "mentor" | "coordinator";
+                                /** Format: date-time */
+                                slotEnd: string | null;
+                                /** Format: date-time */
+                                slotStart: string | null;
+                                /** @enum {string} */
+                                state: "requested" | "accepted" | "declined" | "expired" | "withdrawn" | "completed" | "no_show" | "cancelled";
+                                /** @description While the session is accepted */
+                                videoLink: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
         put?: never;
-        /** A mentee asks a proposed mentor for a session */
+        /**
+         * A mentee asks a mentor for a session, optionally in one of their free slots
+         * @description The question (requestId) must be one of your own. 409 OPEN_REQUEST_EXISTS, TOO_MANY_OPEN_REQUESTS, SLOT_UNAVAILABLE; 429 REQUEST_RATE_LIMITED.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5242,6 +5650,17 @@ export interface paths {
                         mentorId: string;
                         note?: string;
                         requestId?: number | null;
+                        slot?: {
+                            /** @description Minutes; the programme offers some of these (GET /api/settings/sessions) */
+                            lengthMinutes: 15 | 30 | 45;
+                            /**
+                             * Format: date-time
+                             * @description UTC or with an offset; on a quarter hour
+                             */
+                            start: string;
+                        };
+                        /** @description IANA time zone, e.g. Europe/London */
+                        timeZone?: string;
                     };
                 };
             };
@@ -5253,7 +5672,1262 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** Format: date-time */
+                            answeredAt: string | null;
+                            cancelledBy: "mentee" | "mentor" | "coordinator" | (never | null);
+                            cancelReason: string | null;
+                            /** @description The caller may rate it now */
+                            canGiveFeedback: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            declineReason: string | null;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** @description The caller rated this session */
+                            feedbackGiven: boolean;
                             id: number;
+                            lengthMinutes: number | null;
+                            /** @description Null once the mentee deleted their account */
+                            menteeName: string | null;
+                            menteeTimeZone: string | null;
+                            /** @description The mentor's public id */
+                            mentorId: string;
+                            mentorName: string;
+                            mentorTimeZone: string;
+                            note: string | null;
+                            /** @description The question sent with the request; only its two parties read it */
+                            question: string | null;
+                            /**
+                             * @description The caller's side: the session's mentee or mentor, or a coordinator reading it
+                             * @enum {string}
+                             */
+                            role: "mentee" | "mentor" | "coordinator";
+                            /** Format: date-time */
+                            slotEnd: string | null;
+                            /** Format: date-time */
+                            slotStart: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "accepted" | "declined" | "expired" | "withdrawn" | "completed" | "no_show" | "cancelled";
+                            /** @description While the session is accepted */
+                            videoLink: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One session request: its mentee, its mentor, coordinators and admins read it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            answeredAt: string | null;
+                            cancelledBy: "mentee" | "mentor" | "coordinator" | (never | null);
+                            cancelReason: string | null;
+                            /** @description The caller may rate it now */
+                            canGiveFeedback: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            declineReason: string | null;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** @description The caller rated this session */
+                            feedbackGiven: boolean;
+                            id: number;
+                            lengthMinutes: number | null;
+                            /** @description Null once the mentee deleted their account */
+                            menteeName: string | null;
+                            menteeTimeZone: string | null;
+                            /** @description The mentor's public id */
+                            mentorId: string;
+                            mentorName: string;
+                            mentorTimeZone: string;
+                            note: string | null;
+                            /** @description The question sent with the request; only its two parties read it */
+                            question: string | null;
+                            /**
+                             * @description The caller's side: the session's mentee or mentor, or a coordinator reading it
+                             * @enum {string}
+                             */
+                            role: "mentee" | "mentor" | "coordinator";
+                            /** Format: date-time */
+                            slotEnd: string | null;
+                            /** Format: date-time */
+                            slotStart: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "accepted" | "declined" | "expired" | "withdrawn" | "completed" | "no_show" | "cancelled";
+                            /** @description While the session is accepted */
+                            videoLink: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session-requests/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The mentor accepts: keeps the mentee's slot, proposes another (slot), or none (arranged outside)
+         * @description An illegal transition is 409 ILLEGAL_TRANSITION with the current state in details.state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        slot?: {
+                            /** @description Minutes; the programme offers some of these (GET /api/settings/sessions) */
+                            lengthMinutes: 15 | 30 | 45;
+                            /**
+                             * Format: date-time
+                             * @description UTC or with an offset; on a quarter hour
+                             */
+                            start: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            answeredAt: string | null;
+                            cancelledBy: "mentee" | "mentor" | "coordinator" | (never | null);
+                            cancelReason: string | null;
+                            /** @description The caller may rate it now */
+                            canGiveFeedback: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            declineReason: string | null;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** @description The caller rated this session */
+                            feedbackGiven: boolean;
+                            id: number;
+                            lengthMinutes: number | null;
+                            /** @description Null once the mentee deleted their account */
+                            menteeName: string | null;
+                            menteeTimeZone: string | null;
+                            /** @description The mentor's public id */
+                            mentorId: string;
+                            mentorName: string;
+                            mentorTimeZone: string;
+                            note: string | null;
+                            /** @description The question sent with the request; only its two parties read it */
+                            question: string | null;
+                            /**
+                             * @description The caller's side: the session's mentee or mentor, or a coordinator reading it
+                             * @enum {string}
+                             */
+                            role: "mentee" | "mentor" | "coordinator";
+                            /** Format: date-time */
+                            slotEnd: string | null;
+                            /** Format: date-time */
+                            slotStart: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "accepted" | "declined" | "expired" | "withdrawn" | "completed" | "no_show" | "cancelled";
+                            /** @description While the session is accepted */
+                            videoLink: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session-requests/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Either side (or a coordinator) cancels an accepted session
+         * @description An illegal transition is 409 ILLEGAL_TRANSITION with the current state in details.state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Shown to the other side */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            answeredAt: string | null;
+                            cancelledBy: "mentee" | "mentor" | "coordinator" | (never | null);
+                            cancelReason: string | null;
+                            /** @description The caller may rate it now */
+                            canGiveFeedback: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            declineReason: string | null;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** @description The caller rated this session */
+                            feedbackGiven: boolean;
+                            id: number;
+                            lengthMinutes: number | null;
+                            /** @description Null once the mentee deleted their account */
+                            menteeName: string | null;
+                            menteeTimeZone: string | null;
+                            /** @description The mentor's public id */
+                            mentorId: string;
+                            mentorName: string;
+                            mentorTimeZone: string;
+                            note: string | null;
+                            /** @description The question sent with the request; only its two parties read it */
+                            question: string | null;
+                            /**
+                             * @description The caller's side: the session's mentee or mentor, or a coordinator reading it
+                             * @enum {string}
+                             */
+                            role: "mentee" | "mentor" | "coordinator";
+                            /** Format: date-time */
+                            slotEnd: string | null;
+                            /** Format: date-time */
+                            slotStart: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "accepted" | "declined" | "expired" | "withdrawn" | "completed" | "no_show" | "cancelled";
+                            /** @description While the session is accepted */
+                            videoLink: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session-requests/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The mentor marks the session held (once its slot has ended; any time without one)
+         * @description An illegal transition is 409 ILLEGAL_TRANSITION with the current state in details.state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            answeredAt: string | null;
+                            cancelledBy: "mentee" | "mentor" | "coordinator" | (never | null);
+                            cancelReason: string | null;
+                            /** @description The caller may rate it now */
+                            canGiveFeedback: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            declineReason: string | null;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** @description The caller rated this session */
+                            feedbackGiven: boolean;
+                            id: number;
+                            lengthMinutes: number | null;
+                            /** @description Null once the mentee deleted their account */
+                            menteeName: string | null;
+                            menteeTimeZone: string | null;
+                            /** @description The mentor's public id */
+                            mentorId: string;
+                            mentorName: string;
+                            mentorTimeZone: string;
+                            note: string | null;
+                            /** @description The question sent with the request; only its two parties read it */
+                            question: string | null;
+                            /**
+                             * @description The caller's side: the session's mentee or mentor, or a coordinator reading it
+                             * @enum {string}
+                             */
+                            role: "mentee" | "mentor" | "coordinator";
+                            /** Format: date-time */
+                            slotEnd: string | null;
+                            /** Format: date-time */
+                            slotStart: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "accepted" | "declined" | "expired" | "withdrawn" | "completed" | "no_show" | "cancelled";
+                            /** @description While the session is accepted */
+                            videoLink: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session-requests/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The mentor declines, with a reason the mentee reads
+         * @description An illegal transition is 409 ILLEGAL_TRANSITION with the current state in details.state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Shown to the other side */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            answeredAt: string | null;
+                            cancelledBy: "mentee" | "mentor" | "coordinator" | (never | null);
+                            cancelReason: string | null;
+                            /** @description The caller may rate it now */
+                            canGiveFeedback: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            declineReason: string | null;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** @description The caller rated this session */
+                            feedbackGiven: boolean;
+                            id: number;
+                            lengthMinutes: number | null;
+                            /** @description Null once the mentee deleted their account */
+                            menteeName: string | null;
+                            menteeTimeZone: string | null;
+                            /** @description The mentor's public id */
+                            mentorId: string;
+                            mentorName: string;
+                            mentorTimeZone: string;
+                            note: string | null;
+                            /** @description The question sent with the request; only its two parties read it */
+                            question: string | null;
+                            /**
+                             * @description The caller's side: the session's mentee or mentor, or a coordinator reading it
+                             * @enum {string}
+                             */
+                            role: "mentee" | "mentor" | "coordinator";
+                            /** Format: date-time */
+                            slotEnd: string | null;
+                            /** Format: date-time */
+                            slotStart: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "accepted" | "declined" | "expired" | "withdrawn" | "completed" | "no_show" | "cancelled";
+                            /** @description While the session is accepted */
+                            videoLink: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session-requests/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rate a session that took place (each side once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The mentor only: the request crossed a boundary of what mentoring is for */
+                        boundaryFlag?: boolean;
+                        comment?: string;
+                        helpfulness: number;
+                        /**
+                         * @description Was this the right person for the question?
+                         * @enum {string}
+                         */
+                        rightPerson: "yes" | "partly" | "no";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            answeredAt: string | null;
+                            cancelledBy: "mentee" | "mentor" | "coordinator" | (never | null);
+                            cancelReason: string | null;
+                            /** @description The caller may rate it now */
+                            canGiveFeedback: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            declineReason: string | null;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** @description The caller rated this session */
+                            feedbackGiven: boolean;
+                            id: number;
+                            lengthMinutes: number | null;
+                            /** @description Null once the mentee deleted their account */
+                            menteeName: string | null;
+                            menteeTimeZone: string | null;
+                            /** @description The mentor's public id */
+                            mentorId: string;
+                            mentorName: string;
+                            mentorTimeZone: string;
+                            note: string | null;
+                            /** @description The question sent with the request; only its two parties read it */
+                            question: string | null;
+                            /**
+                             * @description The caller's side: the session's mentee or mentor, or a coordinator reading it
+                             * @enum {string}
+                             */
+                            role: "mentee" | "mentor" | "coordinator";
+                            /** Format: date-time */
+                            slotEnd: string | null;
+                            /** Format: date-time */
+                            slotStart: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "accepted" | "declined" | "expired" | "withdrawn" | "completed" | "no_show" | "cancelled";
+                            /** @description While the session is accepted */
+                            videoLink: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session-requests/{id}/invite.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session's calendar invite (iCalendar), for its two parties once it is accepted with a slot */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/calendar": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/calendar": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/calendar": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/calendar": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/calendar": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/calendar": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/calendar": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session-requests/{id}/no-show": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The mentor marks that the mentee did not come
+         * @description An illegal transition is 409 ILLEGAL_TRANSITION with the current state in details.state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            answeredAt: string | null;
+                            cancelledBy: "mentee" | "mentor" | "coordinator" | (never | null);
+                            cancelReason: string | null;
+                            /** @description The caller may rate it now */
+                            canGiveFeedback: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            declineReason: string | null;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** @description The caller rated this session */
+                            feedbackGiven: boolean;
+                            id: number;
+                            lengthMinutes: number | null;
+                            /** @description Null once the mentee deleted their account */
+                            menteeName: string | null;
+                            menteeTimeZone: string | null;
+                            /** @description The mentor's public id */
+                            mentorId: string;
+                            mentorName: string;
+                            mentorTimeZone: string;
+                            note: string | null;
+                            /** @description The question sent with the request; only its two parties read it */
+                            question: string | null;
+                            /**
+                             * @description The caller's side: the session's mentee or mentor, or a coordinator reading it
+                             * @enum {string}
+                             */
+                            role: "mentee" | "mentor" | "coordinator";
+                            /** Format: date-time */
+                            slotEnd: string | null;
+                            /** Format: date-time */
+                            slotStart: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "accepted" | "declined" | "expired" | "withdrawn" | "completed" | "no_show" | "cancelled";
+                            /** @description While the session is accepted */
+                            videoLink: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session-requests/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The mentee withdraws a request not yet answered
+         * @description An illegal transition is 409 ILLEGAL_TRANSITION with the current state in details.state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            answeredAt: string | null;
+                            cancelledBy: "mentee" | "mentor" | "coordinator" | (never | null);
+                            cancelReason: string | null;
+                            /** @description The caller may rate it now */
+                            canGiveFeedback: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            declineReason: string | null;
+                            /** Format: date-time */
+                            endedAt: string | null;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** @description The caller rated this session */
+                            feedbackGiven: boolean;
+                            id: number;
+                            lengthMinutes: number | null;
+                            /** @description Null once the mentee deleted their account */
+                            menteeName: string | null;
+                            menteeTimeZone: string | null;
+                            /** @description The mentor's public id */
+                            mentorId: string;
+                            mentorName: string;
+                            mentorTimeZone: string;
+                            note: string | null;
+                            /** @description The question sent with the request; only its two parties read it */
+                            question: string | null;
+                            /**
+                             * @description The caller's side: the session's mentee or mentor, or a coordinator reading it
+                             * @enum {string}
+                             */
+                            role: "mentee" | "mentor" | "coordinator";
+                            /** Format: date-time */
+                            slotEnd: string | null;
+                            /** Format: date-time */
+                            slotStart: string | null;
+                            /** @enum {string} */
+                            state: "requested" | "accepted" | "declined" | "expired" | "withdrawn" | "completed" | "no_show" | "cancelled";
+                            /** @description While the session is accepted */
+                            videoLink: string | null;
                         };
                     };
                 };
@@ -5458,6 +7132,174 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/settings/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How sessions run: lengths offered, expiry, caps, video link template, reminders */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Hours a mentor has to answer a request */
+                            expiryHours: number;
+                            /** @description Session lengths mentees may pick, in minutes */
+                            lengthsOffered: (15 | 30 | 45)[];
+                            /** @description A mentee's requests waiting at once */
+                            maxOpenRequests: number;
+                            reminderMinutesBefore: number;
+                            /** @description Session requests a user may send per hour */
+                            requestsPerHour: number;
+                            /** @description Meeting link for mentors without their own; {id} becomes the session id */
+                            videoLinkTemplate: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        /** Changes how sessions run (audited); fields left out keep their value */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Hours a mentor has to answer a request */
+                        expiryHours?: number;
+                        /** @description Session lengths mentees may pick, in minutes */
+                        lengthsOffered?: (15 | 30 | 45)[];
+                        /** @description A mentee's requests waiting at once */
+                        maxOpenRequests?: number;
+                        reminderMinutesBefore?: number;
+                        /** @description Session requests a user may send per hour */
+                        requestsPerHour?: number;
+                        /** @description Meeting link for mentors without their own; {id} becomes the session id */
+                        videoLinkTemplate?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Hours a mentor has to answer a request */
+                            expiryHours: number;
+                            /** @description Session lengths mentees may pick, in minutes */
+                            lengthsOffered: (15 | 30 | 45)[];
+                            /** @description A mentee's requests waiting at once */
+                            maxOpenRequests: number;
+                            reminderMinutesBefore: number;
+                            /** @description Session requests a user may send per hour */
+                            requestsPerHour: number;
+                            /** @description Meeting link for mentors without their own; {id} becomes the session id */
+                            videoLinkTemplate: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/status": {
