@@ -85,6 +85,36 @@ export class OutboxRepository {
       .execute();
   }
 
+  /** The emails to an address, newest first (a user's export). */
+  async toAddress(email: string, limit: number): Promise<OutboxEmail[]> {
+    const rows = await this.db
+      .selectFrom('email_outbox')
+      .selectAll()
+      .where(sql<string>`lower(to_address)`, '=', email.toLowerCase())
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toEmail);
+  }
+
+  /** Deletes every email to an address, sent or not (an account deleted); answers how many. */
+  async forgetAddress(email: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('email_outbox')
+      .where(sql<string>`lower(to_address)`, '=', email.toLowerCase())
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Deletes emails sent more than `days` ago: they hold names and addresses, and the inbox keeps what they said. */
+  async purgeSent(days: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('email_outbox')
+      .where('sentAt', '<', sql<Date>`now() - ${days} * interval '1 day'`)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** The newest emails first, sent or not (admins read them in demo mode). */
   async list(limit: number): Promise<OutboxEmail[]> {
     const rows = await this.db.selectFrom('email_outbox').selectAll().orderBy('id', 'desc').limit(limit).execute();

@@ -20,6 +20,10 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
 }
 
+/** Sent emails hold names and addresses; the inbox keeps what they said, so they go after a month. */
+const KEEP_SENT_DAYS = 30;
+const PURGE_EVERY_MS = 3_600_000;
+
 /**
  * Sends the outbox's emails through SMTP. Rows are claimed with a lease (OutboxRepository.claimDue), sent, then
  * marked sent; a crash between sending and marking sends the row again once the lease runs out, with the same
@@ -31,6 +35,7 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private purgedAt = 0;
   private readonly batchSize: number;
   private readonly retryBaseMs: number;
   private readonly retryCapMs: number;
@@ -73,6 +78,10 @@ export class OutboxWorker {
 
   /** Claims and sends one batch; answers how many rows it claimed. */
   async runOnce(): Promise<number> {
+    if (Date.now() - this.purgedAt > PURGE_EVERY_MS) {
+      this.purgedAt = Date.now();
+      await this.outbox.purgeSent(KEEP_SENT_DAYS);
+    }
     const claimedAt = Date.now();
     const emails = await this.outbox.claimDue(this.batchSize, this.options.leaseMs);
     for (const email of emails) {

@@ -1,6 +1,8 @@
 import type { Actor } from '../audit/audit-entry.js';
 import type { ApiToken } from '../db/api-token-repository.js';
 import type { ConductReport } from '../db/conduct-repository.js';
+import type { StoredNotification } from '../db/notification-repository.js';
+import type { OutboxEmail } from '../db/outbox-repository.js';
 import type { Repositories } from '../db/repositories.js';
 import type { UserQuestion, UserSessionRequest } from '../db/request-repository.js';
 import type { User } from '../db/user-repository.js';
@@ -22,6 +24,10 @@ export interface PersonalData {
   conductAcceptances: Array<{ version: string; acceptedAt: Date }>;
   /** The reports of conduct the user made. */
   reportsMade: ConductReport[];
+  /** The user's inbox (what each told of is rendered when read; here its kind and session request). */
+  notifications: StoredNotification[];
+  /** Emails to the user still in the outbox (sent ones are kept 30 days). */
+  emails: OutboxEmail[];
 }
 
 /** What a departed mentor's profile becomes: out of every answer, and nothing left that names them. */
@@ -48,20 +54,33 @@ export class PersonalDataService {
     await this.flushRequests();
     const user = await this.repos.users.get(userId);
     if (user === null) throw new AppError('USER_NOT_FOUND', { id: userId });
-    const [history, apiTokens, mentorProfile, conductAcceptances, reportsMade] = await Promise.all([
-      this.repos.requests.byUser(userId),
-      this.repos.apiTokens.list(userId),
-      user.mentorId === null ? null : this.mentors.get(user.mentorId).catch(() => null),
-      this.repos.conduct.acceptancesOf(userId),
-      this.repos.conduct.reportsBy(userId),
-    ]);
+    const [history, apiTokens, mentorProfile, conductAcceptances, reportsMade, notifications, emails] =
+      await Promise.all([
+        this.repos.requests.byUser(userId),
+        this.repos.apiTokens.list(userId),
+        user.mentorId === null ? null : this.mentors.get(user.mentorId).catch(() => null),
+        this.repos.conduct.acceptancesOf(userId),
+        this.repos.conduct.reportsBy(userId),
+        this.repos.notifications.listFor(userId, 10_000),
+        this.repos.outbox.toAddress(user.email, 10_000),
+      ]);
     await this.repos.audit.record(actor, {
       action: 'user.exported',
       entity: 'user',
       entityId: String(userId),
       changes: {},
     });
-    return { exportedAt: new Date(), user, mentorProfile, ...history, apiTokens, conductAcceptances, reportsMade };
+    return {
+      exportedAt: new Date(),
+      user,
+      mentorProfile,
+      ...history,
+      apiTokens,
+      conductAcceptances,
+      reportsMade,
+      notifications,
+      emails,
+    };
   }
 
   /**
@@ -86,6 +105,8 @@ export class PersonalDataService {
         throw new AppError('LAST_ADMIN');
       }
       const kept = await trx.requests.forgetUser(userId);
+      // The inbox goes with the user (a foreign key); emails to them are deleted, sent or not.
+      await trx.outbox.forgetAddress(user.email);
       await trx.users.delete(userId);
       await trx.audit.record(actor, {
         action: 'user.deleted',

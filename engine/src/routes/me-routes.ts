@@ -65,6 +65,19 @@ const PersonalDataSchema = Type.Object({
       handledAt: Nullable(DateTime),
     }),
   ),
+  notifications: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      kind: Type.String(),
+      sessionRequestId: Nullable(Type.Integer()),
+      data: Type.Record(Type.String(), Type.Unknown()),
+      createdAt: DateTime,
+      readAt: Nullable(DateTime),
+    }),
+  ),
+  emails: Type.Array(
+    Type.Object({ subject: Type.String(), body: Type.String(), createdAt: DateTime, sentAt: Nullable(DateTime) }),
+  ),
 });
 
 /** The signed-in user's own data: take it away, or delete the account. */
@@ -105,6 +118,20 @@ const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
           text: r.text,
           createdAt: r.createdAt.toISOString(),
           handledAt: iso(r.handledAt),
+        })),
+        notifications: data.notifications.map((n) => ({
+          id: n.id,
+          kind: n.kind,
+          sessionRequestId: n.sessionRequestId,
+          data: n.data,
+          createdAt: n.createdAt.toISOString(),
+          readAt: iso(n.readAt),
+        })),
+        emails: data.emails.map((e) => ({
+          subject: e.subject,
+          body: e.textBody,
+          createdAt: e.createdAt.toISOString(),
+          sentAt: iso(e.sentAt),
         })),
         apiTokens: data.apiTokens.map((t) => ({
           ...t,

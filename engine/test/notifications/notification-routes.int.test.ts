@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../../src/audit/audit-entry.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../../../test/support/smtp-test-server.js';
@@ -83,6 +84,31 @@ describe('notification routes, emails kept in the outbox (no SMTP_URL)', () => {
     expect(accepted).toMatchObject({ to: 'bo@example.org', attempts: 0, lastError: null });
     expect(accepted.invite).toContain('METHOD:REQUEST');
     expect((await t.app.inject({ url: '/api/outbox', headers: as(mentee) })).statusCode).toBe(403);
+  });
+
+  it("puts a user's inbox and emails in their export, and deletes the emails with the account", async () => {
+    const exported = await t.app.inject({ url: '/api/me/export', headers: as(mentee) });
+    expect(exported.statusCode).toBe(200);
+    const data = exported.json();
+    expect(data.notifications.map((n: { kind: string }) => n.kind).sort()).toEqual([
+      'request_accepted',
+      'session_reminder',
+    ]);
+    expect(data.emails).toHaveLength(2);
+    expect(data.emails[0].body).toContain('Hello Bo Mentee');
+    const engine = t.app.engine();
+    // The mentor's email, sent 40 days ago, goes in the worker's purge; sent today, it would stay.
+    const [theirs] = await engine.repositories.outbox.toAddress('ada@example.org', 1);
+    await engine.repositories.outbox.markSent(theirs!.id);
+    expect(await engine.repositories.outbox.purgeSent(30)).toBe(0);
+    await sql`update email_outbox set sent_at = now() - interval '40 days' where id = ${theirs!.id}`.execute(
+      engine.database.db,
+    );
+    expect(await engine.repositories.outbox.purgeSent(30)).toBe(1);
+    expect(await engine.repositories.outbox.list(10)).toHaveLength(2);
+    await engine.personalData.deleteAccount(s.menteeId, cliActor());
+    expect(await engine.repositories.outbox.list(10)).toEqual([]);
+    expect(await engine.repositories.notifications.listFor(s.mentorUserId, 10)).toHaveLength(1);
   });
 });
 
