@@ -33,10 +33,12 @@ const usage = `usage: pnpm mm <command> [options]
   outcomes [--out file.csv]                 the outcome log (every served match and what followed, with
                                             pseudonyms) as CSV, as GET /api/evaluation/outcomes?format=csv
   eval <reviewer-expertise|demo> [--data dir] [--predictions file.json] [--out dir] [--configs list]
-                                            evaluate match quality against BM25, TF-IDF and embedding-only
+       [--cv folds]                         evaluate match quality against BM25, TF-IDF and embedding-only
                                             baselines; --configs is a comma list of active, research (the
                                             gold-standard preset, docs/evaluation.md) or version numbers, the
-                                            first one reported; last line is a JSON summary
+                                            first one reported; --cv also cross-validates the declared grid
+                                            with experts grouped into that many folds; last line is a JSON
+                                            summary
 ${assignUsage}
 ${userUsage}`;
 
@@ -130,6 +132,7 @@ async function main(argv: string[]): Promise<void> {
       data: { type: 'string' },
       predictions: { type: 'string' },
       configs: { type: 'string' },
+      cv: { type: 'string' },
     },
   });
   switch (command) {
@@ -224,11 +227,13 @@ async function main(argv: string[]): Promise<void> {
       if (dataset !== 'reviewer-expertise' && dataset !== 'demo')
         throw new Error(`eval needs a dataset name: reviewer-expertise or demo, got ${dataset ?? 'nothing'}`);
       parseConfigRefs(values.configs);
+      const cv = positiveInteger('--cv', values.cv, 1000);
+      if (cv === 1) throw new Error('--cv needs at least 2 folds');
       const paths = { data: values.data, predictions: values.predictions, out: values.out };
       const resolved = Object.fromEntries(
         Object.entries(paths).map(([k, v]) => [k, v === undefined ? undefined : fromCaller(v)]),
       );
-      await withEngine((engine) => runEvalCommand(engine, dataset, { ...values, ...resolved }));
+      await withEngine((engine) => runEvalCommand(engine, dataset, { ...values, ...resolved, cv }));
       return;
     }
     case 'help':

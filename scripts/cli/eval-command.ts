@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Engine } from '../../engine/src/services/engine.js';
 import type { EvaluationConfigRef } from '../../engine/src/services/evaluation-service.js';
 import type { ConfigResult } from '../../engine/src/evaluation/run-evaluation.js';
+import { formatCrossValidation } from '../../engine/src/evaluation/cross-validation.js';
 import { formatResultsTable, predictionsExport, resultsToCsv } from '../../engine/src/evaluation/results-format.js';
 import { progressBar } from './progress.js';
 
@@ -11,6 +12,8 @@ interface EvalOptions {
   predictions?: string | undefined;
   out?: string | undefined;
   configs?: string | undefined;
+  /** Folds of the grouped cross-validation; without it, none is run. */
+  cv?: number | undefined;
 }
 
 /** `--configs active,research,3`: what to evaluate, in order; the first is the primary configuration. */
@@ -56,6 +59,30 @@ export async function runEvalCommand(engine: Engine, dataset: string | undefined
     await mkdir(path.dirname(path.resolve(options.predictions)), { recursive: true });
     await writeFile(options.predictions, `${JSON.stringify(predictionsExport(run.scores.get(primary.name)!))}\n`);
   }
+  let cv: Record<string, unknown> | null = null;
+  if (options.cv) {
+    const cvBar = progressBar('Cross-validating the declared grid');
+    cvBar.update(0, null, `${options.cv} folds`);
+    const { result, signalMaps, grid } = await engine.evaluation.crossValidate(
+      { dataset, folds: options.cv },
+      options.data,
+    );
+    cvBar.stop();
+    console.log(`\n${formatCrossValidation(result)}`);
+    console.log(`\nSignal maps estimated from the dataset's question-mentor pairs: ${JSON.stringify(signalMaps)}`);
+    await writeFile(
+      path.join(outDir, 'cross-validation.json'),
+      `${JSON.stringify({ ...result, signalMaps, grid: Object.fromEntries(grid) }, null, 2)}\n`,
+    );
+    cv = {
+      folds: options.cv,
+      choice: result.choice,
+      loss: result.pooled.loss,
+      mrr: result.pooled.mrr,
+      worstLoss: result.worst.loss.value,
+      worstMrr: result.worst.mrr.value,
+    };
+  }
   const metric = (name: string) => metricOf(primary, name);
   console.log(
     JSON.stringify({
@@ -73,6 +100,7 @@ export async function runEvalCommand(engine: Engine, dataset: string | undefined
       })),
       results: path.join(outDir, 'results.json'),
       predictions: options.predictions ?? null,
+      cv,
     }),
   );
 }

@@ -1,11 +1,11 @@
 import { hardRuleContext, hardRuleViolation, type HardRule } from './rules.js';
 import {
+  calibrateCosine,
   capacitySignal,
   experienceSignal,
   fairnessSignal,
   helpfulnessSignal,
   languageSignal,
-  lexicalSignal,
   NEUTRAL_OUTCOME_PRIORS,
   responsivenessSignal,
   semanticSignal,
@@ -166,10 +166,11 @@ export function rankCandidates(input: RankInput): RankOutput {
     const semantic = semanticSignal(
       candidate.wholeSimilarity,
       candidate.passageSimilarities.map((p) => p.similarity),
+      rules.signalMaps.semantic,
     );
     const values: Record<FactorName, number> = {
       semantic: semantic.value,
-      lexical: lexicalSignal(candidate.lexicalSimilarity),
+      lexical: calibrateCosine(candidate.lexicalSimilarity, rules.signalMaps.lexical),
       skills: skills.value,
       language: language.value,
       timezone: timezone?.value ?? 0,

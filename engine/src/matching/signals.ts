@@ -71,15 +71,44 @@ export function semanticSignal(
 }
 
 /**
- * TF-IDF cosines of a question and a whole bio rarely reach 0.3 even when the bio is squarely on topic:
- * the bio has many terms the question lacks. Mapping [0, 0.2] onto [0, 1] puts a strong keyword match on
- * the same footing as a strong semantic one; it is one fixed map, so values stay comparable across questions.
+ * The fixed affine maps of the two topical signals' raw similarities (semantic aggregate, TF-IDF cosine) onto
+ * [0, 1], stored with each weight configuration (rules.signalMaps). One fixed map per signal works one question
+ * at a time in /match and keeps every mentor's order across questions, which per-question rescaling breaks.
  */
-export const LEXICAL_CEILING = 0.3;
+export interface SignalMaps {
+  semantic: CosineCalibration;
+  lexical: CosineCalibration;
+}
 
-export function lexicalSignal(cosine: number, ceiling: number = LEXICAL_CEILING): number {
-  if (!(cosine > 0)) return 0;
-  return Math.min(1, cosine / ceiling);
+/**
+ * The maps before issue 23: the semantic calibration above, and the TF-IDF cosine over [0, 0.3] (a whole bio
+ * has many terms a question lacks, so even an on-topic cosine rarely reaches 0.3).
+ */
+export const LEGACY_SIGNAL_MAPS: Readonly<SignalMaps> = Object.freeze({
+  semantic: SEMANTIC_CALIBRATION,
+  lexical: Object.freeze({ floor: 0, ceiling: 0.3 }),
+});
+
+/**
+ * A map estimated from a reference sample of question-mentor raw similarities, with no judgments: the least
+ * similar pair of the sample maps to 0, and one unit spans `spread` standard deviations. Scaling each signal by
+ * its own deviation puts the signals on one scale, so a weight says how much a signal counts rather than how
+ * widely it happens to vary (a TF-IDF cosine varies by about 0.03 over pairs, a sentence-encoder aggregate by
+ * about 0.08 to 0.12). The floor sits at the sample's minimum, not at a spread below the mean, because short
+ * questions' TF-IDF cosines are zero for half of all pairs with a long tail above: the strongest matches are
+ * far above the mean, and a ceiling a few deviations above the mean tied them at 1 (docs/evaluation.md).
+ */
+export const SIGNAL_MAP_SPREAD = 12;
+
+export function estimateSignalMap(values: Iterable<number>, spread: number = SIGNAL_MAP_SPREAD): CosineCalibration {
+  const finite = [...values].filter(Number.isFinite);
+  if (finite.length < 2) throw new RangeError('a signal map needs at least two finite reference values');
+  const mean = finite.reduce((s, v) => s + v, 0) / finite.length;
+  // Two passes: the one-pass formula leaves rounding noise where every value is equal.
+  const sd = Math.sqrt(finite.reduce((s, v) => s + (v - mean) ** 2, 0) / finite.length);
+  if (!(sd > 0)) throw new RangeError('a signal map needs reference values that vary');
+  const floor = finite.reduce((a, b) => Math.min(a, b));
+  return { floor, ceiling: floor + spread * sd };
 }
 
 /** Share of the question's skills that the mentor has (canonical keys). */

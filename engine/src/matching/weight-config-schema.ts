@@ -23,6 +23,16 @@ export const WeightsSchema = Type.Object({
 });
 export type Weights = Static<typeof WeightsSchema>;
 
+/** Raw similarity at `floor` maps to 0, at `ceiling` to 1, clamped; the ceiling must lie above the floor. */
+const SignalMapSchema = (raw: string) =>
+  Type.Object(
+    {
+      floor: Type.Number({ minimum: -10, maximum: 10, description: `The ${raw} that maps to 0` }),
+      ceiling: Type.Number({ minimum: -10, maximum: 10, description: `The ${raw} that maps to 1; above the floor` }),
+    },
+    { additionalProperties: false, description: `How the ${raw} maps onto [0, 1]` },
+  );
+
 const hour = (description: string) => Type.Number({ minimum: 0, maximum: 24, description });
 
 /** Hard rules (filters, never traded off against scores) and the signals' parameters. */
@@ -65,6 +75,14 @@ export const MatchRulesSchema = Type.Object({
     maximum: 1000,
     description: 'Free sessions at which the capacity signal saturates',
   }),
+  signalMaps: Type.Object(
+    { semantic: SignalMapSchema('sentence-encoder aggregate'), lexical: SignalMapSchema('TF-IDF cosine') },
+    {
+      additionalProperties: false,
+      description:
+        'Fixed affine maps of the topical signals onto [0, 1], estimated once from a reference sample of question-mentor pairs',
+    },
+  ),
 });
 export type MatchRules = Static<typeof MatchRulesSchema>;
 

@@ -10,12 +10,14 @@ import { bm25Scorer, tfidfScorer } from '../evaluation/lexical-scorers.js';
 import { embeddingScorer, type EmbedTexts } from '../evaluation/embedding-scorer.js';
 import { RESEARCH_CONFIG, researchScorer } from '../evaluation/research-preset.js';
 import { runEvaluation, type EvaluationResult, type MetricResult } from '../evaluation/run-evaluation.js';
+import type { SignalMaps } from '../matching/signals.js';
 import type { WeightConfig } from '../matching/weights.js';
 import type { ScoreMatrix } from '../evaluation/metrics.js';
 import type { NamedScorer } from '../evaluation/scoring.js';
+import { crossValidate, type CrossValidationResult, type CvCandidate } from '../evaluation/cross-validation.js';
 import type { ActiveConfig, ConfigService } from './config-service.js';
 import type { JobProgress, JobService, ProgressReporter } from './job-service.js';
-import { hybridScorer } from './hybrid-scorer.js';
+import { hybridScorer, referenceSignalMaps } from './hybrid-scorer.js';
 
 export interface DatasetInfo {
   name: string;
@@ -80,6 +82,13 @@ export interface EvaluationRun {
 
 const andList = (items: readonly string[]) =>
   items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+
+/**
+ * The grid cross-validation chooses from: the semantic signal's share of the topical weight. A handful of
+ * values from "lexical only" to "semantic only", declared before looking at any fold, so that the choice
+ * cannot be tuned finer than the data can tell apart.
+ */
+export const CV_SEMANTIC_SHARES: readonly number[] = [0, 0.2, 1 / 3, 0.5, 2 / 3, 1];
 
 /** Finished runs kept for `get`, newest first. */
 const KEPT_RUNS = 20;
@@ -221,6 +230,38 @@ export class EvaluationService {
       this.runs.delete(old);
     }
     return { id, result, scores };
+  }
+
+  /**
+   * Grouped cross-validation of the declared grid (CV_SEMANTIC_SHARES) around the active configuration: the
+   * topical weight (semantic + lexical) split at each share, under signal maps estimated from the dataset's own
+   * question-mentor pairs (no judgments), and the active configuration as stored. Run after `run` on the same
+   * dataset, it embeds nothing again.
+   */
+  async crossValidate(
+    request: { dataset: string; folds: number; seed?: number; bootstrapSamples?: number },
+    dir?: string,
+  ): Promise<{ result: CrossValidationResult; signalMaps: SignalMaps; grid: Map<string, WeightConfig> }> {
+    const dataset = await this.loadDataset(request.dataset, dir);
+    const active = await this.configs.getActive();
+    const signalMaps = await referenceSignalMaps(this.embedder, this.embeddingCache, dataset);
+    const topical = active.weights.semantic + active.weights.lexical;
+    const grid = new Map<string, WeightConfig>([[`active v${active.version} as stored`, active]]);
+    for (const share of CV_SEMANTIC_SHARES) {
+      grid.set(`semantic share ${share.toFixed(2)}, estimated maps`, {
+        weights: { ...active.weights, semantic: topical * share, lexical: topical * (1 - share) },
+        rules: { ...active.rules, signalMaps },
+      });
+    }
+    const candidates: CvCandidate[] = [];
+    for (const [name, config] of grid)
+      candidates.push({ name, scores: await hybridScorer(this.embedder, config, this.embeddingCache)(dataset) });
+    const result = crossValidate(dataset, candidates, {
+      folds: request.folds,
+      seed: request.seed ?? 42,
+      bootstrapSamples: request.bootstrapSamples ?? 1000,
+    });
+    return { result, signalMaps, grid };
   }
 
   /**

@@ -3,6 +3,7 @@ import { quotePassage } from '../../src/matching/explanation.js';
 import { matchMentors, type MatchInput } from '../../src/matching/match-mentors.js';
 import { splitPassages } from '../../src/matching/passages.js';
 import { SkillsVocabulary } from '../../src/matching/skills-vocabulary.js';
+import { LEGACY_SIGNAL_MAPS } from '../../src/matching/signals.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS, FACTOR_NAMES, type Weights } from '../../src/matching/weights.js';
 import { candidate, mentor } from './helpers.js';
 
@@ -72,6 +73,8 @@ describe('explanations', () => {
 
   it('quotes no passage as the reason when even the best one is unrelated to the question, and ends a quoted sentence once', () => {
     const weak = run({
+      // Under the legacy maps a cosine of 0.25 still gives the semantic signal a value, so only the quote rule keeps it out.
+      rules: { ...DEFAULT_RULES, signalMaps: LEGACY_SIGNAL_MAPS },
       candidates: [
         candidate(recruiter, {
           wholeSimilarity: 0.2,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchMentors } from '../../src/matching/match-mentors.js';
+import { LEGACY_SIGNAL_MAPS } from '../../src/matching/signals.js';
 import { splitPassages } from '../../src/matching/passages.js';
 import { SkillsVocabulary } from '../../src/matching/skills-vocabulary.js';
 import { stem } from '../../src/matching/text-analysis.js';
@@ -206,7 +207,9 @@ describe('matchMentors on generated pairs', () => {
           question,
           candidates,
           weights,
-          rules: { ...DEFAULT_RULES, requireCapacity },
+          // The generated similarities crowd near 0, where the default maps (floor 0.29) give no semantic value and
+          // hence no quote to check; the legacy maps (floor 0.05) exercise the quotes.
+          rules: { ...DEFAULT_RULES, requireCapacity, signalMaps: LEGACY_SIGNAL_MAPS },
           request,
           vocabulary,
           exposure: { totalShown: 2000, totalCapacity: 300 },

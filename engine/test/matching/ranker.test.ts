@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rankCandidates, type RankInput } from '../../src/matching/ranker.js';
 import { SkillsVocabulary } from '../../src/matching/skills-vocabulary.js';
+import { LEGACY_SIGNAL_MAPS } from '../../src/matching/signals.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS, FACTOR_NAMES, type Weights } from '../../src/matching/weights.js';
 import { candidate, mentor } from './helpers.js';
 
@@ -189,13 +190,17 @@ describe('rankCandidates: tie-breaking', () => {
   });
 
   it('breaks ties of saturated signals by the raw similarity, then the raw TF-IDF cosine', () => {
-    // Both calibrated signals are 1 for all three (cosine 0.95 and 0.9 are above the semantic ceiling, 0.5 and
-    // 0.4 above the lexical one), so only the raw evidence can put the closest bio first.
+    // Both calibrated signals are 1 for all three under the legacy maps (cosine 0.95 and 0.9 are above the semantic
+    // ceiling, 0.5 and 0.4 above the lexical one), so only the raw evidence can put the closest bio first.
     const exact = candidate(mentor({ externalId: 'z-exact' }), { wholeSimilarity: 0.99, lexicalSimilarity: 0.9 });
     const nearA = candidate(mentor({ externalId: 'a-near' }), { wholeSimilarity: 0.95, lexicalSimilarity: 0.5 });
     const nearB = candidate(mentor({ externalId: 'b-near' }), { wholeSimilarity: 0.95, lexicalSimilarity: 0.6 });
     const out = rankCandidates(
-      input({ weights: only({ semantic: 1, lexical: 1 }), candidates: [nearA, nearB, exact] }),
+      input({
+        weights: only({ semantic: 1, lexical: 1 }),
+        rules: { ...DEFAULT_RULES, signalMaps: LEGACY_SIGNAL_MAPS },
+        candidates: [nearA, nearB, exact],
+      }),
     );
     expect(new Set(out.ranked.map((r) => r.score)).size).toBe(1);
     expect(out.ranked.map((r) => r.candidate.mentor.externalId)).toEqual(['z-exact', 'b-near', 'a-near']);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   aggregateSimilarity,
   calibrateCosine,
-  lexicalSignal,
+  estimateSignalMap,
+  LEGACY_SIGNAL_MAPS,
   capacitySignal,
   experienceSignal,
   fairnessSignal,
@@ -69,12 +70,39 @@ describe('semantic', () => {
 });
 
 describe('lexical', () => {
-  it('maps TF-IDF cosines [0, ceiling] linearly onto [0, 1]', () => {
-    expect(lexicalSignal(0)).toBe(0);
-    expect(lexicalSignal(0.15, 0.3)).toBeCloseTo(0.5, 12);
-    expect(lexicalSignal(0.6, 0.3)).toBe(1);
-    expect(lexicalSignal(Number.NaN)).toBe(0);
-    expect(lexicalSignal(-0.1)).toBe(0);
+  it('maps TF-IDF cosines [0, 0.3] linearly onto [0, 1] under the maps before issue 23', () => {
+    const lexical = LEGACY_SIGNAL_MAPS.lexical;
+    expect(calibrateCosine(0, lexical)).toBe(0);
+    expect(calibrateCosine(0.15, lexical)).toBeCloseTo(0.5, 12);
+    expect(calibrateCosine(0.6, lexical)).toBe(1);
+    expect(calibrateCosine(Number.NaN, lexical)).toBe(0);
+    expect(calibrateCosine(-0.1, lexical)).toBe(0);
+  });
+});
+
+describe('signal maps', () => {
+  it('puts the least similar reference pair at 0 and spans twelve standard deviations', () => {
+    // Minimum 0.08, population deviation 0.02.
+    const map = estimateSignalMap([0.08, 0.12, 0.08, 0.12, Number.NaN]);
+    expect(map.floor).toBeCloseTo(0.08, 12);
+    expect(map.ceiling).toBeCloseTo(0.08 + 12 * 0.02, 12);
+    expect(calibrateCosine(0.08, map)).toBe(0);
+    expect(calibrateCosine(0.14, map)).toBeCloseTo(0.25, 12);
+  });
+
+  it('gives two signals with different spreads the same spread of values', () => {
+    const narrow = [0.05, 0.07, 0.09, 0.11];
+    const wide = narrow.map((v) => 0.4 + 5 * v);
+    const a = estimateSignalMap(narrow);
+    const b = estimateSignalMap(wide);
+    narrow.forEach((v, i) => {
+      expect(calibrateCosine(v, a)).toBeCloseTo(calibrateCosine(wide[i]!, b), 12);
+    });
+  });
+
+  it('refuses a sample that cannot define a scale', () => {
+    expect(() => estimateSignalMap([0.3])).toThrow(RangeError);
+    expect(() => estimateSignalMap([0.3, 0.3, 0.3])).toThrow(RangeError);
   });
 });
 
