@@ -5,11 +5,11 @@ const labels = (roles: Parameters<typeof pagesFor>[0]) => pagesFor(roles).map((p
 
 describe('pagesFor', () => {
   it('gives each role only its pages, in navigation order', () => {
-    expect(labels(['mentee'])).toEqual(['Ask', 'Directory']);
-    expect(labels(['mentor'])).toEqual(['My profile']);
+    expect(labels(['mentee'])).toEqual(['Ask', 'Directory', 'Sessions']);
+    expect(labels(['mentor'])).toEqual(['My profile', 'Sessions']);
     expect(labels(['coordinator'])).toEqual(['Mentors', 'Weights lab', 'Reports', 'Programme']);
     expect(labels(['researcher'])).toEqual(['Evaluation', 'Programme']);
-    expect(labels(['admin'])).toEqual(['Users', 'Audit', 'Programme']);
+    expect(labels(['admin'])).toEqual(['Users', 'Audit', 'Outbox', 'Programme']);
   });
 
   it('gives a user with several roles the pages of each, once', () => {
@@ -20,6 +20,7 @@ describe('pagesFor', () => {
       'Evaluation',
       'Programme',
     ]);
+    expect(labels(['mentee', 'mentor'])).toEqual(['Ask', 'Directory', 'My profile', 'Sessions']);
     expect(labels(ROLES)).toEqual(PAGES.filter((p) => !p.unlisted).map((p) => p.label));
   });
 
@@ -41,10 +42,13 @@ describe('accessTo', () => {
     for (const page of PAGES.filter((p) => p.href !== '/')) expect(accessTo(page.href, null).kind).toBe('sign-in');
   });
 
-  it('opens the Account page, which no navigation lists, to every signed-in user and to nobody else', () => {
-    for (const role of ROLES) expect(accessTo('/account', [role]).kind).toBe('open');
-    expect(accessTo('/account', null).kind).toBe('sign-in');
+  it('opens the Account and Inbox pages, which no navigation lists, to every signed-in user and to nobody else', () => {
+    for (const path of ['/account', '/inbox']) {
+      for (const role of ROLES) expect(accessTo(path, [role]).kind).toBe('open');
+      expect(accessTo(path, null).kind).toBe('sign-in');
+    }
     expect(ROLES.flatMap((r) => labels([r]))).not.toContain('Account');
+    expect(ROLES.flatMap((r) => labels([r]))).not.toContain('Inbox');
   });
 
   it('reads a trailing slash as the same page, and leaves paths outside the table (sign-in, a 404) open', () => {

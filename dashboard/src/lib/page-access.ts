@@ -26,7 +26,7 @@ export interface DashboardPage {
    * when ANONYMOUS_QUESTIONS is on (the page itself says so when it is off).
    */
   anonymous?: boolean;
-  /** Reached from the header, not the navigation: every signed-in user's own page (Account). */
+  /** Reached from the header, not the navigation: every signed-in user's own pages (Account, Inbox). */
   unlisted?: boolean;
 }
 
@@ -39,12 +39,14 @@ export const PAGES: readonly DashboardPage[] = [
   { href: '/', label: 'Ask', roles: ['mentee'], audience: 'mentees', anonymous: true },
   { href: '/directory', label: 'Directory', roles: ['mentee'], audience: 'mentees' },
   { href: '/profile', label: 'My profile', roles: ['mentor'], audience: 'mentors' },
+  { href: '/requests', label: 'Sessions', roles: ['mentee', 'mentor'], audience: 'mentees and mentors' },
   { href: '/mentors', label: 'Mentors', roles: ['coordinator'], audience: 'coordinators' },
   { href: '/weights', label: 'Weights lab', roles: ['coordinator'], audience: 'coordinators' },
   { href: '/reports', label: 'Reports', roles: ['coordinator'], audience: 'coordinators' },
   { href: '/evaluation', label: 'Evaluation', roles: ['researcher'], audience: 'researchers' },
   { href: '/users', label: 'Users', roles: ['admin'], audience: 'admins' },
   { href: '/audit', label: 'Audit', roles: ['admin'], audience: 'admins' },
+  { href: '/outbox', label: 'Outbox', roles: ['admin'], audience: 'admins' },
   {
     href: '/programme',
     label: 'Programme',
@@ -52,6 +54,7 @@ export const PAGES: readonly DashboardPage[] = [
     audience: 'coordinators, admins and researchers',
   },
   { href: '/account', label: 'Account', roles: ROLES, audience: 'signed-in users', unlisted: true },
+  { href: '/inbox', label: 'Inbox', roles: ROLES, audience: 'signed-in users', unlisted: true },
 ];
 
 export const SIGN_IN_PATH = '/signin';

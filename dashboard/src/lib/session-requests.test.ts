@@ -22,8 +22,10 @@ describe('actionsFor', () => {
     ]);
   });
 
-  it('lets either side cancel a scheduled session, and nobody change an ended one', () => {
+  it('lets either side or a coordinator cancel a scheduled session, and nobody change an ended one', () => {
     expect(actionsFor({ state: 'accepted', role: 'mentee', ...past }, now)).toEqual(['cancel']);
+    expect(actionsFor({ state: 'accepted', role: 'coordinator', ...past }, now)).toEqual(['cancel']);
+    expect(actionsFor({ state: 'requested', role: 'coordinator', ...past }, now)).toEqual([]);
     for (const state of ['declined', 'expired', 'withdrawn', 'completed', 'no_show', 'cancelled']) {
       expect(actionsFor({ state, role: 'mentor', ...past }, now)).toEqual([]);
       expect(actionsFor({ state, role: 'mentee', ...past }, now)).toEqual([]);

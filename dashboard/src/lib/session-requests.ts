@@ -14,7 +14,15 @@ export type SessionState =
   | 'no_show'
   | 'cancelled';
 
-export type SessionSide = 'mentee' | 'mentor';
+/** Whose view of a request it is: one of its two parties, or a coordinator looking after the programme. */
+export type SessionSide = 'mentee' | 'mentor' | 'coordinator';
+
+/** The lengths a session may have; the programme offers some of them. */
+export type SessionLength = 15 | 30 | 45;
+
+export function isSessionLength(n: number): n is SessionLength {
+  return n === 15 || n === 30 || n === 45;
+}
 
 /** The transitions a button can ask for; each is the last part of its route, POST /session-requests/{id}/<action>. */
 export type SessionAction = 'accept' | 'decline' | 'withdraw' | 'cancel' | 'complete' | 'no-show';
@@ -61,9 +69,12 @@ function hasStarted(view: Pick<SessionFacts, 'slotStart'>, now: Date): boolean {
 
 /** The transitions the viewer's side may ask for now, in the order the page shows them. */
 export function actionsFor(view: SessionFacts, now: Date): SessionAction[] {
-  if (view.state === 'requested') return view.role === 'mentor' ? ['accept', 'decline'] : ['withdraw'];
+  if (view.state === 'requested') {
+    if (view.role === 'coordinator') return [];
+    return view.role === 'mentor' ? ['accept', 'decline'] : ['withdraw'];
+  }
   if (view.state !== 'accepted') return [];
-  if (view.role === 'mentee') return ['cancel'];
+  if (view.role !== 'mentor') return ['cancel'];
   const actions: SessionAction[] = [];
   if (hasTakenPlace(view, now)) actions.push('complete');
   if (hasStarted(view, now)) actions.push('no-show');
