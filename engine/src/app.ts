@@ -16,6 +16,7 @@ import { makeValidatorCompiler } from './validator-compiler.js';
 import { describeUnstorable, unstorableText } from './shared/unstorable-text.js';
 import { makeRequestGuard } from './request-guard.js';
 import { logSerializers } from './log-serializers.js';
+import { limitConnections } from './connection-limits.js';
 import { makeAuthorizeRequest } from './auth/authorize-request.js';
 import { addSecurityHeaders, dashboardCsp } from './security-headers.js';
 import { createEngine, type Engine } from './services/engine.js';
@@ -211,9 +212,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Unique across engines and restarts: the audit log names the request each write came in.
     genReqId: () => randomUUID(),
     clientErrorHandler,
+    // Fastify's default of 0 lets a body that never ends hold its socket for ever (docs/resilience.md).
+    requestTimeout: opts.config.requestTimeoutMs,
+    // Node checks these timeouts every connectionsCheckingInterval (30 s by default): once a second closes a slow
+    // socket at most a second late, and a pass over a few thousand connections costs microseconds.
+    http: { headersTimeout: opts.config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
     // Opening PGlite and loading the model take seconds on a cold start.
     pluginTimeout: 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  limitConnections(app.server, {
+    total: opts.config.maxConnections,
+    perAddress: opts.config.maxConnectionsPerAddress,
+  });
   await app.register(mentormatchPlugin, opts);
   return app;
 }

@@ -79,6 +79,16 @@ export interface AppConfig {
   /** How often requests are expired and reminders and rating prompts sent (sessions/session-sweeper.ts). */
   sessionSweepMs: number;
   bodyLimitBytes: number;
+  /**
+   * A connection must deliver a request's headers within `headersTimeoutMs` and its whole body within
+   * `requestTimeoutMs` of connecting (or of its previous response), or it gets a 408 and is closed: a client that
+   * sends part of a body and stops holds a socket only that long (docs/resilience.md).
+   */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Open connections at most, in total and from one address (an IPv4 address or an IPv6 /64); more are closed at once. */
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
   logLevel: string;
   /** Built dashboard to serve at `/`; null serves the API only. */
   dashboardDir: string | null;
@@ -177,6 +187,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     demoPassword: env.DEMO_PASSWORD || null,
     oidc: oidcSettings(env),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    // docs/resilience.md says how these were chosen.
+    headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000),
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 60_000, 1000, 3_600_000),
+    maxConnections: int(env, 'MAX_CONNECTIONS', 4096, 1, 1_000_000),
+    maxConnectionsPerAddress: int(env, 'MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
     logLevel: env.LOG_LEVEL || 'info',
     dashboardDir: env.DASHBOARD_DIR === '' ? null : path.resolve(env.DASHBOARD_DIR || dashboardDefault),
     demoEvalDir: path.resolve(env.DEMO_EVAL_DIR || path.join(repoRoot, 'test/fixtures/demo-eval')),
@@ -203,6 +218,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
   }
   if (config.demoPassword !== null && config.demoPassword.length < 8) {
     throw new ConfigError('DEMO_PASSWORD must be at least 8 characters');
+  }
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new ConfigError(
+      `HEADERS_TIMEOUT_MS (${config.headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}): the headers are part of the request`,
+    );
   }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);

@@ -57,3 +57,22 @@ describe('loadConfig: model folder and question retention', () => {
     expect(() => loadConfig({ QUESTION_RETENTION_DAYS: 'forever' })).toThrow(/QUESTION_RETENTION_DAYS/);
   });
 });
+
+describe('loadConfig: request timeouts and connection caps', () => {
+  it('defaults to 10 s for headers, 60 s for a request, 4096 connections and 256 per address', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 60_000,
+      maxConnections: 4096,
+      maxConnectionsPerAddress: 256,
+    });
+  });
+
+  it('refuses a headers timeout longer than the request timeout, which includes it', () => {
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '2000' })).toThrow(
+      'HEADERS_TIMEOUT_MS (5000) must not exceed REQUEST_TIMEOUT_MS (2000)',
+    );
+    expect(() => loadConfig({ MAX_CONNECTIONS: '0' })).toThrow(/MAX_CONNECTIONS must be an integer from 1/);
+  });
+});
