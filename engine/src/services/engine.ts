@@ -53,7 +53,7 @@ export interface Engine {
   readonly jobs: JobService;
   readonly configs: ConfigService;
   readonly matcher: MatchService;
-  /** Mentors' records of answers and ratings for the ranker; sessions call `invalidate()` after a rating or an answer. */
+  /** Mentors' records of answers and ratings for the ranker; sessions call `invalidate(mentor)` after a rating or an answer. */
   readonly outcomes: MentorOutcomes;
   readonly evaluation: EvaluationService;
   readonly auth: AuthService;
@@ -148,7 +148,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     settings: (repos) => settings.sessions(repos),
     flushQuestions: () => matcher.flushRequests(),
     onLoadChange: (mentorRowId, month, delta) => matcher.exposure.recordSessions(mentorRowId, month, delta),
-    onOutcomeChange: () => outcomes.invalidate(),
+    onOutcomeChange: (mentorRowId) => outcomes.invalidate(mentorRowId),
     now,
   });
   const sessionSweeper = new SessionSweeper({

@@ -93,7 +93,7 @@ export interface SessionServiceOptions {
   /** Told when a mentor's accepted sessions in a month change, so that matching sees it before its next refresh. */
   onLoadChange: (mentorRowId: number, month: string, delta: number) => void;
   /** Told after an answer or a rating, so that the ranker's responsiveness and helpfulness see it at once. */
-  onOutcomeChange?: () => void;
+  onOutcomeChange?: (mentorRowId: number) => void;
   now: () => Date;
 }
 
@@ -263,13 +263,13 @@ export class SessionService {
       return (await trx.sessionRequests.get(id))!;
     });
     for (const c of loadChanges) this.o.onLoadChange(c.mentorRowId, c.month, c.delta);
-    this.o.onOutcomeChange?.();
+    this.o.onOutcomeChange?.(record.mentorRowId);
     return (await this.views(caller, [record], now))[0]!;
   }
 
   async feedback(caller: SessionCaller, id: number, input: FeedbackInput): Promise<void> {
     const now = this.o.now();
-    await this.o.repos.transaction(async (trx) => {
+    const mentorRowId = await this.o.repos.transaction(async (trx) => {
       const { record, side } = await this.readAsParty(trx, caller, id);
       if (side === 'coordinator') throw new AppError('SESSION_REQUEST_NOT_FOUND', { id });
       if (!isRateable(record, now))
@@ -286,8 +286,9 @@ export class SessionService {
         boundaryFlag: input.boundaryFlag ?? false,
       });
       if (!stored) throw new AppError('FEEDBACK_ALREADY_GIVEN');
+      return record.mentorRowId;
     });
-    this.o.onOutcomeChange?.();
+    this.o.onOutcomeChange?.(mentorRowId);
   }
 
   async get(caller: SessionCaller, id: number): Promise<SessionRequestView> {

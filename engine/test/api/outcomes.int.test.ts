@@ -68,7 +68,7 @@ describe('outcomes the ranker learns from', () => {
         comment: 'A private comment',
       })
       .execute();
-    app.engine().outcomes.invalidate();
+    app.engine().outcomes.invalidate(app.engine().search.mentorByExternalId(rated)!.rowId);
 
     const second = await ask();
     const top = second.matches.find((m) => m.mentor.id === rated)!;

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
@@ -151,6 +150,13 @@ for (const backend of backends()) {
         meanHelpfulness: 5,
         rightPerson: { yes: 1, partly: 0, no: 0 },
       });
+    });
+
+    it('reads only the mentors asked for', async () => {
+      const some = await repos.mentorOutcomes.statsByMentor(NOW, [mentorB]);
+      expect(some.size).toBe(0);
+      expect((await repos.mentorOutcomes.statsByMentor(NOW, [mentorA, mentorB])).get(mentorA)?.decided).toBe(4);
+      expect(await repos.mentorOutcomes.statsByMentor(NOW, [])).toEqual(new Map());
     });
 
     it('logs every served mentor with what followed, a page of questions at a time', async () => {

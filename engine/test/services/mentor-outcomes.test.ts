@@ -1,31 +1,29 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { MentorOutcomeStats } from '../../src/matching/signals.js';
-import { NEUTRAL_OUTCOME_PRIORS } from '../../src/matching/signals.js';
+import { emptyOutcomeStats, type MentorOutcomeStats, NEUTRAL_OUTCOME_PRIORS } from '../../src/matching/signals.js';
 import { MentorOutcomes } from '../../src/services/mentor-outcomes.js';
 
 const rated = (meanHelpfulness: number): MentorOutcomeStats => ({
-  decided: 1,
-  answeredInTime: 1,
-  answeredWithinDay: 1,
-  medianHoursToAnswer: 1,
+  ...emptyOutcomeStats(),
   ratings: 1,
   meanHelpfulness,
-  rightPerson: { yes: 1, partly: 0, no: 0 },
 });
 
-function fakeRepo(reads: Array<Map<number, MentorOutcomeStats> | Error>) {
+/** A repository answering from `records`, which a test changes between reads. */
+function fakeRepo(records: Map<number, MentorOutcomeStats>) {
   return {
-    statsByMentor: vi.fn(async () => {
-      const next = reads.shift() ?? new Map();
-      if (next instanceof Error) throw next;
-      return next;
-    }),
+    statsByMentor: vi.fn(async (_now: Date, ids?: readonly number[]) =>
+      ids === undefined ? new Map(records) : new Map([...records].filter(([id]) => ids.includes(id))),
+    ),
   };
 }
 
 describe('MentorOutcomes', () => {
-  it('reads once, then serves from memory until invalidated', async () => {
-    const repo = fakeRepo([new Map([[1, rated(5)]]), new Map([[1, rated(2)]])]);
+  it('reads everything once, then only the mentors invalidated', async () => {
+    const records = new Map([
+      [1, rated(5)],
+      [2, rated(4)],
+    ]);
+    const repo = fakeRepo(records);
     const outcomes = new MentorOutcomes(repo, { warn: vi.fn() }, 60_000);
     const first = await outcomes.current();
     expect(first.byMentor.get(1)?.meanHelpfulness).toBe(5);
@@ -33,38 +31,43 @@ describe('MentorOutcomes', () => {
     await outcomes.current();
     expect(repo.statsByMentor).toHaveBeenCalledTimes(1);
 
-    outcomes.invalidate();
-    expect((await outcomes.current()).byMentor.get(1)?.meanHelpfulness).toBe(2);
-    expect(repo.statsByMentor).toHaveBeenCalledTimes(2);
+    records.set(1, rated(2));
+    records.set(2, rated(1));
+    records.set(3, rated(3));
+    outcomes.invalidate(1);
+    outcomes.invalidate(3);
+    const next = await outcomes.current();
+    expect(repo.statsByMentor).toHaveBeenLastCalledWith(expect.any(Date), [1, 3]);
+    expect([1, 2, 3].map((id) => next.byMentor.get(id)?.meanHelpfulness)).toEqual([2, 4, 3]);
+    expect(next.priors.meanHelpfulness).toBeLessThan(first.priors.meanHelpfulness);
+
+    records.delete(3);
+    outcomes.invalidate(3);
+    expect((await outcomes.current()).byMentor.has(3)).toBe(false);
   });
 
-  it('reads again for a change made while a read was running', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    const reads = [new Map([[1, rated(3)]]), new Map([[1, rated(4)]])];
-    const repo = {
-      statsByMentor: vi.fn(async () => {
-        if (repo.statsByMentor.mock.calls.length === 1) await gate;
-        return reads.shift()!;
-      }),
-    };
+  it('makes a question asked while a change is being read wait for it', async () => {
+    const records = new Map([[1, rated(3)]]);
+    const repo = fakeRepo(records);
     const outcomes = new MentorOutcomes(repo, { warn: vi.fn() });
-    const slow = outcomes.current();
-    outcomes.invalidate();
-    const fresh = outcomes.current();
-    release();
-    await slow;
-    expect((await fresh).byMentor.get(1)?.meanHelpfulness).toBe(4);
+    await outcomes.current();
+    records.set(1, rated(5));
+    outcomes.invalidate(1);
+    const [a, b] = await Promise.all([outcomes.current(), outcomes.current()]);
+    expect(a.byMentor.get(1)?.meanHelpfulness).toBe(5);
+    expect(b.byMentor.get(1)?.meanHelpfulness).toBe(5);
+    expect(repo.statsByMentor).toHaveBeenCalledTimes(2);
   });
 
   it('ranks with the neutral prior while the records cannot be read', async () => {
     const warn = vi.fn();
-    const outcomes = new MentorOutcomes(fakeRepo([new Error('database away')]), { warn });
+    const repo = { statsByMentor: vi.fn(async () => Promise.reject(new Error('database away'))) };
+    const outcomes = new MentorOutcomes(repo, { warn });
     const snapshot = await outcomes.current();
     expect(snapshot.byMentor.size).toBe(0);
     expect(snapshot.priors).toEqual(NEUTRAL_OUTCOME_PRIORS);
-    expect(warn).toHaveBeenCalledOnce();
+    outcomes.invalidate(7);
+    expect((await outcomes.current()).byMentor.size).toBe(0);
+    expect(warn).toHaveBeenCalledTimes(2);
   });
 });
