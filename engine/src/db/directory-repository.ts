@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { MentorSchedule } from '../directory/directory-filters.js';
+import type { MentorWeek } from '../directory/directory-filters.js';
 import { type CamelCaseDatabase, withCamelCase } from './camel-case.js';
 import type { Database } from './schema.js';
 
-/** What the mentor directory shows beside the profiles held in memory: departments and weekly availability. */
+/** What the mentor directory shows beside the profiles held in memory: departments and this week's calendars. */
 export class DirectoryRepository {
   private readonly db: Kysely<CamelCaseDatabase>;
 
@@ -23,19 +23,31 @@ export class DirectoryRepository {
     return new Map(rows.map((r) => [Number(r.mentorId), r.department!]));
   }
 
-  /** Each mentor with availability windows: the weekdays they are available on and the day they are away until. */
-  async schedules(): Promise<Map<number, MentorSchedule>> {
-    const rows = await this.db
-      .selectFrom('mentor_availability as a')
-      .leftJoin('mentor_schedules as s', 's.mentorId', 'a.mentorId')
-      .select([
-        'a.mentorId',
-        // As text: a date column read into a Date lands on the engine's midnight, not the calendar day.
-        sql<string | null>`to_char(s.away_until, 'YYYY-MM-DD')`.as('awayUntil'),
-        sql<number[]>`array_agg(distinct a.weekday)`.as('weekdays'),
-      ])
-      .groupBy(['a.mentorId', 's.awayUntil'])
-      .execute();
-    return new Map(rows.map((r) => [Number(r.mentorId), { awayUntil: r.awayUntil, weekdays: r.weekdays.map(Number) }]));
+  /**
+   * Every mentor who published availability windows: their schedule and the cells booked in [from, to), by
+   * mentor row id. Three queries for all mentors, rather than the slot route's per-mentor reads.
+   */
+  async weeks(from: Date, to: Date): Promise<Map<number, MentorWeek>> {
+    const [schedules, windows, booked] = await Promise.all([
+      this.db
+        .selectFrom('mentor_schedules')
+        .select(['mentorId', 'timeZone', sql<string | null>`to_char(away_until, 'YYYY-MM-DD')`.as('awayUntil')])
+        .execute(),
+      this.db.selectFrom('mentor_availability').select(['mentorId', 'weekday', 'startMinute', 'endMinute']).execute(),
+      this.db
+        .selectFrom('mentor_booked_cells')
+        .select(['mentorId', 'cellStart'])
+        .where('cellStart', '>=', from)
+        .where('cellStart', '<', to)
+        .execute(),
+    ]);
+    const weeks = new Map<number, MentorWeek>();
+    for (const s of schedules) {
+      weeks.set(Number(s.mentorId), { timeZone: s.timeZone, awayUntil: s.awayUntil, windows: [], booked: [] });
+    }
+    for (const { mentorId, ...window } of windows) weeks.get(Number(mentorId))?.windows.push(window);
+    for (const cell of booked) weeks.get(Number(cell.mentorId))?.booked.push(new Date(cell.cellStart));
+    for (const [id, week] of weeks) if (week.windows.length === 0) weeks.delete(id);
+    return weeks;
   }
 }

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { MentorFact, Period, SessionFact } from '../programme/programme-stats.js';
+import { type MentorFact, monthOf, type Period, type SessionFact } from '../programme/programme-stats.js';
 import { type CamelCaseDatabase, withCamelCase } from './camel-case.js';
 import type { Database } from './schema.js';
 
@@ -43,8 +43,13 @@ export class ProgrammeRepository {
     return new Map(rows.map((r) => [Number(r.mentorId), Number(r.served)]));
   }
 
-  /** Session requests made or answered in the period, with what the stats need of both sides. */
+  /**
+   * Session requests made in the period, or charged to one of its months (`firstMonth` and `lastMonth`, YYYY-MM-01)
+   * or answered in it, with what the stats need of both sides.
+   */
   async sessions(period: Period, department: string | null): Promise<SessionFact[]> {
+    const firstMonth = monthOf(period.from);
+    const lastMonth = monthOf(new Date(period.until.getTime() - 1));
     const rows = await this.db
       .selectFrom('session_requests as s')
       .innerJoin('mentors as m', 'm.id', 's.mentorId')
@@ -58,6 +63,7 @@ export class ProgrammeRepository {
         eb.or([
           eb.and([eb('s.createdAt', '>=', period.from), eb('s.createdAt', '<', period.until)]),
           eb.and([eb('s.answeredAt', '>=', period.from), eb('s.answeredAt', '<', period.until)]),
+          eb.and([eb('s.capacityMonth', '>=', firstMonth), eb('s.capacityMonth', '<=', lastMonth)]),
         ]),
       )
       .$if(department !== null, (q) => q.where('mentee.department', '=', department))
@@ -66,6 +72,7 @@ export class ProgrammeRepository {
         's.state',
         's.createdAt',
         's.answeredAt',
+        sql<string | null>`to_char(s.capacity_month, 'YYYY-MM-DD')`.as('capacityMonth'),
         'mentee.careerStartYear as menteeCareerStartYear',
         'mentee.department as menteeDepartment',
         'mentor.careerStartYear as mentorCareerStartYear',
@@ -81,6 +88,7 @@ export class ProgrammeRepository {
       state: r.state,
       createdAt: new Date(r.createdAt),
       answeredAt: r.answeredAt === null ? null : new Date(r.answeredAt),
+      capacityMonth: r.capacityMonth,
       menteeCareerStartYear: r.menteeCareerStartYear,
       menteeDepartment: r.menteeDepartment,
       mentorCareerStartYear: r.mentorCareerStartYear,

@@ -1,11 +1,14 @@
+import type { AvailabilityWindow } from '../db/availability-repository.js';
 import type { Mentor } from '../domain/mentor.js';
+import { freeSlots } from '../sessions/free-slots.js';
 
-/** A mentor's weekly availability as the directory needs it: on which ISO weekdays, and away until which day. */
-export interface MentorSchedule {
-  /** YYYY-MM-DD, the last day away; null when not away. */
+/** A mentor's calendar for the coming days: their schedule and the 15-minute cells already booked. */
+export interface MentorWeek {
+  timeZone: string;
+  /** YYYY-MM-DD, the last day away in the mentor's time zone; null when not away. */
   awayUntil: string | null;
-  /** ISO weekdays (1 = Monday) with at least one availability window. */
-  weekdays: readonly number[];
+  windows: AvailabilityWindow[];
+  booked: Date[];
 }
 
 /** The directory's filters besides the words; absent ones filter nothing. */
@@ -16,32 +19,27 @@ export interface DirectoryFilters {
   availableThisWeek?: boolean | undefined;
 }
 
-/** What the directory knows of a mentor beyond the profile. */
+/** What the directory knows of mentors beyond their profiles. */
 export interface DirectoryContext {
   departments: ReadonlyMap<number, string>;
-  schedules: ReadonlyMap<number, MentorSchedule>;
-  today: Date;
+  weeks: ReadonlyMap<number, MentorWeek>;
+  now: Date;
+  /** The shortest session length the programme offers: a free slot must hold one. */
+  shortestMinutes: number;
 }
 
-const DAY_MS = 86_400_000;
-const WEEK_DAYS = 7;
+/** "This week": the seven days from now. */
+export const WEEK_DAYS = 7;
 
-/**
- * Whether the mentor is available on one of the next seven days (today included): a day with availability
- * windows after the day they are away until. Days are read in UTC, so a window near midnight in a far time zone
- * may count for the neighbouring day; the directory says "this week", and a day off either way keeps its sense.
- */
-export function availableThisWeek(schedule: MentorSchedule | undefined, today: Date): boolean {
-  if (schedule === undefined || schedule.weekdays.length === 0) return false;
-  for (let i = 0; i < WEEK_DAYS; i++) {
-    const day = new Date(today.getTime() + i * DAY_MS);
-    const isoDay = day.toISOString().slice(0, 10);
-    const isoWeekday = ((day.getUTCDay() + 6) % 7) + 1;
-    if ((schedule.awayUntil === null || isoDay > schedule.awayUntil) && schedule.weekdays.includes(isoWeekday)) {
-      return true;
-    }
-  }
-  return false;
+/** Whether the mentor has a free slot of the shortest length in the next seven days: the slot picker's own rule. */
+export function availableThisWeek(
+  week: MentorWeek | undefined,
+  ctx: Pick<DirectoryContext, 'now' | 'shortestMinutes'>,
+) {
+  if (week === undefined) return false;
+  return (
+    freeSlots({ ...week, from: ctx.now, days: WEEK_DAYS, lengthMinutes: ctx.shortestMinutes, now: ctx.now }).length > 0
+  );
 }
 
 const folded = (text: string): string => text.trim().toLocaleLowerCase('en');
@@ -59,7 +57,7 @@ export function directoryFilter(filters: DirectoryFilters, ctx: DirectoryContext
     (skill === null || m.skills.some((s) => folded(s).includes(skill))) &&
     (department === null || folded(ctx.departments.get(m.rowId) ?? '') === department) &&
     (language === null || m.languages.includes(language)) &&
-    (!filters.availableThisWeek || availableThisWeek(ctx.schedules.get(m.rowId), ctx.today));
+    (!filters.availableThisWeek || availableThisWeek(ctx.weeks.get(m.rowId), ctx));
 }
 
 export function hasFilters(filters: DirectoryFilters): boolean {

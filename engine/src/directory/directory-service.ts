@@ -9,6 +9,7 @@ import {
   type DirectoryFilters,
   directoryFilter,
   hasFilters,
+  WEEK_DAYS,
 } from './directory-filters.js';
 
 export interface DirectoryQuery extends DirectoryFilters {
@@ -40,6 +41,8 @@ export interface DirectoryPage {
 }
 
 export const DIRECTORY_PAGE_SIZE = 20;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 /**
  * Mentors ranked for the words at most: as many as a mentee may ask /match for, so a search costs what a
  * question does (a larger list ranks ten times its size in candidates).
@@ -57,15 +60,19 @@ export class DirectoryService {
     private readonly repository: DirectoryRepository,
     private readonly search: SearchIndex,
     private readonly matcher: MatchService,
+    /** The session lengths the programme offers now (its settings). */
+    private readonly lengthsOffered: () => Promise<readonly number[]>,
   ) {}
 
   async browse(query: DirectoryQuery, now = new Date()): Promise<DirectoryPage> {
     if (!this.search.isReady) throw new AppError('NOT_READY', { detail: `the index is ${this.search.status().state}` });
-    const [departments, schedules] = await Promise.all([
+    const [departments, weeks, lengths] = await Promise.all([
       this.repository.mentorDepartments(),
-      this.repository.schedules(),
+      // From an hour back: a cell booked just before now can still overlap a slot starting now.
+      this.repository.weeks(new Date(now.getTime() - HOUR_MS), new Date(now.getTime() + (WEEK_DAYS + 1) * DAY_MS)),
+      this.lengthsOffered(),
     ]);
-    const ctx: DirectoryContext = { departments, schedules, today: now };
+    const ctx: DirectoryContext = { departments, weeks, now, shortestMinutes: Math.min(...lengths) };
     const passes = directoryFilter(query, ctx);
     const words = query.q?.trim();
     const found: Array<{ mentor: Mentor; score: number | null }> = words
@@ -84,7 +91,7 @@ export class DirectoryService {
         languages: mentor.languages,
         timezone: mentor.timezone,
         department: departments.get(mentor.rowId) ?? null,
-        availableThisWeek: availableThisWeek(schedules.get(mentor.rowId), now),
+        availableThisWeek: availableThisWeek(weeks.get(mentor.rowId), ctx),
         score,
       })),
       total: found.length,

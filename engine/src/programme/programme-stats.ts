@@ -14,6 +14,8 @@ export interface SessionFact {
   createdAt: Date;
   /** When the mentor accepted or declined; null while unanswered, or when it expired or was withdrawn. */
   answeredAt: Date | null;
+  /** YYYY-MM-01: the month whose capacity an accepted session spends (its slot's); null before sessions had one. */
+  capacityMonth: string | null;
   menteeCareerStartYear: number | null;
   menteeDepartment: string | null;
   /** From the mentor's user account; null when the profile has no user or the user did not say. */
@@ -55,7 +57,7 @@ export interface MentorLoad {
   capacity: number;
   served: number;
   requested: number;
-  /** Sessions accepted in the period and not cancelled since: what the capacity was spent on. */
+  /** Sessions charged to the period's months and not cancelled: what the capacity was spent on. */
   accepted: number;
   completed: number;
   /** accepted / capacity; null for a mentor who offers no sessions. */
@@ -119,6 +121,17 @@ export function monthsTouched(period: Period): number {
   );
 }
 
+/** YYYY-MM-01 of a moment's month (UTC), as capacity months are written. */
+export const monthOf = (at: Date): string => `${at.toISOString().slice(0, 7)}-01`;
+
+/**
+ * The month an accepted session spends capacity of: the one the sessions core charged (its slot's, or the
+ * acceptance's without a slot), or for sessions accepted before it kept one, the month of the acceptance.
+ */
+export function chargedMonth(s: SessionFact): string | null {
+  return s.capacityMonth ?? (s.answeredAt === null ? null : monthOf(s.answeredAt));
+}
+
 const within = (at: Date | null, period: Period): boolean =>
   at !== null && at.getTime() >= period.from.getTime() && at.getTime() < period.until.getTime();
 
@@ -140,8 +153,8 @@ export function mentorStartYear(s: SessionFact): { year: number; approximate: bo
 
 /**
  * The programme's numbers for a period. The funnel and the rates follow the requests made in the period (a
- * cohort: a request made on the last day may still be answered later); capacity follows the sessions accepted in
- * the period, whenever they were asked for. Exposure counts real requests per active mentor, beside how often
+ * cohort: a request made on the last day may still be answered later); capacity follows the sessions charged to
+ * the months the period touches, as the database counts a mentor's monthly load, whenever they were asked for. Exposure counts real requests per active mentor, beside how often
  * the ranker showed them.
  */
 export function programmeStats(facts: ProgrammeFacts): ProgrammeStats {
@@ -223,8 +236,14 @@ function mentorLoads(
   };
   const requested = tally(cohort);
   const completed = tally(cohort.filter((s) => s.state === 'completed'));
+  const firstMonth = monthOf(facts.period.from);
+  const lastMonth = monthOf(new Date(facts.period.until.getTime() - 1));
   const spent = tally(
-    facts.sessions.filter((s) => wasAccepted(s) && s.state !== 'cancelled' && within(s.answeredAt, facts.period)),
+    facts.sessions.filter((s) => {
+      const month = chargedMonth(s);
+      // A cancelled session gave its capacity back.
+      return wasAccepted(s) && s.state !== 'cancelled' && month !== null && month >= firstMonth && month <= lastMonth;
+    }),
   );
   const rows = facts.mentors.flatMap((m): MentorLoad[] => {
     const row = {

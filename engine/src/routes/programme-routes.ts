@@ -14,7 +14,9 @@ const MentorLoadSchema = Type.Object({
   capacity: Type.Integer({ description: 'capacityPerMonth times the calendar months the period touches' }),
   served: Type.Integer({ description: "Times the ranker showed the mentor to the period's questions" }),
   requested: Type.Integer({ description: 'Session requests made in the period' }),
-  accepted: Type.Integer({ description: 'Sessions accepted in the period and not cancelled since' }),
+  accepted: Type.Integer({
+    description: "Sessions charged to the period's months (their slot's month) and not cancelled",
+  }),
   completed: Type.Integer({ description: 'Requests made in the period that ended completed' }),
   capacityUsed: Rate('accepted / capacity; null when the mentor offers no sessions'),
 });

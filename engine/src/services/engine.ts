@@ -209,7 +209,12 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     personalData: new PersonalDataService(repositories, mentors, () => matcher.flushRequests()),
     conduct: new ConductService(repositories, codeOfConduct),
     programme: new ProgrammeService(repositories.programme),
-    directory: new DirectoryService(repositories.directory, search, matcher),
+    directory: new DirectoryService(
+      repositories.directory,
+      search,
+      matcher,
+      async () => (await settings.sessions()).lengthsOffered,
+    ),
     notifier,
     sessions,
     sessionSweeper,

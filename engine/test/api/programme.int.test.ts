@@ -136,7 +136,8 @@ beforeAll(async () => {
         cancelled_by: null,
         video_link: null,
         ended_at: null,
-        capacity_month: null,
+        // What the sessions core charges an accepted session: its slot's month (none here: the acceptance's).
+        capacity_month: answerHours !== null && state !== 'declined' ? '2025-03-01' : null,
         expiry_warning_sent_at: null,
         reminder_sent_at: null,
         feedback_prompt_sent_at: null,

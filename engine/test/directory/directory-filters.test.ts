@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { availableThisWeek, directoryFilter, hasFilters } from '../../src/directory/directory-filters.js';
+import {
+  availableThisWeek,
+  directoryFilter,
+  hasFilters,
+  type MentorWeek,
+} from '../../src/directory/directory-filters.js';
 import type { Mentor } from '../../src/domain/mentor.js';
 
 // A Wednesday.
@@ -26,28 +31,45 @@ function mentor(rowId: number, overrides: Partial<Mentor> = {}): Mentor {
 }
 
 describe('availableThisWeek', () => {
-  it('needs a weekday with windows among the next seven days', () => {
-    expect(availableThisWeek(undefined, today)).toBe(false);
-    expect(availableThisWeek({ awayUntil: null, weekdays: [] }, today)).toBe(false);
-    expect(availableThisWeek({ awayUntil: null, weekdays: [1] }, today)).toBe(true);
+  const ctx = { now: today, shortestMinutes: 30 };
+  const week = (overrides: Partial<MentorWeek> = {}): MentorWeek => ({
+    timeZone: 'Europe/Berlin',
+    awayUntil: null,
+    // Mondays 10:00 to 10:30, Berlin time.
+    windows: [{ weekday: 1, startMinute: 600, endMinute: 630 }],
+    booked: [],
+    ...overrides,
   });
 
-  it('counts only the days after the last day away', () => {
+  it('needs a free slot of the shortest length in the next seven days', () => {
+    expect(availableThisWeek(undefined, ctx)).toBe(false);
+    expect(availableThisWeek(week({ windows: [] }), ctx)).toBe(false);
+    expect(availableThisWeek(week(), ctx)).toBe(true);
+    // A 15-minute window holds no 30-minute session.
+    expect(availableThisWeek(week({ windows: [{ weekday: 1, startMinute: 600, endMinute: 615 }] }), ctx)).toBe(false);
+  });
+
+  it('counts neither the days away nor booked cells', () => {
     // Away through Sunday 16th: Monday 17th is still within the seven days from Wednesday 12th.
-    expect(availableThisWeek({ awayUntil: '2025-03-16', weekdays: [1] }, today)).toBe(true);
-    // Away through Monday 17th: the next Monday is the 24th, too late; Tuesday 18th is in.
-    expect(availableThisWeek({ awayUntil: '2025-03-17', weekdays: [1] }, today)).toBe(false);
-    expect(availableThisWeek({ awayUntil: '2025-03-17', weekdays: [1, 2] }, today)).toBe(true);
-    // Away in the past.
-    expect(availableThisWeek({ awayUntil: '2025-01-01', weekdays: [3] }, today)).toBe(true);
+    expect(availableThisWeek(week({ awayUntil: '2025-03-16' }), ctx)).toBe(true);
+    // Away through Monday 17th: the next Monday is the 24th, too late.
+    expect(availableThisWeek(week({ awayUntil: '2025-03-17' }), ctx)).toBe(false);
+    // Monday 17th 10:15 Berlin (09:15 UTC) is booked: the only slot is taken.
+    expect(availableThisWeek(week({ booked: [new Date('2025-03-17T09:15:00Z')] }), ctx)).toBe(false);
   });
 });
 
 describe('directoryFilter', () => {
   const ctx = {
     departments: new Map([[1, 'Finance']]),
-    schedules: new Map([[1, { awayUntil: null, weekdays: [3] }]]),
-    today,
+    weeks: new Map([
+      [
+        1,
+        { timeZone: 'UTC', awayUntil: null, windows: [{ weekday: 3, startMinute: 720, endMinute: 780 }], booked: [] },
+      ],
+    ]),
+    now: today,
+    shortestMinutes: 15,
   };
 
   it('finds a skill inside any skill and compares department and language whatever their case', () => {

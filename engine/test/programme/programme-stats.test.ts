@@ -21,6 +21,7 @@ function session(overrides: Partial<SessionFact> = {}): SessionFact {
     state: 'requested',
     createdAt: day('2025-03-10'),
     answeredAt: null,
+    capacityMonth: null,
     menteeCareerStartYear: null,
     menteeDepartment: null,
     mentorCareerStartYear: null,
@@ -131,6 +132,29 @@ describe('programmeStats', () => {
     expect(byId.has('m4')).toBe(false);
     // Most requested first, then most served.
     expect(stats.mentors.map((m) => m.mentorId)).toEqual(['m1', 'm2', 'm3']);
+  });
+
+  it('charges capacity to the month of the slot, as the database counts it', () => {
+    const charged = programmeStats({
+      period: march,
+      asked: 0,
+      served: new Map(),
+      mentors,
+      sessions: [
+        // Accepted in February for a slot in March: March's capacity.
+        session({
+          state: 'accepted',
+          createdAt: day('2025-02-20'),
+          answeredAt: day('2025-02-21'),
+          capacityMonth: '2025-03-01',
+        }),
+        // Accepted in March for a slot in April: April's.
+        session({ state: 'accepted', answeredAt: day('2025-03-11'), capacityMonth: '2025-04-01' }),
+        // Completed in March.
+        session({ state: 'completed', answeredAt: day('2025-03-11'), capacityMonth: '2025-03-01' }),
+      ],
+    });
+    expect(charged.mentors.find((m) => m.mentorId === 'm1')).toMatchObject({ accepted: 2, requested: 2 });
   });
 
   it('counts exposure on real requests over active mentors, beside what was shown', () => {
