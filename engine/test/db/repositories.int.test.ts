@@ -722,9 +722,9 @@ describe.each(backends())('repositories on $name', (backend) => {
       await handle.db
         .insertInto('session_requests')
         .values([
-          { request_id: old!, mentor_id: ids[0]!, note: 'I feel stuck', created_at: day(2) },
-          { request_id: recent!, mentor_id: ids[0]!, note: 'Any evening', created_at: day(21) },
-          { request_id: null, mentor_id: ids[0]!, note: null, created_at: day(3) },
+          { request_id: old!, mentor_id: ids[0]!, note: 'I feel stuck', created_at: day(2), expires_at: day(5) },
+          { request_id: recent!, mentor_id: ids[0]!, note: 'Any evening', created_at: day(21), expires_at: day(24) },
+          { request_id: null, mentor_id: ids[0]!, note: null, created_at: day(3), expires_at: day(6) },
         ])
         .execute();
       // One question text and one note.
