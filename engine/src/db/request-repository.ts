@@ -7,6 +7,8 @@ export interface ServedMatch {
   /** 1-based position in the answer. */
   rank: number;
   score: number;
+  /** The probability the ranker showed this mentor for the question (exploration among near-ties); null: not logged. */
+  propensity?: number | null;
   breakdown: Record<string, unknown>;
 }
 
@@ -99,6 +101,7 @@ export class RequestRepository {
         mentor_id: m.mentorRowId,
         rank: m.rank,
         score: m.score,
+        propensity: m.propensity ?? null,
         breakdown: m.breakdown,
         config_version: r.configVersion,
       })),
@@ -118,10 +121,11 @@ export class RequestRepository {
         )
         returning id
       )
-      insert into served_matches (request_id, mentor_id, rank, score, breakdown, config_version)
-      select m.request_id, m.mentor_id, m.rank, m.score, m.breakdown, m.config_version
+      insert into served_matches (request_id, mentor_id, rank, score, propensity, breakdown, config_version)
+      select m.request_id, m.mentor_id, m.rank, m.score, m.propensity, m.breakdown, m.config_version
       from jsonb_to_recordset(${JSON.stringify(served)}::jsonb)
-        as m(request_id bigint, mentor_id bigint, rank integer, score double precision, breakdown jsonb, config_version integer)
+        as m(request_id bigint, mentor_id bigint, rank integer, score double precision, propensity double precision,
+          breakdown jsonb, config_version integer)
       -- Joining the CTE makes the match rows wait for their request rows (the foreign key).
       join request on request.id = m.request_id`.execute(this.db);
   }

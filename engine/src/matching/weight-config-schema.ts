@@ -75,6 +75,12 @@ export const MatchRulesSchema = Type.Object({
     maximum: 1000,
     description: 'Free sessions at which the capacity signal saturates',
   }),
+  explorationMargin: Type.Number({
+    minimum: 0,
+    maximum: 0.2,
+    description:
+      "Recorded answers give the last places of the top k at random to mentors scoring within this of the k-th best, and log each one's probability of being shown; 0 shows the exact top k",
+  }),
   signalMaps: Type.Object(
     { semantic: SignalMapSchema('sentence-encoder aggregate'), lexical: SignalMapSchema('TF-IDF cosine') },
     {

@@ -8,6 +8,7 @@ import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import { candidateInputs, mergeCandidates, type RetrievedCandidate } from '../matching/candidates.js';
 import type { LexicalHit } from '../matching/lexical-index.js';
 import { matchMentors, type MentorMatch } from '../matching/match-mentors.js';
+import { seededRandom } from '../shared/seeded-random.js';
 import { diffRankings, type RankDiff } from '../matching/preview-diff.js';
 import { type MenteeRequest, matchRequestFilters, retrievalRule } from '../matching/request-filters.js';
 import type { MatchMentor } from '../matching/types.js';
@@ -54,6 +55,20 @@ interface LexicalRetrieval {
  * A hundred from each list: with fifty, embedding-only retrieval lost expected mentors on the labelled demo
  * questions (hit@5 0.878 → 0.829); ranking the larger pool costs a few milliseconds.
  */
+/**
+ * The draw among near-ties, seeded by the question's text and the configuration (FNV-1a): independent of what the
+ * mentee does next, as the logged propensities require, and the same answer for the same question, so asking
+ * again does not reshuffle the last places.
+ */
+function explorationRandom(text: string, configVersion: number | null): () => number {
+  let hash = 0x811c9dc5;
+  for (const char of `${configVersion ?? 'draft'}\u0000${text}`) {
+    hash ^= char.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return seededRandom(hash);
+}
+
 const candidatePool = (k: number): number => Math.max(100, k * 10);
 
 /**
@@ -149,6 +164,7 @@ export class MatchService {
       outcomePriors: outcomes.priors,
       now,
       k: req.k,
+      ...(opts.record === false ? {} : { exploration: { random: explorationRandom(req.text, config.version) } }),
     });
     const t3 = performance.now();
 
@@ -277,6 +293,7 @@ export class MatchService {
         mentorRowId: m.rowId,
         rank: m.rank,
         score: m.score,
+        propensity: m.propensity,
         breakdown: { factors: m.explanation.factors },
       })),
     });

@@ -353,11 +353,16 @@ describe('requests and sessions', () => {
     const served = await app
       .engine()
       .database.db.selectFrom('served_matches')
-      .select(['rank', 'score', 'config_version'])
+      .select(['rank', 'score', 'config_version', 'propensity'])
       .where('request_id', '=', r.requestId)
       .orderBy('rank')
       .execute();
     expect(served.map((s) => s.rank)).toEqual(r.matches.map((m) => m.rank));
+    // Each served mentor's probability of being shown (exploration among near-ties) is logged.
+    for (const s of served) {
+      expect(s.propensity).toBeGreaterThan(0);
+      expect(s.propensity).toBeLessThanOrEqual(1);
+    }
     expect(served.map((s) => s.score)).toEqual(r.matches.map((m) => m.score));
     expect(served.every((s) => s.config_version === r.configVersion)).toBe(true);
 
