@@ -1601,6 +1601,8 @@ export interface paths {
                             activeOnly?: boolean;
                             /** @description Free sessions at which the capacity signal saturates */
                             capacitySaturation?: number;
+                            /** @description Recorded answers give the last places of the top k at random to mentors scoring within this of the k-th best, and log each one's probability of being shown; 0 shows the exact top k */
+                            explorationMargin?: number;
                             /** @description Days over which fairness counts how often a mentor was shown */
                             exposureWindowDays?: number;
                             /** @description Mentors shown up to this multiple of their capacity share are not penalised */
@@ -1622,6 +1624,23 @@ export interface paths {
                             requiredLanguages?: string[];
                             /** @description Hard rule: the mentee's availability window must overlap the mentor's working hours */
                             requireTimezoneOverlap?: boolean;
+                            /** @description Fixed affine maps of the topical signals onto [0, 1], estimated once from a reference sample of question-mentor pairs */
+                            signalMaps?: {
+                                /** @description How the TF-IDF cosine maps onto [0, 1] */
+                                lexical: {
+                                    /** @description The TF-IDF cosine that maps to 1; above the floor */
+                                    ceiling: number;
+                                    /** @description The TF-IDF cosine that maps to 0 */
+                                    floor: number;
+                                };
+                                /** @description How the sentence-encoder aggregate maps onto [0, 1] */
+                                semantic: {
+                                    /** @description The sentence-encoder aggregate that maps to 1; above the floor */
+                                    ceiling: number;
+                                    /** @description The sentence-encoder aggregate that maps to 0 */
+                                    floor: number;
+                                };
+                            };
                         };
                         /** @description Factor name to weight >= 0; a factor left out weighs 0 */
                         weights: {
@@ -1822,6 +1841,8 @@ export interface paths {
                             activeOnly?: boolean;
                             /** @description Free sessions at which the capacity signal saturates */
                             capacitySaturation?: number;
+                            /** @description Recorded answers give the last places of the top k at random to mentors scoring within this of the k-th best, and log each one's probability of being shown; 0 shows the exact top k */
+                            explorationMargin?: number;
                             /** @description Days over which fairness counts how often a mentor was shown */
                             exposureWindowDays?: number;
                             /** @description Mentors shown up to this multiple of their capacity share are not penalised */
@@ -1843,6 +1864,23 @@ export interface paths {
                             requiredLanguages?: string[];
                             /** @description Hard rule: the mentee's availability window must overlap the mentor's working hours */
                             requireTimezoneOverlap?: boolean;
+                            /** @description Fixed affine maps of the topical signals onto [0, 1], estimated once from a reference sample of question-mentor pairs */
+                            signalMaps?: {
+                                /** @description How the TF-IDF cosine maps onto [0, 1] */
+                                lexical: {
+                                    /** @description The TF-IDF cosine that maps to 1; above the floor */
+                                    ceiling: number;
+                                    /** @description The TF-IDF cosine that maps to 0 */
+                                    floor: number;
+                                };
+                                /** @description How the sentence-encoder aggregate maps onto [0, 1] */
+                                semantic: {
+                                    /** @description The sentence-encoder aggregate that maps to 1; above the floor */
+                                    ceiling: number;
+                                    /** @description The sentence-encoder aggregate that maps to 0 */
+                                    floor: number;
+                                };
+                            };
                         };
                         /** @description Factor name to weight >= 0; a factor left out weighs 0 */
                         weights?: {
@@ -2162,6 +2200,8 @@ export interface paths {
                                 activeOnly: boolean;
                                 /** @description Free sessions at which the capacity signal saturates */
                                 capacitySaturation: number;
+                                /** @description Recorded answers give the last places of the top k at random to mentors scoring within this of the k-th best, and log each one's probability of being shown; 0 shows the exact top k */
+                                explorationMargin: number;
                                 /** @description Days over which fairness counts how often a mentor was shown */
                                 exposureWindowDays: number;
                                 /** @description Mentors shown up to this multiple of their capacity share are not penalised */
@@ -2183,6 +2223,23 @@ export interface paths {
                                 requiredLanguages: string[];
                                 /** @description Hard rule: the mentee's availability window must overlap the mentor's working hours */
                                 requireTimezoneOverlap: boolean;
+                                /** @description Fixed affine maps of the topical signals onto [0, 1], estimated once from a reference sample of question-mentor pairs */
+                                signalMaps: {
+                                    /** @description How the TF-IDF cosine maps onto [0, 1] */
+                                    lexical: {
+                                        /** @description The TF-IDF cosine that maps to 1; above the floor */
+                                        ceiling: number;
+                                        /** @description The TF-IDF cosine that maps to 0 */
+                                        floor: number;
+                                    };
+                                    /** @description How the sentence-encoder aggregate maps onto [0, 1] */
+                                    semantic: {
+                                        /** @description The sentence-encoder aggregate that maps to 1; above the floor */
+                                        ceiling: number;
+                                        /** @description The sentence-encoder aggregate that maps to 0 */
+                                        floor: number;
+                                    };
+                                };
                             };
                             version: number;
                             weights: {
@@ -2282,6 +2339,8 @@ export interface paths {
                             activeOnly?: boolean;
                             /** @description Free sessions at which the capacity signal saturates */
                             capacitySaturation?: number;
+                            /** @description Recorded answers give the last places of the top k at random to mentors scoring within this of the k-th best, and log each one's probability of being shown; 0 shows the exact top k */
+                            explorationMargin?: number;
                             /** @description Days over which fairness counts how often a mentor was shown */
                             exposureWindowDays?: number;
                             /** @description Mentors shown up to this multiple of their capacity share are not penalised */
@@ -2303,6 +2362,23 @@ export interface paths {
                             requiredLanguages?: string[];
                             /** @description Hard rule: the mentee's availability window must overlap the mentor's working hours */
                             requireTimezoneOverlap?: boolean;
+                            /** @description Fixed affine maps of the topical signals onto [0, 1], estimated once from a reference sample of question-mentor pairs */
+                            signalMaps?: {
+                                /** @description How the TF-IDF cosine maps onto [0, 1] */
+                                lexical: {
+                                    /** @description The TF-IDF cosine that maps to 1; above the floor */
+                                    ceiling: number;
+                                    /** @description The TF-IDF cosine that maps to 0 */
+                                    floor: number;
+                                };
+                                /** @description How the sentence-encoder aggregate maps onto [0, 1] */
+                                semantic: {
+                                    /** @description The sentence-encoder aggregate that maps to 1; above the floor */
+                                    ceiling: number;
+                                    /** @description The sentence-encoder aggregate that maps to 0 */
+                                    floor: number;
+                                };
+                            };
                         };
                         /** @description Factor name to weight >= 0; a factor left out weighs 0 */
                         weights: {
@@ -2343,6 +2419,8 @@ export interface paths {
                                 activeOnly: boolean;
                                 /** @description Free sessions at which the capacity signal saturates */
                                 capacitySaturation: number;
+                                /** @description Recorded answers give the last places of the top k at random to mentors scoring within this of the k-th best, and log each one's probability of being shown; 0 shows the exact top k */
+                                explorationMargin: number;
                                 /** @description Days over which fairness counts how often a mentor was shown */
                                 exposureWindowDays: number;
                                 /** @description Mentors shown up to this multiple of their capacity share are not penalised */
@@ -2364,6 +2442,23 @@ export interface paths {
                                 requiredLanguages: string[];
                                 /** @description Hard rule: the mentee's availability window must overlap the mentor's working hours */
                                 requireTimezoneOverlap: boolean;
+                                /** @description Fixed affine maps of the topical signals onto [0, 1], estimated once from a reference sample of question-mentor pairs */
+                                signalMaps: {
+                                    /** @description How the TF-IDF cosine maps onto [0, 1] */
+                                    lexical: {
+                                        /** @description The TF-IDF cosine that maps to 1; above the floor */
+                                        ceiling: number;
+                                        /** @description The TF-IDF cosine that maps to 0 */
+                                        floor: number;
+                                    };
+                                    /** @description How the sentence-encoder aggregate maps onto [0, 1] */
+                                    semantic: {
+                                        /** @description The sentence-encoder aggregate that maps to 1; above the floor */
+                                        ceiling: number;
+                                        /** @description The sentence-encoder aggregate that maps to 0 */
+                                        floor: number;
+                                    };
+                                };
                             };
                             weights: {
                                 /** @description Free sessions left this month */
@@ -3429,6 +3524,8 @@ export interface paths {
                                 activeOnly?: boolean;
                                 /** @description Free sessions at which the capacity signal saturates */
                                 capacitySaturation?: number;
+                                /** @description Recorded answers give the last places of the top k at random to mentors scoring within this of the k-th best, and log each one's probability of being shown; 0 shows the exact top k */
+                                explorationMargin?: number;
                                 /** @description Days over which fairness counts how often a mentor was shown */
                                 exposureWindowDays?: number;
                                 /** @description Mentors shown up to this multiple of their capacity share are not penalised */
@@ -3450,6 +3547,23 @@ export interface paths {
                                 requiredLanguages?: string[];
                                 /** @description Hard rule: the mentee's availability window must overlap the mentor's working hours */
                                 requireTimezoneOverlap?: boolean;
+                                /** @description Fixed affine maps of the topical signals onto [0, 1], estimated once from a reference sample of question-mentor pairs */
+                                signalMaps?: {
+                                    /** @description How the TF-IDF cosine maps onto [0, 1] */
+                                    lexical: {
+                                        /** @description The TF-IDF cosine that maps to 1; above the floor */
+                                        ceiling: number;
+                                        /** @description The TF-IDF cosine that maps to 0 */
+                                        floor: number;
+                                    };
+                                    /** @description How the sentence-encoder aggregate maps onto [0, 1] */
+                                    semantic: {
+                                        /** @description The sentence-encoder aggregate that maps to 1; above the floor */
+                                        ceiling: number;
+                                        /** @description The sentence-encoder aggregate that maps to 0 */
+                                        floor: number;
+                                    };
+                                };
                             };
                             /** @description Factor name to weight >= 0; a factor left out weighs 0 */
                             weights: {
@@ -3997,10 +4111,30 @@ export interface paths {
                                 acceptedAt: string;
                                 version: string;
                             }[];
+                            emails: {
+                                body: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                sentAt: string | null;
+                                subject: string;
+                            }[];
                             /** Format: date-time */
                             exportedAt: string;
                             /** @description The mentor profile you speak for, if any */
                             mentorProfile: components["schemas"]["Mentor"] | (never | null);
+                            notifications: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                id: number;
+                                kind: string;
+                                /** Format: date-time */
+                                readAt: string | null;
+                                sessionRequestId: number | null;
+                            }[];
                             questions: {
                                 /** Format: date-time */
                                 createdAt: string;
@@ -5269,7 +5403,7 @@ export interface paths {
                             };
                             medianHoursToAnswer: number | null;
                             mentors: {
-                                /** @description Sessions accepted in the period and not cancelled since */
+                                /** @description Sessions charged to the period's months (their slot's month) and not cancelled */
                                 accepted: number;
                                 active: boolean;
                                 /** @description capacityPerMonth times the calendar months the period touches */
@@ -8039,6 +8173,8 @@ export interface components {
                 activeOnly: boolean;
                 /** @description Free sessions at which the capacity signal saturates */
                 capacitySaturation: number;
+                /** @description Recorded answers give the last places of the top k at random to mentors scoring within this of the k-th best, and log each one's probability of being shown; 0 shows the exact top k */
+                explorationMargin: number;
                 /** @description Days over which fairness counts how often a mentor was shown */
                 exposureWindowDays: number;
                 /** @description Mentors shown up to this multiple of their capacity share are not penalised */
@@ -8060,6 +8196,23 @@ export interface components {
                 requiredLanguages: string[];
                 /** @description Hard rule: the mentee's availability window must overlap the mentor's working hours */
                 requireTimezoneOverlap: boolean;
+                /** @description Fixed affine maps of the topical signals onto [0, 1], estimated once from a reference sample of question-mentor pairs */
+                signalMaps: {
+                    /** @description How the TF-IDF cosine maps onto [0, 1] */
+                    lexical: {
+                        /** @description The TF-IDF cosine that maps to 1; above the floor */
+                        ceiling: number;
+                        /** @description The TF-IDF cosine that maps to 0 */
+                        floor: number;
+                    };
+                    /** @description How the sentence-encoder aggregate maps onto [0, 1] */
+                    semantic: {
+                        /** @description The sentence-encoder aggregate that maps to 1; above the floor */
+                        ceiling: number;
+                        /** @description The sentence-encoder aggregate that maps to 0 */
+                        floor: number;
+                    };
+                };
             };
             /** @enum {string} */
             status: "draft" | "active" | "archived";
