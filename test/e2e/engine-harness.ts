@@ -30,6 +30,11 @@ export interface RunningEngine {
    * role, or as that user of every role.
    */
   signIn: (context: BrowserContext, role?: Role) => Promise<void>;
+  /**
+   * Moves the engine's session clock (what may be done when, expiry, reminders) to `to`, and on from there as
+   * time passes; the rest of the engine keeps the real time.
+   */
+  setNow: (to: Date) => void;
   close: () => Promise<void>;
 }
 
@@ -41,6 +46,7 @@ export interface RunningEngine {
 export async function startEngine(demoMentors = 300, overrides: Partial<AppConfig> = {}): Promise<RunningEngine> {
   await buildUseLite();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-e2e-'));
+  let skewMs = 0;
   try {
     const app = await startServer(
       {
@@ -53,7 +59,10 @@ export async function startEngine(demoMentors = 300, overrides: Partial<AppConfi
         demoPassword: DEMO_PASSWORD,
         ...overrides,
       },
-      { generators: { demo: (count, seed) => [...generateMentors({ count, seed })] } },
+      {
+        generators: { demo: (count, seed) => [...generateMentors({ count, seed })] },
+        now: () => new Date(Date.now() + skewMs),
+      },
     );
     await seedDemoMentors(app.engine(), { count: demoMentors });
     // As `pnpm start` does in demo mode: one account per role, the mentor's linked to the first demo mentor.
@@ -81,6 +90,9 @@ export async function startEngine(demoMentors = 300, overrides: Partial<AppConfi
             : { email: user.user.email, password: user.password },
         });
         if (!res.ok()) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
+      },
+      setNow: (to) => {
+        skewMs = to.getTime() - Date.now();
       },
       close: async () => {
         await app.close();

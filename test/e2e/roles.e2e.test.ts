@@ -9,17 +9,30 @@ const dashboard = useDashboard();
 
 /** What each role finds in the navigation, in order; its first page is where signing in lands. */
 const PAGES: Record<Role, Array<[label: string, path: string]>> = {
-  mentee: [['Ask', '/']],
-  mentor: [['My profile', '/profile']],
+  mentee: [
+    ['Ask', '/'],
+    ['Directory', '/directory'],
+    ['Sessions', '/requests'],
+  ],
+  mentor: [
+    ['My profile', '/profile'],
+    ['Sessions', '/requests'],
+  ],
   coordinator: [
     ['Mentors', '/mentors'],
     ['Weights lab', '/weights'],
     ['Reports', '/reports'],
+    ['Programme', '/programme'],
   ],
-  researcher: [['Evaluation', '/evaluation']],
+  researcher: [
+    ['Evaluation', '/evaluation'],
+    ['Programme', '/programme'],
+  ],
   admin: [
     ['Users', '/users'],
     ['Audit', '/audit'],
+    ['Outbox', '/outbox'],
+    ['Programme', '/programme'],
   ],
 };
 
@@ -212,7 +225,7 @@ describe('signing in as each demo role', () => {
     await page.getByTestId('account-name').click();
     await page.waitForURL((url) => url.pathname === '/account');
     // Every user's own page, reached from the header: no role's navigation lists it.
-    expect(await navLabels()).toEqual(['Evaluation']);
+    expect(await navLabels()).toEqual(['Evaluation', 'Programme']);
 
     await page.getByTestId('token-name').fill('nightly evaluation');
     await page.getByTestId('token-create').click();
