@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
@@ -54,21 +53,25 @@ describe('outcomes the ranker learns from', () => {
     });
     expect(requested.statusCode, requested.body).toBe(201);
     const sessionId: number = requested.json().id;
-    // The session took place and the mentee rated it; written as the sessions' service would write it.
-    const db = app.engine().database.db;
-    await sql`update session_requests set state = 'completed', answered_at = created_at + interval '2 hours',
-      ended_at = now() where id = ${sessionId}`.execute(db);
-    await db
-      .insertInto('session_feedback')
-      .values({
-        session_request_id: sessionId,
-        author_role: 'mentee',
-        helpfulness: 5,
-        right_person: 'yes',
-        comment: 'A private comment',
-      })
-      .execute();
-    app.engine().outcomes.invalidate(app.engine().search.mentorByExternalId(rated)!.rowId);
+    // The mentor accepts and marks it done (no slot: arranged outside the product), the mentee rates it.
+    const mentorUser = await createTestUser(app, ['mentor']);
+    await app.engine().repositories.users.linkMentor(mentorUser.user.id, rated);
+    const asMentor = { authorization: `Bearer ${mentorUser.token}` };
+    for (const step of ['accept', 'complete']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/session-requests/${sessionId}/${step}`,
+        headers: asMentor,
+        payload: {},
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const feedback = await app.inject({
+      method: 'POST',
+      url: `/api/session-requests/${sessionId}/feedback`,
+      payload: { helpfulness: 5, rightPerson: 'yes', comment: 'A private comment' },
+    });
+    expect(feedback.statusCode, feedback.body).toBe(201);
 
     const second = await ask();
     const top = second.matches.find((m) => m.mentor.id === rated)!;
@@ -76,7 +79,7 @@ describe('outcomes the ranker learns from', () => {
     expect(factor(top, 'helpfulness')).toBeGreaterThan(factor(others[0]!, 'helpfulness'));
     expect(top.explanation.reasonFactors).toContain('helpfulness');
     expect(top.explanation.reasons.join(' ')).toContain('Rated 5/5 over 1 session');
-    expect(top.explanation.reasons.join(' ')).toContain('answered 1 of 1 request in time, typically within 2 hours');
+    expect(top.explanation.reasons.join(' ')).toContain('answered 1 of 1 request in time, typically within 1 minute');
     for (const m of others) expect(m.explanation.reasons.join(' ')).not.toMatch(/rated|in time/i);
 
     await app.engine().matcher.flushRequests();
