@@ -81,9 +81,9 @@ export function renderNotification(
         body:
           `${mentor} didn't get to your request in time, which happens when mentors are busy.` +
           (next.length > 0
-            ? `\nThese mentors may help too:\n${next.map((m) => `- ${m.name}: ${base}/?mentor=${encodeURIComponent(m.mentorId)}`).join('\n')}`
-            : ' You can ask again and request another mentor.'),
-        link: `${base}/`,
+            ? `\nThese mentors may help too; the directory has them:\n${next.map((m) => `- ${m.name}`).join('\n')}`
+            : ' The directory lists other mentors you can request.'),
+        link: `${base}/directory`,
       };
     }
     case 'expiring_soon':

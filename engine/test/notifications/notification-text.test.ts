@@ -63,7 +63,8 @@ describe('notification texts', () => {
       mentee,
       'https://mm.example.org/',
     );
-    expect(text.body).toContain('- Grace: https://mm.example.org/?mentor=m%201');
+    expect(text.body).toContain('- Grace');
+    expect(text.link).toBe('https://mm.example.org/directory');
     expect(text.body.match(/^- /gm)).toHaveLength(1);
   });
 

@@ -86,7 +86,8 @@ describe('notifier', () => {
     );
     const [email] = await repos.outbox.list(10);
     expect(email!.subject).toBe('Your request to Ada Mentor expired');
-    expect(email!.textBody).toContain('- Grace Hopper: https://mm.example.org/?mentor=m-7');
+    expect(email!.textBody).toContain('the directory has them:\n- Grace Hopper\n');
+    expect(email!.textBody).toContain('https://mm.example.org/directory');
     expect(email!.ics).toBeNull();
   });
 
