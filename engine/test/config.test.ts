@@ -76,3 +76,23 @@ describe('loadConfig: request timeouts and connection caps', () => {
     expect(() => loadConfig({ MAX_CONNECTIONS: '0' })).toThrow(/MAX_CONNECTIONS must be an integer from 1/);
   });
 });
+
+describe('loadConfig: email', () => {
+  it('keeps emails in the outbox without SMTP_URL, and links to the engine itself by default', () => {
+    const config = loadConfig({ PORT: '4000' });
+    expect(config.smtpUrl).toBeNull();
+    expect(config.publicUrl).toBe('http://127.0.0.1:4000');
+    expect(config.outboxPollMs).toBe(2000);
+    expect(config.outboxLeaseMs).toBe(60_000);
+    expect(loadConfig({ PUBLIC_URL: 'https://mentors.example.org' }).publicUrl).toBe('https://mentors.example.org');
+  });
+
+  it('takes smtp:// and smtps:// URLs only, and an absolute PUBLIC_URL', () => {
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.org:465' }).smtpUrl).toBe(
+      'smtps://u:p@mail.example.org:465',
+    );
+    expect(() => loadConfig({ SMTP_URL: 'mail.example.org:25' })).toThrow(/SMTP_URL must start with smtp:\/\//);
+    expect(() => loadConfig({ PUBLIC_URL: 'mentors.example.org' })).toThrow(/PUBLIC_URL must be an absolute/);
+    expect(() => loadConfig({ OUTBOX_POLL_MS: '0' })).toThrow(/OUTBOX_POLL_MS/);
+  });
+});
