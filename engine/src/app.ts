@@ -39,6 +39,7 @@ import sessionRoutes from './routes/session-routes.js';
 import availabilityRoutes from './routes/availability-routes.js';
 import programmeRoutes from './routes/programme-routes.js';
 import directoryRoutes from './routes/directory-routes.js';
+import assignmentRoutes from './routes/assignment-routes.js';
 import outcomeRoutes from './routes/outcome-routes.js';
 import notificationRoutes from './routes/notification-routes.js';
 import { makeConductGate } from './conduct/conduct-gate.js';
@@ -157,6 +158,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       await api.register(availabilityRoutes);
       await api.register(programmeRoutes);
       await api.register(directoryRoutes);
+      await api.register(assignmentRoutes);
       await api.register(outcomeRoutes);
       await api.register(notificationRoutes);
     },

@@ -158,6 +158,18 @@ export const errorRegistry = {
     message: 'Stopped before it finished (the engine shut down, or the command was interrupted): {detail}',
   },
   JOB_NOT_FOUND: { status: 404, message: 'No job {id}' },
+  ASSIGNMENT_NOT_FOUND: {
+    status: 404,
+    message: 'No assignment draft {id} (drafts live in memory: run the cohort again after a restart)',
+  },
+  ASSIGNMENT_NOT_READY: {
+    status: 409,
+    message: 'Assignment draft {id} is still matching (or failed); re-solve or publish it once its state is ready',
+  },
+  ASSIGNMENT_PUBLISHED: {
+    status: 409,
+    message: 'Assignment draft {id} was published at {at}; run the cohort again for a new draft',
+  },
   EVALUATION_NOT_FOUND: { status: 404, message: 'No evaluation run {id}' },
   EVALUATION_CONFIG_NOT_FOUND: {
     status: 404,

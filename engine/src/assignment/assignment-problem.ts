@@ -112,6 +112,7 @@ export interface AssignmentOutcome {
   infeasibility: string[];
   mentees: MenteeOutcome[];
   totals: AssignmentTotals;
-  timings: { buildMs: number; solveMs: number };
+  /** Milliseconds: indexing and the model (`buildMs`), solving (max-min probes included), outcomes and baselines. */
+  timings: { buildMs: number; solveMs: number; reportMs: number };
   solver: 'flow' | 'highs';
 }

@@ -108,6 +108,11 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   'GET /api/directory': signedIn,
   // The programme's aggregates; researchers read the per-mentor table without names.
   'GET /api/programme': { roles: ['coordinator', 'admin', 'researcher'] },
+  // Cohort assignment: a programme's coordinators (and admins) run a cohort, review the draft and publish it.
+  'POST /api/assignments': { roles: ['coordinator', 'admin'] },
+  'GET /api/assignments/:id': { roles: ['coordinator', 'admin'] },
+  'POST /api/assignments/:id/solve': { roles: ['coordinator', 'admin'] },
+  'POST /api/assignments/:id/publish': { roles: ['coordinator', 'admin'] },
 
   'POST /api/match/preview': coordinator,
   'GET /api/requests/recent': coordinator,

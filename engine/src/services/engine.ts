@@ -27,6 +27,8 @@ import { OidcService } from '../auth/oidc-service.js';
 import { AuditService } from '../audit/audit-service.js';
 import { Notifier } from '../notifications/notifier.js';
 import { SessionService } from '../sessions/session-service.js';
+import { CohortAssignmentService } from '../assignment/cohort-assignment-service.js';
+import { AssignmentDrafts } from '../assignment/assignment-drafts.js';
 import { SessionSweeper } from '../sessions/session-sweeper.js';
 import { OutboxWorker } from '../notifications/outbox-worker.js';
 import { NotificationService } from '../notifications/notification-service.js';
@@ -85,6 +87,10 @@ export interface Engine {
   readonly outboxWorker: OutboxWorker | null;
   /** Users' inboxes, and the outbox admins read in demo mode. */
   readonly notifications: NotificationService;
+  /** Cohort assignment: a whole cohort matched and assigned optimally (assignment/). */
+  readonly assignments: CohortAssignmentService;
+  /** Coordinators' assignment drafts: reviewed, re-solved, published as session requests. */
+  readonly assignmentDrafts: AssignmentDrafts;
   status(): Promise<EngineStatus>;
   close(): Promise<void>;
 }
@@ -170,6 +176,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
           leaseMs: config.outboxLeaseMs,
           log: opts.log,
         });
+  const assignments = new CohortAssignmentService({ matcher, embedder, search, configs });
   let closing = false;
   const loading = search.load(opts.onIndexProgress).then(
     () => {
@@ -219,6 +226,14 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     sessions,
     sessionSweeper,
     outboxWorker,
+    assignments,
+    assignmentDrafts: new AssignmentDrafts({
+      assignments,
+      jobs,
+      search,
+      users: repositories.users,
+      sessions,
+    }),
     notifications: new NotificationService(repositories, {
       dashboardUrl: config.publicUrl,
       outboxReadable: config.demoMode || config.smtpUrl === null,

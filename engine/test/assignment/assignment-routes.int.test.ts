@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AssignmentDraftView } from '../../src/assignment/assignment-drafts.js';
+import { createTestUser } from '../../../test/support/auth-helpers.js';
+import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
+
+let harness: TestApp;
+let menteeEmail = '';
+let menteeToken = '';
+
+/** Three mentors with room for one mentee each; m-lead is everyone's best for leadership questions. */
+beforeAll(async () => {
+  harness = await startTestApp();
+  const { app } = harness;
+  const mentee = await createTestUser(app, ['mentee']);
+  menteeEmail = mentee.user.email;
+  menteeToken = mentee.token;
+  const bodies = [
+    mentor('m-lead', {
+      bio: 'I lead engineering teams and coach first-time managers on leading a team and giving feedback.',
+      skills: ['leadership', 'management'],
+      capacityPerMonth: 1,
+    }),
+    mentor('m-data', {
+      bio: 'I build data pipelines and analytics platforms, and teach SQL and data engineering.',
+      skills: ['data engineering'],
+      capacityPerMonth: 1,
+    }),
+    mentor('m-sales', {
+      bio: 'I led enterprise sales teams and coach people on negotiation and sales careers.',
+      skills: ['sales'],
+      capacityPerMonth: 1,
+    }),
+  ];
+  for (const body of bodies) {
+    const res = await app.inject({ method: 'POST', url: '/api/mentors', payload: body });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function untilReady(id: string): Promise<AssignmentDraftView> {
+  for (let i = 0; i < 200; i++) {
+    const res = await harness.app.inject({ method: 'GET', url: `/api/assignments/${id}` });
+    expect(res.statusCode, res.body).toBe(200);
+    const draft = res.json() as AssignmentDraftView;
+    if (draft.state !== 'running') return draft;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the assignment did not finish');
+}
+
+describe('assignment API', () => {
+  it('runs a cohort as a job, reviews it, re-solves with a forbid and publishes session requests', async () => {
+    const { app } = harness;
+    const csv = [
+      'id,email,question,excluded_mentors',
+      `a,${menteeEmail},How do I lead my first team as a new manager and give feedback?,`,
+      'b,,I want to become a better manager of people and lead a team,m-lead',
+      'c,,How do I build data pipelines and learn SQL for analytics?,',
+      ',,,',
+    ].join('\n');
+    const started = await app.inject({
+      method: 'POST',
+      url: '/api/assignments',
+      payload: { cohort: { format: 'csv', text: csv }, k: 3 },
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    const draft = await untilReady((started.json() as AssignmentDraftView).id);
+    expect(draft.state).toBe('ready');
+    expect(draft.rowErrors).toEqual([{ row: 5, message: 'needs an id or an email' }]);
+    expect(draft.totals).toMatchObject({ mentees: 3, assigned: 3, unassigned: 0 });
+    const byId = new Map(draft.mentees.map((m) => [m.menteeId, m]));
+    expect(byId.get('a')!.mentors[0]).toMatchObject({ mentorId: 'm-lead', name: 'Mentor m-lead', rank: 1 });
+    expect(byId.get('a')!.mentors[0]!.explanation?.factors.length).toBeGreaterThan(0);
+    // b's best is m-lead, a conflict: never assigned, and said so.
+    expect(byId.get('b')!.mentors[0]!.mentorId).not.toBe('m-lead');
+    expect(byId.get('b')!.reason).toBe('conflict');
+
+    const resolved = await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${draft.id}/solve`,
+      payload: { forbids: [{ menteeId: 'a', mentorId: 'm-lead' }] },
+    });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    const again = resolved.json() as AssignmentDraftView;
+    const a = again.mentees.find((m) => m.menteeId === 'a')!;
+    expect(a.mentors.map((x) => x.mentorId)).not.toContain('m-lead');
+    expect(a.reason).toBe('forbidden');
+
+    const published = await app.inject({ method: 'POST', url: `/api/assignments/${draft.id}/publish` });
+    expect(published.statusCode, published.body).toBe(200);
+    const pairs = (published.json() as AssignmentDraftView).published!.pairs;
+    expect(pairs.find((p) => p.menteeId === 'a')).toMatchObject({ problem: null });
+    expect(pairs.find((p) => p.menteeId === 'a')!.sessionRequestId).toBeGreaterThan(0);
+    expect(pairs.filter((p) => p.menteeId !== 'a').every((p) => p.problem === 'NO_ACCOUNT')).toBe(true);
+
+    const twice = await app.inject({ method: 'POST', url: `/api/assignments/${draft.id}/publish` });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ code: 'ASSIGNMENT_PUBLISHED' });
+  });
+
+  it('refuses a file with no usable row, an unknown draft, and mentees', async () => {
+    const { app } = harness;
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/api/assignments',
+      payload: { cohort: { format: 'jsonl', text: '{"id":"x"}' } },
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().message).toContain('mentee x has no question');
+    const missing = await app.inject({ method: 'GET', url: '/api/assignments/00000000-0000-4000-8000-000000000000' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ code: 'ASSIGNMENT_NOT_FOUND' });
+    const asMentee = await app.inject({
+      method: 'POST',
+      url: '/api/assignments',
+      headers: { authorization: `Bearer ${menteeToken}` },
+      payload: { cohort: { format: 'jsonl', text: '{"id":"x","question":"q"}' } },
+    });
+    expect(asMentee.statusCode).toBe(403);
+  });
+});
