@@ -44,7 +44,10 @@ const around = (centre: Float32Array, spread: number): Float32Array =>
 const zipf = (() => {
   const cumulative: number[] = [];
   let sum = 0;
-  for (let t = 0; t < TOPICS; t++) cumulative.push((sum += 1 / (t + 1) ** 0.8));
+  for (let t = 0; t < TOPICS; t++) {
+    sum += 1 / (t + 1) ** 0.8;
+    cumulative.push(sum);
+  }
   return () => {
     const r = random() * sum;
     return cumulative.findIndex((c) => c >= r);
