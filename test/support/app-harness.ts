@@ -60,6 +60,8 @@ export interface TestAppOptions {
    * role (`signInByDefault`). False: they carry none, for tests of access itself.
    */
   signedIn?: boolean;
+  /** The engine's session clock (AppOptions.now); the system's when absent. */
+  now?: () => Date;
 }
 
 export interface TestApp {
@@ -76,7 +78,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const owned = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? makeTempDir();
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', DASHBOARD_DIR: '', ...opts.env });
-  const app = await buildApp({ config, embedder: opts.embedder ?? new HashingEmbeddingProvider(64) });
+  const app = await buildApp({ config, embedder: opts.embedder ?? new HashingEmbeddingProvider(64), now: opts.now });
   await app.ready();
   await app.engine().search.whenReady();
   const harnessUser = opts.signedIn === false ? null : await signInByDefault(app);

@@ -30,7 +30,7 @@ function capacityUnderConcurrency(name: string, skip: boolean, env: () => Promis
       const mentees: TestUser[] = [];
       for (let i = 0; i < MENTEES; i++) mentees.push(await createTestUser(app, ['mentee'], `crowd-${i}@test.local`));
 
-      const call = (user: TestUser, url: string, payload: unknown) =>
+      const call = (user: TestUser, url: string, payload: Record<string, unknown>) =>
         app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${user.token}` }, payload });
       const results = await Promise.all(
         mentees.map(async (m) => {

@@ -1,30 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createTestUser, signInByDefault, type TestUser } from '../../../test/support/auth-helpers.js';
-import { makeTempDir, mentor, removeDir } from '../../../test/support/app-harness.js';
-import { HashingEmbeddingProvider } from '../../../test/support/hashing-embedding-provider.js';
+import { createTestUser, type TestUser } from '../../../test/support/auth-helpers.js';
+import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
 
 let clock = new Date('2026-04-06T07:00:00Z'); // a Monday
+let h: TestApp;
 let app: FastifyInstance;
-let dir: string;
 
 beforeAll(async () => {
-  dir = makeTempDir();
-  app = await buildApp({
-    config: loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', DASHBOARD_DIR: '' }),
-    embedder: new HashingEmbeddingProvider(64),
-    now: () => clock,
-  });
-  await app.ready();
-  await app.engine().search.whenReady();
-  await signInByDefault(app);
+  h = await startTestApp({ now: () => clock });
+  app = h.app;
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  removeDir(dir);
+  await h?.close();
 });
 
 const as = (user: TestUser, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
