@@ -21,7 +21,7 @@ describe('session emails over SMTP', () => {
     await smtp?.stop();
   });
 
-  const as = (user: TestUser, url: string, payload: unknown = {}) =>
+  const as = (user: TestUser, url: string, payload: Record<string, unknown> = {}) =>
     t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${user.token}` }, payload });
   const next = async (count: number, to: string): Promise<ReceivedEmail> => {
     const all = await smtp.waitFor(count);
