@@ -43,7 +43,7 @@ export class SessionSweeper {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      if (this.running) return;
+      if (this.running !== null) return;
       this.running = this.sweep()
         .catch((err: unknown) => this.o.log.error({ err }, 'the session sweep failed; the next one tries again'))
         .finally(() => {
