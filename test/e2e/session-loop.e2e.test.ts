@@ -83,6 +83,11 @@ describe('the session loop in two browsers, a mentee and a mentor', () => {
     });
 
     const helpfulnessBefore = await helpfulnessOf(mentorId);
+    // The programme offers 45-minute sessions too, and a meeting room for mentors without their own link.
+    await api(engine, 'PUT', '/api/settings/sessions', {
+      lengthsOffered: [15, 30, 45],
+      videoLinkTemplate: 'https://meet.example.org/mentormatch-{id}',
+    });
 
     // The mentor publishes when they take sessions: every day, in their own time zone.
     const mentorPage = await open(mentor.context, '/profile');
@@ -112,6 +117,7 @@ describe('the session loop in two browsers, a mentee and a mentor', () => {
     const card = menteePage.locator(`[data-testid="mentor-card"][data-mentor-id="${mentorId}"]`);
     await card.waitFor();
     await card.getByTestId('request-session').click();
+    await card.getByTestId('request-length-45').waitFor();
     await card.getByTestId('request-length-30').check();
     const firstSlot = card.getByTestId('slot').first();
     await firstSlot.waitFor({ state: 'attached' });
@@ -159,6 +165,9 @@ describe('the session loop in two browsers, a mentee and a mentor', () => {
     const menteeItem = await sessionItem(menteePage, request.id, 'accepted');
     expect(await menteeItem.getByTestId('session-slot').textContent()).toContain('Europe/Madrid');
     expect(await item.getByTestId('session-slot').textContent()).toContain('Europe/Madrid');
+    expect(await menteeItem.getByTestId('session-video').getAttribute('href')).toBe(
+      `https://meet.example.org/mentormatch-${request.id}`,
+    );
     for (const page of [menteePage, mentorPage]) {
       const ics = await downloadInvite(page, request.id);
       expect(ics).toContain('BEGIN:VCALENDAR');

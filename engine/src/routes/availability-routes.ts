@@ -69,7 +69,7 @@ const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['sessions'],
-        summary: "A mentor's free slots, labelled in your time zone",
+        summary: "A mentor's free slots, labelled in your time zone, and the session lengths the programme offers",
         params: Type.Object({ id: MentorId }, { additionalProperties: false }),
         querystring: Type.Object(
           {
@@ -89,6 +89,9 @@ const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 label: Type.String({ description: 'In the given time zone, e.g. "Tue 10 Mar, 14:00–14:30"' }),
               }),
             ),
+            lengthsOffered: Type.Array(Type.Union([Type.Literal(15), Type.Literal(30), Type.Literal(45)]), {
+              description: 'The session lengths (minutes) a request may ask for; the request form offers these',
+            }),
           }),
           ...errorResponses(404),
         },
@@ -103,7 +106,12 @@ const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         lengthMinutes,
         timeZone,
       });
-      return { slots: slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), label: s.label })) };
+      // Mentees may not read the session settings, yet their request form must offer the programme's lengths.
+      const { lengthsOffered } = await app.engine().settings.sessions();
+      return {
+        slots: slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), label: s.label })),
+        lengthsOffered,
+      };
     },
   );
 };

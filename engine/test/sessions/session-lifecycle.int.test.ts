@@ -59,6 +59,8 @@ describe('the session loop over HTTP', () => {
     const mentee = await createTestUser(app, ['mentee']);
     const slots = await as(mentee, 'GET', '/api/mentors/life-1/slots?days=2&lengthMinutes=30&timeZone=Europe/Berlin');
     expect(slots.statusCode).toBe(200);
+    // Mentees read no session settings; the slots name the lengths their request may ask for.
+    expect(slots.json().lengthsOffered).toEqual([15, 30]);
     const first = slots.json().slots[0];
     expect(first).toEqual({
       start: '2026-03-02T09:00:00.000Z',
@@ -217,6 +219,21 @@ describe('the session loop over HTTP', () => {
 
     const mine = await as(mentee, 'GET', '/api/session-requests?role=mentee');
     expect(mine.json().items.map((i: { state: string }) => i.state)).toEqual(['cancelled', 'declined', 'withdrawn']);
+  });
+
+  it("limits a mentee to the programme's requests per hour, counted from the clock", async () => {
+    clock = new Date('2026-03-04T08:00:00Z');
+    await mentorWithUser('rate-1');
+    const mentee = await createTestUser(app, ['mentee']);
+    for (let i = 0; i < 10; i++) {
+      const r = await as(mentee, 'POST', '/api/session-requests', { mentorId: 'rate-1' });
+      expect(r.statusCode).toBe(201);
+      expect((await as(mentee, 'POST', `/api/session-requests/${r.json().id}/withdraw`)).statusCode).toBe(200);
+    }
+    const eleventh = await as(mentee, 'POST', '/api/session-requests', { mentorId: 'rate-1' });
+    expect([eleventh.statusCode, eleventh.json().code]).toEqual([429, 'REQUEST_RATE_LIMITED']);
+    clock = new Date('2026-03-04T09:00:01Z');
+    expect((await as(mentee, 'POST', '/api/session-requests', { mentorId: 'rate-1' })).statusCode).toBe(201);
   });
 
   it('refuses a second booking of one slot: two requests for it, only the first accept books it', async () => {

@@ -4774,7 +4774,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A mentor's free slots, labelled in your time zone */
+        /** A mentor's free slots, labelled in your time zone, and the session lengths the programme offers */
         get: {
             parameters: {
                 query: {
@@ -4800,6 +4800,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The session lengths (minutes) a request may ask for; the request form offers these */
+                            lengthsOffered: (15 | 30 | 45)[];
                             slots: {
                                 /** Format: date-time */
                                 end: string;
