@@ -52,6 +52,16 @@ export function renderNotification(
         link,
       };
     case 'request_accepted':
+      // The mentor's copy, when sessions send one: their own calendar entry for what they accepted.
+      if (session !== null && session.menteeId !== reader.id) {
+        return {
+          title: `Your session with ${mentee} is scheduled`,
+          body: session.slotStart
+            ? `You accepted ${mentee}'s request: a ${length}session${slot}.${join}\nThe calendar invite is attached.`
+            : `You accepted ${mentee}'s request; arrange a time with them.${join}`,
+          link,
+        };
+      }
       return {
         title: `${mentor} accepted your session request`,
         body: session?.slotStart

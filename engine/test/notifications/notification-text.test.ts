@@ -48,6 +48,15 @@ describe('notification texts', () => {
     );
   });
 
+  it('gives the mentor their own words for an accepted session, should they be sent one', () => {
+    const theirs = renderNotification('request_accepted', {}, session, mentor, '');
+    expect(theirs.title).toBe('Your session with Bo is scheduled');
+    expect(theirs.body).toContain('Tuesday 8 December at 04:30');
+    expect(renderNotification('request_accepted', {}, session, mentee, '').title).toBe(
+      'Ada accepted your session request',
+    );
+  });
+
   it('words a decline kindly, with or without a note', () => {
     const plain = renderNotification('request_declined', {}, session, mentee, '');
     expect(plain.body).toContain('not your question');
