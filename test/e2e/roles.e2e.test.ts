@@ -23,6 +23,7 @@ const PAGES: Record<Role, Array<[label: string, path: string]>> = {
     ['Weights lab', '/weights'],
     ['Reports', '/reports'],
     ['Programme', '/programme'],
+    ['Assignment', '/assignment'],
   ],
   researcher: [
     ['Evaluation', '/evaluation'],
@@ -33,6 +34,7 @@ const PAGES: Record<Role, Array<[label: string, path: string]>> = {
     ['Audit', '/audit'],
     ['Outbox', '/outbox'],
     ['Programme', '/programme'],
+    ['Assignment', '/assignment'],
   ],
 };
 

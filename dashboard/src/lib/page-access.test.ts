@@ -7,9 +7,9 @@ describe('pagesFor', () => {
   it('gives each role only its pages, in navigation order', () => {
     expect(labels(['mentee'])).toEqual(['Ask', 'Directory', 'Sessions']);
     expect(labels(['mentor'])).toEqual(['My profile', 'Sessions']);
-    expect(labels(['coordinator'])).toEqual(['Mentors', 'Weights lab', 'Reports', 'Programme']);
+    expect(labels(['coordinator'])).toEqual(['Mentors', 'Weights lab', 'Reports', 'Programme', 'Assignment']);
     expect(labels(['researcher'])).toEqual(['Evaluation', 'Programme']);
-    expect(labels(['admin'])).toEqual(['Users', 'Audit', 'Outbox', 'Programme']);
+    expect(labels(['admin'])).toEqual(['Users', 'Audit', 'Outbox', 'Programme', 'Assignment']);
   });
 
   it('gives a user with several roles the pages of each, once', () => {
@@ -19,6 +19,7 @@ describe('pagesFor', () => {
       'Reports',
       'Evaluation',
       'Programme',
+      'Assignment',
     ]);
     expect(labels(['mentee', 'mentor'])).toEqual(['Ask', 'Directory', 'My profile', 'Sessions']);
     expect(labels(ROLES)).toEqual(PAGES.filter((p) => !p.unlisted).map((p) => p.label));

@@ -53,6 +53,7 @@ export const PAGES: readonly DashboardPage[] = [
     roles: ['coordinator', 'admin', 'researcher'],
     audience: 'coordinators, admins and researchers',
   },
+  { href: '/assignment', label: 'Assignment', roles: ['coordinator', 'admin'], audience: 'coordinators and admins' },
   { href: '/account', label: 'Account', roles: ROLES, audience: 'signed-in users', unlisted: true },
   { href: '/inbox', label: 'Inbox', roles: ROLES, audience: 'signed-in users', unlisted: true },
 ];
