@@ -94,6 +94,18 @@ const generatedMentor = fc.record({
   lexicalSimilarity: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 7, arbitrary: unit(0.6) }),
   servedThisMonth: fc.integer({ min: 0, max: 4 }),
   shownRecently: fc.integer({ min: 0, max: 79 }),
+  // A record of answers and ratings, or none; counts are made consistent in toCandidate.
+  outcomes: fc.option(
+    fc.record({
+      decided: fc.integer({ min: 0, max: 12 }),
+      inTime: fc.integer({ min: 0, max: 12 }),
+      withinDay: fc.integer({ min: 0, max: 12 }),
+      medianHours: fc.option(fc.double({ min: 0, max: 100, noNaN: true })),
+      ratings: fc.integer({ min: 0, max: 9 }),
+      rating: fc.double({ min: 1, max: 5, noNaN: true }),
+    }),
+    { freq: 2 },
+  ),
 });
 type GeneratedMentor = typeof generatedMentor extends fc.Arbitrary<infer T> ? T : never;
 
@@ -126,6 +138,15 @@ function toCandidate(g: GeneratedMentor, m: MatchMentor): CandidateInput {
     lexicalSimilarity: g.lexicalSimilarity,
     servedThisMonth: g.servedThisMonth,
     shownRecently: g.shownRecently,
+    outcomes: g.outcomes && {
+      decided: g.outcomes.decided,
+      answeredInTime: Math.min(g.outcomes.inTime, g.outcomes.decided),
+      answeredWithinDay: Math.min(g.outcomes.withinDay, g.outcomes.inTime, g.outcomes.decided),
+      medianHoursToAnswer: Math.min(g.outcomes.inTime, g.outcomes.decided) > 0 ? g.outcomes.medianHours : null,
+      ratings: g.outcomes.ratings,
+      meanHelpfulness: g.outcomes.ratings > 0 ? g.outcomes.rating : null,
+      rightPerson: { yes: g.outcomes.ratings, partly: 0, no: 0 },
+    },
   };
 }
 
@@ -190,6 +211,7 @@ describe('matchMentors on generated pairs', () => {
     let checkedPassages = 0;
     let checkedTerms = 0;
     let checkedQuotes = 0;
+    let checkedRecords = 0;
     const scenario = fc.record({
       // The vocabulary knows every pool mentor's skills; only some of them are candidates.
       pool: fc.array(fc.tuple(generatedMentor, chance(75)), { minLength: 10, maxLength: POOL_SIZE, size: 'max' }),
@@ -217,6 +239,7 @@ describe('matchMentors on generated pairs', () => {
           k: 10,
         });
         const byId = new Map(candidates.map((c) => [c.mentor.rowId, c.mentor]));
+        const recordOf = new Map(candidates.map((c) => [c.mentor.rowId, c.outcomes ?? null]));
         let previous = Infinity;
         for (const match of out.matches) {
           const m = byId.get(match.rowId)!;
@@ -252,7 +275,7 @@ describe('matchMentors on generated pairs', () => {
 
           const zero = new Set(factors.filter((f) => f.contribution === 0).map((f) => f.name));
           expect(reasons.length).toBeGreaterThanOrEqual(1);
-          expect(reasons.length).toBeLessThanOrEqual(2);
+          expect(reasons.length).toBeLessThanOrEqual(3);
           for (const name of reasonFactors) expect(zero.has(name)).toBe(false);
           const mentorText = [m.bio, m.headline, ...m.skills];
           for (const reason of reasons) {
@@ -262,6 +285,22 @@ describe('matchMentors on generated pairs', () => {
               checkedQuotes++;
             }
             const unquoted = reason.replace(/"[^"]*"/g, '""');
+            // A record is stated as observed, and only where it speaks for the mentor.
+            const record = recordOf.get(m.rowId) ?? null;
+            const rated = /\bRated ([\d.]+)\/5 over (\d+) sessions?\b/i.exec(unquoted);
+            if (rated) {
+              expect(record?.meanHelpfulness).not.toBeNull();
+              expect(Number(rated[2])).toBe(record!.ratings);
+              expect(Math.abs(Number(rated[1]) - record!.meanHelpfulness!)).toBeLessThanOrEqual(0.05);
+              expect(record!.meanHelpfulness).toBeGreaterThanOrEqual(3.5);
+              checkedRecords++;
+            }
+            const answered = /\banswered (\d+) of (\d+) requests? in time\b/i.exec(unquoted);
+            if (answered) {
+              expect([Number(answered[1]), Number(answered[2])]).toEqual([record!.answeredInTime, record!.decided]);
+              expect(2 * record!.answeredInTime).toBeGreaterThanOrEqual(record!.decided);
+              checkedRecords++;
+            }
             for (const name of zero) {
               const marker = MARKERS[name];
               if (marker) expect(unquoted, `${name} has no contribution: ${reason}`).not.toMatch(marker);
@@ -275,5 +314,6 @@ describe('matchMentors on generated pairs', () => {
     expect(checkedPassages).toBeGreaterThan(1000);
     expect(checkedTerms).toBeGreaterThan(500);
     expect(checkedQuotes).toBeGreaterThan(100);
+    expect(checkedRecords).toBeGreaterThan(50);
   });
 });
