@@ -226,7 +226,9 @@ export class SessionService {
             throw new AppError('SLOT_TAKEN', { start: slotStart.toISOString(), end: end.toISOString() });
           }
           loadChanges.push({ mentorRowId: r.mentorRowId, month, delta: 1 });
+          // Both get the invite: the mentor's copy puts what they accepted in their own calendar.
           mentee('request_accepted');
+          mentorUser('request_accepted');
           break;
         }
         case 'decline':

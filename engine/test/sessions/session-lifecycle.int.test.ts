@@ -123,6 +123,10 @@ describe('the session loop over HTTP', () => {
       { state: 'accepted' },
     ]);
     expect((await notificationsOf(mentee.user.id)).map((n) => n.kind)).toEqual(['request_accepted']);
+    expect((await notificationsOf(mentorUser.user.id)).map((n) => n.kind)).toEqual([
+      'request_received',
+      'request_accepted',
+    ]);
 
     // The slot is gone for everyone else.
     const taken = await as(stranger, 'POST', '/api/session-requests', {
@@ -215,7 +219,7 @@ describe('the session loop over HTTP', () => {
     expect(cancelled.json()).toMatchObject({ state: 'cancelled', cancelledBy: 'mentee', cancelReason: 'Solved it' });
     expect((await load()).get(rowId)).toBeUndefined();
     const mentorInbox = await notificationsOf(mentors[2]!.user.id);
-    expect(mentorInbox.map((n) => n.kind)).toEqual(['request_received', 'session_cancelled']);
+    expect(mentorInbox.map((n) => n.kind)).toEqual(['request_received', 'request_accepted', 'session_cancelled']);
 
     const mine = await as(mentee, 'GET', '/api/session-requests?role=mentee');
     expect(mine.json().items.map((i: { state: string }) => i.state)).toEqual(['cancelled', 'declined', 'withdrawn']);
