@@ -226,10 +226,19 @@ export class RequestRepository {
   }
 
   /**
-   * Keeps a user's history only as counts: their questions lose their text and their session requests their
-   * note, and neither names them any more. Returns how many of each there were.
+   * Keeps a user's history only as counts: their questions lose their text, their session requests their note and
+   * their ratings' comments, and none names them any more (ratings stay: the mentor's helpfulness needs them).
+   * Returns how many questions and session requests there were.
    */
   async forgetUser(userId: number): Promise<{ questions: number; sessionRequests: number }> {
+    await this.db
+      .updateTable('session_feedback')
+      .set({ comment: null })
+      .where('authorRole', '=', 'mentee')
+      .where('sessionRequestId', 'in', (eb) =>
+        eb.selectFrom('session_requests').select('id').where('userId', '=', userId),
+      )
+      .execute();
     const questions = await this.db
       .updateTable('mentee_requests')
       .set({ text: '', userId: null })

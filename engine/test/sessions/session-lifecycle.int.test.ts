@@ -184,6 +184,26 @@ describe('the session loop over HTTP', () => {
     const coordinator = await createTestUser(app, ['coordinator']);
     const read = await as(coordinator, 'GET', `/api/session-requests/${session.id}`);
     expect(read.json()).toMatchObject({ role: 'coordinator', state: 'completed', note: null, question: null });
+
+    // A mentee who deletes their account takes their comment along; the ratings stay for the mentor's record.
+    const gone = await app.inject({
+      method: 'DELETE',
+      url: '/api/me',
+      headers: { authorization: `Bearer ${mentee.token}` },
+      payload: { confirmEmail: mentee.user.email },
+    });
+    expect(gone.statusCode, gone.body).toBe(200);
+    const feedback = await app
+      .engine()
+      .database.db.selectFrom('session_feedback')
+      .select(['author_role', 'helpfulness', 'comment'])
+      .where('session_request_id', '=', session.id)
+      .orderBy('author_role')
+      .execute();
+    expect(feedback).toEqual([
+      { author_role: 'mentee', helpfulness: 5, comment: null },
+      { author_role: 'mentor', helpfulness: 4, comment: null },
+    ]);
   });
 
   it('withdraws, declines with a reason, cancels and gives the capacity back, and caps open requests', async () => {
