@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable, isStorageFull } from './db/database-errors.js';
 import { AppError, codeOfStatus, type ErrorBody, errorBody } from './errors.js';
 import { shorten } from './shared/shorten.js';
 import { describeSchemaError } from './validator-compiler.js';
@@ -72,9 +73,21 @@ export function validationFailed(problems: readonly string[], total = problems.l
   return new AppError('VALIDATION_FAILED', { detail }, { problems: named });
 }
 
+/** A client told to come back in this many seconds: PostgreSQL restarts in a few, and pg reconnects on the next query. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** A database that is away or full is a state a client can tell from a bug (503 and retry, 507), not a 500. */
+function fromDatabase(err: unknown): AppError | null {
+  if (isStorageFull(err)) return new AppError('INSUFFICIENT_STORAGE');
+  if (isDatabaseUnavailable(err))
+    return new AppError('DATABASE_UNAVAILABLE', { seconds: DATABASE_RETRY_AFTER_SECONDS });
+  return null;
+}
+
 export function makeErrorHandler() {
   return function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-    const appError = err instanceof AppError ? err : fromFastify(err, request);
+    const appError = err instanceof AppError ? err : (fromFastify(err, request) ?? fromDatabase(err));
+    if (appError?.code === 'DATABASE_UNAVAILABLE') reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     const kept = appError ? null : keptClientError(err);
     if (kept) return reply.status(kept.statusCode).type('application/json').send(kept);
     // 503 is a state (starting, database away) that readiness probes ask about every few seconds, not a fault.

@@ -181,6 +181,14 @@ export const errorRegistry = {
   },
   DATASET_INVALID: { status: 500, message: 'Dataset {name} cannot be read: {detail}' },
   NOT_READY: { status: 503, message: 'The engine is not ready yet: {detail}' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    message: 'The database does not answer at the moment; try again in {seconds} s (Retry-After)',
+  },
+  INSUFFICIENT_STORAGE: {
+    status: 507,
+    message: "The database's disk is full: nothing more can be stored until an operator frees space",
+  },
   MODEL_UNAVAILABLE: { status: 500, message: 'Embedding model {model} cannot be loaded from {path}: {detail}' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
