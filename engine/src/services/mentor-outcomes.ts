@@ -32,7 +32,8 @@ export class MentorOutcomes {
   /** Reads run one after another, so that an older result never replaces a newer one. */
   private queue: Promise<void> = Promise.resolve();
   private first: Promise<void> | null = null;
-  private updating: Promise<void> | null = null;
+  private queuedUpdate: Promise<void> | null = null;
+  private lastUpdate: Promise<void> | null = null;
   private refreshing = false;
 
   constructor(
@@ -46,14 +47,21 @@ export class MentorOutcomes {
       this.first ??= this.enqueue(() => this.readAll(now));
       await this.first;
     }
-    if (this.stale.size > 0 && !this.updating) {
-      const updating = this.enqueue(() => this.readStale(now)).finally(() => {
-        if (this.updating === updating) this.updating = null;
+    // Marked mentors not yet taken by a read: one read is queued for them, which takes every mark made until it
+    // starts; a question waits for the newest such read.
+    if (this.stale.size > 0 && this.queuedUpdate === null) {
+      const update = this.enqueue(() => {
+        this.queuedUpdate = null;
+        return this.readStale(now);
       });
-      this.updating = updating;
+      this.queuedUpdate = update;
+      this.lastUpdate = update;
     }
-    if (this.updating !== null) await this.updating;
-    else if (Date.now() - this.loadedAt > this.refreshMs && !this.refreshing) {
+    const update = this.lastUpdate;
+    if (update !== null) {
+      await update;
+      if (this.lastUpdate === update) this.lastUpdate = null;
+    } else if (Date.now() - this.loadedAt > this.refreshMs && !this.refreshing) {
       this.refreshing = true;
       void this.enqueue(() => this.readAll(now)).finally(() => {
         this.refreshing = false;

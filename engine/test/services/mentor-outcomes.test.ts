@@ -59,6 +59,37 @@ describe('MentorOutcomes', () => {
     expect(repo.statsByMentor).toHaveBeenCalledTimes(2);
   });
 
+  it('reads a mentor marked while another read runs once that one is done', async () => {
+    const records = new Map([
+      [1, rated(3)],
+      [2, rated(3)],
+    ]);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const repo = fakeRepo(records);
+    const outcomes = new MentorOutcomes(repo, { warn: vi.fn() });
+    await outcomes.current();
+    const slowRead = repo.statsByMentor.getMockImplementation()!;
+    repo.statsByMentor.mockImplementationOnce(async (now, ids) => {
+      await gate;
+      return slowRead(now, ids);
+    });
+    records.set(1, rated(5));
+    outcomes.invalidate(1);
+    const first = outcomes.current();
+    await Promise.resolve();
+    await Promise.resolve();
+    records.set(2, rated(1));
+    outcomes.invalidate(2);
+    const second = outcomes.current();
+    release();
+    await first;
+    const after = await second;
+    expect([1, 2].map((id) => after.byMentor.get(id)?.meanHelpfulness)).toEqual([5, 1]);
+  });
+
   it('ranks with the neutral prior while the records cannot be read', async () => {
     const warn = vi.fn();
     const repo = { statsByMentor: vi.fn(async () => Promise.reject(new Error('database away'))) };
