@@ -7,7 +7,6 @@
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import type { AssignmentOptions } from '../../engine/src/assignment/cohort-assignment-service.js';
-import { CohortAssignmentService } from '../../engine/src/assignment/cohort-assignment-service.js';
 import type { CohortEntry } from '../../engine/src/assignment/cohort-file.js';
 import { loadConfig } from '../../engine/src/config.js';
 import { createEngine } from '../../engine/src/services/engine.js';
@@ -34,7 +33,7 @@ const cohort: CohortEntry[] = [...generateQuestions({ count: Number(values.count
 const engine = await createEngine(loadConfig(), { log: Fastify({ logger: { level: 'warn' } }).log });
 try {
   await engine.search.whenReady();
-  const service = new CohortAssignmentService(engine);
+  const service = engine.assignments;
   const t0 = performance.now();
   const candidates = await service.candidates(cohort);
   console.log(

@@ -3,14 +3,14 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AssignmentOutcome, FairnessOptions } from '../../engine/src/assignment/assignment-problem.js';
-import { DEFAULT_CANDIDATES, CohortAssignmentService } from '../../engine/src/assignment/cohort-assignment-service.js';
+import { DEFAULT_CANDIDATES } from '../../engine/src/assignment/cohort-assignment-service.js';
 import { parseCohort } from '../../engine/src/assignment/cohort-file.js';
 import { MAX_MENTORS_PER_MENTEE } from '../../engine/src/assignment/solve-assignment.js';
 import type { Engine } from '../../engine/src/services/engine.js';
 import { printable, progressBar } from './progress.js';
 
 export const assignUsage = `  assign --cohort <file.csv|file.jsonl> --out <file.csv> [--k N] [--mentors 1-3] [--floor X|max-min]
-       [--max-share S] [--objective coverage|score] [--solver flow|highs]
+       [--max-share S] [--objective coverage|score] [--solver flow|highs] [--department-conflicts]
                                             assign a cohort of mentees to mentors optimally (columns
                                             id,question[,languages,timezone,...], docs/assignment.md);
                                             writes mentee_id,mentor_id,score rows; last line is a JSON
@@ -31,6 +31,7 @@ export async function runAssignCommand(args: string[], withEngine: WithEngine, f
       'max-share': { type: 'string' },
       objective: { type: 'string' },
       solver: { type: 'string' },
+      'department-conflicts': { type: 'boolean' },
     },
   });
   const cohortFile = values.cohort === undefined ? undefined : fromCaller(values.cohort);
@@ -62,15 +63,14 @@ export async function runAssignCommand(args: string[], withEngine: WithEngine, f
   if (errors.length > 0) process.exitCode = 2;
 
   const outcome = await withEngine(async (engine) => {
-    const service = new CohortAssignmentService({
-      matcher: engine.matcher,
-      embedder: engine.embedder,
-      search: engine.search,
-      configs: engine.configs,
-    });
+    const service = engine.assignments;
     const bar = progressBar('Matching the cohort');
     const candidates = await service
-      .candidates(entries, { k, report: (p) => bar.update(p.done, p.total, p.stage) })
+      .candidates(entries, {
+        k,
+        departmentConflicts: values['department-conflicts'] === true,
+        report: (p) => bar.update(p.done, p.total, p.stage),
+      })
       .finally(() => bar.stop());
     return service.solve(candidates, { mentorsPerMentee, fairness, objective, solver });
   });

@@ -19,6 +19,7 @@ const NOTE_MAX = 2000;
 
 export interface DraftSettings extends Omit<AssignmentOptions, 'pins' | 'forbids'> {
   k?: number;
+  departmentConflicts?: boolean;
 }
 
 export interface PublishedPair {
@@ -89,6 +90,7 @@ export class AssignmentDrafts {
     const job = this.o.jobs.start('assignment', async (report, signal) => {
       draft.candidates = await this.o.assignments.candidates(entries, {
         ...(settings.k ? { k: settings.k } : {}),
+        departmentConflicts: settings.departmentConflicts === true,
         explain: true,
         report,
         signal,
@@ -113,12 +115,24 @@ export class AssignmentDrafts {
   /** Solves the draft again with the coordinator's pins, forbids and settings; fast, so answered at once. */
   async resolve(
     id: string,
-    change: { pins?: MenteeMentorPair[]; forbids?: MenteeMentorPair[]; settings?: Omit<DraftSettings, 'k'> },
+    change: {
+      pins?: MenteeMentorPair[];
+      forbids?: MenteeMentorPair[];
+      settings?: Omit<DraftSettings, 'k' | 'departmentConflicts'>;
+    },
   ) {
     const draft = this.ready(id);
     if (change.pins) draft.pins = change.pins;
     if (change.forbids) draft.forbids = change.forbids;
-    if (change.settings) draft.settings = { ...change.settings, ...(draft.settings.k ? { k: draft.settings.k } : {}) };
+    // The candidates stay as matched: K and the department rule apply when the cohort is run.
+    if (change.settings) {
+      const { k, departmentConflicts } = draft.settings;
+      draft.settings = {
+        ...change.settings,
+        ...(k ? { k } : {}),
+        ...(departmentConflicts !== undefined ? { departmentConflicts } : {}),
+      };
+    }
     draft.outcome = await this.solve(draft);
     return this.view(draft);
   }
@@ -165,7 +179,7 @@ export class AssignmentDrafts {
   }
 
   private solve(draft: Draft): Promise<AssignmentOutcome> {
-    const { k: _k, ...options } = draft.settings;
+    const { k: _k, departmentConflicts: _d, ...options } = draft.settings;
     return this.o.assignments.solve(draft.candidates!, { ...options, pins: draft.pins, forbids: draft.forbids });
   }
 

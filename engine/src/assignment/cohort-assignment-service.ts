@@ -28,8 +28,9 @@ export type AssignmentOptions = Omit<AssignmentProblem, 'mentees' | 'capacity'>;
 
 /**
  * Assigns a cohort: each mentee's candidates from the normal matcher under the active configuration (the same
- * scores and explanations as /match, unrecorded), then the solver. Mentors a mentee names as excluded stay in
- * their list as conflicts, so the outcome can say a first choice was ruled out, and never get them.
+ * scores and explanations as /match, unrecorded), then the solver. Mentors a mentee names as excluded, and with
+ * `departmentConflicts` mentors of the mentee's own department, stay in their list as conflicts, so the outcome
+ * can say a first choice was ruled out, and never get them.
  */
 export class CohortAssignmentService {
   constructor(
@@ -38,17 +39,31 @@ export class CohortAssignmentService {
       embedder: EmbeddingProvider;
       search: SearchIndex;
       configs: ConfigService;
+      /** The department of each mentor linked to a user who named one, by mentor row id. */
+      departments: () => Promise<ReadonlyMap<number, string>>;
     },
   ) {}
 
   async candidates(
     cohort: readonly CohortEntry[],
-    opts: { k?: number; explain?: boolean; report?: ProgressReporter; signal?: AbortSignal; now?: Date } = {},
+    opts: {
+      k?: number;
+      /** A mentor in the mentee's own department is a conflict (the programme's choice). */
+      departmentConflicts?: boolean;
+      explain?: boolean;
+      report?: ProgressReporter;
+      signal?: AbortSignal;
+      now?: Date;
+    } = {},
   ): Promise<CohortCandidates> {
     const k = opts.k ?? DEFAULT_CANDIDATES;
     const now = opts.now ?? new Date();
     const config = await this.o.configs.getActive();
     const exposure = await this.o.matcher.exposure.current(config.rules.exposureWindowDays, now);
+    const departments = opts.departmentConflicts ? await this.o.departments() : new Map<number, string>();
+    const sameDepartment = (entry: CohortEntry, mentorRowId: number): boolean =>
+      entry.department !== null &&
+      departments.get(mentorRowId)?.trim().toLowerCase() === entry.department.trim().toLowerCase();
     const mentees: CohortMentee[] = [];
     const capacity = new Map<string, number>();
     const explanations = opts.explain ? new Map<string, Map<string, Explanation>>() : null;
@@ -89,7 +104,7 @@ export class CohortAssignmentService {
           candidates: result.matches.map((m) => ({
             mentorId: m.externalId,
             score: m.score,
-            ...(excluded.has(m.externalId) ? { blocked: 'conflict' as const } : {}),
+            ...(excluded.has(m.externalId) || sameDepartment(entry, m.rowId) ? { blocked: 'conflict' as const } : {}),
             ...(preferred.has(m.externalId) ? { preferred: true } : {}),
           })),
         });

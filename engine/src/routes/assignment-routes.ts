@@ -56,6 +56,7 @@ const AssignmentDraft = Type.Object({
   configVersion: Nullable(Type.Integer()),
   settings: Type.Object({
     k: Type.Optional(Type.Integer()),
+    departmentConflicts: Type.Optional(Type.Boolean()),
     mentorsPerMentee: Type.Optional(Type.Integer()),
     objective: Type.Optional(StringEnum(['coverage', 'score'])),
     fairness: Type.Optional(
@@ -154,6 +155,12 @@ const assignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             k: Type.Optional(
               Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Candidates per mentee' }),
             ),
+            departmentConflicts: Type.Optional(
+              Type.Boolean({
+                description:
+                  "A mentor whose user is in the mentee's department (the file's department column) is a conflict",
+              }),
+            ),
             settings: Type.Optional(Settings),
           },
           { additionalProperties: false },
@@ -162,8 +169,12 @@ const assignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { cohort, k, settings } = request.body;
-      const draft = app.engine().assignmentDrafts.create(cohort, { ...(settings ?? {}), ...(k ? { k } : {}) });
+      const { cohort, k, departmentConflicts, settings } = request.body;
+      const draft = app.engine().assignmentDrafts.create(cohort, {
+        ...(settings ?? {}),
+        ...(k ? { k } : {}),
+        ...(departmentConflicts !== undefined ? { departmentConflicts } : {}),
+      });
       return reply.status(202).send(draft);
     },
   );

@@ -176,7 +176,13 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
           leaseMs: config.outboxLeaseMs,
           log: opts.log,
         });
-  const assignments = new CohortAssignmentService({ matcher, embedder, search, configs });
+  const assignments = new CohortAssignmentService({
+    matcher,
+    embedder,
+    search,
+    configs,
+    departments: () => repositories.directory.mentorDepartments(),
+  });
   let closing = false;
   const loading = search.load(opts.onIndexProgress).then(
     () => {

@@ -35,6 +35,10 @@ beforeAll(async () => {
     const res = await app.inject({ method: 'POST', url: '/api/mentors', payload: body });
     expect(res.statusCode, res.body).toBe(201);
   }
+  // m-data's user works in Data, as mentee c does: a conflict when the programme says so.
+  const dataMentor = await createTestUser(app, ['mentor']);
+  await app.engine().repositories.users.update(dataMentor.user.id, { department: 'Data' });
+  await app.engine().repositories.users.linkMentor(dataMentor.user.id, 'm-data');
 });
 
 afterAll(async () => {
@@ -56,16 +60,16 @@ describe('assignment API', () => {
   it('runs a cohort as a job, reviews it, re-solves with a forbid and publishes session requests', async () => {
     const { app } = harness;
     const csv = [
-      'id,email,question,excluded_mentors',
-      `a,${menteeEmail},How do I lead my first team as a new manager and give feedback?,`,
-      'b,,I want to become a better manager of people and lead a team,m-lead',
-      'c,,How do I build data pipelines and learn SQL for analytics?,',
-      ',,,',
+      'id,email,question,excluded_mentors,department',
+      `a,${menteeEmail},How do I lead my first team as a new manager and give feedback?,,`,
+      'b,,I want to become a better manager of people and lead a team,m-lead,',
+      'c,,How do I build data pipelines and learn SQL for analytics?,,data',
+      ',,,,',
     ].join('\n');
     const started = await app.inject({
       method: 'POST',
       url: '/api/assignments',
-      payload: { cohort: { format: 'csv', text: csv }, k: 3 },
+      payload: { cohort: { format: 'csv', text: csv }, k: 3, departmentConflicts: true },
     });
     expect(started.statusCode, started.body).toBe(202);
     const draft = await untilReady((started.json() as AssignmentDraftView).id);
@@ -78,6 +82,9 @@ describe('assignment API', () => {
     // b's best is m-lead, a conflict: never assigned, and said so.
     expect(byId.get('b')!.mentors[0]!.mentorId).not.toBe('m-lead');
     expect(byId.get('b')!.reason).toBe('conflict');
+    // c's best is m-data, of c's own department.
+    expect(byId.get('c')!.mentors.map((x) => x.mentorId)).not.toContain('m-data');
+    expect(byId.get('c')!.missed[0]).toMatchObject({ mentorId: 'm-data', reason: 'conflict' });
 
     const resolved = await app.inject({
       method: 'POST',
@@ -96,6 +103,8 @@ describe('assignment API', () => {
     expect(pairs.find((p) => p.menteeId === 'a')).toMatchObject({ problem: null });
     expect(pairs.find((p) => p.menteeId === 'a')!.sessionRequestId).toBeGreaterThan(0);
     expect(pairs.filter((p) => p.menteeId !== 'a').every((p) => p.problem === 'NO_ACCOUNT')).toBe(true);
+
+    expect(pairs.length).toBe(3);
 
     const twice = await app.inject({ method: 'POST', url: `/api/assignments/${draft.id}/publish` });
     expect(twice.statusCode).toBe(409);

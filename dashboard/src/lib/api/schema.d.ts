@@ -27,6 +27,8 @@ export interface paths {
                             /** @description CSV with a header row or JSON Lines: id or email, question, and optionally languages, timezone, department, career_start_year, preferred_mentors, excluded_mentors, mentors; at most 20000 rows */
                             text: string;
                         };
+                        /** @description A mentor whose user is in the mentee's department (the file's department column) is a conflict */
+                        departmentConflicts?: boolean;
                         /**
                          * @description Candidates per mentee
                          * @default 50
@@ -124,6 +126,7 @@ export interface paths {
                                 row: number;
                             }[];
                             settings: {
+                                departmentConflicts?: boolean;
                                 fairness?: {
                                     floor?: number | "max-min";
                                     maxMentorShare?: number;
@@ -299,6 +302,7 @@ export interface paths {
                                 row: number;
                             }[];
                             settings: {
+                                departmentConflicts?: boolean;
                                 fairness?: {
                                     floor?: number | "max-min";
                                     maxMentorShare?: number;
@@ -487,6 +491,7 @@ export interface paths {
                                 row: number;
                             }[];
                             settings: {
+                                departmentConflicts?: boolean;
                                 fairness?: {
                                     floor?: number | "max-min";
                                     maxMentorShare?: number;
@@ -711,6 +716,7 @@ export interface paths {
                                 row: number;
                             }[];
                             settings: {
+                                departmentConflicts?: boolean;
                                 fairness?: {
                                     floor?: number | "max-min";
                                     maxMentorShare?: number;
