@@ -169,6 +169,10 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(body ? { body: Type.Optional(body) } : {}),
           response: { 200: SessionRequestViewSchema, ...errorResponses(404, 409) },
         },
+        // The body is optional: a POST without one means no slot or no reason.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
       },
       async (request) => {
         const input = (request.body ?? {}) as { slot?: { start: string; lengthMinutes: number }; reason?: string };

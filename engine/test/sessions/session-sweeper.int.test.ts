@@ -46,7 +46,7 @@ describe('the session sweeper', () => {
     const created = await as(mentee, 'POST', '/api/session-requests', { mentorId: 'sw-1', slot });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
-    expect((await as(mentorUser, 'POST', `/api/session-requests/${id}/accept`, {})).statusCode).toBe(200);
+    expect((await as(mentorUser, 'POST', `/api/session-requests/${id}/accept`)).statusCode).toBe(200);
 
     const sweeper = app.engine().sessionSweeper;
     // Two hours before: too early for the default 60-minute reminder.
