@@ -46,6 +46,25 @@ describe('free slots', () => {
     expect(slotLabel(slots[0]!, 'Europe/Berlin')).toBe('Sun 29 Mar, 03:00–03:30');
   });
 
+  it('keeps wall-clock windows across the autumn change too, offering a repeated hour once (25 October 2026)', () => {
+    const slots = freeSlots({
+      ...base,
+      windows: [
+        { weekday: 6, startMinute: 9 * 60, endMinute: 9 * 60 + 30 },
+        { weekday: 7, startMinute: 60, endMinute: 2 * 60 },
+        { weekday: 7, startMinute: 9 * 60, endMinute: 9 * 60 + 30 },
+      ],
+      from: new Date('2026-10-24T00:00:00Z'),
+      days: 2,
+    });
+    expect(slots.map((s) => s.start.toISOString())).toEqual([
+      '2026-10-24T08:00:00.000Z', // 09:00 BST
+      '2026-10-25T00:00:00.000Z', // 01:00 BST, the first of the two 01:00s
+      '2026-10-25T00:30:00.000Z',
+      '2026-10-25T09:00:00.000Z', // 09:00 GMT
+    ]);
+  });
+
   it('leaves out booked cells, days away, the past, and overlapping windows twice', () => {
     const q = {
       ...base,
