@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Engine } from '../../engine/src/services/engine.js';
 import type { EvaluationConfigRef } from '../../engine/src/services/evaluation-service.js';
 import type { ConfigResult } from '../../engine/src/evaluation/run-evaluation.js';
+import { formatCalibration } from '../../engine/src/evaluation/calibration.js';
 import { formatCrossValidation } from '../../engine/src/evaluation/cross-validation.js';
 import { formatResultsTable, predictionsExport, resultsToCsv } from '../../engine/src/evaluation/results-format.js';
 import { progressBar } from './progress.js';
@@ -59,6 +60,10 @@ export async function runEvalCommand(engine: Engine, dataset: string | undefined
     await mkdir(path.dirname(path.resolve(options.predictions)), { recursive: true });
     await writeFile(options.predictions, `${JSON.stringify(predictionsExport(run.scores.get(primary.name)!))}\n`);
   }
+  // Whether low-confidence questions rank worse: the notice "no profile is really about this" relies on it.
+  const calibration = await engine.evaluation.confidenceCalibration(dataset, options.data);
+  console.log(`\nConfidence calibration, active configuration (terciles of questions with a relevant mentor)\n`);
+  console.log(formatCalibration(calibration));
   let cv: Record<string, unknown> | null = null;
   if (options.cv) {
     const cvBar = progressBar('Cross-validating the declared grid');

@@ -1,6 +1,6 @@
 import type { ScoredCandidate } from './ranker.js';
 import type { SkillMatch, SkillsVocabulary } from './skills-vocabulary.js';
-import { tokenize, type Token } from './text-analysis.js';
+import { indexTerms, tokenize, type Token } from './text-analysis.js';
 import type { FactorName } from './weights.js';
 
 export interface ExplanationFactor {
@@ -60,7 +60,37 @@ export interface ExplanationOptions {
   maxTermOccurrences?: number;
   /** Questions are written in this locale for language names ("Spanish"). */
   locale?: string;
+  /** Terms too common among all profiles to be evidence (`commonTermsIn`); without it, none is. */
+  isCommonTerm?: (term: string) => boolean;
 }
+
+/**
+ * A term in one profile in twenty says little about why this mentor fits: quoting it ("mentions "first"") reads
+ * as a reason and is a coincidence. Below COMMON_TERM_MIN profiles a share says nothing yet: in a programme of
+ * six mentors, three negotiation coaches share "salary" and it is still the point.
+ */
+export const COMMON_TERM_SHARE = 0.05;
+export const COMMON_TERM_MIN = 20;
+
+/** Index terms (stemmed) that COMMON_TERM_SHARE or more of an index's profiles, and at least COMMON_TERM_MIN, hold. */
+export function commonTermsIn(index: {
+  size: number;
+  documentFrequency(term: string): number;
+}): (term: string) => boolean {
+  const threshold = Math.max(COMMON_TERM_MIN, COMMON_TERM_SHARE * index.size);
+  return (term) => index.documentFrequency(term) >= threshold;
+}
+
+/**
+ * Everyday words that are rare in profiles but name no topic, so no profile count can tell they are coincidental
+ * (a mentee's "night shifts" matching a bio's "a night course"). Index terms (stemmed), checked after stop words.
+ */
+const EVERYDAY_TERMS: ReadonlySet<string> = new Set(
+  indexTerms(
+    'first second third last next night nights day days morning evening week weeks month months year years today ' +
+      'time times new old good bad lot thing things way really want need like get got make help',
+  ),
+);
 
 /**
  * Below this cosine the best passage is only the least unrelated one, and quoting it as the reason would
@@ -144,7 +174,12 @@ function passageEvidence(scored: ScoredCandidate, max: number): PassageEvidence[
     }));
 }
 
-function termEvidence(questionTokens: readonly Token[], scored: ScoredCandidate, maxPerTerm: number): TermEvidence[] {
+function termEvidence(
+  questionTokens: readonly Token[],
+  scored: ScoredCandidate,
+  maxPerTerm: number,
+  isCommonTerm: (term: string) => boolean,
+): TermEvidence[] {
   const { mentor } = scored.candidate;
   const fields: { field: TermEvidence['field']; skillIndex?: number; tokens: Token[] }[] = [
     { field: 'bio', tokens: tokenize(mentor.bio) },
@@ -156,6 +191,8 @@ function termEvidence(questionTokens: readonly Token[], scored: ScoredCandidate,
   for (const q of questionTokens) {
     if (q.stop || seen.has(q.term)) continue;
     seen.add(q.term);
+    // Only terms that carry weight: not everyday words, not in a large share of all profiles.
+    if (EVERYDAY_TERMS.has(q.term) || isCommonTerm(q.term)) continue;
     let found = 0;
     for (const { field, skillIndex, tokens } of fields) {
       for (const t of tokens) {
@@ -231,7 +268,12 @@ export function explainMatch(
   }));
   const positive = new Set(factors.filter((f) => f.contribution > 0).map((f) => f.name));
   const evidence = passageEvidence(scored, options.maxPassages ?? 3);
-  const terms = termEvidence(question.tokens, scored, options.maxTermOccurrences ?? 3);
+  const terms = termEvidence(
+    question.tokens,
+    scored,
+    options.maxTermOccurrences ?? 3,
+    options.isCommonTerm ?? (() => false),
+  );
   const skills = skillEvidence(question.skills, scored, vocabulary);
   const locale = options.locale ?? 'en';
   const mentioned: FactorName[] = [];

@@ -152,6 +152,12 @@ export class LexicalIndex {
     return [...ids];
   }
 
+  /** How many documents hold `term` (an index term: stemmed, as indexTerms gives it). */
+  documentFrequency(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.postings[id]!.length;
+  }
+
   /** Lucene's non-negative idf. */
   private idf(termId: number): number {
     const n = this.postings[termId]!.length;

@@ -1,3 +1,4 @@
+import { matchConfidence, type MatchConfidence } from './confidence.js';
 import { explainMatch, type Explanation, type ExplanationOptions } from './explanation.js';
 import { nearTieShowProbabilities, sampleNearTieSlate } from './exploration.js';
 import { rankCandidates, type ExcludedCandidate, type RankInput } from './ranker.js';
@@ -34,6 +35,8 @@ export interface MatchOutput {
   eligible: number;
   /** Skills found in the question, with offsets into it. */
   questionSkills: SkillMatch[];
+  /** How clearly the best candidates are about the question. */
+  confidence: MatchConfidence;
 }
 
 /**
@@ -61,5 +64,5 @@ export function matchMentors(input: MatchInput): MatchOutput {
     propensity,
     explanation: explainMatch(scored, question, input.vocabulary, input.explanation),
   }));
-  return { matches, excluded, eligible: ranked.length, questionSkills };
+  return { matches, excluded, eligible: ranked.length, questionSkills, confidence: matchConfidence(ranked) };
 }

@@ -62,6 +62,17 @@ const MatchResponse = Type.Object({
   candidates: Type.Integer({ description: 'Mentors retrieved before ranking' }),
   eligible: Type.Integer({ description: 'Candidates that passed the hard rules' }),
   matches: Type.Array(Type.Ref('Match')),
+  confidence: Type.Object(
+    {
+      value: Type.Number({ description: '0 to 1: half the agreement, half the margin (saturating at 0.1)' }),
+      margin: Type.Number({ description: 'Score of the best mentor minus that of the fifth' }),
+      agreement: Type.Number({
+        description: 'Share of the five closest by meaning that are also among the five closest by shared words',
+      }),
+      low: Type.Boolean({ description: 'No profile is clearly about this question: show the mentee a warning' }),
+    },
+    { description: 'How clearly the best candidates are about the question (docs/evaluation.md, calibration)' },
+  ),
   timings: Type.Object({
     embedMs: Type.Number(),
     retrieveMs: Type.Number(),

@@ -14,6 +14,7 @@ import type { SignalMaps } from '../matching/signals.js';
 import type { WeightConfig } from '../matching/weights.js';
 import type { ScoreMatrix } from '../evaluation/metrics.js';
 import type { NamedScorer } from '../evaluation/scoring.js';
+import { confidenceCalibration, type CalibrationBin } from '../evaluation/calibration.js';
 import { crossValidate, type CrossValidationResult, type CvCandidate } from '../evaluation/cross-validation.js';
 import type { ActiveConfig, ConfigService } from './config-service.js';
 import type { JobProgress, JobService, ProgressReporter } from './job-service.js';
@@ -262,6 +263,20 @@ export class EvaluationService {
       bootstrapSamples: request.bootstrapSamples ?? 1000,
     });
     return { result, signalMaps, grid };
+  }
+
+  /**
+   * Whether the active configuration's per-question confidence (matching/confidence.ts) is calibrated on a
+   * labelled dataset: its questions in confidence terciles, each with the MRR and hit@5 it got.
+   */
+  async confidenceCalibration(datasetName: string, dir?: string): Promise<CalibrationBin[]> {
+    const dataset = await this.loadDataset(datasetName, dir);
+    const active = await this.configs.getActive();
+    const confidence = new Map<string, number>();
+    const scores = await hybridScorer(this.embedder, active, this.embeddingCache, (id, c) =>
+      confidence.set(id, c.value),
+    )(dataset);
+    return confidenceCalibration(dataset, scores, confidence);
   }
 
   /**

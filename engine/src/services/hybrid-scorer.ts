@@ -3,6 +3,7 @@ import type { EvalDataset } from '../evaluation/eval-dataset.js';
 import { mentorProfileText } from '../domain/mentor.js';
 import type { ScoreMatrix } from '../evaluation/metrics.js';
 import type { Scorer } from '../evaluation/scoring.js';
+import { matchConfidence, type MatchConfidence } from '../matching/confidence.js';
 import { LexicalIndex } from '../matching/lexical-index.js';
 import { rankCandidates } from '../matching/ranker.js';
 import { aggregateSimilarity, estimateSignalMap, type SignalMaps } from '../matching/signals.js';
@@ -119,6 +120,7 @@ export function hybridScorer(
   embedder: EmbeddingProvider,
   config: WeightConfig,
   cache: Map<string, Float32Array>,
+  onConfidence?: (queryId: string, confidence: MatchConfidence) => void,
 ): Scorer {
   return async (dataset: EvalDataset, onProgress): Promise<ScoreMatrix> => {
     const { vocabulary, candidates } = await prepare(embedder, cache, dataset, onProgress);
@@ -142,6 +144,7 @@ export function hybridScorer(
         vocabulary,
         now,
       });
+      onConfidence?.(query.id, matchConfidence(ranked));
       const scores = new Map<string, number>(dataset.mentors.map((m) => [m.externalId, 0]));
       for (const r of ranked) scores.set(r.candidate.mentor.externalId, r.score);
       matrix.set(query.id, scores);

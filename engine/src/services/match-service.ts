@@ -7,6 +7,8 @@ import { RequestLog } from './request-log.js';
 import type { EmbeddingProvider } from '../embedding/embedding-provider.js';
 import { candidateInputs, mergeCandidates, type RetrievedCandidate } from '../matching/candidates.js';
 import type { LexicalHit } from '../matching/lexical-index.js';
+import type { MatchConfidence } from '../matching/confidence.js';
+import { commonTermsIn } from '../matching/explanation.js';
 import { matchMentors, type MentorMatch } from '../matching/match-mentors.js';
 import { seededRandom } from '../shared/seeded-random.js';
 import { diffRankings, type RankDiff } from '../matching/preview-diff.js';
@@ -30,6 +32,7 @@ export interface MatchResult {
   candidates: number;
   eligible: number;
   matches: Array<MentorMatch & { mentor: Mentor }>;
+  confidence: MatchConfidence;
   /**
    * Milliseconds. The question is embedded while the lexical retrieval runs, so embedMs (until its
    * vector was in hand) and retrieveMs (the retrieval work) overlap and do not add up to totalMs.
@@ -164,6 +167,7 @@ export class MatchService {
       outcomePriors: outcomes.priors,
       now,
       k: req.k,
+      explanation: { isCommonTerm: commonTermsIn(this.search.lexical) },
       ...(opts.record === false ? {} : { exploration: { random: explorationRandom(req.text, config.version) } }),
     });
     const t3 = performance.now();
@@ -176,6 +180,7 @@ export class MatchService {
       configVersion: config.version,
       candidates: retrieved.length,
       eligible: output.eligible,
+      confidence: output.confidence,
       matches,
       timings: {
         embedMs: question.embeddedAt() - t0,
