@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import { type CamelCaseDatabase, withCamelCase } from './camel-case.js';
-import type { Database } from './schema.js';
+import type { Database, SessionState } from './schema.js';
 
 export interface ServedMatch {
   mentorRowId: number;
@@ -51,6 +51,11 @@ export interface UserSessionRequest {
   mentorId: string;
   note: string | null;
   createdAt: Date;
+  state: SessionState;
+  slotStart: Date | null;
+  lengthMinutes: number | null;
+  /** The user's own rating of the session; null until they gave one. */
+  rating: { helpfulness: number; rightPerson: 'yes' | 'partly' | 'no'; comment: string | null } | null;
 }
 
 export interface ReceivedSessionRequest {
@@ -192,14 +197,34 @@ export class RequestRepository {
       this.db
         .selectFrom('session_requests as s')
         .innerJoin('mentors as m', 'm.id', 's.mentorId')
-        .select(['s.id', 's.requestId', 'm.externalId as mentorId', 's.note', 's.createdAt'])
+        .leftJoin('session_feedback as f', (join) =>
+          join.onRef('f.sessionRequestId', '=', 's.id').on('f.authorRole', '=', 'mentee'),
+        )
+        .select([
+          's.id',
+          's.requestId',
+          'm.externalId as mentorId',
+          's.note',
+          's.createdAt',
+          's.state',
+          's.slotStart',
+          's.lengthMinutes',
+          'f.helpfulness',
+          'f.rightPerson',
+          'f.comment',
+        ])
         .where('s.userId', '=', userId)
         .orderBy('s.id')
         .execute(),
     ]);
     return {
       questions: questions.map((q) => ({ ...q, createdAt: new Date(q.createdAt) })),
-      sessionRequests: sessionRequests.map((r) => ({ ...r, createdAt: new Date(r.createdAt) })),
+      sessionRequests: sessionRequests.map(({ helpfulness, rightPerson, comment, ...r }) => ({
+        ...r,
+        createdAt: new Date(r.createdAt),
+        slotStart: r.slotStart === null ? null : new Date(r.slotStart),
+        rating: helpfulness === null || rightPerson === null ? null : { helpfulness, rightPerson, comment },
+      })),
     };
   }
 

@@ -43,6 +43,16 @@ const PersonalDataSchema = Type.Object({
       mentorId: Type.String(),
       note: Nullable(Type.String()),
       createdAt: DateTime,
+      state: Type.String(),
+      slotStart: Nullable(DateTime),
+      lengthMinutes: Nullable(Type.Integer()),
+      rating: Nullable(
+        Type.Object({
+          helpfulness: Type.Integer(),
+          rightPerson: Type.String(),
+          comment: Nullable(Type.String()),
+        }),
+      ),
     }),
   ),
   apiTokens: Type.Array(
@@ -108,7 +118,11 @@ const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
           text: q.text === '' ? null : q.text,
           createdAt: iso(q.createdAt)!,
         })),
-        sessionRequests: data.sessionRequests.map((r) => ({ ...r, createdAt: iso(r.createdAt)! })),
+        sessionRequests: data.sessionRequests.map((r) => ({
+          ...r,
+          createdAt: iso(r.createdAt)!,
+          slotStart: iso(r.slotStart),
+        })),
         conductAcceptances: data.conductAcceptances.map((a) => ({ ...a, acceptedAt: a.acceptedAt.toISOString() })),
         // Who handled a report is the coordinators' business, not the reporter's.
         reportsMade: data.reportsMade.map((r) => ({

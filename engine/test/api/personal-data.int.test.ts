@@ -53,7 +53,13 @@ describe('GET /api/me/export', () => {
       expect.objectContaining({ id: me.requestId, text: 'How do I ask for a promotion?' }),
     ]);
     expect(data.sessionRequests).toEqual([
-      expect.objectContaining({ requestId: me.requestId, mentorId: 'd-1', note: 'Fridays' }),
+      expect.objectContaining({
+        requestId: me.requestId,
+        mentorId: 'd-1',
+        note: 'Fridays',
+        state: 'requested',
+        rating: null,
+      }),
     ]);
     expect(data.apiTokens).toEqual([expect.objectContaining({ name: 'test', revokedAt: null })]);
     expect(res.body).not.toContain(me.token);

@@ -185,6 +185,17 @@ describe('the session loop over HTTP', () => {
     const read = await as(coordinator, 'GET', `/api/session-requests/${session.id}`);
     expect(read.json()).toMatchObject({ role: 'coordinator', state: 'completed', note: null, question: null });
 
+    // Their export holds the session and their own rating.
+    const exported = (await as(mentee, 'GET', '/api/me/export')).json();
+    expect(exported.sessionRequests).toEqual([
+      expect.objectContaining({
+        id: session.id,
+        state: 'completed',
+        slotStart: first.start,
+        rating: { helpfulness: 5, rightPerson: 'yes', comment: 'Exactly what I needed' },
+      }),
+    ]);
+
     // A mentee who deletes their account takes their comment along; the ratings stay for the mentor's record.
     const gone = await app.inject({
       method: 'DELETE',
