@@ -4225,6 +4225,17 @@ export interface paths {
                         "application/json": {
                             /** @description Mentors retrieved before ranking */
                             candidates: number;
+                            /** @description How clearly the best candidates are about the question (docs/evaluation.md, calibration) */
+                            confidence: {
+                                /** @description Share of the five closest by meaning that are also among the five closest by shared words */
+                                agreement: number;
+                                /** @description No profile is clearly about this question: show the mentee a warning */
+                                low: boolean;
+                                /** @description Score of the best mentor minus that of the fifth */
+                                margin: number;
+                                /** @description 0 to 1: half the agreement, half the margin (saturating at 0.1) */
+                                value: number;
+                            };
                             configVersion: number | null;
                             /** @description Candidates that passed the hard rules */
                             eligible: number;
@@ -4977,9 +4988,18 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 id: number;
+                                lengthMinutes: number | null;
                                 mentorId: string;
                                 note: string | null;
+                                rating: {
+                                    comment: string | null;
+                                    helpfulness: number;
+                                    rightPerson: string;
+                                } | null;
                                 requestId: number | null;
+                                /** Format: date-time */
+                                slotStart: string | null;
+                                state: string;
                             }[];
                             user: {
                                 careerStartYear: number | null;
