@@ -12,7 +12,7 @@ async function as(page: Page, engine: RunningEngine, role: 'mentee' | 'mentor' |
   await signInAs(page, engine, role);
 }
 
-describe('a declined request in the inbox, the Sessions page and the outbox', () => {
+describe('answering a request: the inbox, the Sessions page and the outbox', () => {
   it('the mentor reads the request in the inbox and declines it kindly; the mentee reads why; the admin reads the emails', async () => {
     const { engine, page } = dashboard;
     const request = page.context().request;
@@ -70,5 +70,53 @@ describe('a declined request in the inbox, the Sessions page and the outbox', ()
     await emails.nth(toMentee).locator('summary').click();
     expect(await emails.nth(toMentee).locator('pre').textContent()).toContain('Ana knows negotiation');
     await shoot(page, 'outbox');
+  });
+
+  it('the mentor proposes a time for a request sent without one; the mentee cancels, and the mentor reads why', async () => {
+    const { engine, page } = dashboard;
+    const request = page.context().request;
+    await as(page, engine, 'mentor');
+    const { mentorId } = (await (await request.get(`${engine.url}/api/auth/me`)).json()) as { mentorId: string };
+    const windows = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '23:45' }));
+    const put = await request.put(`${engine.url}/api/me/availability`, {
+      data: { timeZone: 'UTC', awayUntil: null, videoLink: 'https://video.example.org/chloe', windows },
+    });
+    expect(put.status()).toBe(200);
+
+    await as(page, engine, 'mentee');
+    const sent = await request.post(`${engine.url}/api/session-requests`, { data: { mentorId } });
+    expect(sent.status()).toBe(201);
+    const { id } = (await sent.json()) as { id: number };
+
+    await as(page, engine, 'mentor');
+    await page.goto(`${engine.url}/requests?session=${id}`);
+    const mine = page.locator(`[data-testid="session-request"][data-id="${id}"]`);
+    await mine.getByTestId('session-propose').click();
+    const slot = mine.getByTestId('slot').nth(2);
+    await slot.waitFor({ state: 'attached' });
+    const start = (await slot.getAttribute('value'))!;
+    await slot.check({ force: true });
+    await mine.getByTestId('session-propose-confirm').click();
+    await expect.poll(() => mine.getAttribute('data-state')).toBe('accepted');
+    expect(await mine.getByTestId('session-video').getAttribute('href')).toBe('https://video.example.org/chloe');
+
+    await as(page, engine, 'mentee');
+    await page.goto(`${engine.url}/requests`);
+    const theirs = page.locator(`[data-testid="session-request"][data-id="${id}"]`);
+    await expect.poll(() => theirs.getAttribute('data-state')).toBe('accepted');
+    const view = (await (await request.get(`${engine.url}/api/session-requests/${id}`)).json()) as {
+      slotStart: string;
+    };
+    expect(new Date(view.slotStart).toISOString()).toBe(new Date(start).toISOString());
+    await theirs.getByTestId('session-cancel').click();
+    await theirs.getByTestId('session-reason-input').fill('My manager moved our review to that hour.');
+    await theirs.getByTestId('session-reason-confirm').click();
+    await expect.poll(() => theirs.getAttribute('data-state')).toBe('cancelled');
+
+    await as(page, engine, 'mentor');
+    await page.goto(`${engine.url}/requests`);
+    await expect.poll(() => mine.getAttribute('data-state')).toBe('cancelled');
+    expect(await mine.getByTestId('session-reason').textContent()).toContain('Cancelled by Demo Mentee: “My manager moved');
+    await shoot(page, 'session-cancelled');
   });
 });
