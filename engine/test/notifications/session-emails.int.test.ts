@@ -32,7 +32,7 @@ describe('session emails over SMTP', () => {
   const dtstart = (ics: string) => /^DTSTART:(\d{8}T\d{6}Z)$/m.exec(ics)?.[1];
   const uid = (ics: string) => /^UID:(\S+)$/m.exec(ics)?.[1];
 
-  it('tells the mentor of a request, the mentee of the accepted slot with an invite, and cancels it', async () => {
+  it('tells the mentor of a request, both sides of the accepted slot with an invite, and cancels it', async () => {
     const engine = t.app.engine();
     expect((await t.app.inject({ method: 'POST', url: '/api/mentors', payload: mentor('mail-1') })).statusCode).toBe(
       201,
@@ -67,10 +67,14 @@ describe('session emails over SMTP', () => {
     expect(request.method).toBe('REQUEST');
     expect(dtstart(request.content)).toBe(start.toISOString().replace(/[-:]|\.\d{3}/g, ''));
     expect(uid(request.content)).toBe(`session-${id}@mentormatch`);
+    // The mentor gets the same event for their own calendar.
+    const mentorCopy = await next(3, 'mail-mentor@test.local');
+    expect(mentorCopy.subject).toBe('Your session with Bo is scheduled');
+    expect(uid(mentorCopy.calendars[0]!.content)).toBe(uid(request.content));
 
     const cancelled = await as(mentee, `/api/session-requests/${id}/cancel`, { reason: 'My talk moved' });
     expect(cancelled.statusCode).toBe(200);
-    const cancel = await next(3, 'mail-mentor@test.local');
+    const cancel = await next(4, 'mail-mentor@test.local');
     expect(cancel.subject).toBe('Your session with Bo was cancelled');
     expect(cancel.text).toContain('"My talk moved"');
     expect(cancel.text).toContain(formatTime(start, 'America/New_York'));
@@ -78,6 +82,6 @@ describe('session emails over SMTP', () => {
     // The same event, so the mentor's calendar removes what the mentee's invite put there.
     expect(uid(cancel.calendars[0]!.content)).toBe(uid(request.content));
     expect(dtstart(cancel.calendars[0]!.content)).toBe(dtstart(request.content));
-    expect(new Set(smtp.received.map((e) => e.idempotencyKey)).size).toBe(3);
+    expect(new Set(smtp.received.map((e) => e.idempotencyKey)).size).toBe(4);
   });
 });
