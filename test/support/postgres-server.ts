@@ -14,6 +14,10 @@ export interface PostgresServer {
   /** Creates a fresh empty database in the cluster and returns its URL. */
   createDatabase(): Promise<string>;
   stop(): Promise<void>;
+  /** Stops the server (as an operator would, `pg_ctl stop -m fast`) and keeps its data, for `resume`. */
+  pause(): Promise<void>;
+  /** Starts a paused server again on the same port with the same data. */
+  resume(): Promise<void>;
 }
 
 /** True when the environment asks to leave out tests against a real PostgreSQL server. */
@@ -59,6 +63,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   try {
     await exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
     let port = 0;
+    let startArgs: string[] = [];
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       const options = [
@@ -70,19 +75,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
         '-c full_page_writes=off',
         '-c max_connections=50',
       ].join(' ');
+      startArgs = ['-D', dataDir, '-l', path.join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start'];
       try {
-        await exec('pg_ctl', [
-          '-D',
-          dataDir,
-          '-l',
-          path.join(dir, 'server.log'),
-          '-o',
-          options,
-          '-w',
-          '-t',
-          '60',
-          'start',
-        ]);
+        await exec('pg_ctl', startArgs);
         started = true;
         break;
       } catch (error) {
@@ -111,6 +106,14 @@ export async function startPostgresServer(): Promise<PostgresServer> {
           `create database ${name}`,
         ]);
         return `postgres://postgres@127.0.0.1:${port}/${name}`;
+      },
+      async pause() {
+        await exec('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+        started = false;
+      },
+      async resume() {
+        await exec('pg_ctl', startArgs);
+        started = true;
       },
       async stop() {
         process.removeListener('exit', stopSync);
