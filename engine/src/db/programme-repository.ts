@@ -56,8 +56,17 @@ export class ProgrammeRepository {
       .leftJoin('users as mentee', 'mentee.id', 's.userId')
       .leftJoin('mentor_users as mu', 'mu.mentorId', 's.mentorId')
       .leftJoin('users as mentor', 'mentor.id', 'mu.userId')
-      .leftJoin('session_feedback as f', (join) =>
-        join.onRef('f.sessionRequestId', '=', 's.id').on('f.authorRole', '=', 'mentee'),
+      // Lateral, so that each row reads its rating by the primary key: as a plain join, PGlite (which never
+      // analyzes on its own) estimated a few ratings and scanned all of them per session, 3 s for 8,000 sessions.
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('session_feedback as sf')
+            .select(['sf.helpfulness', 'sf.rightPerson'])
+            .whereRef('sf.sessionRequestId', '=', 's.id')
+            .where('sf.authorRole', '=', 'mentee')
+            .as('f'),
+        (join) => join.onTrue(),
       )
       .where((eb) =>
         eb.or([
