@@ -158,7 +158,7 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       await api.register(availabilityRoutes);
       await api.register(programmeRoutes);
       await api.register(directoryRoutes);
-      await api.register(assignmentRoutes);
+      await api.register(assignmentRoutes, { cohortBodyLimit: config.bodyLimitBytes });
       await api.register(outcomeRoutes);
       await api.register(notificationRoutes);
     },

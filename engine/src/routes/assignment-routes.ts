@@ -133,10 +133,16 @@ const AssignmentDraft = Type.Object({
 
 const DraftParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-const assignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export interface AssignmentRoutesOptions {
+  /** Largest cohort body: a file's text in one string, so as large as an import file may be (BODY_LIMIT_BYTES). */
+  cohortBodyLimit: number;
+}
+
+const assignmentRoutes: FastifyPluginAsyncTypebox<AssignmentRoutesOptions> = async (app, { cohortBodyLimit }) => {
   app.post(
     '/assignments',
     {
+      bodyLimit: cohortBodyLimit,
       schema: {
         tags: ['assignments'],
         summary: 'Assign a cohort: match every mentee, then solve; poll GET /api/assignments/{id} for progress',

@@ -111,6 +111,22 @@ describe('assignment API', () => {
     expect(twice.json()).toMatchObject({ code: 'ASSIGNMENT_PUBLISHED' });
   });
 
+  it('takes a cohort file larger than the 1 MiB of other JSON bodies', async () => {
+    // 12,000 rows without a question (ids of 120 characters: 1.5 MB) and one that can be assigned.
+    const rows = Array.from({ length: 12_000 }, (_, i) => `${String(i).padStart(120, 'x')},`);
+    const text = ['id,question', ...rows, 'z,How do I lead a team?'].join('\n');
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    const res = await harness.app.inject({
+      method: 'POST',
+      url: '/api/assignments',
+      payload: { cohort: { format: 'csv', text } },
+    });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(202);
+    const draft = await untilReady((res.json() as AssignmentDraftView).id);
+    expect(draft.totals).toMatchObject({ mentees: 1 });
+    expect(draft.rowErrors).toHaveLength(100);
+  });
+
   it('refuses a file with no usable row, an unknown draft, and mentees', async () => {
     const { app } = harness;
     const empty = await app.inject({
