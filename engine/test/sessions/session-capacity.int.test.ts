@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../../../test/support/auth-helpers.js';
 import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
-import { skipPostgresServer, startPostgresServer, type PostgresServer } from '../../../test/support/postgres-server.js';
+import { type AppBackend, appBackends } from '../../../test/support/app-backends.js';
 
 const MENTEES = 50;
 
@@ -9,14 +9,15 @@ const MENTEES = 50;
  * Fifty mentees request one mentor of capacity 1 and the mentor accepts every request as it arrives, all at once:
  * the database, not the engine's memory, must let exactly one session through.
  */
-function capacityUnderConcurrency(name: string, skip: boolean, env: () => Promise<Record<string, string>>) {
-  describe.skipIf(skip)(`capacity under concurrency (${name})`, () => {
+function capacityUnderConcurrency(backend: AppBackend) {
+  describe.skipIf(backend.skip)(`capacity under concurrency (${backend.name})`, () => {
     let h: TestApp;
     beforeAll(async () => {
-      h = await startTestApp({ env: await env() });
+      h = await startTestApp({ env: await backend.env() });
     }, 180_000);
     afterAll(async () => {
       await h?.close();
+      await backend.stop();
     });
 
     it(`${MENTEES} concurrent requests and accepts for a mentor with capacity 1: exactly one accepted`, async () => {
@@ -59,13 +60,4 @@ function capacityUnderConcurrency(name: string, skip: boolean, env: () => Promis
   });
 }
 
-capacityUnderConcurrency('PGlite', false, async () => ({}));
-
-let pg: PostgresServer | null = null;
-capacityUnderConcurrency('PostgreSQL server', skipPostgresServer, async () => {
-  pg = await startPostgresServer();
-  return { DATABASE_URL: await pg.createDatabase() };
-});
-afterAll(async () => {
-  await pg?.stop();
-});
+for (const backend of appBackends()) capacityUnderConcurrency(backend);

@@ -2,29 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../../../test/support/auth-helpers.js';
 import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
-import { skipPostgresServer, startPostgresServer, type PostgresServer } from '../../../test/support/postgres-server.js';
+import { appBackends } from '../../../test/support/app-backends.js';
 
 /** The engine on a fake clock that tests move. */
 let clock: Date;
 let h: TestApp;
 let app: FastifyInstance;
-let pg: PostgresServer | null = null;
-
-const backends = [
-  { name: 'PGlite', skip: false, env: async () => ({}) },
-  {
-    name: 'PostgreSQL server',
-    skip: skipPostgresServer,
-    env: async () => {
-      pg = await startPostgresServer();
-      return { DATABASE_URL: await pg.createDatabase() };
-    },
-  },
-];
-
-afterAll(async () => {
-  await pg?.stop();
-});
 
 const as = (user: TestUser, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
   app.inject({ method, url, headers: { authorization: `Bearer ${user.token}` }, ...(payload ? { payload } : {}) });
@@ -46,7 +29,7 @@ const notificationsOf = (userId: number) =>
     .orderBy('id')
     .execute();
 
-for (const backend of backends)
+for (const backend of appBackends())
   describe.skipIf(backend.skip)(`the session loop over HTTP (${backend.name})`, () => {
     beforeAll(async () => {
       clock = new Date('2026-03-02T08:00:00Z'); // a Monday
@@ -56,6 +39,7 @@ for (const backend of backends)
 
     afterAll(async () => {
       await h?.close();
+      await backend.stop();
     });
 
     it('runs request → accept → complete → feedback, with slots, invite, and every refusal in its place', async () => {

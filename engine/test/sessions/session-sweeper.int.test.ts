@@ -2,28 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../../../test/support/auth-helpers.js';
 import { mentor, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
-import { skipPostgresServer, startPostgresServer, type PostgresServer } from '../../../test/support/postgres-server.js';
+import { appBackends } from '../../../test/support/app-backends.js';
 
 let clock: Date;
 let h: TestApp;
 let app: FastifyInstance;
-let pg: PostgresServer | null = null;
-
-const backends = [
-  { name: 'PGlite', skip: false, env: async () => ({}) },
-  {
-    name: 'PostgreSQL server',
-    skip: skipPostgresServer,
-    env: async () => {
-      pg = await startPostgresServer();
-      return { DATABASE_URL: await pg.createDatabase() };
-    },
-  },
-];
-
-afterAll(async () => {
-  await pg?.stop();
-});
 
 const as = (user: TestUser, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
   app.inject({ method, url, headers: { authorization: `Bearer ${user.token}` }, ...(payload ? { payload } : {}) });
@@ -39,7 +22,7 @@ const kinds = async (userId: number) =>
       .execute()
   ).map((n) => n.kind);
 
-for (const backend of backends)
+for (const backend of appBackends())
   describe.skipIf(backend.skip)(`the session sweeper (${backend.name})`, () => {
     beforeAll(async () => {
       clock = new Date('2026-04-06T07:00:00Z'); // a Monday
@@ -49,6 +32,7 @@ for (const backend of backends)
 
     afterAll(async () => {
       await h?.close();
+      await backend.stop();
     });
 
     it('reminds both sides once before a session and asks both to rate it once after, however many sweep', async () => {
