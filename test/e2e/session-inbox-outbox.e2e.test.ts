@@ -116,7 +116,24 @@ describe('answering a request: the inbox, the Sessions page and the outbox', () 
     await as(page, engine, 'mentor');
     await page.goto(`${engine.url}/requests`);
     await expect.poll(() => mine.getAttribute('data-state')).toBe('cancelled');
-    expect(await mine.getByTestId('session-reason').textContent()).toContain('Cancelled by Demo Mentee: “My manager moved');
+    expect(await mine.getByTestId('session-reason').textContent()).toContain(
+      'Cancelled by Demo Mentee: “My manager moved',
+    );
     await shoot(page, 'session-cancelled');
+
+    // At phone width none of the mentor's session pages scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    for (const [path, ready] of [
+      ['/requests', 'session-request'],
+      ['/inbox', 'inbox-item'],
+      ['/profile', 'availability-window'],
+    ] as const) {
+      await page.goto(`${engine.url}${path}`);
+      await page.getByTestId(ready).first().waitFor();
+      expect(await overflow(), path).toBe(0);
+    }
+    await shoot(page, 'availability-phone');
   });
 });
