@@ -25,6 +25,13 @@ beforeAll(async () => {
       skills: ['data engineering'],
       capacityPerMonth: 1,
     }),
+    // Inactive: the matcher's hard rules keep it out of every list, however well it fits.
+    mentor('m-off', {
+      bio: 'I lead engineering teams and coach first-time managers on leading a team and giving feedback.',
+      skills: ['leadership', 'management'],
+      capacityPerMonth: 5,
+      active: false,
+    }),
     mentor('m-sales', {
       bio: 'I led enterprise sales teams and coach people on negotiation and sales careers.',
       skills: ['sales'],
@@ -60,11 +67,13 @@ describe('assignment API', () => {
   it('runs a cohort as a job, reviews it, re-solves with a forbid and publishes session requests', async () => {
     const { app } = harness;
     const csv = [
-      'id,email,question,excluded_mentors,department',
-      `a,${menteeEmail},How do I lead my first team as a new manager and give feedback?,,`,
-      'b,,I want to become a better manager of people and lead a team,m-lead,',
-      'c,,How do I build data pipelines and learn SQL for analytics?,,data',
-      ',,,,',
+      'id,email,question,excluded_mentors,department,languages',
+      `a,${menteeEmail},How do I lead my first team as a new manager and give feedback?,,,`,
+      'b,,I want to become a better manager of people and lead a team,m-lead,,',
+      'c,,How do I build data pipelines and learn SQL for analytics?,,data,',
+      // Speaks only French, which no mentor does: the language rule leaves nobody.
+      'd,,Comment diriger ma première équipe ?,,,fr',
+      ',,,,,',
     ].join('\n');
     const started = await app.inject({
       method: 'POST',
@@ -74,14 +83,16 @@ describe('assignment API', () => {
     expect(started.statusCode, started.body).toBe(202);
     const draft = await untilReady((started.json() as AssignmentDraftView).id);
     expect(draft.state).toBe('ready');
-    expect(draft.rowErrors).toEqual([{ row: 5, message: 'needs an id or an email' }]);
-    expect(draft.totals).toMatchObject({ mentees: 3, assigned: 3, unassigned: 0 });
+    expect(draft.rowErrors).toEqual([{ row: 6, message: 'needs an id or an email' }]);
+    expect(draft.totals).toMatchObject({ mentees: 4, assigned: 3, unassigned: 1 });
+    expect(draft.mentees.flatMap((m) => m.mentors.map((x) => x.mentorId))).not.toContain('m-off');
     const byId = new Map(draft.mentees.map((m) => [m.menteeId, m]));
     expect(byId.get('a')!.mentors[0]).toMatchObject({ mentorId: 'm-lead', name: 'Mentor m-lead', rank: 1 });
     expect(byId.get('a')!.mentors[0]!.explanation?.factors.length).toBeGreaterThan(0);
     // b's best is m-lead, a conflict: never assigned, and said so.
     expect(byId.get('b')!.mentors[0]!.mentorId).not.toBe('m-lead');
     expect(byId.get('b')!.reason).toBe('conflict');
+    expect(byId.get('d')).toMatchObject({ mentors: [], reason: 'no-candidates' });
     // c's best is m-data, of c's own department.
     expect(byId.get('c')!.mentors.map((x) => x.mentorId)).not.toContain('m-data');
     expect(byId.get('c')!.missed[0]).toMatchObject({ mentorId: 'm-data', reason: 'conflict' });
