@@ -6,7 +6,7 @@ import { isValidTimezone } from '../domain/mentor-validation.js';
 import { AppError } from '../errors.js';
 import type { NotificationEvent } from '../notifications/notification-kinds.js';
 import { freeSlots, isFreeSlot, slotLabel } from './free-slots.js';
-import { nextState, type SessionAction, type SessionActor } from './session-state-machine.js';
+import { nextState, type SessionAction } from './session-state-machine.js';
 import { SESSION_LENGTHS, type SessionSettings } from './session-settings.js';
 
 /** Writes the notifications of a change in the change's own transaction (notifications/notifier.ts). */
@@ -139,8 +139,7 @@ export class SessionService {
     const slot = input.slot === null ? null : this.parseSlot(input.slot, now, settings.lengthsOffered);
     await this.o.flushQuestions();
     const record = await this.o.repos.transaction(async (trx) => {
-      const rowId = await mentorRowId(trx, input.mentorId);
-      if (rowId === null) throw new AppError('MENTOR_NOT_FOUND', { id: input.mentorId });
+      const rowId = mentor.rowId;
       await trx.sessionRequests.lockUser(caller.userId);
       const counts = await trx.sessionRequests.menteeCounts(caller.userId, new Date(now.getTime() - HOUR_MS));
       if (counts.recent >= settings.requestsPerHour) {
@@ -184,12 +183,8 @@ export class SessionService {
     const settings = await this.o.settings(this.o.repos);
     const loadChanges: Array<{ mentorRowId: number; month: string; delta: number }> = [];
     const record = await this.o.repos.transaction(async (trx) => {
-      const s = await this.readAsParty(trx, caller, id);
-      const actor: SessionActor = s.side;
-      const timing = { slotStart: s.record.slotStart, slotEnd: slotEndOf(s.record) };
-      const to = nextState(s.record.state, action, actor, timing, now);
-      const r = s.record;
-      const changes: TransitionChanges = {};
+      const { record: r, side } = await this.readAsParty(trx, caller, id);
+      const to = nextState(r.state, action, side, { slotStart: r.slotStart, slotEnd: slotEndOf(r) }, now);
       const events: NotificationEvent[] = [];
       const mentee = (kind: NotificationEvent['kind'], data?: Record<string, unknown>) => {
         if (r.menteeUserId !== null) events.push({ kind, userId: r.menteeUserId, sessionRequestId: id, data });
@@ -210,13 +205,8 @@ export class SessionService {
           }
           const month = capacityMonthOf(slotStart ?? now);
           const schedule = await trx.availability.get(r.mentorRowId);
-          Object.assign(changes, {
-            slotStart,
-            lengthMinutes: length,
-            answeredAt: now,
-            capacityMonth: month,
-            videoLink: schedule?.videoLink ?? settings.videoLinkTemplate?.replaceAll('{id}', String(id)) ?? null,
-          });
+          const videoLink = schedule?.videoLink ?? settings.videoLinkTemplate?.replaceAll('{id}', String(id)) ?? null;
+          const changes = { slotStart, lengthMinutes: length, answeredAt: now, capacityMonth: month, videoLink };
           await this.move(trx, r, to, changes, now);
           if (!(await trx.sessionRequests.takeCapacity(r.mentorRowId, month))) {
             throw new AppError('CAPACITY_FULL', { month: month.slice(0, 7), capacity: r.capacityPerMonth });
@@ -248,7 +238,7 @@ export class SessionService {
           mentee('session_no_show');
           break;
         case 'cancel': {
-          const by = s.side;
+          const by = side;
           await this.move(trx, r, to, { cancelReason: input.reason ?? null, cancelledBy: by, endedAt: now }, now);
           await trx.sessionRequests.freeCells(id);
           if (r.capacityMonth !== null) {
