@@ -47,6 +47,8 @@ export class PersonalDataService {
     private readonly mentors: MentorService,
     /** Writes the questions still queued (MatchService.flushRequests): they are the user's too. */
     private readonly flushRequests: () => Promise<void>,
+    /** Withdraws the user's open requests and cancels their sessions to come (SessionService.leave). */
+    private readonly leaveSessions: (trx: Repositories, userId: number) => Promise<void>,
   ) {}
 
   /** The user's data; the export itself is recorded in the audit log (who took whose data, when). */
@@ -86,7 +88,8 @@ export class PersonalDataService {
   /**
    * Deletes the user's account: their mentor profile is taken out of every answer and anonymised (it stays, since
    * served matches and sessions refer to it), their questions and session requests stay only as counts (no text,
-   * no note, no link to them), and the user goes with their roles, sessions, tokens and sign-in identities. The
+   * no note, no link to them), their open session requests are withdrawn and sessions to come cancelled, and the
+   * user goes with their roles, sessions, tokens and sign-in identities. The
    * audit entry names the user by id and records the counts, not who they were. The last enabled admin cannot
    * leave (LAST_ADMIN): nobody could manage users after them.
    */
@@ -104,6 +107,7 @@ export class PersonalDataService {
       if (user.roles.includes('admin') && !user.disabled && (await trx.users.countEnabledAdmins()) <= 1) {
         throw new AppError('LAST_ADMIN');
       }
+      await this.leaveSessions(trx, userId);
       const kept = await trx.requests.forgetUser(userId);
       // The inbox goes with the user (a foreign key); emails to them are deleted, sent or not.
       await trx.outbox.forgetAddress(user.email);

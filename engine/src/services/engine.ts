@@ -219,7 +219,12 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     settings,
     pseudonyms,
     outcomeLog: new OutcomeLog(repositories.mentorOutcomes, pseudonyms),
-    personalData: new PersonalDataService(repositories, mentors, () => matcher.flushRequests()),
+    personalData: new PersonalDataService(
+      repositories,
+      mentors,
+      () => matcher.flushRequests(),
+      (trx, userId) => sessions.leave(trx, userId),
+    ),
     conduct: new ConductService(repositories, codeOfConduct),
     programme: new ProgrammeService(repositories.programme),
     directory: new DirectoryService(

@@ -259,6 +259,34 @@ export class SessionService {
     return (await this.views(caller, [record], now))[0]!;
   }
 
+  /**
+   * A mentee deleting their account, inside that transaction: their open requests are withdrawn and their sessions
+   * still to come cancelled, each through the state machine, so that no mentor keeps time or capacity for someone
+   * who left; the mentors are told. The matcher's in-memory load catches up at its next refresh, so until then
+   * these mentors look busier than they are, never freer.
+   */
+  async leave(trx: Repositories, userId: number): Promise<void> {
+    const now = this.o.now();
+    const own = await trx.sessionRequests.list({ menteeUserId: userId, mentorRowId: null, limit: 10_000 });
+    for (const r of own) {
+      const upcoming = r.state === 'accepted' && (r.slotStart === null || r.slotStart > now);
+      if (r.state !== 'requested' && !upcoming) continue;
+      const action = r.state === 'requested' ? 'withdraw' : 'cancel';
+      const to = nextState(r.state, action, 'mentee', { slotStart: r.slotStart, slotEnd: slotEndOf(r) }, now);
+      const changes: TransitionChanges =
+        action === 'withdraw' ? { endedAt: now } : { cancelledBy: 'mentee', endedAt: now };
+      await this.move(trx, r, to, changes, now);
+      if (action === 'cancel') {
+        await trx.sessionRequests.freeCells(r.id);
+        if (r.capacityMonth !== null) await trx.sessionRequests.releaseCapacity(r.mentorRowId, r.capacityMonth);
+      }
+      if (r.mentorUserId !== null) {
+        const kind = action === 'withdraw' ? 'request_withdrawn' : 'session_cancelled';
+        await this.o.notifier.notify(trx, [{ kind, userId: r.mentorUserId, sessionRequestId: r.id }]);
+      }
+    }
+  }
+
   async feedback(caller: SessionCaller, id: number, input: FeedbackInput): Promise<void> {
     const now = this.o.now();
     const mentorRowId = await this.o.repos.transaction(async (trx) => {

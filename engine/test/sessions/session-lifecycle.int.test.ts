@@ -9,7 +9,7 @@ let clock: Date;
 let h: TestApp;
 let app: FastifyInstance;
 
-const as = (user: TestUser, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+const as = (user: TestUser, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
   app.inject({ method, url, headers: { authorization: `Bearer ${user.token}` }, ...(payload ? { payload } : {}) });
 
 async function mentorWithUser(id: string, overrides: Record<string, unknown> = {}): Promise<TestUser> {
@@ -273,6 +273,48 @@ for (const backend of appBackends())
       expect([eleventh.statusCode, eleventh.json().code]).toEqual([429, 'REQUEST_RATE_LIMITED']);
       clock = new Date('2026-03-04T09:00:01Z');
       expect((await as(mentee, 'POST', '/api/session-requests', { mentorId: 'rate-1' })).statusCode).toBe(201);
+    });
+
+    it('withdraws and cancels what a mentee leaves behind when they delete their account', async () => {
+      clock = new Date('2026-03-02T08:00:00Z');
+      const [waiting, booked] = await Promise.all([mentorWithUser('left-1'), mentorWithUser('left-2')]);
+      await as(booked, 'PUT', '/api/me/availability', {
+        timeZone: 'UTC',
+        awayUntil: null,
+        videoLink: null,
+        windows: [{ weekday: 4, start: '10:00', end: '11:00' }],
+      });
+      const mentee = await createTestUser(app, ['mentee']);
+      const open = (await as(mentee, 'POST', '/api/session-requests', { mentorId: 'left-1' })).json();
+      const slot = { start: '2026-03-05T10:00:00.000Z', lengthMinutes: 30 };
+      const soon = (await as(mentee, 'POST', '/api/session-requests', { mentorId: 'left-2', slot })).json();
+      expect((await as(booked, 'POST', `/api/session-requests/${soon.id}/accept`)).json().state).toBe('accepted');
+
+      const gone = await as(mentee, 'DELETE', '/api/me', { confirmEmail: mentee.user.email });
+      expect(gone.statusCode, gone.body).toBe(200);
+      expect((await as(waiting, 'GET', `/api/session-requests/${open.id}`)).json()).toMatchObject({
+        state: 'withdrawn',
+        menteeName: null,
+      });
+      expect((await as(booked, 'GET', `/api/session-requests/${soon.id}`)).json()).toMatchObject({
+        state: 'cancelled',
+        cancelledBy: 'mentee',
+      });
+      expect((await notificationsOf(waiting.user.id)).map((n) => n.kind)).toEqual([
+        'request_received',
+        'request_withdrawn',
+      ]);
+      expect((await notificationsOf(booked.user.id)).map((n) => n.kind)).toEqual([
+        'request_received',
+        'request_accepted',
+        'session_cancelled',
+      ]);
+      // The slot and the month's session are the mentor's again.
+      const slots = await as(booked, 'GET', '/api/mentors/left-2/slots?from=2026-03-05T00:00:00Z&days=1');
+      expect(slots.json().slots.map((s: { start: string }) => s.start)).toContain(slot.start);
+      const rowId = (await app.engine().repositories.mentors.getRowIdsByExternalIds(['left-2'])).get('left-2')!;
+      const load = await app.engine().repositories.requests.acceptedSessionsInMonth(new Date('2026-03-01T00:00:00Z'));
+      expect(load.get(rowId)).toBeUndefined();
     });
 
     it('refuses a second booking of one slot: two requests for it, only the first accept books it', async () => {
