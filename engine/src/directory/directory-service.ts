@@ -44,6 +44,12 @@ export const DIRECTORY_PAGE_SIZE = 20;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /**
+ * How long the directory reuses who is available this week. Working it out reads every schedule and booking and
+ * runs the slot rule for each mentor (about a second for 2,000 mentors on a busy machine); a listing a minute
+ * old is close enough, and the request form shows the mentor's free slots as they are.
+ */
+export const AVAILABILITY_TTL_MS = 60_000;
+/**
  * Mentors ranked for the words at most: as many as a mentee may ask /match for, so a search costs what a
  * question does (a larger list ranks ten times its size in candidates).
  */
@@ -64,15 +70,15 @@ export class DirectoryService {
     private readonly lengthsOffered: () => Promise<readonly number[]>,
   ) {}
 
+  private available: { until: number; mentors: Promise<ReadonlySet<number>> } | null = null;
+
   async browse(query: DirectoryQuery, now = new Date()): Promise<DirectoryPage> {
     if (!this.search.isReady) throw new AppError('NOT_READY', { detail: `the index is ${this.search.status().state}` });
-    const [departments, weeks, lengths] = await Promise.all([
+    const [departments, available] = await Promise.all([
       this.repository.mentorDepartments(),
-      // From an hour back: a cell booked just before now can still overlap a slot starting now.
-      this.repository.weeks(new Date(now.getTime() - HOUR_MS), new Date(now.getTime() + (WEEK_DAYS + 1) * DAY_MS)),
-      this.lengthsOffered(),
+      this.availableMentors(now),
     ]);
-    const ctx: DirectoryContext = { departments, weeks, now, shortestMinutes: Math.min(...lengths) };
+    const ctx: DirectoryContext = { departments, available };
     const passes = directoryFilter(query, ctx);
     const words = query.q?.trim();
     const found: Array<{ mentor: Mentor; score: number | null }> = words
@@ -91,13 +97,37 @@ export class DirectoryService {
         languages: mentor.languages,
         timezone: mentor.timezone,
         department: departments.get(mentor.rowId) ?? null,
-        availableThisWeek: availableThisWeek(weeks.get(mentor.rowId), ctx),
+        availableThisWeek: available.has(mentor.rowId),
         score,
       })),
       total: found.length,
       page: query.page,
       pageSize: DIRECTORY_PAGE_SIZE,
     };
+  }
+
+  /** The mentors available this week, worked out at most once a minute (AVAILABILITY_TTL_MS). */
+  private availableMentors(now: Date): Promise<ReadonlySet<number>> {
+    if (this.available !== null && this.available.until > now.getTime()) return this.available.mentors;
+    const mentors = this.workOutAvailable(now);
+    this.available = { until: now.getTime() + AVAILABILITY_TTL_MS, mentors };
+    // A failed read is not kept: the next browse tries again.
+    mentors.catch(() => {
+      if (this.available?.mentors === mentors) this.available = null;
+    });
+    return mentors;
+  }
+
+  private async workOutAvailable(now: Date): Promise<ReadonlySet<number>> {
+    const [weeks, lengths] = await Promise.all([
+      // From an hour back: a cell booked just before now can still overlap a slot starting now.
+      this.repository.weeks(new Date(now.getTime() - HOUR_MS), new Date(now.getTime() + (WEEK_DAYS + 1) * DAY_MS)),
+      this.lengthsOffered(),
+    ]);
+    const ctx = { now, shortestMinutes: Math.min(...lengths) };
+    const available = new Set<number>();
+    for (const [rowId, week] of weeks) if (availableThisWeek(week, ctx)) available.add(rowId);
+    return available;
   }
 
   private async ranked(
