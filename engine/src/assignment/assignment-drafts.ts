@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CohortRepository } from '../db/cohort-repository.js';
 import type { UserRepository } from '../db/user-repository.js';
 import { AppError, type ErrorBody } from '../errors.js';
 import type { JobProgress, JobService } from '../services/job-service.js';
@@ -17,6 +18,11 @@ const REVIEW_CANDIDATES = 5;
 /** Longest note a session request takes (the session routes' limit): the mentee's question, shortened. */
 const NOTE_MAX = 2000;
 
+/** Most open questions one draft takes. */
+const OPEN_QUESTIONS_MAX = 5000;
+
+const DAY_MS = 86_400_000;
+
 export interface DraftSettings extends Omit<AssignmentOptions, 'pins' | 'forbids'> {
   k?: number;
   departmentConflicts?: boolean;
@@ -32,6 +38,10 @@ export interface PublishedPair {
 
 interface Draft {
   id: string;
+  /** A file the coordinator uploaded, or mentees' open questions, whose texts only an admin's setting shows. */
+  source: 'file' | 'open-questions';
+  /** The question each mentee of an open-questions draft asked: published requests are sent with it. */
+  questionIds: Map<string, number>;
   jobId: string;
   createdAt: Date;
   cohort: CohortEntry[];
@@ -58,7 +68,12 @@ export class AssignmentDrafts {
       jobs: JobService;
       search: SearchIndex;
       users: UserRepository;
+      cohorts: CohortRepository;
+      /** Writes the questions the request log still queues, so that the newest are in the cohort. */
+      flushQuestions: () => Promise<void>;
       sessions: SessionService;
+      /** Whether coordinators may read mentees' question texts (the admin's privacy setting). */
+      questionTextsVisible: () => Promise<boolean>;
     },
   ) {}
 
@@ -73,9 +88,45 @@ export class AssignmentDrafts {
         },
         { rowErrors: errors.slice(0, 100) },
       );
+    return this.start(entries, errors, settings, 'file', new Map());
+  }
+
+  /**
+   * The cohort of mentees' open questions of the last `days` (each signed-in mentee's newest question that no
+   * session request was sent with), matched as a file's would be.
+   */
+  async createFromOpenQuestions(days: number, settings: DraftSettings) {
+    await this.o.flushQuestions();
+    const open = await this.o.cohorts.openQuestions(new Date(Date.now() - days * DAY_MS), OPEN_QUESTIONS_MAX);
+    if (open.length === 0)
+      throw new AppError('VALIDATION_FAILED', { detail: `no mentee asked a question in the last ${days} days` });
+    const entries: CohortEntry[] = open.map((q) => ({
+      id: q.email,
+      email: q.email,
+      question: q.text,
+      languages: [],
+      timezone: q.timeZone,
+      department: q.department,
+      careerStartYear: q.careerStartYear,
+      preferred: [],
+      excluded: [],
+      mentors: null,
+    }));
+    return this.start(entries, [], settings, 'open-questions', new Map(open.map((q) => [q.email, q.requestId])));
+  }
+
+  private start(
+    entries: CohortEntry[],
+    errors: CohortRowError[],
+    settings: DraftSettings,
+    source: Draft['source'],
+    questionIds: Map<string, number>,
+  ) {
     const id = randomUUID();
     const draft: Draft = {
       id,
+      source,
+      questionIds,
       jobId: '',
       createdAt: new Date(),
       cohort: entries,
@@ -161,8 +212,9 @@ export class AssignmentDrafts {
             { userId: user.id, mentorId: null, staff: false },
             {
               mentorId: a.mentorId,
-              requestId: null,
-              note: entry.question.slice(0, NOTE_MAX),
+              // An open question travels as itself; a file's question as the note.
+              requestId: draft.questionIds.get(m.menteeId) ?? null,
+              note: draft.questionIds.has(m.menteeId) ? null : entry.question.slice(0, NOTE_MAX),
               slot: null,
               timeZone: entry.timezone,
             },
@@ -196,8 +248,10 @@ export class AssignmentDrafts {
     return draft;
   }
 
-  private view(draft: Draft) {
+  private async view(draft: Draft) {
     const job = this.jobView(draft.jobId);
+    // A file's questions are the coordinator's own; mentees' questions are shown only where an admin allows.
+    const showQuestions = draft.source === 'file' || (await this.o.questionTextsVisible());
     const state: 'running' | 'failed' | 'ready' | 'published' = draft.published
       ? 'published'
       : draft.outcome
@@ -212,6 +266,7 @@ export class AssignmentDrafts {
     const name = (mentorId: string): string => this.o.search.mentorByExternalId(mentorId)?.name ?? mentorId;
     return {
       id: draft.id,
+      source: draft.source,
       state,
       progress: state === 'running' ? job.progress : null,
       error: job.error ?? null,
@@ -234,7 +289,7 @@ export class AssignmentDrafts {
         : null,
       mentees: (outcome?.mentees ?? []).map((m) => ({
         ...m,
-        question: entries.get(m.menteeId)!.question,
+        question: showQuestions ? entries.get(m.menteeId)!.question : null,
         mentors: m.mentors.map((a) => ({
           ...a,
           name: name(a.mentorId),
@@ -261,4 +316,4 @@ export class AssignmentDrafts {
   }
 }
 
-export type AssignmentDraftView = ReturnType<AssignmentDrafts['get']>;
+export type AssignmentDraftView = Awaited<ReturnType<AssignmentDrafts['get']>>;

@@ -8,6 +8,7 @@ import { MentorOutcomeRepository } from './mentor-outcome-repository.js';
 import { MentorRepository } from './mentor-repository.js';
 import { ProgrammeRepository } from './programme-repository.js';
 import { DirectoryRepository } from './directory-repository.js';
+import { CohortRepository } from './cohort-repository.js';
 import { NotificationRepository } from './notification-repository.js';
 import { OutboxRepository } from './outbox-repository.js';
 import { RequestRepository } from './request-repository.js';
@@ -42,6 +43,8 @@ export interface Repositories {
   programme: ProgrammeRepository;
   /** Mentors' departments and weekly availability, for the mentor directory. */
   directory: DirectoryRepository;
+  /** Mentees' open questions, a cohort to assign (assignment/). */
+  cohorts: CohortRepository;
   /** Mentors' records of answers and ratings, and what followed each served match (reads only). */
   mentorOutcomes: MentorOutcomeRepository;
   /** Users' in-app inboxes. */
@@ -76,6 +79,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     conduct: new ConductRepository(db),
     programme: new ProgrammeRepository(db),
     directory: new DirectoryRepository(db),
+    cohorts: new CohortRepository(db),
     mentorOutcomes: new MentorOutcomeRepository(db),
     notifications: new NotificationRepository(db),
     outbox: new OutboxRepository(db),

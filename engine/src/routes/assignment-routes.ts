@@ -4,6 +4,7 @@ import { COHORT_LIMITS } from '../assignment/cohort-file.js';
 import { MAX_MENTORS_PER_MENTEE } from '../assignment/solve-assignment.js';
 import { Nullable, StringEnum } from '../shared/schema-types.js';
 import { errorResponses } from './schemas.js';
+import { AppError } from '../errors.js';
 
 const REASONS = ['capacity', 'fairness', 'conflict', 'forbidden', 'no-candidates'] as const;
 
@@ -49,6 +50,7 @@ const Progress = Type.Object({ done: Type.Integer(), total: Nullable(Type.Intege
 
 const AssignmentDraft = Type.Object({
   id: Type.String({ format: 'uuid' }),
+  source: StringEnum(['file', 'open-questions']),
   state: StringEnum(['running', 'failed', 'ready', 'published']),
   progress: Nullable(Progress),
   error: Type.Union([Type.Ref('ErrorResponse'), Type.Null()]),
@@ -96,7 +98,9 @@ const AssignmentDraft = Type.Object({
   mentees: Type.Array(
     Type.Object({
       menteeId: Type.String(),
-      question: Type.String(),
+      question: Nullable(Type.String(), {
+        description: "Null for mentees' open questions unless an admin lets coordinators read question texts",
+      }),
       wanted: Type.Integer(),
       mentors: Type.Array(
         Type.Object({
@@ -145,18 +149,34 @@ const assignmentRoutes: FastifyPluginAsyncTypebox<AssignmentRoutesOptions> = asy
       bodyLimit: cohortBodyLimit,
       schema: {
         tags: ['assignments'],
-        summary: 'Assign a cohort: match every mentee, then solve; poll GET /api/assignments/{id} for progress',
+        summary:
+          "Assign a cohort (a file, or mentees' open questions): match, then solve; poll GET /api/assignments/{id}",
         body: Type.Object(
           {
-            cohort: Type.Object(
-              {
-                format: StringEnum(['csv', 'jsonl']),
-                text: Type.String({
-                  minLength: 1,
-                  description: `CSV with a header row or JSON Lines: id or email, question, and optionally languages, timezone, department, career_start_year, preferred_mentors, excluded_mentors, mentors; at most ${COHORT_LIMITS.rowsMax} rows`,
-                }),
-              },
-              { additionalProperties: false },
+            cohort: Type.Optional(
+              Type.Object(
+                {
+                  format: StringEnum(['csv', 'jsonl']),
+                  text: Type.String({
+                    minLength: 1,
+                    description: `CSV with a header row or JSON Lines: id or email, question, and optionally languages, timezone, department, career_start_year, preferred_mentors, excluded_mentors, mentors; at most ${COHORT_LIMITS.rowsMax} rows`,
+                  }),
+                },
+                { additionalProperties: false },
+              ),
+            ),
+            openQuestions: Type.Optional(
+              Type.Object(
+                {
+                  days: Type.Integer({
+                    minimum: 1,
+                    maximum: 365,
+                    description:
+                      "Instead of a file: each signed-in mentee's newest question of these days that no session request was sent with",
+                  }),
+                },
+                { additionalProperties: false },
+              ),
             ),
             k: Type.Optional(
               Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Candidates per mentee' }),
@@ -175,12 +195,18 @@ const assignmentRoutes: FastifyPluginAsyncTypebox<AssignmentRoutesOptions> = asy
       },
     },
     async (request, reply) => {
-      const { cohort, k, departmentConflicts, settings } = request.body;
-      const draft = app.engine().assignmentDrafts.create(cohort, {
+      const { cohort, openQuestions, k, departmentConflicts, settings } = request.body;
+      const options = {
         ...(settings ?? {}),
         ...(k ? { k } : {}),
         ...(departmentConflicts !== undefined ? { departmentConflicts } : {}),
-      });
+      };
+      if ((cohort === undefined) === (openQuestions === undefined))
+        throw new AppError('VALIDATION_FAILED', { detail: 'send either cohort (a file) or openQuestions, not both' });
+      const drafts = app.engine().assignmentDrafts;
+      const draft = cohort
+        ? await drafts.create(cohort, options)
+        : await drafts.createFromOpenQuestions(openQuestions!.days, options);
       return reply.status(202).send(draft);
     },
   );

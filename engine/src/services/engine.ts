@@ -243,7 +243,10 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
       jobs,
       search,
       users: repositories.users,
+      cohorts: repositories.cohorts,
+      flushQuestions: () => matcher.flushRequests(),
       sessions,
+      questionTextsVisible: async () => (await settings.privacy()).coordinatorsSeeQuestionTexts,
     }),
     notifications: new NotificationService(repositories, {
       dashboardUrl: config.publicUrl,

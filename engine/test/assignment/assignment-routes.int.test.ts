@@ -138,6 +138,45 @@ describe('assignment API', () => {
     expect(draft.rowErrors).toHaveLength(100);
   });
 
+  it("assigns mentees' open questions, their texts hidden unless an admin allows, and sends each with its question", async () => {
+    const { app } = harness;
+    const asked = await app.inject({
+      method: 'POST',
+      url: '/api/match',
+      headers: { authorization: `Bearer ${menteeToken}` },
+      payload: { text: 'How do I sell to enterprise customers and negotiate a deal?', k: 3 },
+    });
+    expect(asked.statusCode, asked.body).toBe(200);
+    const questionId = (asked.json() as { requestId: number }).requestId;
+    const started = await app.inject({
+      method: 'POST',
+      url: '/api/assignments',
+      payload: { openQuestions: { days: 7 }, k: 3 },
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    const draft = await untilReady((started.json() as AssignmentDraftView).id);
+    expect(draft.source).toBe('open-questions');
+    const mine = draft.mentees.find((m) => m.menteeId === menteeEmail)!;
+    expect(mine.question).toBeNull();
+    expect(mine.mentors).toHaveLength(1);
+    const published = await app.inject({ method: 'POST', url: `/api/assignments/${draft.id}/publish` });
+    const pair = (published.json() as AssignmentDraftView).published!.pairs.find((p) => p.menteeId === menteeEmail)!;
+    const request = await app
+      .engine()
+      .database.db.selectFrom('session_requests')
+      .select('request_id')
+      .where('id', '=', pair.sessionRequestId!)
+      .executeTakeFirstOrThrow();
+    expect(Number(request.request_id)).toBe(questionId);
+
+    const both = await app.inject({
+      method: 'POST',
+      url: '/api/assignments',
+      payload: { openQuestions: { days: 7 }, cohort: { format: 'csv', text: 'id,question\na,q' } },
+    });
+    expect(both.statusCode).toBe(400);
+  });
+
   it('refuses a file with no usable row, an unknown draft, and mentees', async () => {
     const { app } = harness;
     const empty = await app.inject({
