@@ -1,5 +1,5 @@
 import type { SessionState } from '../db/schema.js';
-import { gini } from '../evaluation/metrics.js';
+import { gini, type LorenzPoint, lorenzCurve } from '../evaluation/metrics.js';
 
 /** A period of whole days, UTC: `from` is the first day's midnight, `until` the midnight after the last day. */
 export interface Period {
@@ -84,6 +84,9 @@ export interface ProgrammeStats {
     servedGini: number;
     neverRequested: number;
     neverRequestedShare: number | null;
+    /** Lorenz curves of the same counts, for a chart: at most LORENZ_POINTS points each. */
+    requestsLorenz: LorenzPoint[];
+    servedLorenz: LorenzPoint[];
   };
   crossGenerational: { pairs: number; known: number; approximated: number; share: number | null };
   crossDepartment: { pairs: number; known: number; share: number | null };
@@ -95,6 +98,9 @@ export interface ProgrammeStats {
  * ratings is close to reading two mentees' answers (the usual minimum group size of people analytics).
  */
 export const MIN_RATINGS_SHOWN = 5;
+
+/** Enough points for a chart's curve, few enough for the answer to stay small with thousands of mentors. */
+export const LORENZ_POINTS = 51;
 
 /** Career starts this many years apart make a pair cross-generational (issue 21). */
 export const GENERATION_GAP_YEARS = 15;
@@ -270,14 +276,18 @@ function mentorLoads(
 
   const active = facts.mentors.filter((m) => m.active);
   const neverRequested = active.filter((m) => !requested.has(m.rowId)).length;
+  const requestCounts = active.map((m) => requested.get(m.rowId) ?? 0);
+  const servedCounts = active.map((m) => facts.served.get(m.rowId) ?? 0);
   return {
     mentors: rows,
     exposure: {
       activeMentors: active.length,
-      requestsGini: gini(active.map((m) => requested.get(m.rowId) ?? 0)),
-      servedGini: gini(active.map((m) => facts.served.get(m.rowId) ?? 0)),
+      requestsGini: gini(requestCounts),
+      servedGini: gini(servedCounts),
       neverRequested,
       neverRequestedShare: share(neverRequested, active.length),
+      requestsLorenz: lorenzCurve(requestCounts, LORENZ_POINTS),
+      servedLorenz: lorenzCurve(servedCounts, LORENZ_POINTS),
     },
   };
 }

@@ -6,6 +6,11 @@ import { errorResponses, Nullable, StringEnum } from './schemas.js';
 const Day = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
 const Rate = (description: string) => Nullable(Type.Number({ minimum: 0, maximum: 1, description }));
 
+const LorenzPointSchema = Type.Object({
+  population: Type.Number({ description: 'Share of active mentors, least requested (or shown) first' }),
+  exposure: Type.Number({ description: 'Their share of all requests (or shows)' }),
+});
+
 const MentorLoadSchema = Type.Object({
   mentorId: Type.String(),
   name: Nullable(Type.String({ description: 'Null for researchers, who read mentors by their id' })),
@@ -50,6 +55,8 @@ const ProgrammeSchema = Type.Object({
     servedGini: Type.Number({ description: 'Gini of times shown per active mentor' }),
     neverRequested: Type.Integer(),
     neverRequestedShare: Rate('Active mentors nobody requested in the period'),
+    requestsLorenz: Type.Array(LorenzPointSchema, { description: 'Lorenz curve of requests per active mentor' }),
+    servedLorenz: Type.Array(LorenzPointSchema, { description: 'Lorenz curve of times shown per active mentor' }),
   }),
   crossGenerational: Type.Object({
     pairs: Type.Integer({ description: 'Accepted sessions' }),

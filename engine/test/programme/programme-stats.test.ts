@@ -164,6 +164,14 @@ describe('programmeStats', () => {
     // Requests 3, 3, 0 among three mentors: Gini 1/3. Shows 30, 10, 0: Gini 1/2.
     expect(stats.exposure.requestsGini).toBeCloseTo(1 / 3);
     expect(stats.exposure.servedGini).toBeCloseTo(1 / 2);
+    // Least requested first: the mentor nobody asked holds nothing of the first third.
+    expect(stats.exposure.requestsLorenz).toEqual([
+      { population: 0, exposure: 0 },
+      { population: 1 / 3, exposure: 0 },
+      { population: 2 / 3, exposure: 0.5 },
+      { population: 1, exposure: 1 },
+    ]);
+    expect(stats.exposure.servedLorenz.at(-1)).toEqual({ population: 1, exposure: 1 });
   });
 
   it('has no rates where nothing happened', () => {
@@ -177,6 +185,8 @@ describe('programmeStats', () => {
       servedGini: 0,
       neverRequested: 0,
       neverRequestedShare: null,
+      requestsLorenz: [],
+      servedLorenz: [],
     });
     expect(empty.crossGenerational.share).toBeNull();
     expect(empty.crossDepartment.share).toBeNull();

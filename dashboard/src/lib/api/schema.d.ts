@@ -10,7 +10,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assign a cohort: match every mentee, then solve; poll GET /api/assignments/{id} for progress */
+        /** Assign a cohort (a file, or mentees' open questions): match, then solve; poll GET /api/assignments/{id} */
         post: {
             parameters: {
                 query?: never;
@@ -21,7 +21,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        cohort: {
+                        cohort?: {
                             /** @enum {string} */
                             format: "csv" | "jsonl";
                             /** @description CSV with a header row or JSON Lines: id or email, question, and optionally languages, timezone, department, career_start_year, preferred_mentors, excluded_mentors, mentors; at most 20000 rows */
@@ -34,6 +34,10 @@ export interface paths {
                          * @default 50
                          */
                         k?: number;
+                        openQuestions?: {
+                            /** @description Instead of a file: each signed-in mentee's newest question of these days that no session request was sent with */
+                            days: number;
+                        };
                         settings?: {
                             fairness?: {
                                 /** @description No assigned pair below this score; 'max-min': the highest floor that places as many */
@@ -95,7 +99,8 @@ export interface paths {
                                     reason: "capacity" | "fairness" | "conflict" | "forbidden" | "no-candidates";
                                     score: number;
                                 }[];
-                                question: string;
+                                /** @description Null for mentees' open questions unless an admin lets coordinators read question texts */
+                                question: string | null;
                                 /** @enum {string|null} */
                                 reason: "capacity" | "fairness" | "conflict" | "forbidden" | "no-candidates" | null;
                                 unconstrainedScore: number;
@@ -137,6 +142,8 @@ export interface paths {
                                 objective?: "coverage" | "score";
                                 requireAll?: boolean;
                             };
+                            /** @enum {string} */
+                            source: "file" | "open-questions";
                             /** @enum {string} */
                             state: "running" | "failed" | "ready" | "published";
                             /** @enum {string|null} */
@@ -271,7 +278,8 @@ export interface paths {
                                     reason: "capacity" | "fairness" | "conflict" | "forbidden" | "no-candidates";
                                     score: number;
                                 }[];
-                                question: string;
+                                /** @description Null for mentees' open questions unless an admin lets coordinators read question texts */
+                                question: string | null;
                                 /** @enum {string|null} */
                                 reason: "capacity" | "fairness" | "conflict" | "forbidden" | "no-candidates" | null;
                                 unconstrainedScore: number;
@@ -313,6 +321,8 @@ export interface paths {
                                 objective?: "coverage" | "score";
                                 requireAll?: boolean;
                             };
+                            /** @enum {string} */
+                            source: "file" | "open-questions";
                             /** @enum {string} */
                             state: "running" | "failed" | "ready" | "published";
                             /** @enum {string|null} */
@@ -460,7 +470,8 @@ export interface paths {
                                     reason: "capacity" | "fairness" | "conflict" | "forbidden" | "no-candidates";
                                     score: number;
                                 }[];
-                                question: string;
+                                /** @description Null for mentees' open questions unless an admin lets coordinators read question texts */
+                                question: string | null;
                                 /** @enum {string|null} */
                                 reason: "capacity" | "fairness" | "conflict" | "forbidden" | "no-candidates" | null;
                                 unconstrainedScore: number;
@@ -502,6 +513,8 @@ export interface paths {
                                 objective?: "coverage" | "score";
                                 requireAll?: boolean;
                             };
+                            /** @enum {string} */
+                            source: "file" | "open-questions";
                             /** @enum {string} */
                             state: "running" | "failed" | "ready" | "published";
                             /** @enum {string|null} */
@@ -685,7 +698,8 @@ export interface paths {
                                     reason: "capacity" | "fairness" | "conflict" | "forbidden" | "no-candidates";
                                     score: number;
                                 }[];
-                                question: string;
+                                /** @description Null for mentees' open questions unless an admin lets coordinators read question texts */
+                                question: string | null;
                                 /** @enum {string|null} */
                                 reason: "capacity" | "fairness" | "conflict" | "forbidden" | "no-candidates" | null;
                                 unconstrainedScore: number;
@@ -727,6 +741,8 @@ export interface paths {
                                 objective?: "coverage" | "score";
                                 requireAll?: boolean;
                             };
+                            /** @enum {string} */
+                            source: "file" | "open-questions";
                             /** @enum {string} */
                             state: "running" | "failed" | "ready" | "published";
                             /** @enum {string|null} */
@@ -6227,8 +6243,22 @@ export interface paths {
                                 neverRequestedShare: number | null;
                                 /** @description Gini of session requests per active mentor (0: equal) */
                                 requestsGini: number;
+                                /** @description Lorenz curve of requests per active mentor */
+                                requestsLorenz: {
+                                    /** @description Their share of all requests (or shows) */
+                                    exposure: number;
+                                    /** @description Share of active mentors, least requested (or shown) first */
+                                    population: number;
+                                }[];
                                 /** @description Gini of times shown per active mentor */
                                 servedGini: number;
+                                /** @description Lorenz curve of times shown per active mentor */
+                                servedLorenz: {
+                                    /** @description Their share of all requests (or shows) */
+                                    exposure: number;
+                                    /** @description Share of active mentors, least requested (or shown) first */
+                                    population: number;
+                                }[];
                             };
                             /** @description Requests made in the period, and how far each got */
                             funnel: {
