@@ -40,6 +40,10 @@ const mentors: MentorFact[] = [
   { rowId: 4, externalId: 'm4', name: 'Di', capacityPerMonth: 3, active: false },
 ];
 
+/** The stats of these sessions in March, with nothing asked or shown. */
+const statsOf = (sessions: SessionFact[]) =>
+  programmeStats({ period: march, asked: 0, served: new Map(), mentors, sessions });
+
 describe('median and months', () => {
   it('takes the middle value, or the mean of the two middle ones', () => {
     expect(median([])).toBeNull();
@@ -116,7 +120,7 @@ describe('programmeStats', () => {
         menteeRating: { helpfulness: i % 2 === 0 ? 4 : 2, rightPerson: i < 2 ? 'yes' : 'partly' },
       }),
     );
-    const shown = programmeStats({ period: march, asked: 0, sessions: rated, served: new Map(), mentors });
+    const shown = statsOf(rated);
     expect(shown.satisfaction.withheld).toBe(false);
     expect(shown.satisfaction.meanHelpfulness).toBeCloseTo((3 * 4 + 2 * 2) / 5);
     expect(shown.satisfaction.rightPersonYesShare).toBeCloseTo(2 / 5);
@@ -135,25 +139,19 @@ describe('programmeStats', () => {
   });
 
   it('charges capacity to the month of the slot, as the database counts it', () => {
-    const charged = programmeStats({
-      period: march,
-      asked: 0,
-      served: new Map(),
-      mentors,
-      sessions: [
-        // Accepted in February for a slot in March: March's capacity.
-        session({
-          state: 'accepted',
-          createdAt: day('2025-02-20'),
-          answeredAt: day('2025-02-21'),
-          capacityMonth: '2025-03-01',
-        }),
-        // Accepted in March for a slot in April: April's.
-        session({ state: 'accepted', answeredAt: day('2025-03-11'), capacityMonth: '2025-04-01' }),
-        // Completed in March.
-        session({ state: 'completed', answeredAt: day('2025-03-11'), capacityMonth: '2025-03-01' }),
-      ],
-    });
+    const charged = statsOf([
+      // Accepted in February for a slot in March: March's capacity.
+      session({
+        state: 'accepted',
+        createdAt: day('2025-02-20'),
+        answeredAt: day('2025-02-21'),
+        capacityMonth: '2025-03-01',
+      }),
+      // Accepted in March for a slot in April: April's.
+      session({ state: 'accepted', answeredAt: day('2025-03-11'), capacityMonth: '2025-04-01' }),
+      // Completed in March.
+      session({ state: 'completed', answeredAt: day('2025-03-11'), capacityMonth: '2025-03-01' }),
+    ]);
     expect(charged.mentors.find((m) => m.mentorId === 'm1')).toMatchObject({ accepted: 2, requested: 2 });
   });
 
@@ -205,39 +203,27 @@ describe('pairs across generations and departments', () => {
   });
 
   it('counts accepted pairs whose starts are 15 or more years apart, among those whose years are known', () => {
-    const stats = programmeStats({
-      period: march,
-      asked: 0,
-      served: new Map(),
-      mentors,
-      sessions: [
-        // 2020 vs 2005: exactly 15 years apart.
-        session({ ...accepted, menteeCareerStartYear: 2020, mentorCareerStartYear: 2005 }),
-        // 2020 vs 2011: 9 apart.
-        session({ ...accepted, menteeCareerStartYear: 2020, mentorCareerStartYear: 2011 }),
-        // Profile of 2025 with 30 years: started 1995, 23 before 2018 (approximated).
-        session({ ...accepted, menteeCareerStartYear: 2018, mentorYearsExperience: 30 }),
-        // The mentee gave no year: unknown.
-        session({ ...accepted, mentorCareerStartYear: 1980 }),
-        // Never accepted: not a pair.
-        session({ state: 'declined', answeredAt: day('2025-03-11'), menteeCareerStartYear: 2020 }),
-      ],
-    });
+    const stats = statsOf([
+      // 2020 vs 2005: exactly 15 years apart.
+      session({ ...accepted, menteeCareerStartYear: 2020, mentorCareerStartYear: 2005 }),
+      // 2020 vs 2011: 9 apart.
+      session({ ...accepted, menteeCareerStartYear: 2020, mentorCareerStartYear: 2011 }),
+      // Profile of 2025 with 30 years: started 1995, 23 before 2018 (approximated).
+      session({ ...accepted, menteeCareerStartYear: 2018, mentorYearsExperience: 30 }),
+      // The mentee gave no year: unknown.
+      session({ ...accepted, mentorCareerStartYear: 1980 }),
+      // Never accepted: not a pair.
+      session({ state: 'declined', answeredAt: day('2025-03-11'), menteeCareerStartYear: 2020 }),
+    ]);
     expect(stats.crossGenerational).toEqual({ pairs: 4, known: 3, approximated: 1, share: 2 / 3 });
   });
 
   it('counts pairs from different departments among those where both sides name one', () => {
-    const stats = programmeStats({
-      period: march,
-      asked: 0,
-      served: new Map(),
-      mentors,
-      sessions: [
-        session({ ...accepted, menteeDepartment: 'Sales', mentorDepartment: 'Finance' }),
-        session({ ...accepted, menteeDepartment: 'Sales', mentorDepartment: 'Sales' }),
-        session({ ...accepted, menteeDepartment: 'Sales' }),
-      ],
-    });
+    const stats = statsOf([
+      session({ ...accepted, menteeDepartment: 'Sales', mentorDepartment: 'Finance' }),
+      session({ ...accepted, menteeDepartment: 'Sales', mentorDepartment: 'Sales' }),
+      session({ ...accepted, menteeDepartment: 'Sales' }),
+    ]);
     expect(stats.crossDepartment).toEqual({ pairs: 3, known: 2, share: 1 / 2 });
   });
 });
