@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { funnelSteps, hoursText, percent, programmeUrl } from './programme-format.js';
+import { funnelSteps, hoursText, percent, presetPeriod, programmeUrl } from './programme-format.js';
 
 describe('programme formatting', () => {
   it('writes shares and durations for people', () => {
@@ -29,5 +29,12 @@ describe('programme formatting', () => {
     expect(programmeUrl({ from: '2025-03-01', to: '2025-03-31', department: 'R&D' }, true)).toBe(
       '/api/programme?from=2025-03-01&to=2025-03-31&department=R%26D&format=csv',
     );
+  });
+
+  it('turns a preset into whole months up to today', () => {
+    const today = new Date('2025-01-15T22:00:00Z');
+    expect(presetPeriod('month', today)).toEqual({ from: '2025-01-01', to: '2025-01-15' });
+    expect(presetPeriod('quarter', today)).toEqual({ from: '2024-11-01', to: '2025-01-15' });
+    expect(presetPeriod('year', today)).toEqual({ from: '2024-02-01', to: '2025-01-15' });
   });
 });

@@ -48,3 +48,18 @@ export function programmeUrl(filters: { from: string; to: string; department: st
   const text = query.toString();
   return `/api/programme${text ? `?${text}` : ''}`;
 }
+
+export type PeriodPreset = 'month' | 'quarter' | 'year';
+
+export const PERIOD_PRESETS: ReadonlyArray<readonly [PeriodPreset, string]> = [
+  ['month', 'This month'],
+  ['quarter', 'Last 3 months'],
+  ['year', 'Last 12 months'],
+];
+
+/** From the first of this month, or of the month 2 or 11 months before, to today (UTC days, as the engine reads them). */
+export function presetPeriod(preset: PeriodPreset, today: Date): { from: string; to: string } {
+  const back = preset === 'month' ? 0 : preset === 'quarter' ? 2 : 11;
+  const from = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - back, 1));
+  return { from: from.toISOString().slice(0, 10), to: today.toISOString().slice(0, 10) };
+}
