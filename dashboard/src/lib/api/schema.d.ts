@@ -6243,8 +6243,22 @@ export interface paths {
                                 neverRequestedShare: number | null;
                                 /** @description Gini of session requests per active mentor (0: equal) */
                                 requestsGini: number;
+                                /** @description Lorenz curve of requests per active mentor */
+                                requestsLorenz: {
+                                    /** @description Their share of all requests (or shows) */
+                                    exposure: number;
+                                    /** @description Share of active mentors, least requested (or shown) first */
+                                    population: number;
+                                }[];
                                 /** @description Gini of times shown per active mentor */
                                 servedGini: number;
+                                /** @description Lorenz curve of times shown per active mentor */
+                                servedLorenz: {
+                                    /** @description Their share of all requests (or shows) */
+                                    exposure: number;
+                                    /** @description Share of active mentors, least requested (or shown) first */
+                                    population: number;
+                                }[];
                             };
                             /** @description Requests made in the period, and how far each got */
                             funnel: {
