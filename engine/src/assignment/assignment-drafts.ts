@@ -10,7 +10,14 @@ import type { AssignmentOptions, CohortAssignmentService, CohortCandidates } fro
 import { type CohortEntry, type CohortRowError, parseCohort } from './cohort-file.js';
 
 /** Drafts kept in memory; the oldest beyond this are dropped (a draft is cheap to run again from its file). */
-const KEEP_DRAFTS = 20;
+const KEEP_DRAFTS = 10;
+
+/**
+ * Explanations kept per mentee, of their best candidates: nearly every assignment lands among them, and keeping
+ * all 50 would hold about 250,000 explanation objects for a cohort of 5,000. A mentor further down the list is
+ * shown without one.
+ */
+const EXPLAINED_CANDIDATES = 10;
 
 /** Candidates offered per mentee for pinning in the review: the matcher's top few. */
 const REVIEW_CANDIDATES = 5;
@@ -142,7 +149,7 @@ export class AssignmentDrafts {
       draft.candidates = await this.o.assignments.candidates(entries, {
         ...(settings.k ? { k: settings.k } : {}),
         departmentConflicts: settings.departmentConflicts === true,
-        explain: true,
+        explain: EXPLAINED_CANDIDATES,
         report,
         signal,
       });

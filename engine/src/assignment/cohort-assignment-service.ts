@@ -19,7 +19,7 @@ export interface CohortCandidates {
   mentees: CohortMentee[];
   /** What each candidate mentor can still take this month (capacity less this month's session requests). */
   capacity: Map<string, number>;
-  /** The matcher's explanation of each candidate pair, by mentee then mentor; kept only when asked for. */
+  /** The matcher's explanations of each mentee's best candidates, by mentee then mentor; kept only when asked for. */
   explanations: Map<string, Map<string, Explanation>> | null;
   configVersion: number | null;
   timings: { embedMs: number; matchMs: number };
@@ -51,7 +51,8 @@ export class CohortAssignmentService {
       k?: number;
       /** A mentor in the mentee's own department is a conflict (the programme's choice). */
       departmentConflicts?: boolean;
-      explain?: boolean;
+      /** Keep the explanations of each mentee's best this many candidates (none by default). */
+      explain?: number;
       report?: ProgressReporter;
       signal?: AbortSignal;
       now?: Date;
@@ -67,7 +68,8 @@ export class CohortAssignmentService {
       departments.get(mentorRowId)?.trim().toLowerCase() === entry.department.trim().toLowerCase();
     const mentees: CohortMentee[] = [];
     const capacity = new Map<string, number>();
-    const explanations = opts.explain ? new Map<string, Map<string, Explanation>>() : null;
+    const explain = opts.explain ?? 0;
+    const explanations = explain > 0 ? new Map<string, Map<string, Explanation>>() : null;
     let embedMs = 0;
     let matchMs = 0;
     for (let start = 0; start < cohort.length; start += EMBED_BATCH) {
@@ -114,7 +116,10 @@ export class CohortAssignmentService {
             m.externalId,
             Math.max(0, m.mentor.capacityPerMonth - (exposure.sessionsThisMonth.get(m.rowId) ?? 0)),
           );
-        explanations?.set(entry.id, new Map(result.matches.map((m) => [m.externalId, m.explanation])));
+        explanations?.set(
+          entry.id,
+          new Map(result.matches.slice(0, explain).map((m) => [m.externalId, m.explanation])),
+        );
         // A question takes 10 to 40 ms of this thread and match() resolves without waiting on I/O, so without a
         // turn here the server would answer nobody for a whole batch of 64 (seconds) while a cohort is matched.
         await nextTurn();
