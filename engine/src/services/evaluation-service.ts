@@ -8,6 +8,8 @@ import { loadGenericDataset, type MentorGenerator } from '../evaluation/generic-
 import { loadReviewerExpertiseDataset, REVIEWER_EXPERTISE_FILES } from '../evaluation/reviewer-expertise-dataset.js';
 import { bm25Scorer, tfidfScorer } from '../evaluation/lexical-scorers.js';
 import { embeddingScorer, type EmbedTexts } from '../evaluation/embedding-scorer.js';
+import { sifScorer } from '../evaluation/sif-scorer.js';
+import { loadWordVectors, wordVectorsAvailable } from '../embedding/word-vectors.js';
 import { RESEARCH_CONFIG, researchScorer } from '../evaluation/research-preset.js';
 import { runEvaluation, type EvaluationResult, type MetricResult } from '../evaluation/run-evaluation.js';
 import type { SignalMaps } from '../matching/signals.js';
@@ -195,6 +197,9 @@ export class EvaluationService {
         { name: 'BM25', score: bm25Scorer() },
         { name: 'TF-IDF', score: tfidfScorer() },
       );
+      // Evaluation-only (issue 23): present where someone built the optional GloVe folder.
+      if (wordVectorsAvailable(this.config.modelsDir))
+        out.push({ name: 'GloVe SIF', score: sifScorer(loadWordVectors(this.config.modelsDir)) });
     }
     return out;
   }

@@ -37,7 +37,8 @@ describe.skipIf(!hasGold)('pnpm mm eval reviewer-expertise (command path on the 
       }),
     };
     const evaluation = new EvaluationService(
-      loadConfig({}, { reviewerExpertiseDir: goldDir }),
+      // An empty models folder: a GloVe folder built on this machine would add an optional baseline row.
+      loadConfig({}, { reviewerExpertiseDir: goldDir, modelsDir: tmp }),
       embedder,
       configs as unknown as ConfigService,
       new JobService({ error: () => undefined }),
