@@ -251,8 +251,8 @@ export class RequestRepository {
   }
 
   /**
-   * Keeps a user's history only as counts: their questions lose their text, their session requests their note and
-   * their ratings' comments, and none names them any more (ratings stay: the mentor's helpfulness needs them).
+   * Keeps a user's history only as counts: their questions lose their text, their session requests their note, the
+   * reasons they gave for cancelling and their ratings' comments, and none names them any more (ratings stay: the mentor's helpfulness needs them).
    * Returns how many questions and session requests there were.
    */
   async forgetUser(userId: number): Promise<{ questions: number; sessionRequests: number }> {
@@ -271,7 +271,11 @@ export class RequestRepository {
       .executeTakeFirst();
     const sessions = await this.db
       .updateTable('session_requests')
-      .set({ note: null, userId: null })
+      .set({
+        note: null,
+        userId: null,
+        cancelReason: sql<string | null>`case when cancelled_by = 'mentee' then null else cancel_reason end`,
+      })
       .where('userId', '=', userId)
       .executeTakeFirst();
     return { questions: Number(questions.numUpdatedRows), sessionRequests: Number(sessions.numUpdatedRows) };

@@ -100,6 +100,14 @@ export interface SessionServiceOptions {
 const HOUR_MS = 3_600_000;
 const LIST_LIMIT = 200;
 const MAX_SLOT_DAYS = 28;
+/**
+ * How far ahead a session may be booked, and how far from now free slots may be asked for: a micromentoring
+ * session is weeks away at most, and dates far off (year 9999 and on) are beyond what the database stores.
+ */
+const BOOKING_HORIZON_DAYS = 366;
+const DAY_MS = 24 * HOUR_MS;
+/** The earliest away-until day taken: earlier ones mean "not away" anyway, and year 0 is no date to the database. */
+const EARLIEST_AWAY_UNTIL = '2000-01-01';
 
 /** 'YYYY-MM-01' of the UTC month `d` falls in: the month whose capacity a session spends. */
 export function capacityMonthOf(d: Date): string {
@@ -354,6 +362,11 @@ export class SessionService {
 
   async setAvailability(caller: SessionCaller, input: AvailabilityView): Promise<AvailabilityView> {
     const rowId = await this.ownMentorRow(caller);
+    if (input.awayUntil !== null && input.awayUntil < EARLIEST_AWAY_UNTIL) {
+      throw new AppError('VALIDATION_FAILED', {
+        detail: `awayUntil must be a day from ${EARLIEST_AWAY_UNTIL} on, or null, got "${input.awayUntil}"`,
+      });
+    }
     if (!isValidTimezone(input.timeZone)) {
       throw new AppError('VALIDATION_FAILED', {
         detail: `timeZone must be an IANA time zone such as "Europe/Berlin", got "${input.timeZone}"`,
@@ -390,18 +403,24 @@ export class SessionService {
     if (rowId === null) throw new AppError('MENTOR_NOT_FOUND', { id: query.mentorId });
     const now = this.o.now();
     const from = query.from ?? now;
+    // A leap second passes the date-time format but is no Date.
+    if (Number.isNaN(from.getTime()) || Math.abs(from.getTime() - now.getTime()) > BOOKING_HORIZON_DAYS * DAY_MS) {
+      throw new AppError('VALIDATION_FAILED', {
+        detail: `from must be a date-time within ${BOOKING_HORIZON_DAYS} days of now`,
+      });
+    }
     const days = Math.min(query.days, MAX_SLOT_DAYS);
     const schedule = await this.o.repos.availability.get(rowId);
     if (schedule === null) return [];
     const booked = await this.o.repos.sessionRequests.bookedCells(
       rowId,
       new Date(from.getTime() - HOUR_MS),
-      new Date(from.getTime() + (days + 1) * 24 * HOUR_MS),
+      new Date(from.getTime() + (days + 1) * DAY_MS),
     );
-    return freeSlots({ ...schedule, booked, from, days, lengthMinutes: query.lengthMinutes, now }).map((s) => ({
-      ...s,
-      label: slotLabel(s, query.timeZone),
-    }));
+    const horizon = now.getTime() + BOOKING_HORIZON_DAYS * DAY_MS;
+    return freeSlots({ ...schedule, booked, from, days, lengthMinutes: query.lengthMinutes, now })
+      .filter((s) => s.start.getTime() <= horizon)
+      .map((s) => ({ ...s, label: slotLabel(s, query.timeZone) }));
   }
 
   private async ownMentorRow(caller: SessionCaller): Promise<number> {
@@ -435,6 +454,11 @@ export class SessionService {
       throw new AppError('SLOT_INVALID', { detail: 'a slot starts on a quarter hour (:00, :15, :30 or :45)' });
     }
     if (start < now) throw new AppError('SLOT_INVALID', { detail: `start ${start.toISOString()} has passed` });
+    if (start.getTime() - now.getTime() > BOOKING_HORIZON_DAYS * DAY_MS) {
+      throw new AppError('SLOT_INVALID', {
+        detail: `start ${start.toISOString()} is more than ${BOOKING_HORIZON_DAYS} days ahead`,
+      });
+    }
     return { start, lengthMinutes: slot.lengthMinutes };
   }
 
@@ -492,8 +516,9 @@ export class SessionService {
         menteeTimeZone: r.menteeTimeZone,
         mentorTimeZone: r.mentorTimeZone,
         videoLink: r.state === 'accepted' ? r.videoLink : null,
-        declineReason: r.declineReason,
-        cancelReason: r.cancelReason,
+        // Reasons are the parties' words too; a coordinator reads back only the one they gave when cancelling.
+        declineReason: party ? r.declineReason : null,
+        cancelReason: party || r.cancelledBy === 'coordinator' ? r.cancelReason : null,
         cancelledBy: r.cancelledBy,
         createdAt: r.createdAt,
         expiresAt: r.expiresAt,
