@@ -53,11 +53,18 @@ export class ProgrammeService {
 
 const dayText = (d: Date): string => d.toISOString().slice(0, 10);
 
+/** Days a period may name: year 0 and the day after 9999-12-31 are no dates to the database (a 500, not a 400). */
+const FIRST_DAY = '2000-01-01';
+const LAST_DAY = '9998-12-31';
+
 /** A YYYY-MM-DD day that exists (the schema checks the shape, not that 2025-02-30 is no day). */
 function parseDay(text: string, name: string): Date {
   const day = new Date(`${text}T00:00:00Z`);
   if (Number.isNaN(day.getTime()) || dayText(day) !== text) {
     throw new AppError('VALIDATION_FAILED', { detail: `${name} must be a day as YYYY-MM-DD, got "${text}"` });
+  }
+  if (text < FIRST_DAY || text > LAST_DAY) {
+    throw new AppError('VALIDATION_FAILED', { detail: `${name} must be a day from ${FIRST_DAY} to ${LAST_DAY}` });
   }
   return day;
 }
