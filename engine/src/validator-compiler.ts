@@ -26,8 +26,32 @@ export function createAjv(coerceTypes: Options['coerceTypes'], shared: TSchema[]
   // compares every pair (200,000 configs took 33 s of the event loop); the first problem is reported.
   const ajv = new Ajv({ allErrors: false, coerceTypes, useDefaults: true, removeAdditional: false, strict: false });
   addFormats.default(ajv);
+  storableDatesOnly(ajv);
   for (const schema of shared) ajv.addSchema(schema);
   return ajv;
+}
+
+/**
+ * Narrows `date` and `date-time` to what a JavaScript Date and the database both hold. The formats alone take a
+ * leap second (23:59:60, no Date: NaN reached the database), year 0 and, by an offset, year 10000; each was a 500.
+ */
+function storableDatesOnly(ajv: Ajv): void {
+  for (const name of ['date', 'date-time'] as const) {
+    const format = ajv.formats[name] as {
+      validate: (text: string) => boolean;
+      compare?: (a: string, b: string) => number;
+    };
+    ajv.addFormat(name, {
+      type: 'string',
+      validate: (text: string) => format.validate(text) && isStorableDate(new Date(text)),
+      ...(format.compare ? { compare: format.compare } : {}),
+    });
+  }
+}
+
+function isStorableDate(d: Date): boolean {
+  const year = d.getUTCFullYear();
+  return year >= 1 && year <= 9999;
 }
 
 /** The part of an Ajv error a message is made of (Fastify's validation errors have the same). */

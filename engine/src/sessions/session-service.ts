@@ -106,8 +106,6 @@ const MAX_SLOT_DAYS = 28;
  */
 const BOOKING_HORIZON_DAYS = 366;
 const DAY_MS = 24 * HOUR_MS;
-/** The earliest away-until day taken: earlier ones mean "not away" anyway, and year 0 is no date to the database. */
-const EARLIEST_AWAY_UNTIL = '2000-01-01';
 
 /** 'YYYY-MM-01' of the UTC month `d` falls in: the month whose capacity a session spends. */
 export function capacityMonthOf(d: Date): string {
@@ -362,11 +360,6 @@ export class SessionService {
 
   async setAvailability(caller: SessionCaller, input: AvailabilityView): Promise<AvailabilityView> {
     const rowId = await this.ownMentorRow(caller);
-    if (input.awayUntil !== null && input.awayUntil < EARLIEST_AWAY_UNTIL) {
-      throw new AppError('VALIDATION_FAILED', {
-        detail: `awayUntil must be a day from ${EARLIEST_AWAY_UNTIL} on, or null, got "${input.awayUntil}"`,
-      });
-    }
     if (!isValidTimezone(input.timeZone)) {
       throw new AppError('VALIDATION_FAILED', {
         detail: `timeZone must be an IANA time zone such as "Europe/Berlin", got "${input.timeZone}"`,
@@ -403,8 +396,7 @@ export class SessionService {
     if (rowId === null) throw new AppError('MENTOR_NOT_FOUND', { id: query.mentorId });
     const now = this.o.now();
     const from = query.from ?? now;
-    // A leap second passes the date-time format but is no Date.
-    if (Number.isNaN(from.getTime()) || Math.abs(from.getTime() - now.getTime()) > BOOKING_HORIZON_DAYS * DAY_MS) {
+    if (Math.abs(from.getTime() - now.getTime()) > BOOKING_HORIZON_DAYS * DAY_MS) {
       throw new AppError('VALIDATION_FAILED', {
         detail: `from must be a date-time within ${BOOKING_HORIZON_DAYS} days of now`,
       });
