@@ -81,6 +81,43 @@ async function call(method: string, url: string, body?: unknown, signedIn = true
   return res.status;
 }
 
+/** A user's session cookie (the login's Set-Cookie), their code of conduct accepted so that they may write. */
+async function signedInAs(user: { email: string; name: string; roles: string[]; mentorId?: string }) {
+  const password = 'Quillwort-pass-4410';
+  expect(await call('POST', '/api/users', { ...user, password })).toBe(201);
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user.email, password }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const as = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+  const { version } = (await as('GET', '/api/conduct')).json;
+  expect((await as('POST', '/api/conduct/accept', { version })).status).toBe(200);
+  return as;
+}
+
+/** What the two sides of a session write; none may reach the log either. */
+const SESSION_SECRETS = {
+  menteeName: 'Theodora Vantablack',
+  menteeEmail: 'theodora.vantablack@example.org',
+  note: 'my Glimmerwick divorce is hurting my work',
+  reason: 'Away at the Frobisher clinic all month',
+  cancelReason: 'Kerfuffle with my Pemberly landlord',
+  comment: 'Marvellously Snickersnee advice',
+};
+
 describe('logs at LOG_LEVEL=info', () => {
   it('hold no query values, bodies, credentials or client addresses, and still name each request', async () => {
     const mentor = {
@@ -112,5 +149,70 @@ describe('logs at LOG_LEVEL=info', () => {
       }
     }
     expect(log).not.toMatch(/remoteAddress|remotePort/);
+  });
+
+  it("hold none of a session's words: notes, reasons, comments, names, emails, also when refused", async () => {
+    expect(
+      await call('POST', '/api/mentors', {
+        id: 'log-privacy-s',
+        name: 'Bea Mentor',
+        headline: 'Team lead',
+        bio: 'Leads teams.',
+        skills: ['Leadership'],
+        languages: ['en'],
+        timezone: 'UTC',
+        yearsExperience: 9,
+        capacityPerMonth: 3,
+      }),
+    ).toBe(201);
+    const mentee = await signedInAs({
+      email: SESSION_SECRETS.menteeEmail,
+      name: SESSION_SECRETS.menteeName,
+      roles: ['mentee'],
+    });
+    const mentor = await signedInAs({
+      email: 'bea.log-mentor@example.org',
+      name: 'Bea Mentor',
+      roles: ['mentor'],
+      mentorId: 'log-privacy-s',
+    });
+    const first = await mentee('POST', '/api/session-requests', {
+      mentorId: 'log-privacy-s',
+      note: SESSION_SECRETS.note,
+    });
+    expect(first.status).toBe(201);
+    expect(
+      (await mentor('POST', `/api/session-requests/${first.json.id}/decline`, { reason: SESSION_SECRETS.reason }))
+        .status,
+    ).toBe(200);
+    const second = await mentee('POST', '/api/session-requests', {
+      mentorId: 'log-privacy-s',
+      note: SESSION_SECRETS.note,
+    });
+    expect((await mentor('POST', `/api/session-requests/${second.json.id}/accept`, {})).status).toBe(200);
+    expect((await mentor('POST', `/api/session-requests/${second.json.id}/complete`)).status).toBe(200);
+    const rated = await mentee('POST', `/api/session-requests/${second.json.id}/feedback`, {
+      helpfulness: 5,
+      rightPerson: 'yes',
+      comment: SESSION_SECRETS.comment,
+    });
+    expect(rated.status).toBe(201);
+    // Refusals carry the words too: a note too long, a cancellation of a session already over, an unknown field.
+    const long = `${SESSION_SECRETS.note} `.repeat(60);
+    expect((await mentee('POST', '/api/session-requests', { mentorId: 'log-privacy-s', note: long })).status).toBe(400);
+    const late = await mentee('POST', `/api/session-requests/${second.json.id}/cancel`, {
+      reason: SESSION_SECRETS.cancelReason,
+    });
+    expect(late.status).toBe(409);
+    const unknown = await mentee('POST', '/api/session-requests', { mentorId: 'x', secret: SESSION_SECRETS.comment });
+    expect(unknown.status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(log).toContain('/api/session-requests');
+    for (const [what, text] of Object.entries(SESSION_SECRETS)) {
+      for (const form of [text, encodeURIComponent(text), JSON.stringify(text)]) {
+        expect(log.includes(form), `${what} in the log`).toBe(false);
+      }
+    }
   });
 });
