@@ -253,6 +253,12 @@ describe('dashboard against the real engine', () => {
     expect(await page.locator('[data-testid="metric-chart"] rect').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="lorenz-chart"] path').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('delta-column').count()).toBe(rows.length - 1);
+    // Beside the offline metrics, the outcome log's estimate for the active configuration (not for the preset).
+    const offPolicy = page.getByTestId('off-policy-table');
+    await expect
+      .poll(() => offPolicy.locator('tr[data-config]').allTextContents())
+      .toEqual([expect.not.stringMatching(/Estimating|error/i)]);
+    expect(await offPolicy.locator('tr[data-config="active"]').count()).toBe(1);
     // Each metric says which way is better; no interval prints a negative zero; both tables fit at 1280 px.
     expect(await table.locator('tr[data-metric="mrr"] [data-testid="metric-direction"]').textContent()).toBe(
       'higher is better',
@@ -268,7 +274,8 @@ describe('dashboard against the real engine', () => {
     const sideways = await page
       .locator('.table-wrap')
       .evaluateAll((wraps) => wraps.map((w) => w.scrollWidth - w.clientWidth));
-    expect(sideways).toEqual([0, 0]);
+    // Metrics, paired differences and the outcome log's estimates.
+    expect(sideways).toEqual([0, 0, 0]);
     await shoot(page, 'evaluation');
 
     // The run's id is in the address: the results come back after leaving the page.

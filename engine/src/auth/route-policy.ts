@@ -143,6 +143,7 @@ export const ROUTE_POLICY: Readonly<Record<RouteKey, Access>> = {
   'GET /api/evaluation/runs/:id/export': researcher,
   // What the ranker served and what followed, pseudonymous: researchers study it, coordinators and admins run the programme.
   'GET /api/evaluation/outcomes': { roles: ['researcher', 'coordinator', 'admin'] },
+  'GET /api/evaluation/off-policy': { roles: ['researcher', 'coordinator', 'admin'] },
 
   'GET /api/users': admin,
   'POST /api/users': admin,

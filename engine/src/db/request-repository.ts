@@ -185,6 +185,17 @@ export class RequestRepository {
     return requests.map((r) => ({ ...r, matches: byRequest.get(r.id) ?? [] }));
   }
 
+  /** The texts and filters of these questions, to ask them again under another configuration (off-policy estimates). */
+  async questionsByIds(ids: readonly number[]): Promise<UserQuestion[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .selectFrom('mentee_requests')
+      .select(['id', 'text', 'filters', 'createdAt'])
+      .where('id', 'in', [...ids])
+      .orderBy('id')
+      .execute();
+  }
+
   /** What a user asked, and the sessions they asked for (with the mentor's public id), oldest first. */
   async byUser(userId: number): Promise<{ questions: UserQuestion[]; sessionRequests: UserSessionRequest[] }> {
     const [questions, sessionRequests] = await Promise.all([

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { type Static, Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { OFF_POLICY_MAX_QUESTIONS } from '../services/off-policy-estimate.js';
 import { outcomesCsv } from '../services/outcome-log.js';
 import { errorResponses, Nullable, RowId, StringEnum } from './schemas.js';
 
@@ -36,6 +37,32 @@ const OutcomePageSchema = Type.Object({
   nextAfter: Nullable(Type.Integer(), { description: 'Pass as `after` for the next page' }),
 });
 type OutcomePage = Static<typeof OutcomePageSchema>;
+
+const OffPolicyReportSchema = Type.Object(
+  {
+    configVersion: Nullable(Type.Integer()),
+    reward: Type.Literal('requests per question'),
+    questions: Type.Integer({ description: 'Logged questions the estimate uses' }),
+    impressions: Type.Integer({ description: 'Mentors shown for them' }),
+    skipped: Type.Integer({
+      description: 'Logged questions without propensities (served before they were logged) or text',
+    }),
+    observed: Nullable(Type.Number({ description: 'Requests per question the logging configurations got' })),
+    estimate: Nullable(
+      Type.Object({
+        value: Type.Number({ description: 'Requests per question expected under this configuration' }),
+        ci: Type.Tuple([Type.Number(), Type.Number()], { description: '95% bootstrap interval over questions' }),
+        effectiveQuestions: Type.Number({ description: 'Kish’s effective number of questions behind the estimate' }),
+      }),
+    ),
+    support: Nullable(
+      Type.Number({
+        description: 'Share of the configuration’s answers on mentors the log showed for the same question (0–1)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 const outcomeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -78,6 +105,39 @@ const outcomeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply.type('text/csv; charset=utf-8').send(csv);
       }
       return log.page({ ...filter, after, questions: limit });
+    },
+  );
+
+  app.get(
+    '/evaluation/off-policy',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'A configuration’s requests per question, estimated from the outcome log before it is activated',
+        description:
+          `The newest ${OFF_POLICY_MAX_QUESTIONS} logged questions are asked again under the configuration (not ` +
+          'recorded); the logged propensities and requests give a self-normalised inverse-propensity estimate. It ' +
+          'can only speak for mentors the logging configurations showed: `support` says how much of the ' +
+          'configuration’s answers falls on them; the rest is extrapolated. Questions are asked against today’s ' +
+          'mentors.',
+        querystring: Type.Object(
+          {
+            config: Type.String({
+              pattern: '^(active|[1-9][0-9]*)$',
+              default: 'active',
+              description: '`active` or a stored configuration version',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: OffPolicyReportSchema, ...errorResponses() },
+      },
+    },
+    async (request) => {
+      const { config } = request.query;
+      const configs = app.engine().configs;
+      const draft = config === 'active' ? await configs.getActive() : await configs.resolve(Number(config));
+      return app.engine().offPolicy.estimate(draft);
     },
   );
 };

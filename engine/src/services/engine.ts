@@ -14,6 +14,7 @@ import { ConfigService } from './config-service.js';
 import { MatchService } from './match-service.js';
 import { MentorOutcomes } from './mentor-outcomes.js';
 import { OutcomeLog } from './outcome-log.js';
+import { OffPolicyEstimator } from './off-policy-estimate.js';
 import { EvaluationService } from './evaluation-service.js';
 import { QuestionRetention } from './question-retention.js';
 import { ProgrammeSettings } from './programme-settings.js';
@@ -69,6 +70,8 @@ export interface Engine {
   readonly pseudonyms: Pseudonymiser;
   /** What the ranker served and what happened next, for researchers (pseudonymous). */
   readonly outcomeLog: OutcomeLog;
+  /** A draft configuration's value estimated from the outcome log (off-policy). */
+  readonly offPolicy: OffPolicyEstimator;
   /** A user's own data: export, account deletion. */
   readonly personalData: PersonalDataService;
   /** The code of conduct users accept, and reports of conduct. */
@@ -219,6 +222,11 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
     settings,
     pseudonyms,
     outcomeLog: new OutcomeLog(repositories.mentorOutcomes, pseudonyms),
+    offPolicy: new OffPolicyEstimator({
+      outcomes: repositories.mentorOutcomes,
+      requests: repositories.requests,
+      matcher,
+    }),
     personalData: new PersonalDataService(
       repositories,
       mentors,

@@ -131,4 +131,19 @@ describe('outcomes the ranker learns from', () => {
     });
     expect(ok.statusCode).toBe(200);
   });
+
+  it("estimates a configuration's requests per question from the log", async () => {
+    await app.engine().matcher.flushRequests();
+    const res = await app.inject({ method: 'GET', url: '/api/evaluation/off-policy?config=active' });
+    expect(res.statusCode, res.body).toBe(200);
+    const report = res.json();
+    // Two questions, three mentors shown each (all there are, so each surely: propensity 1), one request.
+    expect(report).toMatchObject({ questions: 2, impressions: 6, skipped: 0, observed: 0.5, support: 1 });
+    // The active configuration again shows all three: the estimate is what was observed.
+    expect(report.estimate.value).toBeCloseTo(0.5, 10);
+    expect(res.body).not.toContain(QUESTION);
+
+    expect((await app.inject({ method: 'GET', url: '/api/evaluation/off-policy?config=999' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/evaluation/off-policy?config=next' })).statusCode).toBe(400);
+  });
 });

@@ -3565,6 +3565,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/evaluation/off-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A configuration’s requests per question, estimated from the outcome log before it is activated
+         * @description The newest 500 logged questions are asked again under the configuration (not recorded); the logged propensities and requests give a self-normalised inverse-propensity estimate. It can only speak for mentors the logging configurations showed: `support` says how much of the configuration’s answers falls on them; the rest is extrapolated. Questions are asked against today’s mentors.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description `active` or a stored configuration version */
+                    config: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            configVersion: number | null;
+                            estimate: {
+                                /** @description 95% bootstrap interval over questions */
+                                ci: [
+                                    number,
+                                    number
+                                ];
+                                /** @description Kish’s effective number of questions behind the estimate */
+                                effectiveQuestions: number;
+                                /** @description Requests per question expected under this configuration */
+                                value: number;
+                            } | null;
+                            /** @description Mentors shown for them */
+                            impressions: number;
+                            /** @description Requests per question the logging configurations got */
+                            observed: number | null;
+                            /** @description Logged questions the estimate uses */
+                            questions: number;
+                            /** @enum {string} */
+                            reward: "requests per question";
+                            /** @description Logged questions without propensities (served before they were logged) or text */
+                            skipped: number;
+                            /** @description Share of the configuration’s answers on mentors the log showed for the same question (0–1) */
+                            support: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/evaluation/outcomes": {
         parameters: {
             query?: never;
