@@ -13,6 +13,11 @@ export interface AppConfig {
   dataDir: string;
   /** PostgreSQL server URL; null means the embedded PGlite database in dataDir. */
   databaseUrl: string | null;
+  /**
+   * The keys of personal free text, one file per day (privacy/key-directory.ts); null: `<dataDir>/text-keys`.
+   * Engines sharing one PostgreSQL server must share this directory, or each reads only the texts it wrote.
+   */
+  textKeyDir: string | null;
   modelsDir: string;
   /** Folder name under modelsDir. */
   model: string;
@@ -146,6 +151,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     host,
     dataDir: path.resolve(env.DATA_DIR || path.join(repoRoot, '.data')),
     databaseUrl: env.DATABASE_URL || null,
+    textKeyDir: env.TEXT_KEY_DIR ? path.resolve(env.TEXT_KEY_DIR) : null,
     modelsDir: path.resolve(env.MODELS_DIR || path.join(repoRoot, 'models')),
     model: env.EMBEDDING_MODEL || 'use-lite',
     embeddingBatchSize: int(env, 'EMBEDDING_BATCH_SIZE', 32, 1, 1024),

@@ -45,7 +45,7 @@ export async function runUserCommand(args: string[], config: Readonly<AppConfig>
     throw new Error(`--email must be an email address, got ${email ?? 'nothing'}`);
   const handle = await openDatabase(config);
   try {
-    const users = new UserService(createRepositories(handle.db));
+    const users = new UserService(createRepositories(handle.db, handle.textCipher));
     if (sub === 'add') {
       const roles = (values.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim());
       const unknown = roles.filter((r) => !isRole(r));

@@ -11,6 +11,8 @@ const run = promisify(execFile);
 export interface PostgresServer {
   /** Connection URL of the cluster's `postgres` database (user `postgres`, trust auth, 127.0.0.1). */
   url: string;
+  /** The cluster's data directory (table files, pg_wal), for tests that read what reached the disk. */
+  dataDir: string;
   /** Creates a fresh empty database in the cluster and returns its URL. */
   createDatabase(): Promise<string>;
   stop(): Promise<void>;
@@ -89,6 +91,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     let databases = 0;
     return {
       url,
+      dataDir,
       async createDatabase() {
         const name = `test_${process.pid}_${++databases}`;
         await exec('psql', [

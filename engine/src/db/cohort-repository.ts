@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type CamelCaseDatabase, withCamelCase } from './camel-case.js';
+import type { TextCipher } from '../privacy/text-cipher.js';
 import type { Database } from './schema.js';
 
 /** A signed-in mentee's latest question that no session request was sent with yet. */
@@ -17,7 +18,11 @@ export interface OpenQuestion {
 export class CohortRepository {
   private readonly db: Kysely<CamelCaseDatabase>;
 
-  constructor(db: Kysely<Database>) {
+  /** `cipher` opens the question texts (docs/privacy.md). */
+  constructor(
+    db: Kysely<Database>,
+    private readonly cipher: TextCipher,
+  ) {
     this.db = withCamelCase(db);
   }
 
@@ -45,11 +50,12 @@ export class CohortRepository {
         requestId: Number(r.id),
         userId: Number(r.userId),
         email: r.email,
-        text: r.text,
+        text: this.cipher.open(r.text) ?? '',
         timeZone: r.timeZone,
         department: r.department,
         careerStartYear: r.careerStartYear,
       }))
+      .filter((q) => q.text !== '')
       .sort((a, b) => b.requestId - a.requestId)
       .slice(0, limit);
   }

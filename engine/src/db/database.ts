@@ -5,6 +5,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
+import { KeyDirectory } from '../privacy/key-directory.js';
+import { AesGcmTextCipher, type TextCipher } from '../privacy/text-cipher.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { migrationProvider } from './migration-provider.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -13,14 +15,19 @@ import type { Database } from './schema.js';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
+  /** Seals and opens the columns of personal free text, with keys kept outside the database. */
+  textCipher: TextCipher;
   close(): Promise<void>;
 }
 
 /**
  * Opens the configured database and brings its schema up to date: PGlite in `<dataDir>/pglite`
- * unless `databaseUrl` names a PostgreSQL server.
+ * unless `databaseUrl` names a PostgreSQL server. The keys of personal free text are in `textKeyDir`, by default
+ * `<dataDir>/text-keys`.
  */
-export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<DatabaseHandle> {
+export async function openDatabase(
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'> & Partial<Pick<AppConfig, 'textKeyDir'>>,
+): Promise<DatabaseHandle> {
   const handle =
     config.databaseUrl === null ? await openPglite(config.dataDir) : await openPostgres(config.databaseUrl);
   try {
@@ -29,7 +36,8 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
     await handle.close();
     throw error;
   }
-  return handle;
+  const keys = new KeyDirectory(config.textKeyDir ?? path.join(config.dataDir, 'text-keys'));
+  return { ...handle, textCipher: new AesGcmTextCipher(keys) };
 }
 
 /** Runs every pending migration; throws the first failure (kysely rolls that migration back). */
@@ -43,7 +51,7 @@ async function migrate(db: Kysely<Database>): Promise<void> {
   }
 }
 
-async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+async function openPglite(dataDir: string): Promise<Omit<DatabaseHandle, 'textCipher'>> {
   const directory = path.join(dataDir, 'pglite');
   await mkdir(directory, { recursive: true });
   const unlock = await lockDataDir(dataDir);
@@ -87,7 +95,7 @@ async function createPglite(directory: string): Promise<PGlite> {
   });
 }
 
-async function openPostgres(connectionString: string): Promise<DatabaseHandle> {
+async function openPostgres(connectionString: string): Promise<Omit<DatabaseHandle, 'textCipher'>> {
   const pool = new pg.Pool({
     connectionString,
     max: 10,

@@ -12,6 +12,7 @@ import { CohortRepository } from './cohort-repository.js';
 import { NotificationRepository } from './notification-repository.js';
 import { OutboxRepository } from './outbox-repository.js';
 import { RequestRepository } from './request-repository.js';
+import type { TextCipher } from '../privacy/text-cipher.js';
 import type { Database } from './schema.js';
 import { SessionRepository } from './session-repository.js';
 import { SessionRequestRepository } from './session-request-repository.js';
@@ -63,12 +64,13 @@ export interface Repositories {
   transaction<T>(fn: (trx: Repositories) => Promise<T>): Promise<T>;
 }
 
-export function createRepositories(db: Kysely<Database>): Repositories {
+/** `cipher` seals and opens personal free text (questions, notes, comments): the handle's textCipher. */
+export function createRepositories(db: Kysely<Database>, cipher: TextCipher): Repositories {
   return {
     mentors: new MentorRepository(db),
     mentorChanges: new MentorChangeRepository(db),
     embeddings: new EmbeddingRepository(db),
-    requests: new RequestRepository(db),
+    requests: new RequestRepository(db, cipher),
     weightConfigs: new WeightConfigRepository(db),
     users: new UserRepository(db),
     sessions: new SessionRepository(db),
@@ -79,12 +81,12 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     conduct: new ConductRepository(db),
     programme: new ProgrammeRepository(db),
     directory: new DirectoryRepository(db),
-    cohorts: new CohortRepository(db),
+    cohorts: new CohortRepository(db, cipher),
     mentorOutcomes: new MentorOutcomeRepository(db),
     notifications: new NotificationRepository(db),
     outbox: new OutboxRepository(db),
-    sessionRequests: new SessionRequestRepository(db),
+    sessionRequests: new SessionRequestRepository(db, cipher),
     availability: new AvailabilityRepository(db),
-    transaction: (fn) => withTransaction(db, (trx) => fn(createRepositories(trx))),
+    transaction: (fn) => withTransaction(db, (trx) => fn(createRepositories(trx, cipher))),
   };
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import { type CamelCaseDatabase, withCamelCase } from './camel-case.js';
+import type { TextCipher } from '../privacy/text-cipher.js';
 import type { Database, SessionState } from './schema.js';
 
 export interface ServedMatch {
@@ -77,8 +78,22 @@ export interface ExposureCounts {
 export class RequestRepository {
   private readonly db: Kysely<CamelCaseDatabase>;
 
-  constructor(db: Kysely<Database>) {
+  /** `cipher` seals question texts, notes and comments under the key of their day (docs/privacy.md). */
+  constructor(
+    db: Kysely<Database>,
+    private readonly cipher: TextCipher,
+  ) {
     this.db = withCamelCase(db);
+  }
+
+  /** A stored question text as the mentee wrote it; '' once erased or its day's key destroyed. */
+  private question(stored: string): string {
+    return this.cipher.open(stored) ?? '';
+  }
+
+  /** A stored note or comment; null once erased or its day's key destroyed. */
+  private optional(stored: string | null): string | null {
+    return stored === null ? null : this.cipher.open(stored);
   }
 
   /**
@@ -118,7 +133,7 @@ export class RequestRepository {
         insert into mentee_requests (id, text, filters, config_version, created_at, user_id)
         select * from unnest(
           ${sql.val(requests.map((r) => r.id))}::bigint[],
-          ${sql.val(requests.map((r) => r.text))}::text[],
+          ${sql.val(requests.map((r) => (r.text === '' ? '' : this.cipher.seal(r.text, r.createdAt))))}::text[],
           ${sql.val(requests.map((r) => JSON.stringify(r.filters)))}::jsonb[],
           ${sql.val(requests.map((r) => r.configVersion))}::integer[],
           ${sql.val(requests.map((r) => r.createdAt.toISOString()))}::timestamptz[],
@@ -139,6 +154,8 @@ export class RequestRepository {
    * Erases the mentee's words written before `cutoff`: the text of questions and the note of session requests.
    * What the questions were served, and which sessions were asked for, stay (exposure balancing, capacity and
    * the audit of served matches need them, not the words). Returns how many texts and notes were erased.
+   * PostgreSQL keeps the old row versions on disk, so the keys of the days before the cutoff are destroyed too:
+   * that is what makes those copies (and comments of those days) unreadable.
    */
   async eraseTextsBefore(cutoff: Date): Promise<number> {
     const [questions, notes] = await Promise.all([
@@ -155,6 +172,7 @@ export class RequestRepository {
         .where('note', 'is not', null)
         .executeTakeFirst(),
     ]);
+    this.cipher.shredBefore(cutoff);
     return Number(questions.numUpdatedRows) + Number(notes.numUpdatedRows);
   }
 
@@ -182,18 +200,21 @@ export class RequestRepository {
       list.push(match);
       byRequest.set(requestId, list);
     }
-    return requests.map((r) => ({ ...r, matches: byRequest.get(r.id) ?? [] }));
+    return requests
+      .map((r) => ({ ...r, text: this.question(r.text), matches: byRequest.get(r.id) ?? [] }))
+      .filter((r) => r.text !== '');
   }
 
   /** The texts and filters of these questions, to ask them again under another configuration (off-policy estimates). */
   async questionsByIds(ids: readonly number[]): Promise<UserQuestion[]> {
     if (ids.length === 0) return [];
-    return this.db
+    const rows = await this.db
       .selectFrom('mentee_requests')
       .select(['id', 'text', 'filters', 'createdAt'])
       .where('id', 'in', [...ids])
       .orderBy('id')
       .execute();
+    return rows.map((r) => ({ ...r, text: this.question(r.text) }));
   }
 
   /** What a user asked, and the sessions they asked for (with the mentor's public id), oldest first. */
@@ -229,12 +250,16 @@ export class RequestRepository {
         .execute(),
     ]);
     return {
-      questions: questions.map((q) => ({ ...q, createdAt: new Date(q.createdAt) })),
+      questions: questions.map((q) => ({ ...q, text: this.question(q.text), createdAt: new Date(q.createdAt) })),
       sessionRequests: sessionRequests.map(({ helpfulness, rightPerson, comment, ...r }) => ({
         ...r,
+        note: this.optional(r.note),
         createdAt: new Date(r.createdAt),
         slotStart: r.slotStart === null ? null : new Date(r.slotStart),
-        rating: helpfulness === null || rightPerson === null ? null : { helpfulness, rightPerson, comment },
+        rating:
+          helpfulness === null || rightPerson === null
+            ? null
+            : { helpfulness, rightPerson, comment: this.optional(comment) },
       })),
     };
   }
@@ -256,7 +281,8 @@ export class RequestRepository {
       .execute();
     return rows.map((r) => ({
       ...r,
-      question: r.question === null || r.question === '' ? null : r.question,
+      question: r.question === null ? null : this.question(r.question) || null,
+      note: this.optional(r.note),
       createdAt: new Date(r.createdAt),
     }));
   }

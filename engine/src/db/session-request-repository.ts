@@ -2,6 +2,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import { AppError } from '../errors.js';
 import { type CamelCaseDatabase, withCamelCase } from './camel-case.js';
 import { isForeignKeyViolation } from './database-errors.js';
+import type { TextCipher } from '../privacy/text-cipher.js';
 import type { Database, SessionState } from './schema.js';
 
 /** A session request with what its parties and the scheduler read of it. */
@@ -97,7 +98,11 @@ const date = (d: Date | string | null): Date | null => (d === null ? null : new 
 export class SessionRequestRepository {
   private readonly db: Kysely<CamelCaseDatabase>;
 
-  constructor(db: Kysely<Database>) {
+  /** `cipher` seals notes and comments, and opens the question sent (docs/privacy.md). */
+  constructor(
+    db: Kysely<Database>,
+    private readonly cipher: TextCipher,
+  ) {
     this.db = withCamelCase(db);
   }
 
@@ -138,11 +143,12 @@ export class SessionRequestRepository {
       ]);
   }
 
-  private static toRecord(row: Record<string, unknown>): SessionRequestRecord {
+  private toRecord(row: Record<string, unknown>): SessionRequestRecord {
     const r = row as unknown as SessionRequestRecord & Record<string, Date | string | null>;
     return {
       ...r,
-      question: r.question === null || r.question === '' ? null : r.question,
+      question: r.question === null ? null : this.cipher.open(r.question) || null,
+      note: r.note === null ? null : this.cipher.open(r.note),
       slotStart: date(r.slotStart),
       createdAt: new Date(r.createdAt),
       expiresAt: new Date(r.expiresAt),
@@ -153,7 +159,7 @@ export class SessionRequestRepository {
 
   async get(id: number): Promise<SessionRequestRecord | null> {
     const row = await this.select().where('s.id', '=', id).executeTakeFirst();
-    return row === undefined ? null : SessionRequestRepository.toRecord(row);
+    return row === undefined ? null : this.toRecord(row);
   }
 
   /**
@@ -175,7 +181,7 @@ export class SessionRequestRepository {
     );
     if (filter.state !== undefined) q = q.where('s.state', '=', filter.state);
     const rows = await q.orderBy('s.id', 'desc').limit(filter.limit).execute();
-    return rows.map((r) => SessionRequestRepository.toRecord(r));
+    return rows.map((r) => this.toRecord(r));
   }
 
   /**
@@ -222,7 +228,7 @@ export class SessionRequestRepository {
           requestId: request.requestId,
           mentorId: request.mentorRowId,
           userId: request.userId,
-          note: request.note,
+          note: request.note === null ? null : this.cipher.seal(request.note, request.createdAt),
           state: 'requested',
           lengthMinutes: request.lengthMinutes,
           slotStart: request.slotStart,
@@ -352,7 +358,10 @@ export class SessionRequestRepository {
   async addFeedback(feedback: NewFeedback): Promise<boolean> {
     const rows = await this.db
       .insertInto('session_feedback')
-      .values(feedback)
+      .values({
+        ...feedback,
+        comment: feedback.comment === null ? null : this.cipher.seal(feedback.comment, new Date()),
+      })
       .onConflict((oc) => oc.columns(['sessionRequestId', 'authorRole']).doNothing())
       .returning('sessionRequestId')
       .execute();

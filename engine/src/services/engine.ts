@@ -119,7 +119,7 @@ export async function createEngine(config: Readonly<AppConfig>, opts: EngineOpti
   });
   const embedder = opts.embedder ?? (await createEmbeddingProvider(config));
   const database = await openDatabase(config);
-  const repositories = createRepositories(database.db);
+  const repositories = createRepositories(database.db, database.textCipher);
   const search = new SearchIndex(repositories, embedder, config, opts.log);
   const mentors = new MentorService(repositories, embedder, search);
   const jobs = new JobService(opts.log);

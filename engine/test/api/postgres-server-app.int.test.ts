@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipPostgresServer, startPostgresServer, type PostgresServer } from '../../../test/support/postgres-server.js';
 import { bulkMentor, jsonLines, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
@@ -5,11 +8,17 @@ import { bulkMentor, jsonLines, startTestApp, type TestApp } from '../../../test
 describe.skipIf(skipPostgresServer)('the engine on a PostgreSQL server', () => {
   let server: PostgresServer;
   let url: string;
+  // The engines of one deployment share the keys of personal text (docs/privacy.md), as their database.
+  let keys: string;
   beforeAll(async () => {
     server = await startPostgresServer();
     url = await server.createDatabase();
+    keys = await mkdtemp(path.join(os.tmpdir(), 'mm-text-keys-'));
   }, 60_000);
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    await rm(keys, { recursive: true, force: true });
+  });
 
   const match = async (h: TestApp, text: string) => {
     const res = await h.app.inject({ method: 'POST', url: '/api/match', payload: { text, k: 3 } });
@@ -23,7 +32,7 @@ describe.skipIf(skipPostgresServer)('the engine on a PostgreSQL server', () => {
     );
 
   it('two engines sharing it give every request its own id, store each before a session refers to it, and see each other', async () => {
-    const one = await startTestApp({ env: { DATABASE_URL: url } });
+    const one = await startTestApp({ env: { DATABASE_URL: url, TEXT_KEY_DIR: keys } });
     let two: TestApp | null = null;
     try {
       expect((await one.app.inject({ method: 'GET', url: '/api/status' })).json().database).toEqual({
@@ -37,7 +46,7 @@ describe.skipIf(skipPostgresServer)('the engine on a PostgreSQL server', () => {
       });
       expect(imported.json()).toMatchObject({ created: 12, failed: 0 });
       // The second engine starts on the same database and builds its index from it.
-      two = await startTestApp({ env: { DATABASE_URL: url } });
+      two = await startTestApp({ env: { DATABASE_URL: url, TEXT_KEY_DIR: keys } });
 
       const question = bulkMentor(4, 'pg').bio;
       const fromOne = await match(one, question);
@@ -62,7 +71,7 @@ describe.skipIf(skipPostgresServer)('the engine on a PostgreSQL server', () => {
       await one.close();
     }
 
-    const again = await startTestApp({ env: { DATABASE_URL: url } });
+    const again = await startTestApp({ env: { DATABASE_URL: url, TEXT_KEY_DIR: keys } });
     try {
       expect(await recentIds(again)).toHaveLength(4);
       const later = await match(again, bulkMentor(4, 'pg').bio);

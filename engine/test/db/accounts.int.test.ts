@@ -16,7 +16,7 @@ for (const backend of backends()) {
     let users: UserService;
     beforeAll(async () => {
       handle = await backend.start();
-      repos = createRepositories(handle.db);
+      repos = createRepositories(handle.db, handle.textCipher);
       users = new UserService(repos);
     });
     afterAll(() => backend.stop());

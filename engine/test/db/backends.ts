@@ -32,6 +32,7 @@ export function pgliteBackend(): Backend {
 }
 
 export function postgresBackend(): Backend {
+  let dir: string | null = null;
   let server: PostgresServer | null = null;
   let handle: DatabaseHandle | null = null;
   return {
@@ -39,12 +40,15 @@ export function postgresBackend(): Backend {
     skip: skipPostgresServer,
     async start() {
       server = await startPostgresServer();
-      handle = await openDatabase({ databaseUrl: await server.createDatabase(), dataDir: os.tmpdir() });
+      // Its own folder: the keys of personal text go there, and a test's retention destroys keys of past days.
+      dir = await mkdtemp(path.join(os.tmpdir(), 'mm-pg-keys-'));
+      handle = await openDatabase({ databaseUrl: await server.createDatabase(), dataDir: dir });
       return handle;
     },
     async stop() {
       await handle?.close();
       await server?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

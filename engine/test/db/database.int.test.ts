@@ -70,7 +70,7 @@ describe('PGlite', () => {
   it('keeps data across reopen without rerunning migrations', async () => {
     const dataDir = await tempDir();
     const first = await openDatabase({ databaseUrl: null, dataDir });
-    const created = await createRepositories(first.db).mentors.create({
+    const created = await createRepositories(first.db, first.textCipher).mentors.create({
       externalId: 'persisted',
       name: 'Grace',
       headline: 'Compiler engineer',
@@ -89,7 +89,9 @@ describe('PGlite', () => {
     const second = await openDatabase({ databaseUrl: null, dataDir });
     try {
       expect(second.kind).toBe('pglite');
-      expect(await createRepositories(second.db).mentors.getByExternalId('persisted')).toEqual(created);
+      expect(await createRepositories(second.db, second.textCipher).mentors.getByExternalId('persisted')).toEqual(
+        created,
+      );
       const applied = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(second.db);
       expect(applied.rows[0]!.n).toBe(Object.keys(migrations).length);
       const streamed: string[] = [];

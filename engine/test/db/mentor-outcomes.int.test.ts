@@ -18,7 +18,7 @@ for (const backend of backends()) {
 
     beforeAll(async () => {
       handle = await backend.start();
-      repos = createRepositories(handle.db);
+      repos = createRepositories(handle.db, handle.textCipher);
       const db = handle.db;
       const mentor = async (externalId: string) =>
         (

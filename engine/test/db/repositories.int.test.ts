@@ -88,7 +88,7 @@ describe.each(backends())('repositories on $name', (backend) => {
   beforeAll(async () => {
     if (backend.skip) return;
     handle = await backend.start();
-    repos = createRepositories(handle.db);
+    repos = createRepositories(handle.db, handle.textCipher);
   });
   afterAll(async () => {
     if (!backend.skip) await backend.stop();
@@ -323,7 +323,7 @@ describe.each(backends())('repositories on $name', (backend) => {
       await repos.mentors.upsertMany(Array.from({ length: 23 }, (_, i) => mentor(i)));
       const streamed = await collect(repos.mentors.streamAll(7));
       expect(streamed.map((m) => m.externalId)).toEqual(Array.from({ length: 23 }, (_, i) => mentor(i).externalId));
-      expect(await collect(createRepositories(handle.db).mentors.streamAll(23))).toHaveLength(23);
+      expect(await collect(createRepositories(handle.db, handle.textCipher).mentors.streamAll(23))).toHaveLength(23);
       // Field for field what a plain select gives: arrays, nulls, numbers and timestamps to the millisecond.
       await repos.mentors.upsertMany([{ ...mentor(3), location: null, skills: ['C++', 'a "b", {c}'], languages: [] }]);
       const all = await collect(repos.mentors.streamAll(5));
@@ -504,7 +504,7 @@ describe.each(backends())('repositories on $name', (backend) => {
 
     it('rolls back when a statement inside fails, and the database stays usable', async () => {
       const failure = withTransaction(handle.db, async (trx) => {
-        await createRepositories(trx).mentors.create(mentor(1));
+        await createRepositories(trx, handle.textCipher).mentors.create(mentor(1));
         await sql`select 1 / 0`.execute(trx);
       });
       await expect(failure).rejects.toThrow(/division by zero/);
@@ -517,7 +517,7 @@ describe.each(backends())('repositories on $name', (backend) => {
       // Postgres aborts the transaction at the failed statement and answers the COMMIT with ROLLBACK, no error:
       // a driver that reported success would hide the lost write.
       const outcome = withTransaction(handle.db, async (trx) => {
-        await createRepositories(trx).mentors.create(mentor(1));
+        await createRepositories(trx, handle.textCipher).mentors.create(mentor(1));
         await sql`select 1 / 0`.execute(trx).catch(() => {});
       });
       await expect(outcome).rejects.toBeInstanceOf(AbortedTransactionError);
@@ -698,7 +698,8 @@ describe.each(backends())('repositories on $name', (backend) => {
         code: 'OPEN_REQUEST_EXISTS',
       });
       const stored = await handle.db.selectFrom('session_requests').selectAll().orderBy('id').execute();
-      expect(stored.map((s) => [s.request_id, s.mentor_id, s.note, s.user_id])).toEqual([
+      const open = (note: string | null) => (note === null ? null : handle.textCipher.open(note));
+      expect(stored.map((s) => [s.request_id, s.mentor_id, open(s.note), s.user_id])).toEqual([
         [first, ids[1], 'Tuesday works', mentee.id],
         [null, ids[2], null, mentee.id],
       ]);
@@ -731,7 +732,7 @@ describe.each(backends())('repositories on $name', (backend) => {
       expect(await repos.requests.eraseTextsBefore(day(10))).toBe(2);
       expect(await repos.requests.eraseTextsBefore(day(10))).toBe(0);
       const stored = await handle.db.selectFrom('mentee_requests').select(['id', 'text']).orderBy('id').execute();
-      expect(stored).toEqual([
+      expect(stored.map((r) => ({ ...r, text: handle.textCipher.open(r.text) }))).toEqual([
         { id: old, text: '' },
         { id: recent, text: 'Moving into product' },
       ]);

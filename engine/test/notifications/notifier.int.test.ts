@@ -12,7 +12,7 @@ describe('notifier', () => {
   const notifier = new Notifier({ dashboardUrl: 'https://mm.example.org/' });
   beforeAll(async () => {
     handle = await backend.start();
-    repos = createRepositories(handle.db);
+    repos = createRepositories(handle.db, handle.textCipher);
   });
   afterAll(() => backend.stop());
   beforeEach(() => emptyNotificationTables(handle));

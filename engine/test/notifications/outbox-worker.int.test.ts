@@ -45,7 +45,7 @@ describe('outbox worker on PGlite with a real SMTP server', () => {
   };
   beforeAll(async () => {
     handle = await backend.start();
-    repos = createRepositories(handle.db);
+    repos = createRepositories(handle.db, handle.textCipher);
   });
   afterAll(() => backend.stop());
   beforeEach(async () => {
@@ -146,7 +146,7 @@ describe.skipIf(skipPostgresServer)('outbox workers of two engines on one Postgr
   });
 
   it('send each row once', async () => {
-    const repos = createRepositories(handles[0]!.db);
+    const repos = createRepositories(handles[0]!.db, handles[0]!.textCipher);
     const s = await sessionFixture(handles[0]!, repos);
     const events = Array.from({ length: 60 }, () => ({
       kind: 'session_reminder' as const,
@@ -157,7 +157,7 @@ describe.skipIf(skipPostgresServer)('outbox workers of two engines on one Postgr
     // Each engine's claims are counted: both take part, and no row is claimed twice.
     const claimed = [0, 0];
     const workers = handles.map((h, i) => {
-      const outbox = createRepositories(h.db).outbox;
+      const outbox = createRepositories(h.db, h.textCipher).outbox;
       const claim = outbox.claimDue.bind(outbox);
       outbox.claimDue = async (limit, leaseMs) => {
         const rows = await claim(limit, leaseMs);

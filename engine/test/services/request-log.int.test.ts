@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => backend.stop());
 beforeEach(async () => {
   await emptyDatabase(handle);
-  repository = new RequestRepository(handle.db);
+  repository = new RequestRepository(handle.db, handle.textCipher);
   const mentor = await handle.db
     .insertInto('mentors')
     .values({
@@ -53,7 +53,7 @@ const request = (text: string, minute = 0) => ({
 const stored = async () =>
   (await handle.db.selectFrom('mentee_requests').select(['id', 'text']).orderBy('id').execute()).map((r) => [
     Number(r.id),
-    r.text,
+    handle.textCipher.open(r.text),
   ]);
 
 /** The real repository, with each write held until the test releases it and the texts of each write noted. */
