@@ -4,7 +4,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
-import type { AppConfig } from '../config.js';
+import { type AppConfig, ConfigError } from '../config.js';
 import { KeyDirectory } from '../privacy/key-directory.js';
 import { AesGcmTextCipher, type TextCipher } from '../privacy/text-cipher.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -36,8 +36,37 @@ export async function openDatabase(
     await handle.close();
     throw error;
   }
-  const keys = new KeyDirectory(config.textKeyDir ?? path.join(config.dataDir, 'text-keys'));
+  const keyDir = config.textKeyDir ?? path.join(config.dataDir, 'text-keys');
+  const keys = new KeyDirectory(keyDir);
+  try {
+    await checkKeyDirectory(handle.db, keys.id(), keyDir);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   return { ...handle, textCipher: new AesGcmTextCipher(keys) };
+}
+
+/**
+ * The first engine records its key directory's identity; every later one must have the same directory. With
+ * another, it would read every sealed text as erased, and seal new ones that the other engines cannot open.
+ */
+async function checkKeyDirectory(db: Kysely<Database>, id: string, dir: string): Promise<void> {
+  await db
+    .insertInto('text_key_directory')
+    .values({ directory_id: id })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const { directory_id: recorded } = await db
+    .selectFrom('text_key_directory')
+    .select('directory_id')
+    .executeTakeFirstOrThrow();
+  if (recorded !== id)
+    throw new ConfigError(
+      `The key directory ${dir} is not the one this database's texts are sealed with: engines sharing a database ` +
+        'must share TEXT_KEY_DIR (docs/privacy.md). If that directory is lost for good, its texts are too: ' +
+        'delete the row of text_key_directory to go on with this one',
+    );
 }
 
 /** Runs every pending migration; throws the first failure (kysely rolls that migration back). */

@@ -8,6 +8,7 @@ import * as singleSignOn from './migrations/0006-single-sign-on.js';
 import * as privacy from './migrations/0007-privacy.js';
 import * as conduct from './migrations/0008-conduct.js';
 import * as sessions from './migrations/0009-sessions.js';
+import * as textKeyDirectory from './migrations/0016-text-key-directory.js';
 
 /**
  * Every migration in `migrations/`, by name. Imported statically rather than read from the folder so
@@ -23,6 +24,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0007-privacy': privacy,
   '0008-conduct': conduct,
   '0009-sessions': sessions,
+  '0016-text-key-directory': textKeyDirectory,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -292,6 +292,13 @@ export interface SsoLoginsTable {
 }
 
 /** Settings of the programme that admins change through the API (migration 0007), one JSON value per key. */
+/** One row: the key directory whose keys seal this database's personal text (0016; docs/privacy.md). */
+export interface TextKeyDirectoryTable {
+  singleton: Generated<boolean>;
+  directory_id: string;
+  created_at: Generated<Timestamp>;
+}
+
 export interface ProgrammeSettingsTable {
   key: string;
   value: JSONColumnType<Record<string, unknown>>;
@@ -344,4 +351,5 @@ export interface Database {
   session_feedback: SessionFeedbackTable;
   notifications: NotificationsTable;
   email_outbox: EmailOutboxTable;
+  text_key_directory: TextKeyDirectoryTable;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   linkSync,
   mkdirSync,
@@ -31,23 +32,21 @@ export class KeyDirectory implements PeriodKeyStore {
   keyFor(period: string): Buffer {
     const known = this.existingKey(period);
     if (known !== null) return known;
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    // Written aside, then linked into place: linking fails when another engine made the key first, and then
-    // both use that one.
-    const temp = path.join(this.dir, `.${period}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    writeDurably(temp, randomBytes(KEY_BYTES));
-    try {
-      linkSync(temp, this.file(period));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    } finally {
-      unlinkSync(temp);
-    }
-    syncDirectory(this.dir);
+    createOnce(this.dir, this.file(period), randomBytes(KEY_BYTES));
     this.cache.delete(period);
     const key = this.existingKey(period);
     if (key === null) throw new Error(`the key file of ${period} in ${this.dir} vanished as it was made`);
     return key;
+  }
+
+  /**
+   * This directory's identity, made with it: the database records it, so that an engine given another directory
+   * is stopped before it reads every text as erased (db/database.ts).
+   */
+  id(): string {
+    const file = path.join(this.dir, 'directory.id');
+    createOnce(this.dir, file, Buffer.from(randomBytes(16).toString('hex')), true);
+    return readFileSync(file, 'utf8').trim();
   }
 
   existingKey(period: string): Buffer | null {
@@ -94,6 +93,25 @@ export class KeyDirectory implements PeriodKeyStore {
   private file(period: string): string {
     return path.join(this.dir, `${period}.key`);
   }
+}
+
+/**
+ * Writes `bytes` as `file` unless it exists: written aside, then linked into place, so that when two engines make
+ * it at once, linking fails for the second and both use the first.
+ */
+function createOnce(dir: string, file: string, bytes: Buffer, unlessPresent = false): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (unlessPresent && existsSync(file)) return;
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  writeDurably(temp, bytes);
+  try {
+    linkSync(temp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    unlinkSync(temp);
+  }
+  syncDirectory(dir);
 }
 
 function writeDurably(file: string, bytes: Buffer, flags = 'wx'): void {

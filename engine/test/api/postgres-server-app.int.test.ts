@@ -83,8 +83,8 @@ describe.skipIf(skipPostgresServer)('the engine on a PostgreSQL server', () => {
 
   it("each engine follows the other's mentor writes within seconds: created, deactivated, edited, deleted", async () => {
     const other = await server.createDatabase();
-    const one = await startTestApp({ env: { DATABASE_URL: other } });
-    const two = await startTestApp({ env: { DATABASE_URL: other } });
+    const one = await startTestApp({ env: { DATABASE_URL: other, TEXT_KEY_DIR: keys } });
+    const two = await startTestApp({ env: { DATABASE_URL: other, TEXT_KEY_DIR: keys } });
     const mentorIds = async (h: TestApp, text: string) =>
       (
         (await h.app.inject({ method: 'POST', url: '/api/match', payload: { text, k: 10 } })).json() as {

@@ -1,22 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, loginCookie, TEST_PASSWORD } from '../../../test/support/auth-helpers.js';
 import { skipPostgresServer, startPostgresServer, type PostgresServer } from '../../../test/support/postgres-server.js';
-import { startTestApp, type TestApp } from '../../../test/support/app-harness.js';
+import { makeTempDir, removeDir, startTestApp, type TestApp } from '../../../test/support/app-harness.js';
 
 describe.skipIf(skipPostgresServer)('sessions of two engines sharing a PostgreSQL server', () => {
   let server: PostgresServer;
   let one: TestApp;
   let two: TestApp;
+  let keys: string | undefined;
   beforeAll(async () => {
     server = await startPostgresServer();
     const url = await server.createDatabase();
-    one = await startTestApp({ env: { DATABASE_URL: url }, signedIn: false });
-    two = await startTestApp({ env: { DATABASE_URL: url }, signedIn: false });
+    // One deployment: the engines share the keys of personal text (docs/privacy.md) as they share the database.
+    keys = makeTempDir('mm-text-keys-');
+    one = await startTestApp({ env: { DATABASE_URL: url, TEXT_KEY_DIR: keys }, signedIn: false });
+    two = await startTestApp({ env: { DATABASE_URL: url, TEXT_KEY_DIR: keys }, signedIn: false });
   }, 180_000);
   afterAll(async () => {
     await one?.close();
     await two?.close();
     await server?.stop();
+    if (keys) removeDir(keys);
   });
 
   const me = (h: TestApp, cookie: string) => h.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });

@@ -168,3 +168,23 @@ for (const setup of setups) {
     });
   });
 }
+
+describe('the key directory of a database', () => {
+  it('stops an engine given another key directory than the one its texts were sealed with', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mm-keydir-'));
+    try {
+      const keys = path.join(dir, 'keys');
+      const first = await openDatabase({ databaseUrl: null, dataDir: dir, textKeyDir: keys });
+      const sealed = first.textCipher.seal('kept for the first engine', new Date());
+      await first.close();
+      await expect(
+        openDatabase({ databaseUrl: null, dataDir: dir, textKeyDir: path.join(dir, 'other-keys') }),
+      ).rejects.toThrow(/is not the one this database's texts are sealed with/);
+      const again = await openDatabase({ databaseUrl: null, dataDir: dir, textKeyDir: keys });
+      expect(again.textCipher.open(sealed)).toBe('kept for the first engine');
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
