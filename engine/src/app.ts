@@ -17,6 +17,7 @@ import { describeUnstorable, unstorableText } from './shared/unstorable-text.js'
 import { makeRequestGuard } from './request-guard.js';
 import { logSerializers } from './log-serializers.js';
 import { limitConnections } from './connection-limits.js';
+import { AdmissionGate } from './admission-control.js';
 import { makeAuthorizeRequest } from './auth/authorize-request.js';
 import { addSecurityHeaders, dashboardCsp } from './security-headers.js';
 import { createEngine, type Engine } from './services/engine.js';
@@ -143,7 +144,9 @@ const mentormatch: FastifyPluginAsync<AppOptions> = async (app, opts) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes);
       await api.register(mentorRoutes, { importBodyLimit: config.bodyLimitBytes });
-      await api.register(matchRoutes);
+      await api.register(matchRoutes, {
+        admission: new AdmissionGate({ maxInFlight: config.matchMaxInFlight, maxQueued: config.matchMaxQueued }),
+      });
       await api.register(configRoutes);
       await api.register(jobRoutes);
       await api.register(evaluationRoutes);

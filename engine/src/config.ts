@@ -94,6 +94,9 @@ export interface AppConfig {
   /** Open connections at most, in total and from one address (an IPv4 address or an IPv6 /64); more are closed at once. */
   maxConnections: number;
   maxConnectionsPerAddress: number;
+  /** POST /api/match: questions worked on at once (0: no admission control) and waiting; more get 503 OVERLOADED. */
+  matchMaxInFlight: number;
+  matchMaxQueued: number;
   logLevel: string;
   /** Built dashboard to serve at `/`; null serves the API only. */
   dashboardDir: string | null;
@@ -198,6 +201,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 60_000, 1000, 3_600_000),
     maxConnections: int(env, 'MAX_CONNECTIONS', 4096, 1, 1_000_000),
     maxConnectionsPerAddress: int(env, 'MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
+    matchMaxInFlight: int(env, 'MATCH_MAX_IN_FLIGHT', 8, 0, 10_000),
+    matchMaxQueued: int(env, 'MATCH_MAX_QUEUED', 16, 0, 100_000),
     logLevel: env.LOG_LEVEL || 'info',
     dashboardDir: env.DASHBOARD_DIR === '' ? null : path.resolve(env.DASHBOARD_DIR || dashboardDefault),
     demoEvalDir: path.resolve(env.DEMO_EVAL_DIR || path.join(repoRoot, 'test/fixtures/demo-eval')),

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { OVERLOADED_RETRY_AFTER_SECONDS } from './admission-control.js';
 import { isDatabaseUnavailable, isStorageFull } from './db/database-errors.js';
 import { AppError, codeOfStatus, type ErrorBody, errorBody } from './errors.js';
 import { shorten } from './shared/shorten.js';
@@ -88,6 +89,7 @@ export function makeErrorHandler() {
   return function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     const appError = err instanceof AppError ? err : (fromFastify(err, request) ?? fromDatabase(err));
     if (appError?.code === 'DATABASE_UNAVAILABLE') reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    if (appError?.code === 'OVERLOADED') reply.header('retry-after', String(OVERLOADED_RETRY_AFTER_SECONDS));
     const kept = appError ? null : keptClientError(err);
     if (kept) return reply.status(kept.statusCode).type('application/json').send(kept);
     // 503 is a state (starting, database away) that readiness probes ask about every few seconds, not a fault.

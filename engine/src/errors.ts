@@ -185,6 +185,11 @@ export const errorRegistry = {
     status: 503,
     message: 'The database does not answer at the moment; try again in {seconds} s (Retry-After)',
   },
+  OVERLOADED: {
+    status: 503,
+    message:
+      'The engine is answering as many questions as it can at the moment; try again in {seconds} s (Retry-After)',
+  },
   INSUFFICIENT_STORAGE: {
     status: 507,
     message: "The database's disk is full: nothing more can be stored until an operator frees space",

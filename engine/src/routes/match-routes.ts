@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import { toMentorDto } from './mentor-dto.js';
 import type { MatchRequest, MatchResult } from '../services/match-service.js';
 import { NOT_BLANK } from '../validator-compiler.js';
+import type { AdmissionGate } from '../admission-control.js';
 
 const language = Type.String({ pattern: '^[a-z]{2,3}$' });
 const hour = Type.Number({ minimum: 0, maximum: 24 });
@@ -127,7 +128,7 @@ function toRequest(body: Static<typeof MatchBody> | Static<typeof PreviewBody>):
   return { ...body } as MatchRequest;
 }
 
-const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const matchRoutes: FastifyPluginAsyncTypebox<{ admission: AdmissionGate }> = async (app, opts) => {
   app.post(
     '/match',
     {
@@ -141,7 +142,7 @@ const matchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const p = request.principal;
       const askedBy = p?.kind === 'user' ? p.user.id : null;
-      const result = await app.engine().matcher.match(toRequest(request.body), { askedBy });
+      const result = await opts.admission.run(() => app.engine().matcher.match(toRequest(request.body), { askedBy }));
       return { ...result, matches: toMatchDto(result) };
     },
   );
