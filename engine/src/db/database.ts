@@ -136,6 +136,10 @@ async function openPostgres(connectionString: string): Promise<Omit<DatabaseHand
   });
   // An idle client losing its server must not crash the process; the next query reports the failure.
   pool.on('error', () => {});
+  // Nor may a checked-out one between two queries of a transaction (the pool listens only to idle ones): the
+  // server's "terminating connection" (57P01) arrives as an 'error' event with no listener, which kills the
+  // process. The transaction's next query fails instead (503), and the pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
