@@ -4,15 +4,13 @@
  * refused, and words each state for the side reading it.
  */
 
-export type SessionState =
-  | 'requested'
-  | 'accepted'
-  | 'declined'
-  | 'expired'
-  | 'withdrawn'
-  | 'completed'
-  | 'no_show'
-  | 'cancelled';
+import type { paths } from './api/schema.js';
+
+/** A request as the engine lists it; its states come from the engine's OpenAPI document, not a second list. */
+type ListedRequest =
+  paths['/api/session-requests']['get']['responses'][200]['content']['application/json']['items'][number];
+
+export type SessionState = ListedRequest['state'];
 
 /** Whose view of a request it is: one of its two parties, or a coordinator looking after the programme. */
 export type SessionSide = 'mentee' | 'mentor' | 'coordinator';
